@@ -1,0 +1,81 @@
+/**
+ * The function registry: every Lambda function Portico runs, with its routes, triggers, environment and
+ * permissions. The CDK stack and the local runtime both read this list, so a route or function cannot
+ * exist in one and not the other.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Which JWT authorizer guards a route; `none` means public. */
+export type RouteAuth = 'none' | 'staff' | 'portal';
+
+export interface HttpRoute {
+  readonly method: HttpMethod;
+  /** API Gateway HTTP API path syntax: `/items/{id}`, `/files/{proxy+}`. */
+  readonly path: string;
+  readonly auth: RouteAuth;
+}
+
+/** Environment variables a handler's config reads; each runtime supplies the values for its resources. */
+export type EnvVarName = 'TABLE_NAME';
+
+/** Table permissions, mapped to IAM actions in the CDK stack. */
+export type TableAccess = 'probe' | 'read' | 'write';
+
+export interface FunctionDeclaration {
+  /** Logical name: the Lambda function's name locally and the construct id in CDK. */
+  readonly name: string;
+  readonly description: string;
+  /** Repository-relative path of the module exporting `handler`. */
+  readonly entry: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  readonly environment: readonly EnvVarName[];
+  readonly tableAccess: readonly TableAccess[];
+  readonly routes: readonly HttpRoute[];
+}
+
+export const functions: readonly FunctionDeclaration[] = [
+  {
+    name: 'health',
+    description: 'Reports whether the dependencies Portico needs are reachable.',
+    entry: 'functions/health.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    environment: ['TABLE_NAME'],
+    tableAccess: ['probe'],
+    routes: [{ method: 'GET', path: '/health', auth: 'none' }],
+  },
+  {
+    name: 'staff-identity',
+    description: 'Returns who the calling staff user is, as the staff authorizer saw them.',
+    entry: 'functions/staff-identity.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    environment: [],
+    tableAccess: [],
+    routes: [{ method: 'GET', path: '/me', auth: 'staff' }],
+  },
+];
+
+export interface RouteBinding extends HttpRoute {
+  readonly routeKey: string;
+  readonly functionName: string;
+}
+
+/** Every HTTP route with the function serving it, in declaration order. */
+export function routeTable(declarations: readonly FunctionDeclaration[] = functions): RouteBinding[] {
+  const seen = new Set<string>();
+  return declarations.flatMap((fn) =>
+    fn.routes.map((route) => {
+      const routeKey = `${route.method} ${route.path}`;
+      if (seen.has(routeKey)) throw new Error(`Route ${routeKey} is declared twice`);
+      seen.add(routeKey);
+      return { ...route, routeKey, functionName: fn.name };
+    }),
+  );
+}
+
+export function findFunction(name: string): FunctionDeclaration | undefined {
+  return functions.find((fn) => fn.name === name);
+}

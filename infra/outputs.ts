@@ -1,0 +1,31 @@
+/**
+ * Names shared by the cloud stack's outputs and `.local/outputs.json`, so a script written against one
+ * works against the other.
+ */
+export const stackName = 'Portico';
+
+export const outputNames = [
+  'ApiUrl',
+  'StaffUserPoolId',
+  'StaffClientId',
+  'PortalUserPoolId',
+  'PortalClientId',
+  'PortalLoginUrl',
+  'TableName',
+] as const;
+
+export type OutputName = (typeof outputNames)[number];
+export type StackOutputs = Record<OutputName, string>;
+
+/** Keys only the local runtime writes. */
+export const localOutputNames = [
+  'CognitoEndpoint',
+  'DynamoDbEndpoint',
+  'SesEndpoint',
+  'LambdaEndpoint',
+  'MailboxUrl',
+  'StaffUsername',
+  'StaffPassword',
+] as const;
+
+export type LocalOutputs = StackOutputs & Record<(typeof localOutputNames)[number], string>;

@@ -1,0 +1,22 @@
+// Three layers, one project each, so a developer can run one: `npm run test:unit` etc.
+// middy ships ESM only; ts-jest transpiles it (and our TypeScript) to CommonJS for jest's runtime.
+const transform = {
+  '^.+\\.(t|j)sx?$': ['ts-jest', { tsconfig: { module: 'commonjs', moduleResolution: 'node10', allowJs: true, isolatedModules: true }, diagnostics: false }],
+};
+const transformIgnorePatterns = ['/node_modules/(?!(@middy)/)'];
+const common = { transform, transformIgnorePatterns, testEnvironment: 'node', clearMocks: true };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/tests/unit/**/*.test.ts'] },
+    { ...common, displayName: 'infra', testMatch: ['<rootDir>/tests/infra/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/tests/integration/global-setup.ts',
+      globalTeardown: '<rootDir>/tests/integration/global-teardown.ts',
+    },
+  ],
+};
