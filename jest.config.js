@@ -4,7 +4,8 @@ const transform = {
   '^.+\\.(t|j)sx?$': ['ts-jest', { tsconfig: { module: 'commonjs', moduleResolution: 'node10', allowJs: true, isolatedModules: true }, diagnostics: false }],
 };
 const transformIgnorePatterns = ['/node_modules/(?!(@middy)/)'];
-const common = { transform, transformIgnorePatterns, testEnvironment: 'node', clearMocks: true };
+const moduleNameMapper = { '^@middy/(.*)$': '<rootDir>/node_modules/@middy/$1/index.js' };
+const common = { transform, transformIgnorePatterns, moduleNameMapper, testEnvironment: 'node', clearMocks: true };
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -24,7 +24,7 @@ export interface HealthDependencies {
 }
 
 /** Reads a key that never exists: proves the table is reachable and readable, costs half a read unit. */
-async function checkTable({ dynamo, tableName, timeoutMs, now = performance.now }: HealthDependencies) {
+async function checkTable({ dynamo, tableName, timeoutMs, now = () => performance.now() }: HealthDependencies) {
   const started = now();
   const latency = () => Math.round(now() - started);
   try {

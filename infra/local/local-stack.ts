@@ -1,0 +1,208 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { functions, routeTable, type FunctionDeclaration } from '../functions';
+import { stackName, type LocalOutputs } from '../outputs';
+import { createApiGateway } from './api-gateway';
+import { ensureStaffUser, ensureTable, ensureUserPools, generatePassword } from './bootstrap';
+import { startCognitoLocal, startDynamoDbLocal, startSesLocal, type Emulator } from './emulators';
+import { buildFunctions } from './build-functions';
+import { FunctionHost } from './function-host';
+import { createJwtAuthorizer } from './jwt-authorizer';
+import { createLambdaEndpoint } from './lambda-endpoint';
+import { localCredentials, localRegion } from './local-aws';
+import { assertPortsFree, defaultPorts, freePorts, type LocalPorts } from './ports';
+import { RunLock } from './run-lock';
+
+export const repoRoot = resolve(__dirname, '..', '..');
+export const defaultDataDir = join(repoRoot, '.local');
+export const localTableName = 'portico';
+export const localStaffUsername = 'admin@portico.local';
+
+export interface LocalStackOptions {
+  /** Where data, logs, the lock and outputs.json live; `.local/` for `npm start`. */
+  readonly dataDir?: string;
+  /** `auto` picks free ports (tests); the default is the fixed set in ports.ts. */
+  readonly ports?: LocalPorts | 'auto';
+  /** Start from empty data. */
+  readonly fresh?: boolean;
+  readonly declarations?: readonly FunctionDeclaration[];
+  readonly log?: (message: string) => void;
+}
+
+export interface RunningStack {
+  readonly outputs: LocalOutputs;
+  readonly outputsFile: string;
+  readonly dataDir: string;
+  stop(): Promise<void>;
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolveListen());
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolveClose) => {
+    server.close(() => resolveClose());
+    server.closeAllConnections();
+  });
+}
+
+/** Staff password survives restarts: it lives beside the data it unlocks. */
+function readPreviousOutputs(file: string): Partial<LocalOutputs> {
+  if (!existsSync(file)) return {};
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as Record<string, Partial<LocalOutputs>>)[stackName] ?? {};
+  } catch {
+    return {};
+  }
+}
+
+function writeJsonAtomically(file: string, value: unknown) {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
+  renameSync(temporary, file);
+}
+
+/** Points every AWS SDK client in this process (ours and the handlers') at the emulators. */
+function useLocalAws(endpoints: { dynamodb: string; cognito: string; ses: string; lambda: string }, tableName: string) {
+  Object.assign(process.env, {
+    AWS_REGION: localRegion,
+    AWS_DEFAULT_REGION: localRegion,
+    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: endpoints.cognito,
+    AWS_ENDPOINT_URL_SESV2: endpoints.ses,
+    AWS_ENDPOINT_URL_LAMBDA: endpoints.lambda,
+    TABLE_NAME: tableName,
+    POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME ?? 'portico-local',
+  });
+}
+
+export async function launchLocalStack(options: LocalStackOptions = {}): Promise<RunningStack> {
+  const log = options.log ?? (() => {});
+  const dataDir = resolve(options.dataDir ?? defaultDataDir);
+  const declarations = options.declarations ?? functions;
+  const logDir = join(dataDir, 'logs');
+  const outputsFile = join(dataDir, 'outputs.json');
+  mkdirSync(logDir, { recursive: true });
+
+  const lock = await RunLock.acquire(join(dataDir, 'run', 'lock.json'));
+  const cleanups: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse().splice(0)) await cleanup().catch(() => {});
+    lock.release();
+  };
+
+  try {
+    if (options.fresh) {
+      for (const dir of ['dynamodb', 'cognito', 'stream', 'outputs.json']) rmSync(join(dataDir, dir), { recursive: true, force: true });
+    }
+    const ports = options.ports === 'auto' ? await freePorts() : (options.ports ?? defaultPorts);
+    await assertPortsFree(ports);
+
+    process.setSourceMapsEnabled(true);
+    const host = new FunctionHost(declarations, await buildFunctions(declarations, repoRoot, join(dataDir, 'build')));
+    const lambdaServer = createLambdaEndpoint({
+      has: (name) => host.has(name),
+      invoke: (name, event) => host.invoke(name, event),
+      onError: (error, name) => log(`Function ${name} failed: ${(error as Error).message}`),
+    });
+    await listen(lambdaServer, ports.lambda);
+    cleanups.push(() => close(lambdaServer));
+    const lambdaEndpoint = `http://127.0.0.1:${ports.lambda}`;
+
+    const emulators: Emulator[] = [];
+    const track = (emulator: Emulator) => {
+      emulators.push(emulator);
+      lock.addChild(emulator.process.name, emulator.process.pid);
+      cleanups.push(() => emulator.process.stop());
+      return emulator;
+    };
+    // Started together: Java's start dominates, the others fit inside it.
+    const started = await Promise.allSettled([
+      startDynamoDbLocal({ port: ports.dynamodb, dataDir: join(dataDir, 'dynamodb'), logDir }).then(track),
+      startCognitoLocal({
+        port: ports.cognito,
+        dataDir: join(dataDir, 'cognito'),
+        logDir,
+        config: { lambdaEndpoint, triggerFunctions: {} },
+      }).then(track),
+      startSesLocal({ port: ports.ses, logDir }).then(track),
+    ]);
+    const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [dynamodb, cognito, ses] = started.map((result) => (result as PromiseFulfilledResult<Emulator>).value) as [
+      Emulator,
+      Emulator,
+      Emulator,
+    ];
+    useLocalAws({ dynamodb: dynamodb.endpoint, cognito: cognito.endpoint, ses: ses.endpoint, lambda: lambdaEndpoint }, localTableName);
+
+    const dynamo = new DynamoDBClient({});
+    const identity = new CognitoIdentityProviderClient({});
+    cleanups.push(async () => {
+      dynamo.destroy();
+      identity.destroy();
+    });
+    const apiUrl = `http://127.0.0.1:${ports.api}`;
+    const portalWebUrl = `http://127.0.0.1:${ports.api}/portal-web`;
+    const previous = readPreviousOutputs(outputsFile);
+    const staffPassword = previous.StaffPassword ?? generatePassword();
+    const [, pools] = await Promise.all([
+      ensureTable(dynamo, localTableName),
+      ensureUserPools(identity, { callbackUrls: [`${portalWebUrl}/callback`], logoutUrls: [`${portalWebUrl}/`] }),
+    ]);
+    await ensureStaffUser(identity, pools.staff.userPoolId, localStaffUsername, staffPassword);
+
+    const issuerOf = (poolId: string) => `${cognito.endpoint}/${poolId}`;
+    const api = createApiGateway({
+      routes: routeTable(declarations),
+      authorizers: {
+        staff: createJwtAuthorizer({
+          issuer: issuerOf(pools.staff.userPoolId),
+          audiences: [pools.staff.clientId],
+          jwksUri: `${issuerOf(pools.staff.userPoolId)}/.well-known/jwks.json`,
+        }),
+        portal: createJwtAuthorizer({
+          issuer: issuerOf(pools.portal.userPoolId),
+          audiences: [pools.portal.clientId],
+          jwksUri: `${issuerOf(pools.portal.userPoolId)}/.well-known/jwks.json`,
+        }),
+      },
+      invoke: (name, event) => host.invoke(name, event),
+      onError: (error, routeKey) => log(`${routeKey} failed: ${(error as Error).stack ?? error}`),
+    });
+    await listen(api, ports.api);
+    cleanups.push(() => close(api));
+
+    const outputs: LocalOutputs = {
+      ApiUrl: apiUrl,
+      StaffUserPoolId: pools.staff.userPoolId,
+      StaffClientId: pools.staff.clientId,
+      PortalUserPoolId: pools.portal.userPoolId,
+      PortalClientId: pools.portal.clientId,
+      PortalLoginUrl: cognito.endpoint,
+      TableName: localTableName,
+      CognitoEndpoint: cognito.endpoint,
+      DynamoDbEndpoint: dynamodb.endpoint,
+      SesEndpoint: ses.endpoint,
+      LambdaEndpoint: lambdaEndpoint,
+      MailboxUrl: `${ses.endpoint}/`,
+      StaffUsername: localStaffUsername,
+      StaffPassword: staffPassword,
+    };
+    writeJsonAtomically(outputsFile, { [stackName]: outputs });
+    return { outputs, outputsFile, dataDir, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
