@@ -7,7 +7,9 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.js', '**/*.cjs'],
-    languageOptions: { globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly' } },
+    languageOptions: {
+      globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
@@ -16,5 +18,8 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
   },
-  { files: ['infra/local/start.ts', 'infra/local/token.ts', 'infra/cdk/**', 'scripts/**', 'bench/**'], rules: { 'no-console': 'off' } },
+  {
+    files: ['infra/local/start.ts', 'infra/local/token.ts', 'infra/cdk/**', 'scripts/**', 'bench/**'],
+    rules: { 'no-console': 'off' },
+  },
 );

@@ -1,7 +1,13 @@
 // Three layers, one project each, so a developer can run one: `npm run test:unit` etc.
 // middy ships ESM only; ts-jest transpiles it (and our TypeScript) to CommonJS for jest's runtime.
 const transform = {
-  '^.+\\.(t|j)sx?$': ['ts-jest', { tsconfig: { module: 'commonjs', moduleResolution: 'node10', allowJs: true, isolatedModules: true }, diagnostics: false }],
+  '^.+\\.(t|j)sx?$': [
+    'ts-jest',
+    {
+      tsconfig: { module: 'commonjs', moduleResolution: 'node10', allowJs: true, isolatedModules: true },
+      diagnostics: false,
+    },
+  ],
 };
 const transformIgnorePatterns = ['/node_modules/(?!(@middy)/)'];
 const moduleNameMapper = { '^@middy/(.*)$': '<rootDir>/node_modules/@middy/$1/index.js' };

@@ -71,7 +71,11 @@ export function matchRoute(compiled: readonly CompiledRoute[], method: string, p
 }
 
 function send(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) {
-  response.writeHead(status, { 'content-type': 'application/json', ...headers, 'content-length': Buffer.byteLength(body) });
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    ...headers,
+    'content-length': Buffer.byteLength(body),
+  });
   response.end(body);
 }
 
@@ -105,7 +109,10 @@ export function buildEvent(
   for (const [name, value] of url.searchParams) {
     queryStringParameters[name] = name in queryStringParameters ? `${queryStringParameters[name]},${value}` : value;
   }
-  const cookies = request.headers.cookie?.split(';').map((c) => c.trim()).filter(Boolean);
+  const cookies = request.headers.cookie
+    ?.split(';')
+    .map((c) => c.trim())
+    .filter(Boolean);
   const textual = textualType.test(request.headers['content-type'] ?? 'application/json');
   const now = new Date();
   const requestId = randomUUID();
@@ -185,7 +192,9 @@ export function createApiGateway(options: ApiGatewayOptions): Server {
         result = await options.invoke(binding.functionName, event);
       } catch (error) {
         options.onError?.(error, binding.routeKey);
-        return send(response, 500, '{"message":"Internal Server Error"}', { 'apigw-requestid': event.requestContext.requestId });
+        return send(response, 500, '{"message":"Internal Server Error"}', {
+          'apigw-requestid': event.requestContext.requestId,
+        });
       }
       const mapped = toHttpResponse(result);
       response.writeHead(mapped.status, {

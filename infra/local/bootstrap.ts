@@ -66,7 +66,9 @@ export async function ensureTable(dynamo: DynamoDBClient, tableName: string): Pr
   await waitFor(
     async () => {
       table = await describeTable(dynamo, tableName);
-      return table?.TableStatus === 'ACTIVE' && (table.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE');
+      return (
+        table?.TableStatus === 'ACTIVE' && (table.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE')
+      );
     },
     30_000,
     `table ${tableName} to become active`,
@@ -179,7 +181,12 @@ export async function ensureUserPool(
   let clientId = clients.UserPoolClients?.find((c) => c.ClientName === pool.clientName)?.ClientId;
   if (clientId) {
     await cognito.send(
-      new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId, ClientName: pool.clientName, ...clientSettings }),
+      new UpdateUserPoolClientCommand({
+        UserPoolId: userPoolId,
+        ClientId: clientId,
+        ClientName: pool.clientName,
+        ...clientSettings,
+      }),
     );
   } else {
     const created = await cognito.send(
@@ -233,6 +240,11 @@ export async function ensureStaffUser(
     );
   }
   await cognito.send(
-    new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: username, Password: password, Permanent: true }),
+    new AdminSetUserPasswordCommand({
+      UserPoolId: userPoolId,
+      Username: username,
+      Password: password,
+      Permanent: true,
+    }),
   );
 }

@@ -135,10 +135,21 @@ export async function startSesLocal(options: EmulatorStart): Promise<Emulator> {
   const process = spawnManaged({
     name: 'ses-local',
     command: globalThis.process.execPath,
-    args: [join(packageDir('aws-ses-v2-local'), 'dist', 'cli.js'), '--host', '127.0.0.1', '--port', String(options.port)],
+    args: [
+      join(packageDir('aws-ses-v2-local'), 'dist', 'cli.js'),
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(options.port),
+    ],
     cwd: options.logDir,
     env: globalThis.process.env,
     logFile,
   });
-  return whenReady({ process, endpoint }, logFile, () => httpOk(`${endpoint}/health-check`), options.timeoutMs ?? 20_000);
+  return whenReady(
+    { process, endpoint },
+    logFile,
+    () => httpOk(`${endpoint}/health-check`),
+    options.timeoutMs ?? 20_000,
+  );
 }

@@ -48,17 +48,24 @@ export class FunctionHost {
     if (!handler) {
       const bundle = this.bundles.get(declaration.name);
       if (!bundle) throw new Error(`No bundle for ${declaration.name}`);
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS bundle, as Lambda loads it
-      handler = Promise.resolve().then(() => require(bundle) as { handler?: Handler }).then((module) => {
-        if (typeof module.handler !== 'function') throw new Error(`${declaration.entry} exports no handler`);
-        return module.handler;
-      });
+      handler = Promise.resolve()
+        .then(() => loadBundle(bundle))
+        .then((module) => {
+          if (typeof module.handler !== 'function') throw new Error(`${declaration.entry} exports no handler`);
+          return module.handler;
+        });
       // A module that failed to load is retried next time, as Lambda retries a failed init.
       handler.catch(() => this.loaded.delete(declaration.name));
       this.loaded.set(declaration.name, handler);
     }
     return handler;
   }
+}
+
+/** A CommonJS bundle, loaded the way the Lambda runtime loads it. */
+function loadBundle(file: string): { handler?: Handler } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(file) as { handler?: Handler };
 }
 
 function lambdaContext(declaration: FunctionDeclaration, deadline: number): Context {

@@ -49,7 +49,8 @@ export function createJwtAuthorizer(config: JwtAuthorizerConfig) {
       customJwtCheck: ({ payload }) => {
         const audiences = [payload.aud, payload.client_id].flat().filter((v): v is string => typeof v === 'string');
         if (!audiences.some((a) => config.audiences.includes(a))) throw new Error('audience not allowed');
-        if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + 60) throw new Error('issued in the future');
+        if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + 60)
+          throw new Error('issued in the future');
       },
     },
     { jwksCache: new SimpleJwksCache({ fetcher: loopbackFetcher }) },

@@ -15,13 +15,17 @@ const invocationPath = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 
 export function createLambdaEndpoint(options: LambdaEndpointOptions): Server {
   return createServer(async (request, response) => {
-    const match = request.method === 'POST' ? invocationPath.exec(new URL(request.url ?? '/', 'http://x').pathname) : null;
+    const match =
+      request.method === 'POST' ? invocationPath.exec(new URL(request.url ?? '/', 'http://x').pathname) : null;
     if (!match) {
       response.writeHead(404, { 'content-type': 'application/json', 'x-amzn-errortype': 'UnknownOperationException' });
       return response.end('{"message":"Unknown operation"}');
     }
     // Callers may name a function by its ARN; the name is the last segment.
-    const name = decodeURIComponent(match[1]!).split(':').filter((part) => part !== '$LATEST').pop()!;
+    const name = decodeURIComponent(match[1]!)
+      .split(':')
+      .filter((part) => part !== '$LATEST')
+      .pop()!;
     if (!options.has(name)) {
       response.writeHead(404, { 'content-type': 'application/json', 'x-amzn-errortype': 'ResourceNotFoundException' });
       return response.end(JSON.stringify({ Type: 'User', message: `Function not found: ${name}` }));
@@ -33,7 +37,10 @@ export function createLambdaEndpoint(options: LambdaEndpointOptions): Server {
     try {
       event = raw ? JSON.parse(raw) : {};
     } catch {
-      response.writeHead(400, { 'content-type': 'application/json', 'x-amzn-errortype': 'InvalidRequestContentException' });
+      response.writeHead(400, {
+        'content-type': 'application/json',
+        'x-amzn-errortype': 'InvalidRequestContentException',
+      });
       return response.end('{"message":"Could not parse request body into json"}');
     }
     try {

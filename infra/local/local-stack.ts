@@ -103,7 +103,8 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
 
   try {
     if (options.fresh) {
-      for (const dir of ['dynamodb', 'cognito', 'stream', 'outputs.json']) rmSync(join(dataDir, dir), { recursive: true, force: true });
+      for (const dir of ['dynamodb', 'cognito', 'stream', 'outputs.json'])
+        rmSync(join(dataDir, dir), { recursive: true, force: true });
     }
     const ports = options.ports === 'auto' ? await freePorts() : (options.ports ?? defaultPorts);
     await assertPortsFree(ports);
@@ -144,7 +145,10 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
       Emulator,
       Emulator,
     ];
-    useLocalAws({ dynamodb: dynamodb.endpoint, cognito: cognito.endpoint, ses: ses.endpoint, lambda: lambdaEndpoint }, localTableName);
+    useLocalAws(
+      { dynamodb: dynamodb.endpoint, cognito: cognito.endpoint, ses: ses.endpoint, lambda: lambdaEndpoint },
+      localTableName,
+    );
 
     const dynamo = new DynamoDBClient({});
     const identity = new CognitoIdentityProviderClient({});

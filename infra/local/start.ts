@@ -52,12 +52,18 @@ async function main() {
   if (values.ports !== undefined && values.ports !== 'auto') throw new Error(`--ports takes only "auto"\n${usage}`);
 
   const started = performance.now();
-  let stack: RunningStack | undefined;
+  const launching = launchLocalStack({
+    fresh: values.fresh,
+    ports: values.ports === 'auto' ? 'auto' : undefined,
+    dataDir: values['data-dir'],
+    log: (message) => console.error(message),
+  });
   let stopping: Promise<void> | undefined;
   const shutdown = (why: string, code = 0) => {
     stopping ??= (async () => {
       console.log(`\nStopping Portico (${why})…`);
-      await stack?.stop();
+      // A signal during start-up waits for the start to finish, so nothing half-started is left behind.
+      await (await launching.catch(() => undefined))?.stop();
       process.exit(code);
     })();
     return stopping;
@@ -71,12 +77,7 @@ async function main() {
     if (ancestors.some((pid) => !isProcessAlive(pid))) void shutdown('the process that started it exited');
   }, 1000).unref();
 
-  stack = await launchLocalStack({
-    fresh: values.fresh,
-    ports: values.ports === 'auto' ? 'auto' : undefined,
-    dataDir: values['data-dir'],
-    log: (message) => console.error(message),
-  });
+  const stack = await launching;
   if (stopping) return;
   console.log(banner(stack, (performance.now() - started) / 1000));
   // Keeps the event loop alive while the servers are up.
@@ -84,6 +85,8 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof AlreadyRunning ? error.message : `Portico failed to start: ${(error as Error).message}`);
+  console.error(
+    error instanceof AlreadyRunning ? error.message : `Portico failed to start: ${(error as Error).message}`,
+  );
   process.exit(1);
 });

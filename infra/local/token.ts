@@ -8,7 +8,9 @@ import { localCredentials, localRegion } from './local-aws';
 
 /** `npm run -s token`: prints an access token for the local staff user, for curl and friends. */
 async function main() {
-  const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, id: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { 'data-dir': { type: 'string' }, id: { type: 'boolean', default: false } },
+  });
   const file = join(values['data-dir'] ?? defaultDataDir, 'outputs.json');
   const outputs = (JSON.parse(readFileSync(file, 'utf8')) as Record<string, LocalOutputs>)[stackName];
   if (!outputs) throw new Error(`${file} has no ${stackName} outputs; is \`npm start\` running?`);

@@ -24,8 +24,11 @@ export function correlationIdOf(event: HttpEvent, context: Context): string {
  */
 export function httpHandler(fn: HttpHandlerFn) {
   return middy<HttpEvent, HttpResult>(fn)
-    .use(injectLambdaContext(logger, { resetKeys: true, correlationIdPath: 'requestContext.requestId' }))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
     .use({
+      before: (request) => {
+        logger.setCorrelationId(correlationIdOf(request.event, request.context));
+      },
       after: (request) => {
         const id = correlationIdOf(request.event, request.context);
         request.response = { ...request.response, headers: { ...request.response?.headers, 'x-correlation-id': id } };

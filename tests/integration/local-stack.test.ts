@@ -46,7 +46,7 @@ describe('the local JWT authorizer on a staff route', () => {
     const token = await staffAccessToken(outputs);
     const response = await getMe(`Bearer ${token}`);
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = (await response.json()) as { subject: string };
     expect(body).toMatchObject({ clientId: outputs.StaffClientId, tokenUse: 'access' });
     expect(body.subject).toMatch(/^[0-9a-f-]{36}$/);
   });

@@ -62,6 +62,11 @@ export async function signIn(endpoint: string, clientId: string, username: strin
 }
 
 export async function staffAccessToken(outputs: LocalOutputs): Promise<string> {
-  const tokens = await signIn(outputs.CognitoEndpoint, outputs.StaffClientId, outputs.StaffUsername, outputs.StaffPassword);
+  const tokens = await signIn(
+    outputs.CognitoEndpoint,
+    outputs.StaffClientId,
+    outputs.StaffUsername,
+    outputs.StaffPassword,
+  );
   return tokens.AccessToken!;
 }
