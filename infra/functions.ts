@@ -22,6 +22,16 @@ export type EnvVarName = 'TABLE_NAME';
 /** Table permissions, mapped to IAM actions in the CDK stack. */
 export type TableAccess = 'probe' | 'read' | 'write';
 
+/** Cognito triggers a function can serve (on the portal pool). */
+export type CognitoTrigger = 'PreTokenGeneration' | 'PostAuthentication';
+
+/** A subscription to the table's stream: an event source mapping in the cloud, a poller locally. */
+export interface TableStreamSubscription {
+  readonly batchSize: number;
+  /** Retries after the first attempt; then the batch goes to the failure destination. */
+  readonly maxRetryAttempts: number;
+}
+
 export interface FunctionDeclaration {
   /** Logical name: the Lambda function's name locally and the construct id in CDK. */
   readonly name: string;
@@ -33,6 +43,8 @@ export interface FunctionDeclaration {
   readonly environment: readonly EnvVarName[];
   readonly tableAccess: readonly TableAccess[];
   readonly routes: readonly HttpRoute[];
+  readonly cognitoTriggers?: readonly CognitoTrigger[];
+  readonly tableStream?: TableStreamSubscription;
 }
 
 export const functions: readonly FunctionDeclaration[] = [
@@ -74,6 +86,18 @@ export function routeTable(declarations: readonly FunctionDeclaration[] = functi
       return { ...route, routeKey, functionName: fn.name };
     }),
   );
+}
+
+/** Trigger name → function name, the shape cognito-local's `TriggerFunctions` setting takes. */
+export function cognitoTriggerTable(declarations: readonly FunctionDeclaration[] = functions): Record<string, string> {
+  const table: Record<string, string> = {};
+  for (const fn of declarations) {
+    for (const trigger of fn.cognitoTriggers ?? []) {
+      if (table[trigger]) throw new Error(`Cognito trigger ${trigger} is declared by ${table[trigger]} and ${fn.name}`);
+      table[trigger] = fn.name;
+    }
+  }
+  return table;
 }
 
 export function findFunction(name: string): FunctionDeclaration | undefined {

@@ -2,8 +2,9 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { functions, routeTable, type FunctionDeclaration } from '../functions';
+import { cognitoTriggerTable, functions, routeTable, type FunctionDeclaration } from '../functions';
 import { stackName, type LocalOutputs } from '../outputs';
 import { createApiGateway } from './api-gateway';
 import { ensureStaffUser, ensureTable, ensureUserPools, generatePassword } from './bootstrap';
@@ -15,6 +16,7 @@ import { createLambdaEndpoint } from './lambda-endpoint';
 import { localCredentials, localRegion } from './local-aws';
 import { assertPortsFree, defaultPorts, freePorts, type LocalPorts } from './ports';
 import { RunLock } from './run-lock';
+import { startStreamEventSource } from './stream-event-source';
 
 export const repoRoot = resolve(__dirname, '..', '..');
 export const defaultDataDir = join(repoRoot, '.local');
@@ -134,7 +136,7 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
         port: ports.cognito,
         dataDir: join(dataDir, 'cognito'),
         logDir,
-        config: { lambdaEndpoint, triggerFunctions: {} },
+        config: { lambdaEndpoint, triggerFunctions: cognitoTriggerTable(declarations) },
       }).then(track),
       startSesLocal({ port: ports.ses, logDir }).then(track),
     ]);
@@ -160,7 +162,7 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
     const portalWebUrl = `http://127.0.0.1:${ports.api}/portal-web`;
     const previous = readPreviousOutputs(outputsFile);
     const staffPassword = previous.StaffPassword ?? generatePassword();
-    const [, pools] = await Promise.all([
+    const [table, pools] = await Promise.all([
       ensureTable(dynamo, localTableName),
       ensureUserPools(identity, { callbackUrls: [`${portalWebUrl}/callback`], logoutUrls: [`${portalWebUrl}/`] }),
     ]);
@@ -186,6 +188,27 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
     });
     await listen(api, ports.api);
     cleanups.push(() => close(api));
+
+    const streams = new DynamoDBStreamsClient({});
+    cleanups.push(async () => streams.destroy());
+    for (const fn of declarations.filter((d) => d.tableStream)) {
+      const source = startStreamEventSource({
+        streams,
+        streamArn: table.LatestStreamArn!,
+        handler: async (event) => (await host.invoke(fn.name, event)) as never,
+        checkpointFile: join(dataDir, 'stream', `${fn.name}.checkpoint.json`),
+        failureFile: join(dataDir, 'stream', `${fn.name}.failures.jsonl`),
+        batchSize: fn.tableStream!.batchSize,
+        maxRetryAttempts: fn.tableStream!.maxRetryAttempts,
+        region: localRegion,
+        logger: {
+          info: () => {},
+          warn: (message, attrs) => log(`[stream ${fn.name}] ${message} ${JSON.stringify(attrs ?? {})}`),
+          error: (message, attrs) => log(`[stream ${fn.name}] ${message} ${JSON.stringify(attrs ?? {})}`),
+        },
+      });
+      cleanups.push(() => source.stop());
+    }
 
     const outputs: LocalOutputs = {
       ApiUrl: apiUrl,
