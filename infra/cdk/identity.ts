@@ -1,0 +1,136 @@
+import { Aws, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+import { userPools, type PoolKind, type UserPoolDeclaration } from '../user-pools';
+
+export interface PorticoIdentityProps {
+  readonly portalCallbackUrls: readonly string[];
+  readonly portalLogoutUrls: readonly string[];
+  /** Hosted login domain prefix; undefined derives one from the stack id (see DeploymentConfig). */
+  readonly domainPrefix: string | undefined;
+}
+
+export interface PoolResources {
+  readonly pool: cognito.UserPool;
+  readonly client: cognito.UserPoolClient;
+  /** Present for pools that declare `hostedLogin`. */
+  readonly loginDomain: cognito.UserPoolDomain | undefined;
+}
+
+/** One user pool, one app client and, where declared, one hosted login domain per entry of `userPools`. */
+export class PorticoIdentity extends Construct {
+  readonly pools: Record<PoolKind, PoolResources>;
+
+  constructor(scope: Construct, id: string, props: PorticoIdentityProps) {
+    super(scope, id);
+    const kinds = Object.keys(userPools) as PoolKind[];
+    this.pools = Object.fromEntries(
+      kinds.map((kind) => [kind, this.createPool(kind, userPools[kind], props)]),
+    ) as Record<PoolKind, PoolResources>;
+  }
+
+  private createPool(kind: PoolKind, declaration: UserPoolDeclaration, props: PorticoIdentityProps): PoolResources {
+    const label = kind.charAt(0).toUpperCase() + kind.slice(1);
+    const pool = new cognito.UserPool(this, `${label}UserPool`, {
+      userPoolName: `${declaration.poolName}-${Stack.of(this).stackName.toLowerCase()}`,
+      // Staff are provisioned by an administrator and portal users are invited from the CRM: nobody signs up.
+      selfSignUpEnabled: false,
+      signInAliases: {
+        username: true,
+        email: declaration.signInAliases.includes('email'),
+        preferredUsername: declaration.signInAliases.includes('preferred_username'),
+      },
+      // AWS's recommendation for new pools: "Ann@Example.com" and "ann@example.com" are the same person.
+      // Like the aliases, this cannot be changed once the pool exists.
+      signInCaseSensitive: false,
+      passwordPolicy: {
+        minLength: declaration.passwordMinLength,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(declaration.temporaryPasswordValidityDays),
+      },
+      // TOTP only: SMS codes can be intercepted (SIM swap) and would need an SNS role and spend limits.
+      mfa: declaration.mfa === 'optional-totp' ? cognito.Mfa.OPTIONAL : cognito.Mfa.OFF,
+      mfaSecondFactor: { sms: false, otp: declaration.mfa === 'optional-totp', email: false },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      // Essentials (the default for new pools, named here so it cannot drift) carries the managed login and
+      // token features. Threat protection (compromised credentials, adaptive authentication) needs the Plus
+      // plan, billed per active user: a deliberate later decision, not a default.
+      featurePlan: cognito.FeaturePlan.ESSENTIALS,
+      // The pools hold every account: keep them if the stack goes and refuse a stray DeleteUserPool.
+      removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: true,
+    });
+    // Pinned like the table: a changed logical id would create a new, empty pool and strand every user.
+    (pool.node.defaultChild as cognito.CfnUserPool).overrideLogicalId(`${label}UserPool`);
+
+    const client = pool.addClient('Client', {
+      userPoolClientName: declaration.clientName,
+      // Both clients run where a secret cannot be kept (browser, developer machine).
+      generateSecret: false,
+      accessTokenValidity: Duration.minutes(declaration.accessTokenValidityMinutes),
+      idTokenValidity: Duration.minutes(declaration.idTokenValidityMinutes),
+      refreshTokenValidity: Duration.days(declaration.refreshTokenValidityDays),
+      // "Incorrect username or password" for unknown users too, so sign-in cannot enumerate accounts.
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      ...(declaration.hostedLogin ? this.hostedLoginClient(props) : apiSignInClient),
+    });
+
+    const loginDomain = declaration.hostedLogin
+      ? pool.addDomain('LoginDomain', {
+          cognitoDomain: { domainPrefix: this.domainPrefix(kind, props.domainPrefix) },
+          // The classic hosted UI works without a branding resource; the newer managed login needs one per
+          // client (CfnManagedLoginBranding), which belongs with the portal's visual design.
+          managedLoginVersion: cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI,
+        })
+      : undefined;
+
+    return { pool, client, loginDomain };
+  }
+
+  /** Browser client: authorization code grant through the hosted login. */
+  private hostedLoginClient(props: PorticoIdentityProps): Partial<cognito.UserPoolClientOptions> {
+    return {
+      // Cognito defaults to SRP + custom + refresh-token flows when none is named. The hosted login needs no
+      // API flow; naming SRP alone keeps CUSTOM_AUTH off, and REFRESH_TOKEN_AUTH must be off for rotation.
+      authFlows: { userSrp: true },
+      oAuth: {
+        // Code grant only: the implicit grant puts tokens in the URL. The client has no secret, so the web
+        // app must send a PKCE code_challenge (Cognito supports PKCE on every code request but has no
+        // setting to demand it; the portal app is responsible for always sending one).
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: [...props.portalCallbackUrls],
+        logoutUrls: [...props.portalLogoutUrls],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      // A browser cannot protect a long-lived refresh token, so each use replaces it (OAuth 2.0 security
+      // best practice for public clients); the grace period covers a retry after a lost response.
+      refreshTokenRotationGracePeriod: Duration.seconds(10),
+    };
+  }
+
+  /**
+   * Hosted login prefixes are global per region. A configured one is used as is (other hosted pools get a
+   * `-<kind>` suffix); otherwise `portico-<first block of the stack's GUID>`, resolved at deploy time, which
+   * is stable for the stack's life and differs between stacks. Hex digits cannot spell a reserved word.
+   */
+  private domainPrefix(kind: PoolKind, configured: string | undefined): string {
+    const base = configured ?? `portico-${Fn.select(0, Fn.split('-', Fn.select(2, Fn.split('/', Aws.STACK_ID))))}`;
+    return kind === 'portal' ? base : `${base}-${kind}`;
+  }
+}
+
+/**
+ * Client for pools without hosted login (staff): signs in through the Cognito API. SRP for applications;
+ * USER_PASSWORD because the local tooling (`npm run token`, integration tests) uses that flow (cognito-local
+ * has no SRP), and allowing it here lets the same tooling fetch a token from a deployed stack. The password
+ * travels only over TLS to Cognito. No OAuth: nothing redirects through a browser.
+ */
+const apiSignInClient: Partial<cognito.UserPoolClientOptions> = {
+  authFlows: { userSrp: true, userPassword: true },
+  disableOAuth: true,
+};

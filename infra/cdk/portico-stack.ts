@@ -1,0 +1,63 @@
+import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { outputNames, type StackOutputs } from '../outputs';
+import { PorticoApi } from './api';
+import type { DeploymentConfig } from './config';
+import { PorticoData } from './data';
+import { PorticoIdentity } from './identity';
+import { PorticoFunctions } from './lambda-functions';
+
+export interface PorticoStackProps extends StackProps {
+  readonly config: DeploymentConfig;
+}
+
+/**
+ * The whole back end in one stack. Its shape is derived from the declarations under infra/ and shared/
+ * (function registry, route table, table design, user pools); this file only wires the parts together.
+ */
+export class PorticoStack extends Stack {
+  readonly data: PorticoData;
+  readonly identity: PorticoIdentity;
+  readonly functions: PorticoFunctions;
+  readonly api: PorticoApi;
+
+  constructor(scope: Construct, id: string, props: PorticoStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.data = new PorticoData(this, 'Data');
+    this.identity = new PorticoIdentity(this, 'Identity', {
+      portalCallbackUrls: config.portalCallbackUrls,
+      portalLogoutUrls: config.portalLogoutUrls,
+      domainPrefix: config.domainPrefix,
+    });
+    this.functions = new PorticoFunctions(this, 'Functions', { table: this.data.table });
+    this.api = new PorticoApi(this, 'Api', {
+      functions: this.functions.byName,
+      pools: this.identity.pools,
+      allowedOrigins: config.allowedOrigins,
+      throttle: config.apiThrottle,
+    });
+
+    for (const warning of config.warnings) Annotations.of(this).addWarningV2('portico:config-default', warning);
+    this.addOutputs();
+  }
+
+  /** Output ids are the shared names verbatim, so scripts read the cloud and `.local/outputs.json` alike. */
+  private addOutputs(): void {
+    const { staff, portal } = this.identity.pools;
+    if (!portal.loginDomain) throw new Error('The portal user pool must declare hostedLogin: PortalLoginUrl needs it');
+    // A Record over OutputName: an output added to outputNames without a value here does not compile.
+    const values: StackOutputs = {
+      ApiUrl: this.api.stage.url,
+      StaffUserPoolId: staff.pool.userPoolId,
+      StaffClientId: staff.client.userPoolClientId,
+      PortalUserPoolId: portal.pool.userPoolId,
+      PortalClientId: portal.client.userPoolClientId,
+      // Base URL of the hosted login; the web app appends /oauth2/authorize, /logout, etc.
+      PortalLoginUrl: portal.loginDomain.baseUrl(),
+      TableName: this.data.table.tableName,
+    };
+    for (const name of outputNames) new CfnOutput(this, name, { value: values[name] });
+  }
+}
