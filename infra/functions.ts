@@ -1,3 +1,5 @@
+import { moduleRoutes } from '../shared/modules/module-routes';
+
 /**
  * The function registry: every Lambda function Portico runs, with its routes, triggers, environment and
  * permissions. The CDK stack and the local runtime both read this list, so a route or function cannot
@@ -48,6 +50,17 @@ export interface FunctionDeclaration {
 }
 
 export const functions: readonly FunctionDeclaration[] = [
+  {
+    name: 'crm-records',
+    description: 'Staff CRUD of every CRM module: organizations, people and the records the portal shows.',
+    entry: 'functions/crm-records.ts',
+    // scrypt (eSign PINs) is CPU-bound, and Lambda's CPU grows with memory.
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    environment: ['TABLE_NAME'],
+    tableAccess: ['read', 'write'],
+    routes: moduleRoutes().map(({ method, path }) => ({ method, path, auth: 'staff' as const })),
+  },
   {
     name: 'health',
     description: 'Reports whether the dependencies Portico needs are reachable.',

@@ -9,16 +9,34 @@ export interface IndexDesign {
   readonly purpose: string;
 }
 
+/** The indexes by the access pattern they serve (docs/data-model.md). */
+export const indexes = {
+  byType: {
+    indexName: 'gsi1',
+    partitionKey: 'gsi1pk',
+    sortKey: 'gsi1sk',
+    purpose: 'records of one module, newest first',
+  },
+  byLink: {
+    indexName: 'gsi2',
+    partitionKey: 'gsi2pk',
+    sortKey: 'gsi2sk',
+    purpose: 'people and records of an organization',
+  },
+  byLookup: {
+    indexName: 'gsi3',
+    partitionKey: 'gsi3pk',
+    sortKey: 'gsi3sk',
+    purpose: 'people by email; records of a person',
+  },
+} as const satisfies Record<string, IndexDesign>;
+
 export const tableDesign = {
   partitionKey: 'pk',
   sortKey: 'sk',
   /** Epoch seconds; DynamoDB deletes the item some time after it passes (rate-limit markers, idempotency records). */
   ttlAttribute: 'expiresAt',
-  globalSecondaryIndexes: [
-    { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', purpose: 'items of one type, newest first' },
-    { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', purpose: 'items linked to a parent record' },
-    { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', purpose: 'sparse lookups (email, portal)' },
-  ] satisfies readonly IndexDesign[],
+  globalSecondaryIndexes: Object.values(indexes) as readonly IndexDesign[],
 } as const;
 
 /** Key of the item the health check reads: it never exists, so reading it proves reachability and nothing else. */

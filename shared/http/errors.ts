@@ -60,6 +60,11 @@ export class PayloadTooLarge extends DomainError {
   readonly title = 'Payload too large';
 }
 
+export class UnsupportedMediaType extends DomainError {
+  readonly status = 415;
+  readonly title = 'Unsupported media type';
+}
+
 export class TooManyRequests extends DomainError {
   readonly status = 429;
   readonly title = 'Too many requests';

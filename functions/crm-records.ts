@@ -1,0 +1,50 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import * as z from 'zod/mini';
+import { readConfig } from '../shared/config/read-config';
+import { NotFound, Unauthorized } from '../shared/http/errors';
+import { httpHandler, json, type HttpEvent } from '../shared/http/http-handler';
+import { header, parseJsonBody } from '../shared/http/request';
+import { resolveModuleRoute } from '../shared/modules/module-routes';
+import { etagOf, versionFromIfMatch } from '../shared/records/etag';
+import { parseListQuery } from '../shared/records/list-query';
+import { createRecordService } from '../shared/records/record-service';
+
+const config = readConfig(z.object({ TABLE_NAME: z.string().check(z.minLength(1)) }));
+const records = createRecordService({ dynamo: new DynamoDBClient({}), tableName: config.TABLE_NAME });
+
+/** The staff user the authorizer vouched for; recorded as createdBy/updatedBy. */
+function staffActor(event: HttpEvent): string {
+  const subject = event.requestContext.authorizer?.jwt?.claims.sub;
+  if (typeof subject !== 'string' || !subject) throw new Unauthorized('This route needs a staff access token.');
+  return subject;
+}
+
+/** Staff CRUD for every module of the registry: one route per module and operation, one handler. */
+export const handler = httpHandler(async (event) => {
+  const route = resolveModuleRoute(event.routeKey);
+  if (!route) throw new NotFound(`No route ${event.routeKey}.`);
+  const { module, operation } = route;
+  const actor = staffActor(event);
+  const id = event.pathParameters?.id ?? '';
+
+  switch (operation) {
+    case 'create': {
+      const record = await records.create(module, parseJsonBody(event), actor);
+      return json(201, record, { location: `/${module.name}/${record.id}`, etag: etagOf(record.version) });
+    }
+    case 'list':
+      return json(200, await records.list(module, parseListQuery(module, event.queryStringParameters)));
+    case 'get': {
+      const record = await records.get(module, id);
+      return json(200, record, { etag: etagOf(record.version) });
+    }
+    case 'update': {
+      const expected = versionFromIfMatch(header(event, 'if-match'));
+      const record = await records.update(module, id, parseJsonBody(event), actor, expected);
+      return json(200, record, { etag: etagOf(record.version) });
+    }
+    case 'delete':
+      await records.remove(module, id, versionFromIfMatch(header(event, 'if-match')));
+      return { statusCode: 204 };
+  }
+});

@@ -1,0 +1,62 @@
+import * as z from 'zod/mini';
+
+/**
+ * The field vocabulary modules are declared with. Each knows how to normalise and check one kind of value,
+ * so a module declaration reads like the CRM's field list.
+ */
+
+/** Free text: trimmed, not empty, bounded. */
+export const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+
+/** Trimmed, lower-cased and syntax-checked, as the issue asks; 254 is the longest address SMTP allows. */
+export const email = () => z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254), z.email());
+
+export const phone = () =>
+  z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(3),
+      z.maxLength(40),
+      z.regex(/^[0-9A-Za-z+()\-.\s/#*,]+$/, { message: 'a phone number uses digits, spaces and + ( ) - . / # * ,' }),
+    );
+
+export const website = () => z.url({ protocol: /^https?$/, hostname: z.regexes.domain });
+
+/** ISO calendar date `YYYY-MM-DD`. */
+export const date = () => z.iso.date();
+
+export const address = () =>
+  z.strictObject({
+    street: z.optional(text(300)),
+    city: z.optional(text(100)),
+    state: z.optional(text(100)),
+    postalCode: z.optional(text(20)),
+    country: z.optional(text(100)),
+  });
+
+export const currency = () => z.string().check(z.regex(/^[A-Z]{3}$/, { message: 'an ISO 4217 code such as EUR' }));
+
+const cents = (value: number) => Math.abs(Math.round(value * 100) - value * 100) < 1e-6;
+
+/** A non-negative amount with at most two decimals. */
+export const money = () =>
+  z.number().check(z.gte(0), z.lte(1e12), z.refine(cents, { message: 'at most two decimals' }));
+
+/** A positive quantity with at most four decimals. */
+export const quantity = () =>
+  z.number().check(
+    z.gt(0),
+    z.lte(1e9),
+    z.refine((value) => Math.abs(Math.round(value * 1e4) - value * 1e4) < 1e-6, { message: 'at most four decimals' }),
+  );
+
+/** The id of a record in one of `prefixes`' modules, e.g. `org_…`. Existence is checked when writing. */
+export const reference = (prefixes: readonly string[]) =>
+  z.string().check(
+    z.regex(new RegExp(`^(${prefixes.join('|')})_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`), {
+      message: `the id of a record whose id starts with ${prefixes.map((p) => `${p}_`).join(' or ')}`,
+    }),
+  );
+
+export const choice = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values);

@@ -1,0 +1,312 @@
+import * as z from 'zod/mini';
+import { address, choice, currency, date, email, money, phone, quantity, reference, text, website } from './fields';
+
+/**
+ * The module registry: every CRM module declared once — its fields, id prefix, references, filters and
+ * whether the portal shows it. Routes, validation, storage keys and the OpenAPI document derive from it;
+ * a new module is one more entry here.
+ */
+
+export const portalModuleNames = ['tickets', 'invoices', 'quotes', 'sales-orders', 'documents'] as const;
+export type PortalModuleName = (typeof portalModuleNames)[number];
+
+/** Every module's id prefix: ids read `<prefix>_<uuid>`, so a reference names its module (docs/data-model.md). */
+export const idPrefixes = {
+  organizations: 'org',
+  'partner-organizations': 'porg',
+  contacts: 'con',
+  leads: 'lead',
+  'partner-contacts': 'pcon',
+  tickets: 'tkt',
+  invoices: 'inv',
+  quotes: 'quo',
+  'sales-orders': 'so',
+  documents: 'doc',
+} as const;
+export type ModuleName = keyof typeof idPrefixes;
+
+/** A reference field to records of `targets`. */
+const referenceTo = (targets: readonly ModuleName[]) => reference(targets.map((name) => idPrefixes[name]));
+
+export type ModuleKind = 'organization' | 'person' | 'record';
+export type ReferenceField = 'organizationId' | 'contactId' | 'primaryContactId';
+/** List filters; each is served by an index (docs/data-model.md). */
+export type FilterName = 'organizationId' | 'contactId' | 'email';
+
+export interface ReferenceDeclaration {
+  readonly field: ReferenceField;
+  /** Modules the referenced id may belong to. */
+  readonly modules: readonly ModuleName[];
+  /** The referenced organization counts this link, and cannot be deleted while it has any. */
+  readonly counted: boolean;
+  /** The referenced person must belong to the record being written (a partner organization's primary contact). */
+  readonly belongsToThisRecord?: boolean;
+}
+
+export interface ModuleDeclaration {
+  readonly name: ModuleName;
+  /** Singular, for messages: "organization". */
+  readonly label: string;
+  readonly idPrefix: string;
+  readonly kind: ModuleKind;
+  /** The fields staff may write; strict (unknown fields are refused). */
+  readonly schema: z.ZodMiniType<Record<string, unknown>>;
+  /** Values a new record gets when the request leaves them out. */
+  readonly defaults: Readonly<Record<string, unknown>>;
+  readonly references: readonly ReferenceDeclaration[];
+  readonly filters: readonly FilterName[];
+  readonly portalVisible: boolean;
+  /** Fields computed from the others on every write (read-only to clients). */
+  readonly derive?: (fields: Record<string, unknown>) => Record<string, unknown>;
+}
+
+const organizationFields = {
+  name: text(200),
+  phone: z.optional(phone()),
+  email: z.optional(email()),
+  website: z.optional(website()),
+  billingAddress: z.optional(address()),
+};
+
+const portalSettings = z
+  .strictObject({
+    enabled: z.optional(z.boolean()),
+    username: z.optional(
+      z.string().check(
+        z.trim(),
+        z.toLowerCase(),
+        // Cognito refuses a preferred_username that looks like an email or a phone number.
+        z.regex(/^(?=.*[a-z])[a-z0-9._-]{3,64}$/, {
+          message: '3 to 64 letters, digits, dots, dashes or underscores, with at least one letter',
+        }),
+      ),
+    ),
+    supportStartDate: z.optional(date()),
+    supportEndDate: z.optional(date()),
+    canESign: z.optional(z.boolean()),
+    pinReset: z.optional(z.boolean()),
+    components: z.optional(
+      z
+        .array(z.enum(portalModuleNames))
+        .check(z.refine((list) => new Set(list).size === list.length, { message: 'no duplicates' })),
+    ),
+    /** Write-only: stored as a salted hash, never returned. */
+    pin: z.optional(z.string().check(z.regex(/^\d{4,8}$/, { message: '4 to 8 digits' }))),
+  })
+  .check(
+    z.refine(
+      (portal) =>
+        !portal.supportStartDate || !portal.supportEndDate || portal.supportEndDate >= portal.supportStartDate,
+      { message: 'must not be before supportStartDate', path: ['supportEndDate'] },
+    ),
+  );
+
+const personFields = {
+  firstName: z.optional(text(100)),
+  lastName: text(100),
+  email: z.optional(email()),
+  phone: z.optional(phone()),
+  mobile: z.optional(phone()),
+  title: z.optional(text(100)),
+  mailingAddress: z.optional(address()),
+  emailOptOut: z.optional(z.boolean()),
+  portal: z.optional(portalSettings),
+};
+
+const people: readonly ModuleName[] = ['contacts', 'leads', 'partner-contacts'];
+const organizations: readonly ModuleName[] = ['organizations', 'partner-organizations'];
+
+/** Portal records hang off a person, an organization, or both; at least one. */
+const portalRecord = <T extends z.core.$ZodLooseShape>(fields: T) =>
+  z
+    .strictObject({
+      contactId: z.optional(referenceTo(people)),
+      organizationId: z.optional(referenceTo(organizations)),
+      showOnPortal: z.optional(z.boolean()),
+      ...fields,
+    })
+    .check(
+      z.refine((record: Record<string, unknown>) => Boolean(record.contactId || record.organizationId), {
+        message: 'a record needs a contactId, an organizationId, or both',
+        path: ['contactId'],
+      }),
+    );
+
+const recordReferences: readonly ReferenceDeclaration[] = [
+  { field: 'contactId', modules: people, counted: false },
+  { field: 'organizationId', modules: organizations, counted: true },
+];
+const recordDefaults = { showOnPortal: false };
+const recordFilters: readonly FilterName[] = ['contactId', 'organizationId'];
+
+/** Totals in cents: summing floating-point amounts would drift. */
+export function salesOrderTotal(lineItems: readonly { quantity: number; unitPrice: number }[]): number {
+  const cents = lineItems.reduce((sum, line) => sum + Math.round(line.quantity * line.unitPrice * 100), 0);
+  return cents / 100;
+}
+
+export const modules: readonly ModuleDeclaration[] = [
+  {
+    name: 'organizations',
+    label: 'organization',
+    idPrefix: idPrefixes['organizations'],
+    kind: 'organization',
+    schema: z.strictObject({ ...organizationFields, industry: z.optional(text(100)) }),
+    defaults: {},
+    references: [],
+    filters: [],
+    portalVisible: false,
+  },
+  {
+    name: 'partner-organizations',
+    label: 'partner organization',
+    idPrefix: idPrefixes['partner-organizations'],
+    kind: 'organization',
+    schema: z.strictObject({
+      ...organizationFields,
+      partnerType: z.optional(text(100)),
+      partnerStatus: z.optional(choice(['Active', 'Inactive'])),
+      primaryContactId: z.optional(referenceTo(['partner-contacts'])),
+    }),
+    defaults: { partnerStatus: 'Inactive' },
+    references: [
+      { field: 'primaryContactId', modules: ['partner-contacts'], counted: false, belongsToThisRecord: true },
+    ],
+    filters: [],
+    portalVisible: false,
+  },
+  {
+    name: 'contacts',
+    label: 'contact',
+    idPrefix: idPrefixes['contacts'],
+    kind: 'person',
+    schema: z.strictObject({ ...personFields, organizationId: z.optional(referenceTo(['organizations'])) }),
+    defaults: {},
+    references: [{ field: 'organizationId', modules: ['organizations'], counted: true }],
+    filters: ['organizationId', 'email'],
+    portalVisible: false,
+  },
+  {
+    name: 'leads',
+    label: 'lead',
+    idPrefix: idPrefixes['leads'],
+    kind: 'person',
+    schema: z.strictObject({ ...personFields, company: z.optional(text(200)) }),
+    defaults: {},
+    references: [],
+    filters: ['email'],
+    portalVisible: false,
+  },
+  {
+    name: 'partner-contacts',
+    label: 'partner contact',
+    idPrefix: idPrefixes['partner-contacts'],
+    kind: 'person',
+    schema: z.strictObject({ ...personFields, organizationId: referenceTo(['partner-organizations']) }),
+    defaults: {},
+    references: [{ field: 'organizationId', modules: ['partner-organizations'], counted: true }],
+    filters: ['organizationId', 'email'],
+    portalVisible: false,
+  },
+  {
+    name: 'tickets',
+    label: 'ticket',
+    idPrefix: idPrefixes['tickets'],
+    kind: 'record',
+    schema: portalRecord({
+      title: text(200),
+      description: z.optional(text(10_000)),
+      status: z.optional(choice(['Open', 'In Progress', 'Wait For Response', 'Closed'])),
+      priority: z.optional(choice(['Low', 'Normal', 'High', 'Urgent'])),
+    }),
+    defaults: recordDefaults,
+    references: recordReferences,
+    filters: recordFilters,
+    portalVisible: true,
+  },
+  {
+    name: 'invoices',
+    label: 'invoice',
+    idPrefix: idPrefixes['invoices'],
+    kind: 'record',
+    schema: portalRecord({
+      subject: text(200),
+      invoiceNumber: z.optional(text(50)),
+      status: z.optional(choice(['Created', 'Approved', 'Sent', 'Paid', 'Cancelled'])),
+      dueDate: z.optional(date()),
+      currency: z.optional(currency()),
+      total: z.optional(money()),
+    }),
+    defaults: recordDefaults,
+    references: recordReferences,
+    filters: recordFilters,
+    portalVisible: true,
+  },
+  {
+    name: 'quotes',
+    label: 'quote',
+    idPrefix: idPrefixes['quotes'],
+    kind: 'record',
+    schema: portalRecord({
+      subject: text(200),
+      status: z.optional(choice(['Created', 'Delivered', 'Reviewed', 'Accepted', 'Rejected'])),
+      validUntil: z.optional(date()),
+      currency: z.optional(currency()),
+      total: z.optional(money()),
+    }),
+    defaults: recordDefaults,
+    references: recordReferences,
+    filters: recordFilters,
+    portalVisible: true,
+  },
+  {
+    name: 'sales-orders',
+    label: 'sales order',
+    idPrefix: idPrefixes['sales-orders'],
+    kind: 'record',
+    schema: portalRecord({
+      subject: text(200),
+      status: z.optional(choice(['Created', 'Approved', 'Delivered', 'Cancelled'])),
+      currency: z.optional(currency()),
+      lineItems: z.optional(
+        z
+          .array(z.strictObject({ description: text(500), quantity: quantity(), unitPrice: money() }))
+          .check(z.maxLength(200)),
+      ),
+    }),
+    defaults: { ...recordDefaults, lineItems: [] },
+    references: recordReferences,
+    filters: recordFilters,
+    portalVisible: true,
+    derive: (fields) => ({
+      total: salesOrderTotal((fields.lineItems ?? []) as { quantity: number; unitPrice: number }[]),
+    }),
+  },
+  {
+    name: 'documents',
+    label: 'document',
+    idPrefix: idPrefixes['documents'],
+    kind: 'record',
+    schema: portalRecord({
+      title: text(200),
+      description: z.optional(text(10_000)),
+      url: z.optional(website()),
+    }),
+    defaults: recordDefaults,
+    references: recordReferences,
+    filters: recordFilters,
+    portalVisible: true,
+  },
+];
+
+const byName = new Map<string, ModuleDeclaration>(modules.map((module) => [module.name, module]));
+const byPrefix = new Map(modules.map((module) => [module.idPrefix, module]));
+
+export function findModule(name: string): ModuleDeclaration | undefined {
+  return byName.get(name);
+}
+
+/** The module an id belongs to, read from its prefix. */
+export function moduleOfId(id: string): ModuleDeclaration | undefined {
+  return byPrefix.get(id.slice(0, id.indexOf('_')));
+}

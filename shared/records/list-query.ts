@@ -1,0 +1,53 @@
+import * as z from 'zod/mini';
+import { email, reference } from '../modules/fields';
+import { idPrefixes, type FilterName, type ModuleDeclaration } from '../modules/registry';
+import { validate } from '../modules/validate';
+import { ValidationFailed } from '../http/errors';
+import type { ListQuery } from './record-service';
+
+export const defaultPageSize = 25;
+export const maxPageSize = 100;
+
+function filterSchema(module: ModuleDeclaration, name: FilterName) {
+  if (name === 'email') return email();
+  const declared = module.references.find((reference) => reference.field === name);
+  return reference((declared?.modules ?? []).map((target) => idPrefixes[target]));
+}
+
+const schemas = new Map<string, z.ZodMiniType<Record<string, string | undefined>>>();
+
+/** The list query a module accepts: `limit`, `cursor`, and at most one of its declared filters. */
+function listQuerySchema(module: ModuleDeclaration) {
+  let schema = schemas.get(module.name);
+  if (!schema) {
+    schema = z.strictObject({
+      limit: z.optional(
+        z.string().check(z.regex(/^[1-9][0-9]*$/, { message: `a whole number from 1 to ${maxPageSize}` })),
+      ),
+      cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+      ...Object.fromEntries(module.filters.map((name) => [name, z.optional(filterSchema(module, name))])),
+    }) as unknown as z.ZodMiniType<Record<string, string | undefined>>;
+    schemas.set(module.name, schema);
+  }
+  return schema;
+}
+
+export function parseListQuery(
+  module: ModuleDeclaration,
+  parameters: Record<string, string | undefined> | undefined,
+): ListQuery {
+  const query = validate(listQuerySchema(module), parameters ?? {}, 'query');
+  const limit = query.limit === undefined ? defaultPageSize : Number(query.limit);
+  if (limit > maxPageSize) {
+    throw new ValidationFailed('The query is not valid.', [{ path: '/limit', message: `at most ${maxPageSize}` }]);
+  }
+  const filters = module.filters.filter((name) => query[name] !== undefined);
+  if (filters.length > 1) {
+    throw new ValidationFailed(
+      `Filter by one of ${filters.join(', ')} at a time.`,
+      filters.map((name) => ({ path: `/${name}`, message: 'one filter at a time' })),
+    );
+  }
+  const [name] = filters;
+  return { limit, cursor: query.cursor, ...(name ? { filter: { name, value: query[name]! } } : {}) };
+}

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { indexes, tableDesign } from '../data/table-design';
+import type { ModuleDeclaration } from '../modules/registry';
+
+/** Key layout of the single table; docs/data-model.md explains each attribute. */
+export const recordSortKey = 'RECORD';
+export const claimSortKey = 'UNIQUE';
+
+export type ClaimKind = 'email' | 'username';
+
+export function newRecordId(module: ModuleDeclaration): string {
+  return `${module.idPrefix}_${randomUUID()}`;
+}
+
+export function recordKey(id: string): Record<string, string> {
+  return { [tableDesign.partitionKey]: id, [tableDesign.sortKey]: recordSortKey };
+}
+
+export function claimKey(kind: ClaimKind, value: string): Record<string, string> {
+  return { [tableDesign.partitionKey]: `UNIQUE#${kind}#${value.toLowerCase()}`, [tableDesign.sortKey]: claimSortKey };
+}
+
+/** Names of the attributes that only the storage layer sees. */
+export const internalAttributes = new Set<string>([
+  tableDesign.partitionKey,
+  tableDesign.sortKey,
+  ...tableDesign.globalSecondaryIndexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+  'linkCount',
+  'module',
+]);
+
+/** Index attributes of a record item: the list, link and lookup patterns of docs/data-model.md. */
+export function indexAttributes(
+  module: ModuleDeclaration,
+  item: { id: string; createdAt: string } & Record<string, unknown>,
+): Record<string, string> {
+  const { byType, byLink, byLookup } = indexes;
+  const order = `${module.name}#${item.createdAt}#${item.id}`;
+  const attributes: Record<string, string> = {
+    [byType.partitionKey]: module.name,
+    [byType.sortKey]: `${item.createdAt}#${item.id}`,
+  };
+  if (typeof item.organizationId === 'string') {
+    attributes[byLink.partitionKey] = `LINK#${item.organizationId}`;
+    attributes[byLink.sortKey] = order;
+  }
+  const lookup =
+    module.kind === 'person' && typeof item.email === 'string'
+      ? `EMAIL#${item.email}`
+      : module.kind === 'record' && typeof item.contactId === 'string'
+        ? `LINK#${item.contactId}`
+        : undefined;
+  if (lookup) {
+    attributes[byLookup.partitionKey] = lookup;
+    attributes[byLookup.sortKey] = order;
+  }
+  return attributes;
+}

@@ -1,0 +1,399 @@
+import { GetItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { indexes, tableDesign } from '../data/table-design';
+import { Conflict, NotFound, PreconditionFailed, ValidationFailed, type DomainError } from '../http/errors';
+import { moduleOfId, type FilterName, type ModuleDeclaration, type ReferenceDeclaration } from '../modules/registry';
+import { validate } from '../modules/validate';
+import { hashPin } from '../security/pin-hash';
+import { decodeCursor, encodeCursor } from './cursor';
+import { applyMergePatch } from './merge-patch';
+import { indexAttributes, internalAttributes, newRecordId, recordKey, type ClaimKind } from './record-keys';
+import { StaleRead, WritePlan } from './write-plan';
+
+/**
+ * Staff-side CRUD of every module: validation, defaults, derived fields, references, link counters and
+ * portal uniqueness claims, each request in the fewest DynamoDB round trips (docs/data-model.md).
+ */
+
+export type PublicRecord = Record<string, unknown> & { id: string; version: number };
+
+export interface RecordServiceDependencies {
+  readonly dynamo: DynamoDBClient;
+  readonly tableName: string;
+  readonly now?: () => Date;
+  readonly newId?: (module: ModuleDeclaration) => string;
+}
+
+export interface ListQuery {
+  readonly limit: number;
+  readonly cursor?: string;
+  readonly filter?: { readonly name: FilterName; readonly value: string };
+}
+
+export interface ListPage {
+  readonly items: PublicRecord[];
+  readonly nextCursor: string | null;
+}
+
+type StoredRecord = Record<string, unknown> & {
+  id: string;
+  version: number;
+  createdAt: string;
+  createdBy: string;
+  linkCount?: number;
+  portal?: Record<string, unknown>;
+};
+
+/** Fields the server owns: clients can neither set nor patch them. */
+const serverFields = ['id', 'version', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy'] as const;
+
+/** Attempts of a read-modify-write that lost a race before answering 409. */
+const maxAttempts = 4;
+
+/** What a client sees: id first, then the fields, then the server's bookkeeping; no keys, no hash. */
+export function toPublicRecord(item: Record<string, unknown>): PublicRecord {
+  const visible: Record<string, unknown> = { id: item.id };
+  for (const [name, value] of Object.entries(item).sort(([a], [b]) => a.localeCompare(b))) {
+    if (!internalAttributes.has(name) && !(serverFields as readonly string[]).includes(name)) visible[name] = value;
+  }
+  for (const name of serverFields) visible[name] = item[name];
+  if (visible.portal && typeof visible.portal === 'object') {
+    const { pinHash, ...portal } = visible.portal as Record<string, unknown>;
+    visible.portal = { ...portal, hasPin: typeof pinHash === 'string' };
+  }
+  return visible as PublicRecord;
+}
+
+/** The fields a client wrote, as a merge patch applies to them: no server fields, no derived ones, no hash. */
+function writableFields(module: ModuleDeclaration, item: StoredRecord): Record<string, unknown> {
+  const derived = new Set(Object.keys(module.derive?.({}) ?? {}));
+  const fields: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(item)) {
+    if (internalAttributes.has(name) || (serverFields as readonly string[]).includes(name) || derived.has(name))
+      continue;
+    fields[name] = value;
+  }
+  if (fields.portal) {
+    const { pinHash: _pinHash, ...portal } = fields.portal as Record<string, unknown>;
+    fields.portal = portal;
+  }
+  return fields;
+}
+
+/** Portal uniqueness claims a person holds: its email and username, while portal access is enabled. */
+function claimsOf(module: ModuleDeclaration, fields: Record<string, unknown>): Map<ClaimKind, string> {
+  const claims = new Map<ClaimKind, string>();
+  const portal = fields.portal as { enabled?: boolean; username?: string } | undefined;
+  if (module.kind !== 'person' || portal?.enabled !== true) return claims;
+  if (typeof fields.email === 'string') claims.set('email', fields.email);
+  if (typeof portal.username === 'string') claims.set('username', portal.username);
+  return claims;
+}
+
+function referenceProblem(module: ModuleDeclaration, reference: ReferenceDeclaration, id: string): ValidationFailed {
+  const target = moduleOfId(id)?.label ?? 'record';
+  const message = reference.belongsToThisRecord
+    ? `must be a ${target} of this ${module.label}`
+    : `refers to no existing ${target}`;
+  return new ValidationFailed(`${reference.field} ${message}.`, [{ path: `/${reference.field}`, message }]);
+}
+
+function claimConflict(kind: ClaimKind, value: string, old: Record<string, unknown> | undefined): Conflict {
+  const conflict = new Conflict(`Another person already holds portal access with the ${kind} ${value}.`);
+  conflict.extensions.conflict = { field: kind === 'email' ? 'email' : 'portal.username', holderId: old?.holderId };
+  return conflict;
+}
+
+export function createRecordService({
+  dynamo,
+  tableName,
+  now = () => new Date(),
+  newId = newRecordId,
+}: RecordServiceDependencies) {
+  async function read(id: string): Promise<StoredRecord | undefined> {
+    const result = await dynamo.send(
+      new GetItemCommand({ TableName: tableName, Key: marshall(recordKey(id)), ConsistentRead: true }),
+    );
+    return result.Item ? (unmarshall(result.Item) as StoredRecord) : undefined;
+  }
+
+  async function readOwn(module: ModuleDeclaration, id: string): Promise<StoredRecord> {
+    const item = moduleOfId(id) === module ? await read(id) : undefined;
+    if (!item) throw new NotFound(`There is no ${module.label} with id ${id}.`);
+    return item;
+  }
+
+  /** Validates the client's fields and turns them into what is stored: defaults, PIN hash, derived fields. */
+  async function prepareFields(
+    module: ModuleDeclaration,
+    input: Record<string, unknown>,
+    previousPinHash: unknown,
+  ): Promise<Record<string, unknown>> {
+    const fields = { ...module.defaults, ...validate(module.schema, input, `${module.label}`) };
+    if (fields.portal) {
+      const { pin, ...portal } = fields.portal as Record<string, unknown>;
+      const pinHash = typeof pin === 'string' ? await hashPin(pin) : previousPinHash;
+      fields.portal = pinHash === undefined ? portal : { ...portal, pinHash };
+    }
+    return { ...fields, ...module.derive?.(fields) };
+  }
+
+  /** Adds the reference checks and link-counter moves that a change from `before` to `after` needs. */
+  function planReferences(
+    plan: WritePlan,
+    module: ModuleDeclaration,
+    recordId: string,
+    before: Record<string, unknown>,
+    after: Record<string, unknown>,
+  ) {
+    for (const reference of module.references) {
+      const previous = before[reference.field] as string | undefined;
+      const next = after[reference.field] as string | undefined;
+      if (previous === next) continue;
+      if (reference.counted) {
+        if (next) plan.countLink(next, 1, () => referenceProblem(module, reference, next));
+        if (previous)
+          plan.countLink(previous, -1, () => new Conflict(`The ${reference.field} ${previous} changed meanwhile.`));
+      } else if (next) {
+        plan.checkExists(
+          next,
+          () => referenceProblem(module, reference, next),
+          reference.belongsToThisRecord ? recordId : undefined,
+        );
+      }
+    }
+  }
+
+  function planClaims(
+    plan: WritePlan,
+    module: ModuleDeclaration,
+    id: string,
+    before: Record<string, unknown>,
+    after: Record<string, unknown>,
+  ) {
+    const held = claimsOf(module, before);
+    const wanted = claimsOf(module, after);
+    for (const [kind, value] of held) if (wanted.get(kind) !== value) plan.releaseClaim(kind, value, id);
+    for (const [kind, value] of wanted) {
+      if (held.get(kind) !== value) plan.takeClaim(kind, value, id, (old) => claimConflict(kind, value, old));
+    }
+  }
+
+  /** A partner organization whose primary contact leaves it (deleted or moved) forgets that contact. */
+  async function forgetPrimaryContact(organizationId: unknown, contactId: string) {
+    if (typeof organizationId !== 'string') return;
+    try {
+      await dynamo.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: marshall(recordKey(organizationId)),
+          UpdateExpression: 'REMOVE primaryContactId',
+          ConditionExpression: 'primaryContactId = :contact',
+          ExpressionAttributeValues: marshall({ ':contact': contactId }),
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    }
+  }
+
+  async function create(
+    module: ModuleDeclaration,
+    input: Record<string, unknown>,
+    actor: string,
+  ): Promise<PublicRecord> {
+    const fields = await prepareFields(module, input, undefined);
+    const id = newId(module);
+    const timestamp = now().toISOString();
+    const base = { id, version: 1, createdAt: timestamp, updatedAt: timestamp, createdBy: actor, updatedBy: actor };
+    const item = { ...recordKey(id), module: module.name, ...fields, ...base };
+    const plan = new WritePlan(tableName).putRecord(
+      { ...item, ...indexAttributes(module, item) },
+      { expression: 'attribute_not_exists(pk)' },
+      () => new Conflict(`A record with id ${id} already exists.`),
+    );
+    planReferences(plan, module, id, {}, fields);
+    planClaims(plan, module, id, {}, fields);
+    await plan.commit(dynamo);
+    return toPublicRecord(item);
+  }
+
+  async function get(module: ModuleDeclaration, id: string): Promise<PublicRecord> {
+    return toPublicRecord(await readOwn(module, id));
+  }
+
+  async function update(
+    module: ModuleDeclaration,
+    id: string,
+    patch: Record<string, unknown>,
+    actor: string,
+    expectedVersion?: number | null,
+  ): Promise<PublicRecord> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await readOwn(module, id);
+      if (expectedVersion !== undefined && expectedVersion !== current.version) {
+        throw new PreconditionFailed(
+          `The ${module.label} has changed since that ETag; read it again (now version ${current.version}).`,
+        );
+      }
+      const before = writableFields(module, current);
+      const merged = applyMergePatch(before, patch) as Record<string, unknown>;
+      // The PIN is write-only, so the merge never sees the stored one: `pin: null` (or `portal: null`) clears it.
+      const patchPortal = patch.portal as Record<string, unknown> | null | undefined;
+      const keptPinHash = patchPortal === null || patchPortal?.pin === null ? undefined : current.portal?.pinHash;
+      const fields = await prepareFields(module, merged, keptPinHash);
+      const item = {
+        ...recordKey(id),
+        module: module.name,
+        ...fields,
+        id,
+        version: current.version + 1,
+        createdAt: current.createdAt,
+        createdBy: current.createdBy,
+        updatedAt: now().toISOString(),
+        updatedBy: actor,
+        ...(current.linkCount !== undefined ? { linkCount: current.linkCount } : {}),
+      };
+      // linkCount is in the condition: children link and unlink without changing the version.
+      const plan = new WritePlan(tableName).putRecord(
+        { ...item, ...indexAttributes(module, item) },
+        {
+          expression:
+            current.linkCount === undefined
+              ? 'version = :version AND attribute_not_exists(linkCount)'
+              : 'version = :version AND linkCount = :linkCount',
+          values: {
+            ':version': current.version,
+            ...(current.linkCount !== undefined ? { ':linkCount': current.linkCount } : {}),
+          },
+        },
+        () => new StaleRead(),
+      );
+      planReferences(plan, module, id, before, fields);
+      planClaims(plan, module, id, before, fields);
+      try {
+        await plan.commit(dynamo);
+      } catch (error) {
+        if (!(error instanceof StaleRead)) throw error;
+        if (attempt < maxAttempts) continue;
+        throw new Conflict(`The ${module.label} is being changed by others right now; try again.`);
+      }
+      if (module.name === 'partner-contacts' && before.organizationId !== fields.organizationId) {
+        await forgetPrimaryContact(before.organizationId, id);
+      }
+      return toPublicRecord(item);
+    }
+  }
+
+  async function remove(module: ModuleDeclaration, id: string, expectedVersion?: number | null): Promise<void> {
+    if (module.kind === 'organization') return removeOrganization(module, id, expectedVersion);
+    for (let attempt = 1; ; attempt++) {
+      const current = await readOwn(module, id);
+      if (expectedVersion !== undefined && expectedVersion !== current.version) {
+        throw new PreconditionFailed(
+          `The ${module.label} has changed since that ETag; read it again (now version ${current.version}).`,
+        );
+      }
+      const before = writableFields(module, current);
+      const plan = new WritePlan(tableName).deleteRecord(id, current.version, () => new StaleRead());
+      for (const reference of module.references.filter((r) => r.counted && typeof before[r.field] === 'string')) {
+        const organizationId = before[reference.field] as string;
+        plan.countLink(
+          organizationId,
+          -1,
+          () => new Conflict(`The ${reference.field} ${organizationId} no longer exists.`),
+        );
+      }
+      planClaims(plan, module, id, before, {});
+      try {
+        await plan.commit(dynamo);
+      } catch (error) {
+        if (!(error instanceof StaleRead)) throw error;
+        if (attempt < maxAttempts) continue;
+        throw new Conflict(`The ${module.label} is being changed by others right now; try again.`);
+      }
+      if (module.name === 'partner-contacts') await forgetPrimaryContact(before.organizationId, id);
+      return;
+    }
+  }
+
+  /** One conditional delete: it cannot race with a person or record being linked meanwhile. */
+  async function removeOrganization(module: ModuleDeclaration, id: string, expectedVersion?: number | null) {
+    if (moduleOfId(id) !== module) throw new NotFound(`There is no ${module.label} with id ${id}.`);
+    if (expectedVersion === null) {
+      const current = await readOwn(module, id);
+      throw new PreconditionFailed(`The ${module.label} has changed since that ETag (now version ${current.version}).`);
+    }
+    const plan = new WritePlan(tableName);
+    const explain = (old: Record<string, unknown> | undefined): DomainError => {
+      if (!old) return new NotFound(`There is no ${module.label} with id ${id}.`);
+      if (typeof old.linkCount === 'number' && old.linkCount > 0) {
+        const conflict = new Conflict(
+          `The ${module.label} still has ${old.linkCount} linked ${old.linkCount === 1 ? 'person or record' : 'people or records'}; unlink or delete them first.`,
+        );
+        conflict.extensions.linkCount = old.linkCount;
+        return conflict;
+      }
+      return new PreconditionFailed(
+        `The ${module.label} has changed since that ETag (now version ${String(old.version)}).`,
+      );
+    };
+    plan.actions.push({
+      item: {
+        Delete: {
+          TableName: tableName,
+          Key: marshall(recordKey(id)),
+          ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(linkCount) OR linkCount = :zero)${expectedVersion !== undefined ? ' AND version = :version' : ''}`,
+          ExpressionAttributeValues: marshall({
+            ':zero': 0,
+            ...(expectedVersion !== undefined ? { ':version': expectedVersion } : {}),
+          }),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+      explain,
+    });
+    await plan.commit(dynamo);
+  }
+
+  async function list(module: ModuleDeclaration, query: ListQuery): Promise<ListPage> {
+    const filter = query.filter;
+    const index = !filter ? indexes.byType : filter.name === 'organizationId' ? indexes.byLink : indexes.byLookup;
+    const partitionValue = !filter
+      ? module.name
+      : filter.name === 'email'
+        ? `EMAIL#${filter.value}`
+        : `LINK#${filter.value}`;
+    const keyCondition = filter ? '#pk = :pk AND begins_with(#sk, :module)' : '#pk = :pk';
+    const startKey = query.cursor
+      ? decodeCursor(query.cursor, {
+          attributes: [tableDesign.partitionKey, tableDesign.sortKey, index.partitionKey, index.sortKey],
+          partitionKey: index.partitionKey,
+          partitionValue,
+        })
+      : undefined;
+    const result = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: index.indexName,
+        KeyConditionExpression: keyCondition,
+        ExpressionAttributeNames: { '#pk': index.partitionKey, ...(filter ? { '#sk': index.sortKey } : {}) },
+        ExpressionAttributeValues: marshall({
+          ':pk': partitionValue,
+          ...(filter ? { ':module': `${module.name}#` } : {}),
+        }),
+        ScanIndexForward: false,
+        Limit: query.limit,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    return {
+      items: (result.Items ?? []).map((item) => toPublicRecord(unmarshall(item))),
+      nextCursor: encodeCursor(result.LastEvaluatedKey),
+    };
+  }
+
+  return { create, get, list, update, remove };
+}
+
+export type RecordService = ReturnType<typeof createRecordService>;

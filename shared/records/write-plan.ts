@@ -1,0 +1,170 @@
+import {
+  DeleteItemCommand,
+  PutItemCommand,
+  TransactWriteItemsCommand,
+  TransactionCanceledException,
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  type TransactWriteItem,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { Conflict, type DomainError } from '../http/errors';
+import { claimKey, recordKey, type ClaimKind } from './record-keys';
+
+/**
+ * One request's write, as a list of conditional actions committed atomically: a single PutItem/DeleteItem
+ * when it stands alone, a TransactWriteItems otherwise. Each action knows the domain error its failed
+ * condition means, so a cancelled transaction becomes a precise 4xx.
+ */
+
+/** The record's own condition failed: someone else wrote it since we read it. Callers re-read and retry. */
+export class StaleRead extends Error {}
+
+type Explain = (old: Record<string, unknown> | undefined) => DomainError | StaleRead;
+
+export interface PlannedAction {
+  readonly item: TransactWriteItem;
+  readonly explain: Explain;
+}
+
+export class WritePlan {
+  readonly actions: PlannedAction[] = [];
+
+  constructor(private readonly tableName: string) {}
+
+  putRecord(
+    item: Record<string, unknown>,
+    condition: { expression: string; values?: Record<string, unknown> },
+    explain: Explain,
+  ) {
+    this.actions.push({
+      item: {
+        Put: {
+          TableName: this.tableName,
+          Item: marshall(item, { removeUndefinedValues: true }),
+          ConditionExpression: condition.expression,
+          ...(condition.values ? { ExpressionAttributeValues: marshall(condition.values) } : {}),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+      explain,
+    });
+    return this;
+  }
+
+  deleteRecord(id: string, version: number, explain: Explain) {
+    this.actions.push({
+      item: {
+        Delete: {
+          TableName: this.tableName,
+          Key: marshall(recordKey(id)),
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeValues: marshall({ ':version': version }),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+      explain,
+    });
+    return this;
+  }
+
+  /** Moves an organization's link counter; the condition proves the organization exists. */
+  countLink(organizationId: string, delta: 1 | -1, explain: Explain) {
+    this.actions.push({
+      item: {
+        Update: {
+          TableName: this.tableName,
+          Key: marshall(recordKey(organizationId)),
+          UpdateExpression: 'ADD linkCount :delta',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: marshall({ ':delta': delta }),
+        },
+      },
+      explain,
+    });
+    return this;
+  }
+
+  /** The referenced record exists (and, with `organizationId`, belongs to that organization). */
+  checkExists(id: string, explain: Explain, organizationId?: string) {
+    this.actions.push({
+      item: {
+        ConditionCheck: {
+          TableName: this.tableName,
+          Key: marshall(recordKey(id)),
+          ConditionExpression: organizationId
+            ? 'attribute_exists(pk) AND organizationId = :org'
+            : 'attribute_exists(pk)',
+          ...(organizationId ? { ExpressionAttributeValues: marshall({ ':org': organizationId }) } : {}),
+        },
+      },
+      explain,
+    });
+    return this;
+  }
+
+  /** Takes a uniqueness claim for `holderId`; holding it already is fine (replays converge). */
+  takeClaim(kind: ClaimKind, value: string, holderId: string, explain: Explain) {
+    this.actions.push({
+      item: {
+        Put: {
+          TableName: this.tableName,
+          Item: marshall({ ...claimKey(kind, value), kind, value: value.toLowerCase(), holderId }),
+          ConditionExpression: 'attribute_not_exists(pk) OR holderId = :holder',
+          ExpressionAttributeValues: marshall({ ':holder': holderId }),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+      explain,
+    });
+    return this;
+  }
+
+  /** Releases a claim only if `holderId` holds it. */
+  releaseClaim(kind: ClaimKind, value: string, holderId: string) {
+    this.actions.push({
+      item: {
+        Delete: {
+          TableName: this.tableName,
+          Key: marshall(claimKey(kind, value)),
+          ConditionExpression: 'attribute_not_exists(pk) OR holderId = :holder',
+          ExpressionAttributeValues: marshall({ ':holder': holderId }),
+        },
+      },
+      // Only a claim someone else took over can fail here; there is nothing of ours to release then.
+      explain: () => new Conflict(`The portal ${kind} ${value} is held by another person.`),
+    });
+    return this;
+  }
+
+  async commit(dynamo: DynamoDBClient): Promise<void> {
+    const [only] = this.actions;
+    if (this.actions.length === 1 && only && (only.item.Put || only.item.Delete)) {
+      return this.commitSingle(dynamo, only);
+    }
+    try {
+      await dynamo.send(new TransactWriteItemsCommand({ TransactItems: this.actions.map((a) => a.item) }));
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      const failed = reasons.findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
+      if (failed >= 0) {
+        const old = reasons[failed]?.Item ? unmarshall(reasons[failed].Item) : undefined;
+        throw this.actions[failed]!.explain(old);
+      }
+      // TransactionConflict: another transaction touched the same items; the caller re-reads and retries.
+      if (reasons.some((reason) => reason.Code === 'TransactionConflict')) throw new StaleRead('transaction conflict');
+      throw error;
+    }
+  }
+
+  private async commitSingle(dynamo: DynamoDBClient, action: PlannedAction) {
+    try {
+      if (action.item.Put) await dynamo.send(new PutItemCommand(action.item.Put));
+      else await dynamo.send(new DeleteItemCommand(action.item.Delete!));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      throw action.explain(error.Item ? unmarshall(error.Item) : undefined);
+    }
+  }
+}
