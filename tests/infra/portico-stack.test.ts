@@ -158,6 +158,8 @@ describe('PorticoStack', () => {
       expect(write.actions).not.toContain('dynamodb:Scan');
       const allActions = Object.values(tableAccessGrants).flatMap((grants) => grants.flatMap((grant) => grant.actions));
       expect(allActions.filter((action) => action.includes('*'))).toEqual([]);
+      // Request paths read by key and index only (docs/data-model.md); no function may scan the table.
+      expect(allActions).not.toContain('dynamodb:Scan');
     });
 
     it('never grants a wildcard action', () => {
