@@ -187,9 +187,10 @@ export function createRecordService({
         new UpdateItemCommand({
           TableName: tableName,
           Key: marshall(recordKey(organizationId)),
-          UpdateExpression: 'REMOVE primaryContactId',
+          // A change like any other: a new version, so a writer holding the old ETag cannot bring it back.
+          UpdateExpression: 'REMOVE primaryContactId SET version = version + :one, updatedAt = :now',
           ConditionExpression: 'primaryContactId = :contact',
-          ExpressionAttributeValues: marshall({ ':contact': contactId }),
+          ExpressionAttributeValues: marshall({ ':contact': contactId, ':one': 1, ':now': now().toISOString() }),
         }),
       );
     } catch (error) {

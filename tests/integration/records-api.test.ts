@@ -269,7 +269,13 @@ describe('bad requests change nothing', () => {
     expect(accepted.status).toBe(200);
     // Deleting the primary contact leaves the organization without one rather than pointing at nothing.
     expect((await api.call('DELETE', `/partner-contacts/${member.id}`)).status).toBe(204);
-    expect((await api.call('GET', `/partner-organizations/${mine.id}`)).body.primaryContactId).toBeUndefined();
+    const after = await api.call('GET', `/partner-organizations/${mine.id}`);
+    expect(after.body.primaryContactId).toBeUndefined();
+    expect(after.body.version).toBe(3);
+    expect(
+      (await api.call('PATCH', `/partner-organizations/${mine.id}`, { phone: '+1 555 0111' }, { 'if-match': '"v2"' }))
+        .status,
+    ).toBe(412);
   });
 
   it('answers 413 to an oversized body', async () => {
