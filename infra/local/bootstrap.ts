@@ -15,6 +15,7 @@ import {
   AdminSetUserPasswordCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  DescribeUserPoolCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
   UpdateUserPoolClientCommand,
@@ -132,7 +133,9 @@ export async function ensureUserPool(
 ): Promise<PoolIds> {
   const pools = await cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }));
   let userPoolId = pools.UserPools?.find((p) => p.Name === pool.poolName)?.Id;
-  if (!userPoolId) {
+  if (userPoolId) {
+    await assertSignInSettings(cognito, userPoolId, pool);
+  } else {
     const created = await cognito.send(
       new CreateUserPoolCommand({
         PoolName: pool.poolName,
@@ -196,6 +199,25 @@ export async function ensureUserPool(
     if (!clientId) throw new Error(`cognito-local did not return a client id for ${pool.clientName}`);
   }
   return { userPoolId, clientId };
+}
+
+/** Sign-in attributes are fixed when a pool is created; a pool made by an older checkout must be recreated. */
+async function assertSignInSettings(
+  cognito: CognitoIdentityProviderClient,
+  userPoolId: string,
+  pool: UserPoolDeclaration,
+) {
+  const { UserPool: existing } = await cognito.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
+  const wantsAliases = pool.signInAliases.includes('preferred_username');
+  const actual = wantsAliases ? existing?.AliasAttributes : existing?.UsernameAttributes;
+  const expected = wantsAliases ? pool.signInAliases : ['email'];
+  const otherMode = wantsAliases ? existing?.UsernameAttributes : existing?.AliasAttributes;
+  if ([...(actual ?? [])].sort().join() !== [...expected].sort().join() || (otherMode?.length ?? 0) > 0) {
+    throw new Error(
+      `The local user pool ${pool.poolName} was created with other sign-in settings than infra/user-pools.ts declares. ` +
+        'Start from empty data with `npm start -- --fresh`.',
+    );
+  }
 }
 
 export async function ensureUserPools(cognito: CognitoIdentityProviderClient, portal: PoolOptions) {

@@ -112,6 +112,8 @@ export async function startCognitoLocal(
         LambdaClient: { endpoint: options.config.lambdaEndpoint, region: localRegion, credentials: localCredentials },
         TriggerFunctions: options.config.triggerFunctions,
         TokenConfig: { IssuerDomain: endpoint },
+        // cognito-local otherwise forces email-as-username on every pool; each pool declares its own.
+        UserPoolDefaults: { UsernameAttributes: [] },
       },
       null,
       2,

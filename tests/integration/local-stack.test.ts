@@ -1,4 +1,6 @@
+import { CognitoIdentityProviderClient, DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
+import { userPools } from '../../infra/user-pools';
 import { localOutputNames, outputNames, type LocalOutputs } from '../../infra/outputs';
 import { localCredentials, localRegion } from '../../infra/local/local-aws';
 import { stackOutputs } from '../support/outputs';
@@ -33,6 +35,21 @@ describe('the local stack', () => {
     const response = await fetch(`${outputs.ApiUrl}/no-such-route`);
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ message: 'Not Found' });
+  });
+
+  it('creates both user pools with the sign-in settings infra/user-pools.ts declares', async () => {
+    const cognito = new CognitoIdentityProviderClient({
+      endpoint: outputs.CognitoEndpoint,
+      region: localRegion,
+      credentials: localCredentials,
+    });
+    const portal = await cognito.send(new DescribeUserPoolCommand({ UserPoolId: outputs.PortalUserPoolId }));
+    const staff = await cognito.send(new DescribeUserPoolCommand({ UserPoolId: outputs.StaffUserPoolId }));
+    cognito.destroy();
+    expect(portal.UserPool?.AliasAttributes).toEqual([...userPools.portal.signInAliases]);
+    expect(portal.UserPool?.UsernameAttributes ?? []).toEqual([]);
+    expect(staff.UserPool?.UsernameAttributes).toEqual(['email']);
+    expect(portal.UserPool?.Policies?.PasswordPolicy?.MinimumLength).toBe(userPools.portal.passwordMinLength);
   });
 
   it('serves the mailbox page of the local mail server', async () => {
