@@ -81,6 +81,16 @@ export const functions: readonly FunctionDeclaration[] = [
     tableAccess: [],
     routes: [{ method: 'GET', path: '/me', auth: 'staff' }],
   },
+  {
+    name: 'openapi',
+    description: 'Serves the OpenAPI 3.1 description of the API, derived from the function and module registries.',
+    entry: 'functions/openapi.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    environment: [],
+    tableAccess: [],
+    routes: [{ method: 'GET', path: '/openapi.json', auth: 'staff' }],
+  },
 ];
 
 export interface RouteBinding extends HttpRoute {

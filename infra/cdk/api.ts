@@ -129,7 +129,9 @@ function corsFor(origins: readonly string[], routes: ReturnType<typeof routeTabl
   return {
     allowOrigins: [...origins],
     allowMethods: methods.map((method) => apigw.CorsHttpMethod[method]),
-    allowHeaders: ['authorization', 'content-type'],
+    // If-Match carries the ETag for optimistic concurrency; the browser must also be allowed to read it back.
+    allowHeaders: ['authorization', 'content-type', 'if-match'],
+    exposeHeaders: ['etag', 'location', 'x-correlation-id', 'retry-after'],
     // Bearer tokens in a header, never cookies: no credentialed CORS needed.
     allowCredentials: false,
     maxAge: Duration.hours(1),

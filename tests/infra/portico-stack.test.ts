@@ -334,7 +334,12 @@ describe('PorticoStack', () => {
 
     it('allows exactly the configured CORS origins', () => {
       template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
-        CorsConfiguration: { AllowOrigins: config.allowedOrigins, AllowCredentials: false },
+        CorsConfiguration: {
+          AllowOrigins: config.allowedOrigins,
+          AllowCredentials: false,
+          AllowHeaders: Match.arrayWith(['authorization', 'content-type', 'if-match']),
+          ExposeHeaders: Match.arrayWith(['etag', 'location', 'x-correlation-id']),
+        },
       });
     });
 

@@ -1,0 +1,694 @@
+import * as z from 'zod/mini';
+import { version } from '../../package.json';
+import type { HttpMethod, RouteAuth, RouteBinding } from '../../infra/functions';
+import { maxBodyBytes } from '../http/request';
+import { problemContentType } from '../http/problem';
+import { moduleRoutes, type ModuleRoute, type RecordOperation } from '../modules/module-routes';
+import type { ModuleDeclaration } from '../modules/registry';
+import { defaultPageSize, maxPageSize } from '../records/list-query';
+
+/**
+ * The OpenAPI 3.1 description of the API, derived from the function registry (routes and their auth) and
+ * the module registry (schemas, filters, derived fields). Nothing here names a module: a module added to
+ * the registry gets its paths and schemas without an edit to this file.
+ */
+
+/** A JSON Schema (2020-12, the dialect of OpenAPI 3.1) or any other OpenAPI object, as plain JSON. */
+export type JsonObject = Record<string, unknown>;
+
+export interface OpenApiDocument extends JsonObject {
+  readonly openapi: '3.1.0';
+  readonly info: JsonObject;
+  readonly paths: Record<string, Record<string, JsonObject>>;
+  readonly components: {
+    readonly schemas: Record<string, JsonObject>;
+    readonly responses: Record<string, JsonObject>;
+    readonly parameters: Record<string, JsonObject>;
+    readonly headers: Record<string, JsonObject>;
+    readonly securitySchemes: Record<string, JsonObject>;
+  };
+}
+
+export interface OpenApiSources {
+  /** Every HTTP route with its auth: `routeTable()`. */
+  readonly routes: readonly RouteBinding[];
+  /** The module registry. */
+  readonly modules: readonly ModuleDeclaration[];
+  /** Where the API is served; left out, clients resolve paths against the document's own URL. */
+  readonly serverUrl?: string;
+}
+
+const jsonContentType = 'application/json';
+const mergePatchContentType = 'application/merge-patch+json';
+
+const schemaRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const responseRef = (name: string) => ({ $ref: `#/components/responses/${name}` });
+const headerRef = (name: string) => ({ $ref: `#/components/headers/${name}` });
+const parameterRef = (name: string) => ({ $ref: `#/components/parameters/${name}` });
+
+const pascalCase = (words: string) =>
+  words
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((word) => word[0]!.toUpperCase() + word.slice(1))
+    .join('');
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+/** Names of one module's schemas and operations: `Contact`, `ContactInput`, `listContacts`. */
+function namesOf(module: ModuleDeclaration) {
+  const singular = pascalCase(module.label);
+  return {
+    output: singular,
+    input: `${singular}Input`,
+    patch: `${singular}Patch`,
+    page: `${singular}Page`,
+    singular,
+    plural: pascalCase(module.name),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Schemas
+
+/** The request body JSON Schema of a zod schema, as clients send it (before trimming and lower-casing). */
+function inputJsonSchema(schema: z.ZodMiniType): JsonObject {
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io: 'input' }) as JsonObject;
+  return json;
+}
+
+type ObjectSchema = JsonObject & { properties?: Record<string, JsonObject>; required?: string[] };
+
+const isObjectSchema = (schema: unknown): schema is ObjectSchema =>
+  typeof schema === 'object' && schema !== null && (schema as JsonObject).type === 'object';
+
+/**
+ * The record service keeps the portal PIN as a salted hash: `portal.pin` is write-only and a record read
+ * back shows `portal.hasPin` instead (record-service `toPublicRecord`).
+ */
+const writeOnlyPortalField = 'pin';
+const portalPinFlag = 'hasPin';
+
+function portalSchemaOf(schema: ObjectSchema): ObjectSchema | undefined {
+  const portal = schema.properties?.portal;
+  return isObjectSchema(portal) && portal.properties?.[writeOnlyPortalField] ? portal : undefined;
+}
+
+function createSchema(module: ModuleDeclaration): ObjectSchema {
+  const schema = inputJsonSchema(module.schema) as ObjectSchema;
+  for (const [name, value] of Object.entries(module.defaults)) {
+    const property = schema.properties?.[name];
+    if (property) property.default = clone(value);
+  }
+  const pin = portalSchemaOf(schema)?.properties?.[writeOnlyPortalField];
+  if (pin) {
+    pin.writeOnly = true;
+    pin.description = `Write-only: stored as a salted hash and never returned; a record shows \`portal.${portalPinFlag}\`.`;
+  }
+  return schema;
+}
+
+/** Adds `null` to what a schema accepts: in a merge patch, `null` removes the member. */
+function nullable(schema: JsonObject): JsonObject {
+  if (typeof schema.type === 'string' && !('const' in schema)) {
+    const widened: JsonObject = { ...schema, type: [schema.type, 'null'] };
+    if (Array.isArray(schema.enum)) widened.enum = [...(schema.enum as unknown[]), null];
+    return widened;
+  }
+  return { anyOf: [schema, { type: 'null' }] };
+}
+
+/** RFC 7396 merge patch of an object schema: every member optional and nullable, nested objects alike. */
+function mergePatchOf(schema: JsonObject): JsonObject {
+  if (!isObjectSchema(schema) || !schema.properties) return schema;
+  const { required: _required, properties, ...rest } = schema;
+  return {
+    ...rest,
+    properties: Object.fromEntries(
+      Object.entries(properties).map(([name, property]) => {
+        const { default: _default, ...patched } = mergePatchOf(property);
+        return [name, nullable(patched)];
+      }),
+    ),
+  };
+}
+
+function patchSchema(module: ModuleDeclaration, input: ObjectSchema): JsonObject {
+  const { description: _description, ...patch } = mergePatchOf(clone(input));
+  return {
+    ...patch,
+    description:
+      `A JSON merge patch (RFC 7396) of a ${module.label}: members sent replace the stored ones, \`null\` ` +
+      'removes a field, nested objects merge member by member and arrays are replaced whole. The merged ' +
+      `${module.label} must still be a valid ${namesOf(module).input}.`,
+  };
+}
+
+const readOnly = (schema: JsonObject, description?: string): JsonObject => ({
+  ...schema,
+  readOnly: true,
+  ...(description ? { description } : {}),
+});
+
+/** A JSON Schema for a value a `derive` function produced, read from the value itself. */
+function schemaOfValue(value: unknown): JsonObject {
+  if (typeof value === 'number') return { type: 'number' };
+  if (typeof value === 'string') return { type: 'string' };
+  if (typeof value === 'boolean') return { type: 'boolean' };
+  if (Array.isArray(value)) return { type: 'array' };
+  return {};
+}
+
+/** The server's fields on every record, after the client's ones (record-service `toPublicRecord`). */
+function serverFields(): Record<string, JsonObject> {
+  const timestamp = { type: 'string', format: 'date-time' };
+  return {
+    version: readOnly({ type: 'integer', minimum: 1 }, 'Grows by one with every change; the ETag is `"v<version>"`.'),
+    createdAt: readOnly(timestamp),
+    createdBy: readOnly({ type: 'string' }, 'The subject of the staff user who created the record.'),
+    updatedAt: readOnly(timestamp),
+    updatedBy: readOnly({ type: 'string' }, 'The subject of the staff user who changed the record last.'),
+  };
+}
+
+/** Drops what only a request has: write-only members, defaults, and the ban on unknown members. */
+function responseShape(schema: JsonObject): JsonObject {
+  if (Array.isArray(schema)) return schema.map((item) => responseShape(item as JsonObject)) as unknown as JsonObject;
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const result: JsonObject = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'default' || key === 'writeOnly' || (key === 'additionalProperties' && value === false)) continue;
+    result[key] =
+      key === 'properties'
+        ? Object.fromEntries(
+            Object.entries(value as Record<string, JsonObject>)
+              .filter(([, property]) => property.writeOnly !== true)
+              .map(([name, property]) => [name, responseShape(property)]),
+          )
+        : typeof value === 'object' && value !== null
+          ? responseShape(value as JsonObject)
+          : value;
+  }
+  return result;
+}
+
+function outputSchema(module: ModuleDeclaration, input: ObjectSchema): JsonObject {
+  const fields = responseShape(clone(input)) as ObjectSchema;
+  const portal = portalSchemaOf(input) && (fields.properties?.portal as ObjectSchema | undefined);
+  if (portal) {
+    portal.properties = {
+      ...portal.properties,
+      [portalPinFlag]: readOnly({ type: 'boolean' }, 'Whether a PIN is set (the PIN itself is never returned).'),
+    };
+    portal.required = [...(portal.required ?? []), portalPinFlag];
+  }
+  const derived = Object.entries(module.derive?.({}) ?? {}).map(
+    ([name, sample]) => [name, readOnly(schemaOfValue(sample), 'Derived by the server on every write.')] as const,
+  );
+  const server = serverFields();
+  const properties = {
+    id: readOnly(
+      { type: 'string', pattern: `^${module.idPrefix}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` },
+      `The ${module.label}'s id, assigned by the server.`,
+    ),
+    ...fields.properties,
+    ...Object.fromEntries(derived),
+    ...server,
+  };
+  const required = new Set([
+    'id',
+    ...(fields.required ?? []),
+    ...Object.keys(module.defaults).filter((name) => name in properties),
+    ...derived.map(([name]) => name),
+    ...Object.keys(server),
+  ]);
+  return { ...fields, properties, required: [...required], description: `A ${module.label} as the API returns it.` };
+}
+
+function pageSchema(module: ModuleDeclaration): JsonObject {
+  return {
+    type: 'object',
+    description: `One page of ${module.label} records, newest first.`,
+    properties: {
+      items: { type: 'array', items: schemaRef(namesOf(module).output) },
+      nextCursor: {
+        type: ['string', 'null'],
+        description: 'Pass as `cursor` for the next page; `null` on the last page.',
+      },
+    },
+    required: ['items', 'nextCursor'],
+  };
+}
+
+const problemSchema: JsonObject = {
+  type: 'object',
+  description: 'RFC 9457 problem details. Some problems carry extension members, such as `linkCount` on a 409.',
+  properties: {
+    type: { type: 'string', format: 'uri-reference', description: 'Names the kind of problem: `/problems/<slug>`.' },
+    title: { type: 'string' },
+    status: { type: 'integer', minimum: 400, maximum: 599 },
+    detail: { type: 'string' },
+    correlationId: { type: 'string', description: 'Quote it when reporting a problem; also in `x-correlation-id`.' },
+  },
+  required: ['type', 'title', 'status', 'detail', 'correlationId'],
+};
+
+const validationProblemSchema: JsonObject = {
+  allOf: [
+    schemaRef('Problem'),
+    {
+      type: 'object',
+      properties: {
+        errors: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              path: { type: 'string', description: 'JSON Pointer to the offending member, e.g. `/portal/pin`.' },
+              message: { type: 'string' },
+            },
+            required: ['path', 'message'],
+          },
+        },
+      },
+      required: ['errors'],
+    },
+  ],
+};
+
+/** What API Gateway itself answers before a function runs (no token, throttled). */
+const gatewayMessageSchema: JsonObject = {
+  type: 'object',
+  properties: { message: { type: 'string' } },
+  required: ['message'],
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Responses, headers and parameters shared by every operation
+
+const problemContent = (schema = 'Problem') => ({ [problemContentType]: { schema: schemaRef(schema) } });
+const correlationHeader = { 'x-correlation-id': headerRef('CorrelationId') };
+
+const errorResponse = (description: string, schema?: string): JsonObject => ({
+  description,
+  headers: correlationHeader,
+  content: problemContent(schema),
+});
+
+const responses: Record<string, JsonObject> = {
+  BadRequest: errorResponse('The request is not valid; `errors` lists each problem.', 'ValidationProblem'),
+  Unauthorized: {
+    description: 'No valid bearer token: API Gateway answers before the function runs.',
+    content: { [jsonContentType]: { schema: schemaRef('GatewayMessage') }, ...problemContent() },
+  },
+  NotFound: errorResponse('There is no such record in this module.'),
+  Conflict: errorResponse(
+    'The change conflicts with the stored data: a portal email or username another person holds ' +
+      '(`conflict` names the field and holder), an organization that still has links (`linkCount`), or a record ' +
+      'that others are changing at the same moment.',
+  ),
+  PreconditionFailed: errorResponse('`If-Match` names a version that is no longer current; read the record again.'),
+  PayloadTooLarge: errorResponse(`The body is larger than ${maxBodyBytes} bytes.`),
+  UnsupportedMediaType: errorResponse('The body is not sent as JSON.'),
+  TooManyRequests: {
+    description: 'Throttled by API Gateway; try again later.',
+    content: { [jsonContentType]: { schema: schemaRef('GatewayMessage') } },
+  },
+  InternalError: errorResponse('Something went wrong on the server; quote the correlation id when reporting it.'),
+};
+
+const headers: Record<string, JsonObject> = {
+  CorrelationId: {
+    description: 'The request id API Gateway logged; also in problem documents as `correlationId`.',
+    schema: { type: 'string' },
+  },
+  ETag: {
+    description: 'Strong entity tag of the version returned: `"v<version>"`. Send it as `If-Match` to change safely.',
+    schema: { type: 'string', pattern: '^"v[1-9][0-9]*"$' },
+  },
+  Location: { description: 'The new record: `/<module>/<id>`.', schema: { type: 'string', format: 'uri-reference' } },
+};
+
+const parameters: Record<string, JsonObject> = {
+  IfMatch: {
+    name: 'If-Match',
+    in: 'header',
+    required: false,
+    description:
+      'The `ETag` of the version the change is based on (or `*`): a record changed since answers 412. ' +
+      'Without it, the change applies to whatever version is current.',
+    schema: { type: 'string' },
+  },
+  Limit: {
+    name: 'limit',
+    in: 'query',
+    required: false,
+    description: 'Records per page.',
+    schema: { type: 'integer', minimum: 1, maximum: maxPageSize, default: defaultPageSize },
+  },
+  Cursor: {
+    name: 'cursor',
+    in: 'query',
+    required: false,
+    description: "The previous page's `nextCursor`.",
+    schema: { type: 'string', minLength: 1 },
+  },
+};
+
+const securitySchemes: Record<string, JsonObject> = {
+  staffJwt: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'An access token of the staff user pool (Cognito).',
+  },
+  portalJwt: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'An access token of the portal user pool (Cognito).',
+  },
+};
+
+const securityOf: Record<RouteAuth, JsonObject[]> = {
+  none: [],
+  staff: [{ staffJwt: [] }],
+  portal: [{ portalJwt: [] }],
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Operations
+
+const json = (schema: JsonObject) => ({ [jsonContentType]: { schema } });
+
+function idParameter(module: ModuleDeclaration): JsonObject {
+  return {
+    name: 'id',
+    in: 'path',
+    required: true,
+    description: `The ${module.label}'s id; an id of another module answers 404.`,
+    schema: { type: 'string', pattern: `^${module.idPrefix}_` },
+  };
+}
+
+function filterParameters(module: ModuleDeclaration, input: ObjectSchema): JsonObject[] {
+  const others = (name: string) => module.filters.filter((other) => other !== name);
+  return module.filters.map((name) => {
+    const { default: _default, description: _description, ...schema } = clone(input.properties?.[name] ?? {});
+    return {
+      name,
+      in: 'query',
+      required: false,
+      description:
+        `Only ${module.label} records whose \`${name}\` is this value.` +
+        (others(name).length
+          ? ` Not together with ${others(name)
+              .map((o) => `\`${o}\``)
+              .join(', ')}.`
+          : ''),
+      schema: { type: 'string', ...schema },
+    };
+  });
+}
+
+const withEtag = { ...correlationHeader, ETag: headerRef('ETag') };
+
+function moduleOperation(route: ModuleRoute, input: ObjectSchema): JsonObject {
+  const { module, operation } = route;
+  const names = namesOf(module);
+  const record = schemaRef(names.output);
+  const common = { tags: [module.name] };
+  const id = idParameter(module);
+  const body = (contentTypes: readonly string[], schema: string) => ({
+    required: true,
+    content: Object.fromEntries(contentTypes.map((type) => [type, { schema: schemaRef(schema) }])),
+  });
+  const errors = (...keys: string[]) => Object.fromEntries(keys.map((key) => [statusOf[key]!, responseRef(key)]));
+  const operations: Record<RecordOperation, JsonObject> = {
+    create: {
+      operationId: `create${names.singular}`,
+      summary: `Create a ${module.label}`,
+      requestBody: body([jsonContentType], names.input),
+      responses: {
+        201: {
+          description: `The ${module.label} as stored.`,
+          headers: { ...withEtag, Location: headerRef('Location') },
+          content: json(record),
+        },
+        ...errors('BadRequest', 'Conflict', 'PayloadTooLarge', 'UnsupportedMediaType'),
+      },
+    },
+    list: {
+      operationId: `list${names.plural}`,
+      summary: `List ${module.label} records, newest first`,
+      parameters: [parameterRef('Limit'), parameterRef('Cursor'), ...filterParameters(module, input)],
+      responses: {
+        200: { description: 'One page.', headers: correlationHeader, content: json(schemaRef(names.page)) },
+        ...errors('BadRequest'),
+      },
+    },
+    get: {
+      operationId: `get${names.singular}`,
+      summary: `Read a ${module.label}`,
+      parameters: [id],
+      responses: {
+        200: { description: `The ${module.label}.`, headers: withEtag, content: json(record) },
+        ...errors('NotFound'),
+      },
+    },
+    update: {
+      operationId: `update${names.singular}`,
+      summary: `Change a ${module.label} (JSON merge patch)`,
+      parameters: [id, parameterRef('IfMatch')],
+      requestBody: body([mergePatchContentType, jsonContentType], names.patch),
+      responses: {
+        200: { description: `The ${module.label} as now stored.`, headers: withEtag, content: json(record) },
+        ...errors(
+          'BadRequest',
+          'NotFound',
+          'Conflict',
+          'PreconditionFailed',
+          'PayloadTooLarge',
+          'UnsupportedMediaType',
+        ),
+      },
+    },
+    delete: {
+      operationId: `delete${names.singular}`,
+      summary: `Delete a ${module.label}`,
+      parameters: [id, parameterRef('IfMatch')],
+      responses: {
+        204: { description: 'Deleted.', headers: correlationHeader },
+        ...errors('NotFound', 'Conflict', 'PreconditionFailed'),
+      },
+    },
+  };
+  return { ...common, ...operations[operation] };
+}
+
+const statusOf: Record<string, number> = {
+  BadRequest: 400,
+  Unauthorized: 401,
+  NotFound: 404,
+  Conflict: 409,
+  PreconditionFailed: 412,
+  PayloadTooLarge: 413,
+  UnsupportedMediaType: 415,
+  TooManyRequests: 429,
+  InternalError: 500,
+};
+
+/**
+ * The routes no module declares: their functions' responses, keyed by route. A route of the function
+ * registry missing here is still described, with a generic JSON response.
+ */
+const platformOperations: Record<string, { tag: string; operation: JsonObject; schemas?: Record<string, JsonObject> }> =
+  {
+    'GET /health': {
+      tag: 'platform',
+      operation: {
+        operationId: 'getHealth',
+        summary: 'Whether the dependencies Portico needs are reachable',
+        responses: {
+          200: healthResponse('Every dependency answered.'),
+          503: healthResponse('A dependency failed; `checks` says which.'),
+        },
+      },
+      schemas: {
+        HealthReport: {
+          type: 'object',
+          properties: {
+            status: schemaRef('CheckStatus'),
+            checks: {
+              type: 'object',
+              properties: { table: schemaRef('DependencyCheck') },
+              required: ['table'],
+            },
+          },
+          required: ['status', 'checks'],
+        },
+        CheckStatus: { type: 'string', enum: ['ok', 'fail'] },
+        DependencyCheck: {
+          type: 'object',
+          properties: {
+            status: schemaRef('CheckStatus'),
+            latencyMs: { type: 'integer', minimum: 0 },
+            reason: { type: 'string', description: 'Why the check failed.' },
+          },
+          required: ['status', 'latencyMs'],
+        },
+      },
+    },
+    'GET /me': {
+      tag: 'platform',
+      operation: {
+        operationId: 'getCurrentStaffUser',
+        summary: 'Who the calling staff user is, as the staff authorizer saw them',
+        responses: {
+          200: { description: 'The caller.', headers: correlationHeader, content: json(schemaRef('StaffIdentity')) },
+        },
+      },
+      schemas: {
+        StaffIdentity: {
+          type: 'object',
+          properties: {
+            subject: { type: 'string' },
+            username: { type: ['string', 'null'] },
+            clientId: { type: ['string', 'null'] },
+            tokenUse: { type: ['string', 'null'] },
+          },
+          required: ['subject', 'username', 'clientId', 'tokenUse'],
+        },
+      },
+    },
+    'GET /openapi.json': {
+      tag: 'platform',
+      operation: {
+        operationId: 'getOpenApiDocument',
+        summary: 'This document',
+        responses: {
+          200: {
+            description: 'The OpenAPI 3.1 description of the API.',
+            headers: { ...correlationHeader, 'cache-control': { schema: { type: 'string' } } },
+            content: json({ type: 'object' }),
+          },
+        },
+      },
+    },
+  };
+
+const platformTags: Record<string, string> = { platform: "Health, the caller's identity and this description." };
+
+function healthResponse(description: string): JsonObject {
+  return {
+    description,
+    headers: { ...correlationHeader, 'cache-control': { schema: { type: 'string', const: 'no-store' } } },
+    content: json(schemaRef('HealthReport')),
+  };
+}
+
+function operationIdOf(method: HttpMethod, path: string): string {
+  return method.toLowerCase() + pascalCase(path.replace(/[{}+]/g, ''));
+}
+
+function platformOperation(route: RouteBinding): { tag: string; operation: JsonObject } {
+  const known = platformOperations[route.routeKey];
+  const pathParameters = [...route.path.matchAll(/\{([^}+]+)\+?\}/g)].map(([, name]) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }));
+  const operation = known?.operation ?? {
+    operationId: operationIdOf(route.method, route.path),
+    summary: `Served by the ${route.functionName} function`,
+    responses: { 200: { description: 'Success.', headers: correlationHeader, content: json({}) } },
+  };
+  return {
+    tag: known?.tag ?? route.functionName,
+    operation: {
+      ...operation,
+      ...(pathParameters.length ? { parameters: pathParameters } : {}),
+      ...(operation.requestBody || route.method === 'GET' || route.method === 'DELETE'
+        ? {}
+        : { requestBody: { content: json({}) } }),
+    },
+  };
+}
+
+/** Errors any route can answer: API Gateway's throttling, the function's 500, and 401 behind an authorizer. */
+function withCommonErrors(operation: JsonObject, auth: RouteAuth): JsonObject {
+  return {
+    ...operation,
+    security: securityOf[auth],
+    responses: {
+      ...(operation.responses as JsonObject),
+      ...(auth === 'none' ? {} : { 401: responseRef('Unauthorized') }),
+      429: responseRef('TooManyRequests'),
+      500: responseRef('InternalError'),
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+export function buildOpenApiDocument({ routes, modules, serverUrl }: OpenApiSources): OpenApiDocument {
+  const schemas: Record<string, JsonObject> = {
+    Problem: problemSchema,
+    ValidationProblem: validationProblemSchema,
+    GatewayMessage: gatewayMessageSchema,
+  };
+  const inputs = new Map<ModuleDeclaration, ObjectSchema>();
+  for (const module of modules) {
+    const names = namesOf(module);
+    const input = createSchema(module);
+    inputs.set(module, input);
+    Object.assign(schemas, {
+      [names.output]: outputSchema(module, input),
+      [names.input]: {
+        ...input,
+        description: `A new ${module.label}. Unknown members are refused.`,
+      },
+      [names.patch]: patchSchema(module, input),
+      [names.page]: pageSchema(module),
+    });
+  }
+
+  const byRouteKey = new Map(moduleRoutes(modules).map((route) => [route.routeKey, route]));
+  const paths: Record<string, Record<string, JsonObject>> = {};
+  const tags = new Map<string, string>(
+    modules.map((module) => [module.name, `Staff CRUD of ${module.label} records.`]),
+  );
+  for (const route of routes) {
+    const moduleRoute = byRouteKey.get(route.routeKey);
+    let operation: JsonObject;
+    if (moduleRoute) {
+      operation = moduleOperation(moduleRoute, inputs.get(moduleRoute.module)!);
+    } else {
+      const platform = platformOperation(route);
+      Object.assign(schemas, platformOperations[route.routeKey]?.schemas);
+      if (!tags.has(platform.tag)) {
+        tags.set(platform.tag, platformTags[platform.tag] ?? `Routes of the ${route.functionName} function.`);
+      }
+      operation = { tags: [platform.tag], ...platform.operation };
+    }
+    (paths[route.path] ??= {})[route.method.toLowerCase()] = withCommonErrors(operation, route.auth);
+  }
+
+  // A copy: the shared pieces above are referenced from many places and must not change under a caller.
+  return clone({
+    openapi: '3.1.0',
+    info: {
+      title: 'Portico API',
+      version,
+      description:
+        'The back end of the CRM portal. Errors are RFC 9457 problem details (`application/problem+json`), ' +
+        'except those API Gateway answers itself (401, 429). Records carry an `ETag`; send it as `If-Match` to ' +
+        'change or delete one safely.',
+    },
+    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    tags: [...tags].map(([name, description]) => ({ name, description })),
+    paths,
+    components: { schemas, responses, parameters, headers, securitySchemes },
+  } as const);
+}
