@@ -5,7 +5,7 @@ import { NotFound, Unauthorized } from '../shared/http/errors';
 import { httpHandler, json, type HttpEvent } from '../shared/http/http-handler';
 import { header, parseJsonBody } from '../shared/http/request';
 import { resolveModuleRoute } from '../shared/modules/module-routes';
-import { etagOf, versionFromIfMatch } from '../shared/records/etag';
+import { etagOf, versionsFromIfMatch } from '../shared/records/etag';
 import { parseListQuery } from '../shared/records/list-query';
 import { createRecordService } from '../shared/records/record-service';
 
@@ -39,12 +39,12 @@ export const handler = httpHandler(async (event) => {
       return json(200, record, { etag: etagOf(record.version) });
     }
     case 'update': {
-      const expected = versionFromIfMatch(header(event, 'if-match'));
+      const expected = versionsFromIfMatch(header(event, 'if-match'));
       const record = await records.update(module, id, parseJsonBody(event), actor, expected);
       return json(200, record, { etag: etagOf(record.version) });
     }
     case 'delete':
-      await records.remove(module, id, versionFromIfMatch(header(event, 'if-match')));
+      await records.remove(module, id, versionsFromIfMatch(header(event, 'if-match')));
       return { statusCode: 204 };
   }
 });

@@ -17,8 +17,27 @@ function typeSlug(title: string): string {
   return `/problems/${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
 }
 
+/** AWS errors that mean "too busy right now": the SDK has already retried them, the client may try later. */
+const transientAwsErrors = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'LimitExceededException',
+]);
+
+class ServiceBusy extends DomainError {
+  readonly status = 503;
+  readonly title = 'Service busy';
+  constructor() {
+    super('The service is busy right now; try again in a moment.');
+    this.headers['retry-after'] = '1';
+  }
+}
+
 /** Maps any error to a problem response; only domain errors reveal their message. */
-export function toProblemResponse(error: unknown, correlationId: string): APIGatewayProxyStructuredResultV2 {
+export function toProblemResponse(thrown: unknown, correlationId: string): APIGatewayProxyStructuredResultV2 {
+  const error = thrown instanceof Error && transientAwsErrors.has(thrown.name) ? new ServiceBusy() : thrown;
   const known = error instanceof DomainError;
   const status = known ? error.status : 500;
   const title = known ? error.title : 'Internal server error';

@@ -3,6 +3,22 @@ import type { HttpEvent } from './http-handler';
 
 /** Bodies larger than this are refused before parsing: nothing a CRM record holds comes near it. */
 export const maxBodyBytes = 64 * 1024;
+/** No record nests deeper than a few levels; a deeper body is refused before anything walks it recursively. */
+export const maxBodyDepth = 16;
+
+/** Depth of a parsed JSON value, measured without recursion. */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [current, depth] = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > maxBodyDepth) return deepest;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
 
 const jsonMediaType = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
 
@@ -27,6 +43,9 @@ export function parseJsonBody(event: HttpEvent): Record<string, unknown> {
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new ValidationFailed('The body must be a JSON object.');
+  }
+  if (depthOf(parsed) > maxBodyDepth) {
+    throw new ValidationFailed(`The body nests objects and arrays more than ${maxBodyDepth} levels deep.`);
   }
   return parsed as Record<string, unknown>;
 }

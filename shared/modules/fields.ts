@@ -37,18 +37,33 @@ export const address = () =>
 
 export const currency = () => z.string().check(z.regex(/^[A-Z]{3}$/, { message: 'an ISO 4217 code such as EUR' }));
 
-const cents = (value: number) => Math.abs(Math.round(value * 100) - value * 100) < 1e-6;
+/**
+ * Decimal places of a number as written in JSON, read from its shortest representation (`1e-9` has nine):
+ * multiplying by 100 and comparing with a tolerance misjudges both large and tiny values.
+ */
+export function decimalPlaces(value: number): number {
+  const [mantissa = '', exponent = '0'] = String(value).toLowerCase().split('e');
+  const fraction = mantissa.split('.')[1]?.length ?? 0;
+  return Math.max(0, fraction - Number(exponent));
+}
+
+/** Largest amount accepted anywhere, totals included. */
+export const maxMoney = 1e12;
 
 /** A non-negative amount with at most two decimals. */
 export const money = () =>
-  z.number().check(z.gte(0), z.lte(1e12), z.refine(cents, { message: 'at most two decimals' }));
+  z.number().check(
+    z.gte(0),
+    z.lte(maxMoney),
+    z.refine((value) => decimalPlaces(value) <= 2, { message: 'at most two decimals' }),
+  );
 
 /** A positive quantity with at most four decimals. */
 export const quantity = () =>
   z.number().check(
     z.gt(0),
     z.lte(1e9),
-    z.refine((value) => Math.abs(Math.round(value * 1e4) - value * 1e4) < 1e-6, { message: 'at most four decimals' }),
+    z.refine((value) => decimalPlaces(value) <= 4, { message: 'at most four decimals' }),
   );
 
 /** The id of a record in one of `prefixes`' modules, e.g. `org_…`. Existence is checked when writing. */

@@ -1,5 +1,18 @@
 import * as z from 'zod/mini';
-import { address, choice, currency, date, email, money, phone, quantity, reference, text, website } from './fields';
+import {
+  address,
+  choice,
+  currency,
+  date,
+  email,
+  maxMoney,
+  money,
+  phone,
+  quantity,
+  reference,
+  text,
+  website,
+} from './fields';
 
 /**
  * The module registry: every CRM module declared once — its fields, id prefix, references, filters and
@@ -269,9 +282,12 @@ export const modules: readonly ModuleDeclaration[] = [
       status: z.optional(choice(['Created', 'Approved', 'Delivered', 'Cancelled'])),
       currency: z.optional(currency()),
       lineItems: z.optional(
-        z
-          .array(z.strictObject({ description: text(500), quantity: quantity(), unitPrice: money() }))
-          .check(z.maxLength(200)),
+        z.array(z.strictObject({ description: text(500), quantity: quantity(), unitPrice: money() })).check(
+          z.maxLength(200),
+          z.refine((lines) => lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0) <= maxMoney, {
+            message: `the lines must not total more than ${maxMoney}`,
+          }),
+        ),
       ),
     }),
     defaults: { ...recordDefaults, lineItems: [] },

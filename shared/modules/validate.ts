@@ -6,14 +6,24 @@ function pointer(path: readonly PropertyKey[]): string {
   return path.map((segment) => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('') || '/';
 }
 
+/** The value at an issue's path in the input (zod 4 does not report it on the issue by default). */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, segment)) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[segment];
+  }
+  return value;
+}
+
 /** zod/mini ships no message catalogue (that is what keeps it small); these say what a person needs to fix. */
-function describe(issue: z.core.$ZodIssue): string {
+function describe(issue: z.core.$ZodIssue, input: unknown): string {
   if (issue.message && issue.message !== 'Invalid input') return issue.message;
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined
+      return valueAt(input, issue.path) === undefined
         ? 'required'
-        : `must be ${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}`;
+        : `must be ${issue.expected === 'object' || issue.expected === 'array' ? `an ${issue.expected}` : `a ${issue.expected}`}`;
     case 'too_small':
       return issue.origin === 'string'
         ? Number(issue.minimum) <= 1
@@ -45,11 +55,11 @@ function describe(issue: z.core.$ZodIssue): string {
   }
 }
 
-export function fieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
+export function fieldErrors(issues: readonly z.core.$ZodIssue[], input: unknown): FieldError[] {
   return issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
       ? issue.keys.map((key) => ({ path: pointer([...issue.path, key]), message: 'unknown field' }))
-      : [{ path: pointer(issue.path), message: describe(issue) }],
+      : [{ path: pointer(issue.path), message: describe(issue, input) }],
   );
 }
 
@@ -57,5 +67,5 @@ export function fieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
 export function validate<T>(schema: z.ZodMiniType<T>, input: unknown, what: string): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new ValidationFailed(`The ${what} is not valid.`, fieldErrors(result.error.issues));
+  throw new ValidationFailed(`The ${what} is not valid.`, fieldErrors(result.error.issues, input));
 }

@@ -3,18 +3,20 @@ export function etagOf(version: number): string {
   return `"v${version}"`;
 }
 
+/** At most this many tags of an If-Match list are considered (DynamoDB's IN takes up to 100 values). */
+const maxListedTags = 20;
+
 /**
- * The version an `If-Match` header demands: `undefined` when there is no header or it is `*` (any current
- * version), `null` when it names no version this API issued (which can never match).
+ * The versions an `If-Match` header accepts: `undefined` when there is no header or it is `*` (any current
+ * version); otherwise the listed versions this API could have issued — possibly none, which never matches.
+ * If-Match uses the strong comparison, so weak tags never match (RFC 9110 §13.1.1).
  */
-export function versionFromIfMatch(header: string | undefined): number | undefined | null {
+export function versionsFromIfMatch(header: string | undefined): readonly number[] | undefined {
   if (header === undefined || header.trim() === '*') return undefined;
-  // If-Match uses the strong comparison: weak tags never match (RFC 9110 §13.1.1).
-  const versions = header
+  return header
     .split(',')
+    .slice(0, maxListedTags)
     .map((tag) => /^"v([1-9][0-9]{0,14})"$/.exec(tag.trim())?.[1])
     .filter((v): v is string => v !== undefined)
     .map(Number);
-  // A list of several tags can match at most one current version; the first one is as good as any.
-  return versions[0] ?? null;
 }

@@ -12,6 +12,13 @@ export function newRecordId(module: ModuleDeclaration): string {
   return `${module.idPrefix}_${randomUUID()}`;
 }
 
+const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+/** Whether `id` has the shape of an id of `module`: anything else cannot exist, and never reaches DynamoDB. */
+export function isRecordIdOf(module: ModuleDeclaration, id: string): boolean {
+  return new RegExp(`^${module.idPrefix}_${uuid}$`).test(id);
+}
+
 export function recordKey(id: string): Record<string, string> {
   return { [tableDesign.partitionKey]: id, [tableDesign.sortKey]: recordSortKey };
 }

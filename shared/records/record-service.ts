@@ -7,7 +7,14 @@ import { validate } from '../modules/validate';
 import { hashPin } from '../security/pin-hash';
 import { decodeCursor, encodeCursor } from './cursor';
 import { applyMergePatch } from './merge-patch';
-import { indexAttributes, internalAttributes, newRecordId, recordKey, type ClaimKind } from './record-keys';
+import {
+  indexAttributes,
+  internalAttributes,
+  isRecordIdOf,
+  newRecordId,
+  recordKey,
+  type ClaimKind,
+} from './record-keys';
 import { StaleRead, WritePlan } from './write-plan';
 
 /**
@@ -118,7 +125,7 @@ export function createRecordService({
   }
 
   async function readOwn(module: ModuleDeclaration, id: string): Promise<StoredRecord> {
-    const item = moduleOfId(id) === module ? await read(id) : undefined;
+    const item = isRecordIdOf(module, id) ? await read(id) : undefined;
     if (!item) throw new NotFound(`There is no ${module.label} with id ${id}.`);
     return item;
   }
@@ -228,11 +235,11 @@ export function createRecordService({
     id: string,
     patch: Record<string, unknown>,
     actor: string,
-    expectedVersion?: number | null,
+    expectedVersions?: readonly number[],
   ): Promise<PublicRecord> {
     for (let attempt = 1; ; attempt++) {
       const current = await readOwn(module, id);
-      if (expectedVersion !== undefined && expectedVersion !== current.version) {
+      if (expectedVersions && !expectedVersions.includes(current.version)) {
         throw new PreconditionFailed(
           `The ${module.label} has changed since that ETag; read it again (now version ${current.version}).`,
         );
@@ -286,11 +293,11 @@ export function createRecordService({
     }
   }
 
-  async function remove(module: ModuleDeclaration, id: string, expectedVersion?: number | null): Promise<void> {
-    if (module.kind === 'organization') return removeOrganization(module, id, expectedVersion);
+  async function remove(module: ModuleDeclaration, id: string, expectedVersions?: readonly number[]): Promise<void> {
+    if (module.kind === 'organization') return removeOrganization(module, id, expectedVersions);
     for (let attempt = 1; ; attempt++) {
       const current = await readOwn(module, id);
-      if (expectedVersion !== undefined && expectedVersion !== current.version) {
+      if (expectedVersions && !expectedVersions.includes(current.version)) {
         throw new PreconditionFailed(
           `The ${module.label} has changed since that ETag; read it again (now version ${current.version}).`,
         );
@@ -319,12 +326,14 @@ export function createRecordService({
   }
 
   /** One conditional delete: it cannot race with a person or record being linked meanwhile. */
-  async function removeOrganization(module: ModuleDeclaration, id: string, expectedVersion?: number | null) {
-    if (moduleOfId(id) !== module) throw new NotFound(`There is no ${module.label} with id ${id}.`);
-    if (expectedVersion === null) {
+  async function removeOrganization(module: ModuleDeclaration, id: string, expectedVersions?: readonly number[]) {
+    if (!isRecordIdOf(module, id)) throw new NotFound(`There is no ${module.label} with id ${id}.`);
+    if (expectedVersions?.length === 0) {
       const current = await readOwn(module, id);
       throw new PreconditionFailed(`The ${module.label} has changed since that ETag (now version ${current.version}).`);
     }
+    const versionValues = Object.fromEntries((expectedVersions ?? []).map((version, i) => [`:v${i}`, version]));
+    const versionCondition = expectedVersions ? ` AND version IN (${Object.keys(versionValues).join(', ')})` : '';
     const plan = new WritePlan(tableName);
     const explain = (old: Record<string, unknown> | undefined): DomainError => {
       if (!old) return new NotFound(`There is no ${module.label} with id ${id}.`);
@@ -344,11 +353,8 @@ export function createRecordService({
         Delete: {
           TableName: tableName,
           Key: marshall(recordKey(id)),
-          ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(linkCount) OR linkCount = :zero)${expectedVersion !== undefined ? ' AND version = :version' : ''}`,
-          ExpressionAttributeValues: marshall({
-            ':zero': 0,
-            ...(expectedVersion !== undefined ? { ':version': expectedVersion } : {}),
-          }),
+          ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(linkCount) OR linkCount = :zero)${versionCondition}`,
+          ExpressionAttributeValues: marshall({ ':zero': 0, ...versionValues }),
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       },
