@@ -205,6 +205,34 @@ export function createRecordService({
     }
   }
 
+  /**
+   * Read-modify-write with optimistic concurrency: reads the record (checking If-Match), lets `write` plan
+   * and commit, and starts over when the record changed in between. Persistent contention is a 409.
+   */
+  async function readModifyWrite<T>(
+    module: ModuleDeclaration,
+    id: string,
+    expectedVersions: readonly number[] | undefined,
+    write: (current: StoredRecord) => Promise<T>,
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await readOwn(module, id);
+      if (expectedVersions && !expectedVersions.includes(current.version)) {
+        throw new PreconditionFailed(
+          `The ${module.label} has changed since that ETag; read it again (now version ${current.version}).`,
+        );
+      }
+      try {
+        return await write(current);
+      } catch (error) {
+        if (!(error instanceof StaleRead)) throw error;
+        if (attempt >= maxAttempts) {
+          throw new Conflict(`The ${module.label} is being changed by others right now; try again.`);
+        }
+      }
+    }
+  }
+
   async function create(
     module: ModuleDeclaration,
     input: Record<string, unknown>,
@@ -237,13 +265,7 @@ export function createRecordService({
     actor: string,
     expectedVersions?: readonly number[],
   ): Promise<PublicRecord> {
-    for (let attempt = 1; ; attempt++) {
-      const current = await readOwn(module, id);
-      if (expectedVersions && !expectedVersions.includes(current.version)) {
-        throw new PreconditionFailed(
-          `The ${module.label} has changed since that ETag; read it again (now version ${current.version}).`,
-        );
-      }
+    return readModifyWrite(module, id, expectedVersions, async (current) => {
       const before = writableFields(module, current);
       const merged = applyMergePatch(before, patch) as Record<string, unknown>;
       // The PIN is write-only, so the merge never sees the stored one: `pin: null` (or `portal: null`) clears it.
@@ -279,29 +301,17 @@ export function createRecordService({
       );
       planReferences(plan, module, id, before, fields);
       planClaims(plan, module, id, before, fields);
-      try {
-        await plan.commit(dynamo);
-      } catch (error) {
-        if (!(error instanceof StaleRead)) throw error;
-        if (attempt < maxAttempts) continue;
-        throw new Conflict(`The ${module.label} is being changed by others right now; try again.`);
-      }
+      await plan.commit(dynamo);
       if (module.name === 'partner-contacts' && before.organizationId !== fields.organizationId) {
         await forgetPrimaryContact(before.organizationId, id);
       }
       return toPublicRecord(item);
-    }
+    });
   }
 
   async function remove(module: ModuleDeclaration, id: string, expectedVersions?: readonly number[]): Promise<void> {
     if (module.kind === 'organization') return removeOrganization(module, id, expectedVersions);
-    for (let attempt = 1; ; attempt++) {
-      const current = await readOwn(module, id);
-      if (expectedVersions && !expectedVersions.includes(current.version)) {
-        throw new PreconditionFailed(
-          `The ${module.label} has changed since that ETag; read it again (now version ${current.version}).`,
-        );
-      }
+    await readModifyWrite(module, id, expectedVersions, async (current) => {
       const before = writableFields(module, current);
       const plan = new WritePlan(tableName).deleteRecord(id, current.version, () => new StaleRead());
       for (const reference of module.references.filter((r) => r.counted && typeof before[r.field] === 'string')) {
@@ -313,16 +323,9 @@ export function createRecordService({
         );
       }
       planClaims(plan, module, id, before, {});
-      try {
-        await plan.commit(dynamo);
-      } catch (error) {
-        if (!(error instanceof StaleRead)) throw error;
-        if (attempt < maxAttempts) continue;
-        throw new Conflict(`The ${module.label} is being changed by others right now; try again.`);
-      }
+      await plan.commit(dynamo);
       if (module.name === 'partner-contacts') await forgetPrimaryContact(before.organizationId, id);
-      return;
-    }
+    });
   }
 
   /** One conditional delete: it cannot race with a person or record being linked meanwhile. */
