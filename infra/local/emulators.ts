@@ -123,7 +123,11 @@ export async function startCognitoLocal(
   const process = spawnManaged({
     name: 'cognito-local',
     command: globalThis.process.execPath,
-    args: [join(packageDir('cognito-local'), 'lib', 'bin', 'start.js')],
+    args: [
+      '--require',
+      join(__dirname, 'cognito-local-extensions.cjs'),
+      join(packageDir('cognito-local'), 'lib', 'bin', 'start.js'),
+    ],
     cwd: options.dataDir,
     env: { ...globalThis.process.env, HOST: '127.0.0.1', PORT: String(options.port) },
     logFile,

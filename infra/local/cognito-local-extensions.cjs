@@ -1,0 +1,45 @@
+/**
+ * Preloaded into the cognito-local process (node --require) to fill two gaps our flows rely on, each as
+ * Cognito itself behaves. Deliberately NOT changed: cognito-local still lets disabled users sign in, so
+ * Portico's own access gates are tested without help from the emulator.
+ *
+ * 1. AdminUserGlobalSignOut (unsupported there): revokes every refresh token of the user.
+ * 2. Sign-in aliases: a pool created with AliasAttributes lets a user sign in with a verified email or
+ *    their preferred_username, as Cognito does; cognito-local only knows email-as-username pools.
+ */
+const path = require('node:path');
+
+const lib = path.dirname(require.resolve('cognito-local/lib/index.js'));
+const { Targets } = require(path.join(lib, 'targets', 'targets.js'));
+const { UserPoolServiceImpl } = require(path.join(lib, 'services', 'userPoolService.js'));
+const { UserNotFoundError } = require(path.join(lib, 'errors.js'));
+
+Targets.AdminUserGlobalSignOut =
+  ({ cognito }) =>
+  async (ctx, req) => {
+    const userPool = await cognito.getUserPool(ctx, req.UserPoolId);
+    const user = await userPool.getUserByUsername(ctx, req.Username);
+    if (!user) throw new UserNotFoundError();
+    await userPool.saveUser(ctx, { ...user, RefreshTokens: [] });
+    return {};
+  };
+
+const attribute = (user, name) => (user.Attributes || []).find((a) => a.Name === name)?.Value;
+const byUsername = UserPoolServiceImpl.prototype.getUserByUsername;
+UserPoolServiceImpl.prototype.getUserByUsername = async function getUserByUsernameOrAlias(ctx, username) {
+  const user = await byUsername.call(this, ctx, username);
+  const aliases = this.options.AliasAttributes || [];
+  if (user || aliases.length === 0 || typeof username !== 'string') return user;
+  const wanted = username.toLowerCase();
+  const users = Object.values((await this.dataStore.get(ctx, 'Users', {})) || {});
+  return (
+    users.find(
+      (candidate) =>
+        (aliases.includes('email') &&
+          attribute(candidate, 'email_verified') === 'true' &&
+          attribute(candidate, 'email')?.toLowerCase() === wanted) ||
+        (aliases.includes('preferred_username') &&
+          attribute(candidate, 'preferred_username')?.toLowerCase() === wanted),
+    ) || null
+  );
+};
