@@ -1,8 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod/mini';
 import { readConfig } from '../shared/config/read-config';
-import { NotFound, Unauthorized } from '../shared/http/errors';
-import { httpHandler, json, type HttpEvent } from '../shared/http/http-handler';
+import { NotFound } from '../shared/http/errors';
+import { httpHandler, json } from '../shared/http/http-handler';
+import { staffActor } from '../shared/http/staff-actor';
 import { header, parseJsonBody } from '../shared/http/request';
 import { resolveModuleRoute } from '../shared/modules/module-routes';
 import { etagOf, versionsFromIfMatch } from '../shared/records/etag';
@@ -11,13 +12,6 @@ import { createRecordService } from '../shared/records/record-service';
 
 const config = readConfig(z.object({ TABLE_NAME: z.string().check(z.minLength(1)) }));
 const records = createRecordService({ dynamo: new DynamoDBClient({}), tableName: config.TABLE_NAME });
-
-/** The staff user the authorizer vouched for; recorded as createdBy/updatedBy. */
-function staffActor(event: HttpEvent): string {
-  const subject = event.requestContext.authorizer?.jwt?.claims.sub;
-  if (typeof subject !== 'string' || !subject) throw new Unauthorized('This route needs a staff access token.');
-  return subject;
-}
 
 /** Staff CRUD for every module of the registry: one route per module and operation, one handler. */
 export const handler = httpHandler(async (event) => {

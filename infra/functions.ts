@@ -1,3 +1,4 @@
+import { accessRoutes } from '../shared/access/access-routes';
 import { moduleRoutes } from '../shared/modules/module-routes';
 
 /**
@@ -19,7 +20,26 @@ export interface HttpRoute {
 }
 
 /** Environment variables a handler's config reads; each runtime supplies the values for its resources. */
-export type EnvVarName = 'TABLE_NAME';
+export type EnvVarName =
+  | 'TABLE_NAME'
+  | 'PORTAL_USER_POOL_ID'
+  | 'SENDER_EMAIL'
+  | 'PORTAL_SIGN_IN_URL'
+  | 'SES_CONFIGURATION_SET'
+  | 'COGNITO_CREATE_RATE'
+  | 'ACCESS_MAX_FAILURES';
+
+/** Admin actions on the portal user pool, granted on that pool only. */
+export type PortalPoolAction =
+  | 'AdminGetUser'
+  | 'AdminCreateUser'
+  | 'AdminSetUserPassword'
+  | 'AdminUpdateUserAttributes'
+  | 'AdminDeleteUserAttributes'
+  | 'AdminEnableUser'
+  | 'AdminDisableUser'
+  | 'AdminUserGlobalSignOut'
+  | 'AdminDeleteUser';
 
 /** Table permissions, mapped to IAM actions in the CDK stack. */
 export type TableAccess = 'probe' | 'read' | 'write';
@@ -47,9 +67,71 @@ export interface FunctionDeclaration {
   readonly routes: readonly HttpRoute[];
   readonly cognitoTriggers?: readonly CognitoTrigger[];
   readonly tableStream?: TableStreamSubscription;
+  readonly portalPoolActions?: readonly PortalPoolAction[];
+  /** Sends email through SES (the sender identity and configuration set only). */
+  readonly sendsEmail?: boolean;
+  /** Receives the SES configuration set's bounce and complaint events (through SNS in the cloud). */
+  readonly emailFeedback?: boolean;
 }
 
+/** What provisioning logins takes: the environment of shared/access/provisioner-config.ts and its permissions. */
+const provisioning = {
+  environment: [
+    'TABLE_NAME',
+    'PORTAL_USER_POOL_ID',
+    'SENDER_EMAIL',
+    'PORTAL_SIGN_IN_URL',
+    'SES_CONFIGURATION_SET',
+    'COGNITO_CREATE_RATE',
+    'ACCESS_MAX_FAILURES',
+  ],
+  tableAccess: ['read', 'write'],
+  portalPoolActions: [
+    'AdminGetUser',
+    'AdminCreateUser',
+    'AdminSetUserPassword',
+    'AdminUpdateUserAttributes',
+    'AdminDeleteUserAttributes',
+    'AdminEnableUser',
+    'AdminDisableUser',
+    'AdminUserGlobalSignOut',
+    'AdminDeleteUser',
+  ],
+  sendsEmail: true,
+} as const satisfies Partial<FunctionDeclaration>;
+
 export const functions: readonly FunctionDeclaration[] = [
+  {
+    name: 'portal-access-controller',
+    description: 'Drives portal logins (Cognito) and invitations (SES) from the table stream.',
+    entry: 'functions/portal-access-controller.ts',
+    memoryMb: 512,
+    // Long enough to wait out another worker's invitation lease (30 s) within one attempt.
+    timeoutSeconds: 60,
+    ...provisioning,
+    routes: [],
+    tableStream: { batchSize: 100, maxRetryAttempts: 10 },
+  },
+  {
+    name: 'portal-access-api',
+    description: "Staff view and actions on a person's portal access: status and history, resend, reconcile.",
+    entry: 'functions/portal-access-api.ts',
+    memoryMb: 512,
+    timeoutSeconds: 29,
+    ...provisioning,
+    routes: accessRoutes().map(({ method, path }) => ({ method, path, auth: 'staff' as const })),
+  },
+  {
+    name: 'ses-feedback',
+    description: 'Marks invitations that bounced or drew a complaint, from SES events.',
+    entry: 'functions/ses-feedback.ts',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: ['TABLE_NAME'],
+    tableAccess: ['write'],
+    routes: [],
+    emailFeedback: true,
+  },
   {
     name: 'crm-records',
     description: 'Staff CRUD of every CRM module: organizations, people and the records the portal shows.',

@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -223,19 +222,6 @@ async function assertSignInSettings(
 export async function ensureUserPools(cognito: CognitoIdentityProviderClient, portal: PoolOptions) {
   const staff = await ensureUserPool(cognito, userPools.staff, { callbackUrls: [], logoutUrls: [] });
   return { staff, portal: await ensureUserPool(cognito, userPools.portal, portal) };
-}
-
-/** A password that meets the declared policy: drawn from a CSPRNG, every character class present. */
-export function generatePassword(length = 20): string {
-  const classes = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnopqrstuvwxyz', '23456789', '!#%+-=?@^_'];
-  const all = classes.join('');
-  const pick = (set: string) => set[randomInt(set.length)]!;
-  const chars = [...classes.map(pick), ...Array.from({ length: length - classes.length }, () => pick(all))];
-  for (let i = chars.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [chars[i], chars[j]] = [chars[j]!, chars[i]!];
-  }
-  return chars.join('');
 }
 
 /** The local staff user; its password is set (again) every start so the outputs file always tells the truth. */

@@ -7,7 +7,8 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { cognitoTriggerTable, functions, routeTable, type FunctionDeclaration } from '../functions';
 import { stackName, type LocalOutputs } from '../outputs';
 import { createApiGateway } from './api-gateway';
-import { ensureStaffUser, ensureTable, ensureUserPools, generatePassword } from './bootstrap';
+import { generatePassword } from '../../shared/security/generate-password';
+import { ensureStaffUser, ensureTable, ensureUserPools } from './bootstrap';
 import { startCognitoLocal, startDynamoDbLocal, startSesLocal, type Emulator } from './emulators';
 import { buildFunctions } from './build-functions';
 import { FunctionHost } from './function-host';
@@ -16,12 +17,15 @@ import { createLambdaEndpoint } from './lambda-endpoint';
 import { localCredentials, localRegion } from './local-aws';
 import { assertPortsFree, defaultPorts, freePorts, type LocalPorts } from './ports';
 import { RunLock } from './run-lock';
+import { defaultCreateRate } from '../../shared/access/provisioner-config';
 import { startStreamEventSource } from './stream-event-source';
 
 export const repoRoot = resolve(__dirname, '..', '..');
 export const defaultDataDir = join(repoRoot, '.local');
 export const localTableName = 'portico';
 export const localStaffUsername = 'admin@portico.local';
+/** The From address of local mail; the local mail server accepts any. */
+export const localSenderEmail = 'portal@portico.local';
 
 export interface LocalStackOptions {
   /** Where data, logs, the lock and outputs.json live; `.local/` for `npm start`. */
@@ -167,6 +171,13 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
       ensureUserPools(identity, { callbackUrls: [`${portalWebUrl}/callback`], logoutUrls: [`${portalWebUrl}/`] }),
     ]);
     await ensureStaffUser(identity, pools.staff.userPoolId, localStaffUsername, staffPassword);
+    // What the provisioning functions read at cold start; they load on first use, after this.
+    Object.assign(process.env, {
+      PORTAL_USER_POOL_ID: pools.portal.userPoolId,
+      SENDER_EMAIL: localSenderEmail,
+      PORTAL_SIGN_IN_URL: `${portalWebUrl}/`,
+      COGNITO_CREATE_RATE: process.env.COGNITO_CREATE_RATE ?? String(defaultCreateRate),
+    });
 
     const issuerOf = (poolId: string) => `${cognito.endpoint}/${poolId}`;
     const api = createApiGateway({

@@ -26,6 +26,9 @@ import type {
   DynamoDBRecord,
   DynamoDBStreamEvent,
 } from 'aws-lambda';
+import { compareSequenceNumbers } from '../../shared/data/sequence-numbers';
+
+export { compareSequenceNumbers };
 
 export type LogFn = (message: string, attrs?: Record<string, unknown>) => void;
 
@@ -469,10 +472,6 @@ function itemIdentifierOf(failure: unknown): string | undefined {
 }
 
 /** Sequence numbers are decimal strings beyond 2^53 and of varying length: compare them as BigInts. */
-export function compareSequenceNumbers(a: string, b: string): number {
-  const difference = BigInt(a) - BigInt(b);
-  return difference < 0n ? -1 : difference > 0n ? 1 : 0;
-}
 
 function sequenceNumberOf(record: _Record | undefined): string {
   const sequenceNumber = record?.dynamodb?.SequenceNumber;

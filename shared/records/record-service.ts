@@ -16,6 +16,7 @@ import {
   type ClaimKind,
 } from './record-keys';
 import { StaleRead, WritePlan } from './write-plan';
+import { planAccessChange } from '../access/enablement';
 
 /**
  * Staff-side CRUD of every module: validation, defaults, derived fields, references, link counters and
@@ -250,6 +251,7 @@ export function createRecordService({
     );
     planReferences(plan, module, id, {}, fields);
     planClaims(plan, module, id, {}, fields);
+    planAccessChange(plan, { tableName, module, personId: id, before: {}, after: fields, actor, at: timestamp });
     await plan.commit(dynamo);
     return toPublicRecord(item);
   }
@@ -301,6 +303,7 @@ export function createRecordService({
       );
       planReferences(plan, module, id, before, fields);
       planClaims(plan, module, id, before, fields);
+      planAccessChange(plan, { tableName, module, personId: id, before, after: fields, actor, at: item.updatedAt });
       await plan.commit(dynamo);
       if (module.name === 'partner-contacts' && before.organizationId !== fields.organizationId) {
         await forgetPrimaryContact(before.organizationId, id);

@@ -137,6 +137,12 @@ export class WritePlan {
     return this;
   }
 
+  /** Any other action of the same write (the access state an enablement sets, a history entry). */
+  add(item: TransactWriteItem, explain: Explain = () => new Conflict('A related item changed meanwhile; try again.')) {
+    this.actions.push({ item, explain });
+    return this;
+  }
+
   async commit(dynamo: DynamoDBClient): Promise<void> {
     const [only] = this.actions;
     if (this.actions.length === 1 && only && (only.item.Put || only.item.Delete)) {

@@ -1,0 +1,25 @@
+import { createAccessAdmin } from '../shared/access/access-admin';
+import { resolveAccessRoute } from '../shared/access/access-routes';
+import { provisionerFromEnvironment } from '../shared/access/provisioner-config';
+import { NotFound } from '../shared/http/errors';
+import { httpHandler, json } from '../shared/http/http-handler';
+import { staffActor } from '../shared/http/staff-actor';
+
+const { config, dynamo, provisioner } = provisionerFromEnvironment();
+const admin = createAccessAdmin({ dynamo, tableName: config.TABLE_NAME, provisioner });
+
+/** What staff see and can do about a person's portal access: status and history, resend, reconcile. */
+export const handler = httpHandler(async (event) => {
+  const route = resolveAccessRoute(event.routeKey);
+  if (!route) throw new NotFound(`No route ${event.routeKey}.`);
+  const actor = staffActor(event);
+  const personId = event.pathParameters?.id ?? '';
+  switch (route.operation) {
+    case 'status':
+      return json(200, await admin.status(route.module, personId), { 'cache-control': 'no-store' });
+    case 'resendInvitation':
+      return json(202, await admin.resendInvitation(route.module, personId, actor));
+    case 'reconcile':
+      return json(200, await admin.reconcile(route.module, personId, actor));
+  }
+});

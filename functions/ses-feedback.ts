@@ -1,0 +1,28 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SNSEvent } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { applyEmailFeedback, type SesEvent } from '../shared/access/email-feedback';
+import { readConfig } from '../shared/config/read-config';
+import { logger } from '../shared/observability/logger';
+
+const config = readConfig(z.object({ TABLE_NAME: z.string().check(z.minLength(1)) }));
+const dynamo = new DynamoDBClient({});
+
+/** SES bounce and complaint events, delivered through SNS from the configuration set. */
+export const handler = async (event: SNSEvent): Promise<void> => {
+  for (const record of event.Records) {
+    let message: SesEvent;
+    try {
+      message = JSON.parse(record.Sns.Message) as SesEvent;
+    } catch {
+      logger.warn('Ignoring an SNS message that is not JSON', { messageId: record.Sns.MessageId });
+      continue;
+    }
+    const outcome = await applyEmailFeedback({ dynamo, tableName: config.TABLE_NAME }, message);
+    logger.info('SES feedback', {
+      outcome,
+      eventType: message.eventType ?? message.notificationType,
+      messageId: message.mail?.messageId,
+    });
+  }
+};

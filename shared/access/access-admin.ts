@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import {
+  GetItemCommand,
+  QueryCommand,
+  TransactWriteItemsCommand,
+  TransactionCanceledException,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { tableDesign } from '../data/table-design';
+import { Conflict, NotFound, TooManyRequests } from '../http/errors';
+import type { ModuleDeclaration } from '../modules/registry';
+import { isRecordIdOf, recordKey } from '../records/record-keys';
+import { accessKey, historyItem, historyPrefix, type AccessState } from './access-state';
+import { evaluateAccess } from './evaluate-access';
+import type { Provisioner } from './provisioning';
+
+/** How often staff may ask for a fresh invitation for one person. */
+export const resendIntervalSeconds = 60;
+const historyShown = 50;
+
+/** What staff see of a person's portal access, and what they can ask of it. */
+export function createAccessAdmin(deps: {
+  readonly dynamo: DynamoDBClient;
+  readonly tableName: string;
+  readonly provisioner: Provisioner;
+  readonly now?: () => Date;
+}) {
+  const { dynamo, tableName, provisioner } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  function assertPersonId(module: ModuleDeclaration, personId: string) {
+    if (module.kind !== 'person' || !isRecordIdOf(module, personId))
+      throw new NotFound(`There is no ${module.label} with id ${personId}.`);
+  }
+
+  async function status(module: ModuleDeclaration, personId: string) {
+    assertPersonId(module, personId);
+    const [{ person, access }, history] = await Promise.all([
+      provisioner.loadPerson(personId),
+      dynamo.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :history)',
+          ExpressionAttributeNames: { '#pk': tableDesign.partitionKey, '#sk': tableDesign.sortKey },
+          ExpressionAttributeValues: marshall({ ':pk': personId, ':history': historyPrefix }),
+          ScanIndexForward: false,
+          Limit: historyShown,
+        }),
+      ),
+    ]);
+    if (!person && !access) throw new NotFound(`There is no ${module.label} with id ${personId}.`);
+    const organizationId = person?.module === 'partner-contacts' ? person.organizationId : undefined;
+    const organization =
+      typeof organizationId === 'string'
+        ? await dynamo.send(new GetItemCommand({ TableName: tableName, Key: marshall(recordKey(organizationId)) }))
+        : undefined;
+    const verdict = evaluateAccess(person, organization?.Item ? unmarshall(organization.Item) : undefined);
+    const state: Partial<AccessState> = access ?? {};
+    return {
+      status: state.status ?? 'none',
+      ...(state.reason ? { reason: state.reason } : {}),
+      effective: verdict.effective,
+      ...(verdict.effective ? {} : { ineffectiveBecause: verdict.reason }),
+      ...(state.invitedAt ? { invitedAt: state.invitedAt } : {}),
+      ...(state.activatedAt ? { activatedAt: state.activatedAt } : {}),
+      ...(state.lastSignInAt ? { lastSignInAt: state.lastSignInAt } : {}),
+      ...(state.lastError ? { lastError: state.lastError } : {}),
+      history: (history.Items ?? []).map((item) => {
+        const { pk: _pk, sk: _sk, ...entry } = unmarshall(item);
+        return entry;
+      }),
+    };
+  }
+
+  /**
+   * A fresh invitation with a new temporary password, for someone invited who has not signed in yet or whose
+   * invitation failed; at most one a minute per person.
+   */
+  async function resendInvitation(module: ModuleDeclaration, personId: string, actor: string) {
+    assertPersonId(module, personId);
+    const at = now();
+    const cutoff = new Date(at.getTime() - resendIntervalSeconds * 1000).toISOString();
+    try {
+      await dynamo.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: tableName,
+                Key: marshall(accessKey(personId)),
+                UpdateExpression: 'SET enablementId = :enablement, lastResendAt = :at, updatedAt = :at',
+                ConditionExpression:
+                  '#status IN (:invited, :failed) AND (attribute_not_exists(lastResendAt) OR lastResendAt <= :cutoff)',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: marshall({
+                  ':enablement': randomUUID(),
+                  ':at': at.toISOString(),
+                  ':invited': 'invited',
+                  ':failed': 'failed',
+                  ':cutoff': cutoff,
+                }),
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+            {
+              Put: {
+                TableName: tableName,
+                Item: marshall(
+                  historyItem(personId, {
+                    at: at.toISOString(),
+                    actor: `staff:${actor}`,
+                    event: 'invitationRequested',
+                  }),
+                ),
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      const old = error instanceof TransactionCanceledException ? error.CancellationReasons?.[0]?.Item : undefined;
+      if (
+        !(error instanceof TransactionCanceledException) ||
+        error.CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed'
+      )
+        throw error;
+      const state = old ? (unmarshall(old) as AccessState) : undefined;
+      if (state && (state.status === 'invited' || state.status === 'failed') && state.lastResendAt) {
+        const wait = resendIntervalSeconds - (at.getTime() - Date.parse(state.lastResendAt)) / 1000;
+        throw new TooManyRequests(
+          `An invitation was sent less than a minute ago; try again in ${Math.ceil(wait)} s.`,
+          wait,
+        );
+      }
+      throw new Conflict(
+        `An invitation can be sent again only to someone invited or whose invitation failed; this person is ${state?.status ?? 'not invited'}.`,
+      );
+    }
+    return provisioner.reconcilePerson(personId, `staff:${actor}`);
+  }
+
+  async function reconcile(module: ModuleDeclaration, personId: string, actor: string) {
+    assertPersonId(module, personId);
+    return provisioner.reconcilePerson(personId, `staff:${actor}`);
+  }
+
+  return { status, resendInvitation, reconcile };
+}

@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { tableDesign, indexes } from '../data/table-design';
+
+/**
+ * The portal-access state of one person, kept beside the person's record (same partition):
+ * `ACCESS` holds the current state, `HISTORY#<time>#<id>` items the audit trail. They outlive the person,
+ * so the trail survives a deletion.
+ */
+export type AccessStatus = 'none' | 'pending' | 'invited' | 'active' | 'suspended' | 'failed' | 'revoked';
+
+export const accessSortKey = 'ACCESS';
+export const historyPrefix = 'HISTORY#';
+/** ACCESS items are listed (gsi1) under this pseudo-module, for `reconcile --all`. */
+export const accessListName = 'portal-access';
+
+export interface InvitationClaim {
+  readonly enablementId: string;
+  readonly state: 'sending' | 'sent';
+  readonly claimedAt: string;
+  readonly messageId?: string;
+}
+
+export interface AccessState {
+  readonly personId: string;
+  readonly status: AccessStatus;
+  readonly reason?: string;
+  /** Changes each time staff enable access (or ask for a fresh invitation): one invitation per value. */
+  readonly enablementId?: string;
+  readonly invitation?: InvitationClaim;
+  readonly invitedAt?: string;
+  readonly activatedAt?: string;
+  readonly lastSignInAt?: string;
+  readonly lastError?: string;
+  readonly failures?: number;
+  readonly lastResendAt?: string;
+  /** An email change whose notices are not sent yet: sent before this is cleared, so none is lost. */
+  readonly pendingEmailNotice?: { readonly from: string; readonly to: string };
+  readonly updatedAt?: string;
+}
+
+export interface HistoryEntry {
+  readonly at: string;
+  /** Who acted: `staff:<sub>`, `controller`, `reconcile`, `ses`, `sign-in`. */
+  readonly actor: string;
+  readonly event: string;
+  readonly detail?: Record<string, unknown>;
+}
+
+export function accessKey(personId: string) {
+  return { [tableDesign.partitionKey]: personId, [tableDesign.sortKey]: accessSortKey };
+}
+
+/** Index attributes that list every ACCESS item (gsi1), so `reconcile --all` never scans. */
+export function accessListAttributes(personId: string) {
+  return { [indexes.byType.partitionKey]: accessListName, [indexes.byType.sortKey]: personId };
+}
+
+export function historyItem(personId: string, entry: HistoryEntry) {
+  return {
+    [tableDesign.partitionKey]: personId,
+    [tableDesign.sortKey]: `${historyPrefix}${entry.at}#${randomUUID().slice(0, 8)}`,
+    ...entry,
+  };
+}

@@ -1,0 +1,49 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import * as z from 'zod/mini';
+import { userPools } from '../../infra/user-pools';
+import { readConfig } from '../config/read-config';
+import { createProvisioner } from './provisioning';
+import { createTokenBucket } from './rate-limiter';
+
+const nonEmpty = z.string().check(z.minLength(1));
+
+/** What every function that provisions logins reads from its environment, checked at cold start. */
+export const provisionerEnvironment = z.object({
+  TABLE_NAME: nonEmpty,
+  PORTAL_USER_POOL_ID: nonEmpty,
+  SENDER_EMAIL: z.email(),
+  PORTAL_SIGN_IN_URL: z.url({ protocol: /^https?$/ }),
+  SES_CONFIGURATION_SET: z.optional(z.string()),
+  /** Cognito user creations per second; `unlimited` lifts the limit (benchmarks). */
+  COGNITO_CREATE_RATE: z.optional(z.string().check(z.regex(/^(unlimited|[1-9][0-9]*(\.[0-9]+)?)$/))),
+  ACCESS_MAX_FAILURES: z.optional(z.string().check(z.regex(/^[1-9][0-9]*$/))),
+});
+
+export const defaultCreateRate = 40;
+
+export function provisionerFromEnvironment(env: NodeJS.ProcessEnv = process.env) {
+  const config = readConfig(provisionerEnvironment, env);
+  const rate =
+    config.COGNITO_CREATE_RATE === 'unlimited' ? Infinity : Number(config.COGNITO_CREATE_RATE ?? defaultCreateRate);
+  const dynamo = new DynamoDBClient({});
+  return {
+    config,
+    dynamo,
+    provisioner: createProvisioner({
+      dynamo,
+      tableName: config.TABLE_NAME,
+      // Adaptive retries slow down on throttling instead of hammering a busy Cognito.
+      cognito: new CognitoIdentityProviderClient({ retryMode: 'adaptive', maxAttempts: 6 }),
+      userPoolId: config.PORTAL_USER_POOL_ID,
+      ses: new SESv2Client({ retryMode: 'adaptive', maxAttempts: 6 }),
+      senderEmail: config.SENDER_EMAIL,
+      configurationSetName: config.SES_CONFIGURATION_SET || undefined,
+      signInUrl: config.PORTAL_SIGN_IN_URL,
+      creations: createTokenBucket(rate),
+      temporaryPasswordValidityDays: userPools.portal.temporaryPasswordValidityDays,
+      maxFailures: Number(config.ACCESS_MAX_FAILURES ?? 5),
+    }),
+  };
+}
