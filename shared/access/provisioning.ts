@@ -443,15 +443,18 @@ export function createProvisioner(deps: ProvisioningDependencies) {
 
     if (verdict.effective && person) {
       const signedInBefore = login?.status === 'CONFIRMED';
+      // A fresh enablement means a fresh invitation: for a disabled login that never signed in (its old
+      // temporary password may have expired), and for a login that vanished after its invitation was sent.
+      // Saved before anything else changes, so a crash in between still ends in exactly one invitation.
+      const loginLost =
+        !login && access?.invitation?.state === 'sent' && access.invitation.enablementId === access.enablementId;
       let current = access;
+      if ((login && !login.enabled && !signedInBefore) || loginLost) {
+        const enablementId = randomUUID();
+        await saveState(personId, { enablementId });
+        current = { ...(access ?? { personId, status }), enablementId };
+      }
       if (login && !login.enabled) {
-        if (!signedInBefore) {
-          // Their old temporary password may have expired: a fresh enablement means a fresh invitation.
-          // Saved before the login is enabled, so a crash in between still ends in exactly one invitation.
-          const enablementId = randomUUID();
-          await saveState(personId, { enablementId });
-          current = { ...(access ?? { personId, status }), enablementId };
-        }
         await cognito.send(new AdminEnableUserCommand({ UserPoolId: userPoolId, Username: personId }));
         actions.push('enableLogin');
       }
