@@ -19,7 +19,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['infra/local/start.ts', 'infra/local/token.ts', 'infra/cdk/**', 'scripts/**', 'bench/**'],
+    files: ['infra/local/start.ts', 'infra/local/token.ts', 'infra/ops/**', 'infra/cdk/**', 'scripts/**', 'bench/**'],
     rules: { 'no-console': 'off' },
   },
 );

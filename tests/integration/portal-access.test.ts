@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { LocalOutputs } from '../../infra/outputs';
@@ -5,6 +6,7 @@ import { localCredentials, localRegion } from '../../infra/local/local-aws';
 import { waitFor } from '../../infra/local/managed-process';
 import { mailbox, temporaryPasswordIn } from '../support/mailbox';
 import { stackOutputs } from '../support/outputs';
+import { repoRoot } from '../support/local-stack-process';
 import { portalUsers } from '../support/portal-users';
 import { staffApi, type StaffApi } from '../support/staff-api';
 
@@ -310,6 +312,38 @@ describe('staff actions', () => {
       `/partner-contacts/${person.id}/portal-access/reconcile`,
     );
     expect(again.body.actions).toEqual([]);
+  });
+
+  it('npm run reconcile repairs drift for one person and walks everyone with --all', async () => {
+    const { person, email } = await invitedPartnerContact();
+    const { AdminDisableUserCommand, CognitoIdentityProviderClient } =
+      await import('@aws-sdk/client-cognito-identity-provider');
+    const cognito = new CognitoIdentityProviderClient({
+      endpoint: outputs.CognitoEndpoint,
+      region: localRegion,
+      credentials: localCredentials,
+    });
+    await cognito.send(new AdminDisableUserCommand({ UserPoolId: outputs.PortalUserPoolId, Username: person.id }));
+    cognito.destroy();
+    const run = (...args: string[]) =>
+      spawnSync(
+        process.execPath,
+        ['--import', 'tsx', 'infra/ops/reconcile.ts', `--data-dir=${process.env.PORTICO_DATA_DIR}`, ...args],
+        {
+          cwd: repoRoot,
+          encoding: 'utf8',
+        },
+      );
+    const one = run('--person', person.id);
+    expect(one.status).toBe(0);
+    expect(one.stdout).toContain(`${person.id}: invited (enableLogin`);
+    expect((await users.login(person.id))?.enabled).toBe(true);
+    // It was re-enabled without having signed in: a fresh invitation.
+    expect(await mail.waitFor(email, 2)).toHaveLength(2);
+    const all = run('--all');
+    expect(all.status).toBe(0);
+    // Other tests share this stack, so some of their people may still be mid-flight: only failures would be wrong.
+    expect(all.stdout).toMatch(/Reconciled \d+ \(.*\); \d+ changed, 0 failed\./);
   });
 
   it('answers 404 for the access of a person that does not exist', async () => {
