@@ -344,7 +344,19 @@ export function createProvisioner(deps: ProvisioningDependencies) {
         failures: 0,
       },
       ['reason', 'lastError'],
-      { actor: 'controller', event: 'invitationSent', detail: { messageId, to: person.email, enablementId } },
+      // One write records the send and the status it leads to: the history entry names the transition.
+      {
+        actor: 'controller',
+        event: 'invitationSent',
+        detail: {
+          messageId,
+          to: person.email,
+          enablementId,
+          from: access?.status ?? 'none',
+          to_status: 'invited',
+          actions,
+        },
+      },
     );
     return true;
   }
@@ -463,7 +475,8 @@ export function createProvisioner(deps: ProvisioningDependencies) {
         status = 'active';
         if (!access?.activatedAt) extra.activatedAt = now().toISOString();
       } else {
-        await invite(person, current, login, actions);
+        // A sent invitation has recorded the whole new state already.
+        if (await invite(person, current, login, actions)) return { personId, status: 'invited', verdict, actions };
         status = 'invited';
       }
     } else if (!verdict.effective) {

@@ -1,14 +1,30 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { functions, routeTable } from '../../infra/functions';
+import { functions, routeTable, type FunctionDeclaration } from '../../infra/functions';
 import { outputNames } from '../../infra/outputs';
 import { userPools, type PoolKind } from '../../infra/user-pools';
-import { ConfigError, localPortalUrl, parseDeploymentConfig, type DeploymentConfig } from '../../infra/cdk/config';
-import { serviceName } from '../../infra/cdk/lambda-functions';
+import {
+  ConfigError,
+  defaultCognitoCreateRate,
+  localPortalUrl,
+  parseDeploymentConfig,
+  placeholderSenderEmail,
+  type DeploymentConfig,
+} from '../../infra/cdk/config';
+import { accessMaxFailures, serviceName } from '../../infra/cdk/lambda-functions';
 import { PorticoStack } from '../../infra/cdk/portico-stack';
+import { portalAccessFilters } from '../../infra/cdk/table-stream';
 import { tableAccessGrants, tableGrantsFor } from '../../infra/cdk/table-permissions';
+import { accessSortKey } from '../../shared/access/access-state';
+import { defaultCreateRate, provisionerEnvironment } from '../../shared/access/provisioner-config';
+import { planStreamWork } from '../../shared/access/stream-changes';
 import { tableDesign } from '../../shared/data/table-design';
+import { modules } from '../../shared/modules/registry';
+import { recordSortKey } from '../../shared/records/record-keys';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
 
@@ -33,14 +49,45 @@ const config = parseDeploymentConfig(
     portalCallbackUrls: 'https://portal.example.com/callback',
     portalLogoutUrls: 'https://portal.example.com/',
     apiThrottle: { rateLimit: 20, burstLimit: 40 },
+    senderEmail: 'portal@mail.example.com',
+    senderDomain: 'mail.example.com',
+    portalSignInUrl: 'https://portal.example.com/sign-in',
+    // As `-c cognitoCreateRate=25` passes it.
+    cognitoCreateRate: '25',
+    alarmEmail: 'ops@example.com',
   }),
 );
 
+/** The stack with no context at all (every default), synthesized once for the tests that need it. */
+let bareStack: ReturnType<typeof synth> | undefined;
+const bare = () => (bareStack ??= synth(parseDeploymentConfig(context({}))));
+
+/** Functions that declare a table stream subscription. */
+const streamFunctions = functions.filter(
+  (fn): fn is FunctionDeclaration & { tableStream: NonNullable<FunctionDeclaration['tableStream']> } =>
+    fn.tableStream !== undefined,
+);
+const feedbackFunctions = functions.filter((fn) => fn.emailFeedback);
+
 describe('PorticoStack', () => {
   const { stack, template, resources, logicalId, ofType } = synth(config);
+  const tableArn = { 'Fn::GetAtt': ['Table', 'Arn'] };
+  const streamArn = { 'Fn::GetAtt': ['Table', 'StreamArn'] };
+  const portalPoolArn = { 'Fn::GetAtt': [logicalId(stack.identity.pools.portal.pool), 'Arn'] };
+  const functionId = (name: string) => logicalId(stack.functions.byName.get(name)!);
+  const queueIdOf = (name: string) =>
+    logicalId(stack.functions.streamConsumers.find((consumer) => consumer.name === name)!.deadLetterQueue);
 
   it('skips bundling under test (the context key is the one this CDK version reads)', () => {
     expect(stack.bundlingRequired).toBe(false);
+  });
+
+  it('tests a registry that has a stream consumer, an email sender and a feedback receiver', () => {
+    // Guards the per-declaration tests below against passing by iterating over nothing.
+    expect(streamFunctions.length).toBeGreaterThan(0);
+    expect(feedbackFunctions.length).toBeGreaterThan(0);
+    expect(functions.some((fn) => fn.sendsEmail)).toBe(true);
+    expect(functions.some((fn) => fn.portalPoolActions?.length)).toBe(true);
   });
 
   describe('table', () => {
@@ -111,11 +158,64 @@ describe('PorticoStack', () => {
       );
       expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
       expect(variables.POWERTOOLS_SERVICE_NAME).toBe(serviceName);
-      if (fn.environment.includes('TABLE_NAME')) {
-        expect(variables.TABLE_NAME).toEqual({ Ref: logicalId(stack.data.table) });
-      }
+      const expected: Record<string, unknown> = {
+        TABLE_NAME: { Ref: logicalId(stack.data.table) },
+        PORTAL_USER_POOL_ID: { Ref: logicalId(stack.identity.pools.portal.pool) },
+        SENDER_EMAIL: 'portal@mail.example.com',
+        PORTAL_SIGN_IN_URL: 'https://portal.example.com/sign-in',
+        SES_CONFIGURATION_SET: { Ref: logicalId(stack.email.configurationSet) },
+        COGNITO_CREATE_RATE: '25',
+        ACCESS_MAX_FAILURES: String(streamFunctions[0]!.tableStream.maxRetryAttempts),
+      };
+      for (const name of fn.environment) expect([name, variables[name]]).toEqual([name, expected[name]]);
       const logGroupId = (props.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
       expect(resources[logGroupId]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } });
+    });
+
+    it('gives the provisioning functions literal settings their cold-start check accepts', () => {
+      for (const { stack: synthesized } of [{ stack }, bare()]) {
+        const template = Template.fromStack(synthesized).toJSON() as { Resources: Record<string, Resource> };
+        for (const fn of functions.filter((declaration) => declaration.environment.includes('SENDER_EMAIL'))) {
+          const id = synthesized.resolve(
+            (synthesized.functions.byName.get(fn.name)!.node.defaultChild as CfnElement).logicalId,
+          ) as string;
+          const variables = (template.Resources[id]!.Properties.Environment as { Variables: Record<string, unknown> })
+            .Variables;
+          // Tokens (table name, pool id, set name) resolve at deploy time; stand-ins take their place here.
+          const env = Object.fromEntries(
+            Object.entries(variables).map(([name, value]) => [name, typeof value === 'string' ? value : 'resolved']),
+          );
+          expect(provisionerEnvironment.safeParse(env).error?.issues ?? []).toEqual([]);
+        }
+      }
+    });
+
+    it('ACCESS_MAX_FAILURES follows the stream consumer retries, 5 without one, and refuses two that disagree', () => {
+      const [controller] = streamFunctions;
+      expect(accessMaxFailures()).toBe(String(controller!.tableStream.maxRetryAttempts));
+      expect(accessMaxFailures(functions.filter((fn) => !fn.tableStream))).toBe('5');
+      const retrying = (maxRetryAttempts: number) => ({
+        ...controller!,
+        tableStream: { batchSize: 10, maxRetryAttempts },
+      });
+      expect(accessMaxFailures([retrying(3)])).toBe('3');
+      expect(accessMaxFailures([retrying(3), retrying(3)])).toBe('3');
+      expect(() => accessMaxFailures([retrying(3), retrying(4)])).toThrow(/retry different numbers of times/);
+      // A stream consumer that does not read the variable does not set it.
+      expect(accessMaxFailures([{ ...retrying(3), environment: ['TABLE_NAME'] }])).toBe('5');
+    });
+
+    it('warns at synth about declarations it does not wire (Cognito triggers), and only those', () => {
+      const unwired = stack.node
+        .findAll()
+        .flatMap((construct) => construct.node.metadata)
+        .filter((entry) => entry.type === 'aws:cdk:warning' && String(entry.data).includes('does not wire'))
+        .map((entry) => String(entry.data));
+      expect(unwired).toEqual(
+        functions
+          .filter((fn) => fn.cognitoTriggers?.length)
+          .map((fn) => expect.stringContaining(`${fn.name} declares cognitoTriggers`)),
+      );
     });
   });
 
@@ -125,23 +225,100 @@ describe('PorticoStack', () => {
         .filter(([, policy]) => (policy.Properties.Roles as unknown[]).some((role) => isRef(role, roleId)))
         .flatMap(([, policy]) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
 
+    const statementsOf = (name: string) => statementsOfRole(logicalId(stack.functions.byName.get(name)!.role!));
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    const indexArn = { 'Fn::Join': ['', [tableArn, '/index/*']] };
+
     it.each(functions.map((fn) => [fn.name, fn] as const))('%s: exactly the table actions it declares', (name, fn) => {
-      const role = stack.functions.byName.get(name)!.role!;
-      const tableArn = { 'Fn::GetAtt': [logicalId(stack.data.table), 'Arn'] };
-      const dynamoStatements = statementsOfRole(logicalId(role)).filter((statement) =>
+      const dynamoStatements = statementsOf(name).filter((statement) =>
         asList(statement.Action).some((action) => action.startsWith('dynamodb:')),
       );
-      const granted = dynamoStatements.map((statement) => ({
-        scope: JSON.stringify(statement.Resource) === JSON.stringify(tableArn) ? 'table' : 'indexes',
+      // Stream reading (the event source mapping's grants) is checked on its own below.
+      const onTable = dynamoStatements.filter(
+        (statement) => !same(statement.Resource, streamArn) && statement.Resource !== '*',
+      );
+      const granted = onTable.map((statement) => ({
+        scope: same(statement.Resource, tableArn) ? 'table' : 'indexes',
         actions: asList(statement.Action).sort(),
       }));
       expect(granted).toEqual(tableGrantsFor(fn.tableAccess));
-      for (const statement of dynamoStatements) {
-        if (JSON.stringify(statement.Resource) !== JSON.stringify(tableArn)) {
-          expect(statement.Resource).toEqual({ 'Fn::Join': ['', [tableArn, '/index/*']] });
-        }
+      for (const statement of onTable) {
+        if (!same(statement.Resource, tableArn)) expect(statement.Resource).toEqual(indexArn);
       }
     });
+
+    it.each(functions.map((fn) => [fn.name, fn] as const))('%s: reads the stream only if subscribed', (name, fn) => {
+      const streamStatements = statementsOf(name).filter(
+        (statement) =>
+          same(statement.Resource, streamArn) ||
+          (statement.Resource === '*' && asList(statement.Action).some((action) => action.startsWith('dynamodb:'))),
+      );
+      const actions = streamStatements.map((statement) => ({
+        resource: statement.Resource,
+        actions: asList(statement.Action).sort(),
+      }));
+      expect(actions).toEqual(
+        fn.tableStream
+          ? [
+              { resource: '*', actions: ['dynamodb:ListStreams'] },
+              {
+                resource: streamArn,
+                actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+              },
+            ]
+          : [],
+      );
+      // The failed-batch queue: its own, and only for a stream consumer.
+      const sqsStatements = statementsOf(name).filter((statement) =>
+        asList(statement.Action).some((action) => action.startsWith('sqs:')),
+      );
+      expect(sqsStatements.map((statement) => statement.Resource)).toEqual(
+        fn.tableStream ? [{ 'Fn::GetAtt': [queueIdOf(name), 'Arn'] }] : [],
+      );
+    });
+
+    it.each(functions.map((fn) => [fn.name, fn] as const))(
+      '%s: exactly the declared Cognito actions, on the portal pool only',
+      (name, fn) => {
+        const cognitoStatements = statementsOf(name).filter((statement) =>
+          asList(statement.Action).some((action) => action.startsWith('cognito-idp:')),
+        );
+        const declared = fn.portalPoolActions ?? [];
+        if (declared.length === 0) {
+          expect(cognitoStatements).toEqual([]);
+          return;
+        }
+        expect(cognitoStatements).toHaveLength(1);
+        expect(cognitoStatements[0]!.Effect).toBe('Allow');
+        expect(cognitoStatements[0]!.Resource).toEqual(portalPoolArn);
+        expect(asList(cognitoStatements[0]!.Action).sort()).toEqual(
+          declared.map((action) => `cognito-idp:${action}`).sort(),
+        );
+      },
+    );
+
+    it.each(functions.map((fn) => [fn.name, fn] as const))(
+      '%s: ses:SendEmail on the sender identity and configuration set, if it sends email',
+      (name, fn) => {
+        const sesStatements = statementsOf(name).filter((statement) =>
+          asList(statement.Action).some((action) => action.startsWith('ses:')),
+        );
+        if (!fn.sendsEmail) {
+          expect(sesStatements).toEqual([]);
+          return;
+        }
+        expect(sesStatements).toHaveLength(1);
+        const [statement] = sesStatements;
+        expect(asList(statement!.Action)).toEqual(['ses:SendEmail']);
+        const arns = asList(statement!.Resource as string | string[]).map((arn) => JSON.stringify(arn));
+        expect(arns).toHaveLength(2);
+        const identity = JSON.stringify({ Ref: logicalId(stack.email.identity) });
+        const configurationSet = JSON.stringify({ Ref: logicalId(stack.email.configurationSet) });
+        expect(arns.find((arn) => arn.includes(':identity/'))).toContain(identity);
+        expect(arns.find((arn) => arn.includes(':configuration-set/'))).toContain(configurationSet);
+        for (const arn of arns) expect(arn).toContain(':ses:');
+      },
+    );
 
     it('maps access levels to the expected actions', () => {
       expect(tableGrantsFor(['probe'])).toEqual([{ scope: 'table', actions: ['dynamodb:GetItem'] }]);
@@ -178,11 +355,14 @@ describe('PorticoStack', () => {
         .flatMap((statement) => asList(statement.Action))
         .filter((action) => action.includes('*'));
       expect(wildcards).toEqual([]);
-      // And nothing on the table is granted on every resource.
-      const dynamoOnStar = statements.filter(
-        (statement) => statement.Resource === '*' && asList(statement.Action).some((a) => a.startsWith('dynamodb:')),
-      );
-      expect(dynamoOnStar).toEqual([]);
+      // And nothing on the table is granted on every resource. The one exception: dynamodb:ListStreams, which the
+      // stream event source mapping needs and IAM cannot scope (the action has no resource type); it lists stream
+      // ARNs, never data.
+      const dynamoOnStar = statements
+        .filter((statement) => statement.Resource === '*')
+        .flatMap((statement) => asList(statement.Action))
+        .filter((action) => action.startsWith('dynamodb:'));
+      expect(new Set(dynamoOnStar)).toEqual(new Set(streamFunctions.length > 0 ? ['dynamodb:ListStreams'] : []));
     });
   });
 
@@ -344,10 +524,337 @@ describe('PorticoStack', () => {
     });
 
     it('has no CORS configuration when no origin is configured', () => {
-      const { template: bare } = synth(parseDeploymentConfig(context({})));
-      bare.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
+      bare().template.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
     });
   });
+
+  describe('table stream', () => {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping');
+    const mappingOf = (name: string) =>
+      mappings.find(([, mapping]) => isRef(mapping.Properties.FunctionName, functionId(name)))?.[1];
+
+    it('has one event source mapping per stream subscription, and no other', () => {
+      expect(mappings).toHaveLength(streamFunctions.length);
+    });
+
+    it.each(streamFunctions.map((fn) => [fn.name, fn] as const))(
+      '%s: mapping settings from its declaration, partial batch failures, one batch per shard',
+      (name, fn) => {
+        expect(mappingOf(name)?.Properties).toMatchObject({
+          EventSourceArn: streamArn,
+          StartingPosition: 'TRIM_HORIZON',
+          BatchSize: fn.tableStream.batchSize,
+          MaximumRetryAttempts: fn.tableStream.maxRetryAttempts,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+          BisectBatchOnFunctionError: true,
+          MaximumRecordAgeInSeconds: 24 * 60 * 60,
+          ParallelizationFactor: 1,
+          DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueIdOf(name), 'Arn'] } } },
+        });
+      },
+    );
+
+    it.each(streamFunctions.map((fn) => [fn.name] as const))(
+      '%s: failed batches go to an encrypted, TLS-only queue kept 14 days',
+      (name) => {
+        const queueId = queueIdOf(name);
+        expect(resources[queueId]).toMatchObject({
+          Type: 'AWS::SQS::Queue',
+          Properties: { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 60 * 60 },
+        });
+        const policies = ofType('AWS::SQS::QueuePolicy').filter(([, policy]) =>
+          (policy.Properties.Queues as unknown[]).some((queue) => isRef(queue, queueId)),
+        );
+        expect(policies).toHaveLength(1);
+        const statements = (policies[0]![1].Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+        expect(statements).toContainEqual(
+          expect.objectContaining({
+            Effect: 'Deny',
+            Action: 'sqs:*',
+            Principal: { AWS: '*' },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
+          }),
+        );
+      },
+    );
+
+    describe('portal-access-controller filter', () => {
+      const people = modules.filter((module) => module.kind === 'person').map((module) => module.name);
+      const watched = [...people, 'partner-organizations'];
+      const patterns = () =>
+        (
+          mappingOf('portal-access-controller')!.Properties.FilterCriteria as { Filters: { Pattern: string }[] }
+        ).Filters.map((filter) => JSON.parse(filter.Pattern) as Pattern);
+
+      it('is the one the mapping carries', () => {
+        expect(patterns()).toEqual(portalAccessFilters().map((filter) => JSON.parse(filter.pattern as string)));
+      });
+
+      it('matches record items of the people modules and partner organizations: new image, or old on REMOVE', () => {
+        expect(people).toEqual(expect.arrayContaining(['contacts', 'leads', 'partner-contacts']));
+        const keys = { [tableDesign.sortKey]: { S: [recordSortKey] } };
+        expect(patterns()).toEqual([
+          {
+            eventName: ['INSERT', 'MODIFY'],
+            dynamodb: { Keys: keys, NewImage: { module: { S: expect.arrayContaining(watched) } } },
+          },
+          {
+            eventName: ['REMOVE'],
+            dynamodb: { Keys: keys, OldImage: { module: { S: expect.arrayContaining(watched) } } },
+          },
+        ]);
+        for (const pattern of patterns()) {
+          const image = pattern.dynamodb as { NewImage?: Pattern; OldImage?: Pattern };
+          const names = ((image.NewImage ?? image.OldImage)!.module as { S: string[] }).S;
+          expect([...names].sort()).toEqual([...watched].sort());
+        }
+      });
+
+      // Every kind of change to every module, run through the filter and through the controller's own planning.
+      const samples = modules.flatMap((module) =>
+        [recordSortKey, accessSortKey].flatMap((sk) =>
+          (['INSERT', 'MODIFY', 'REMOVE'] as const).map((eventName) => {
+            const key = { [tableDesign.partitionKey]: `${module.idPrefix}_1`, [tableDesign.sortKey]: sk };
+            const old = {
+              ...key,
+              module: module.name,
+              email: 'a@example.com',
+              portal: { enabled: true },
+              partnerStatus: 'active',
+            };
+            const next = {
+              ...key,
+              module: module.name,
+              email: 'b@example.com',
+              portal: { enabled: false },
+              partnerStatus: 'inactive',
+            };
+            const image = (item: object) => marshall(item) as Record<string, AttributeValue>;
+            const record = {
+              eventName,
+              dynamodb: {
+                Keys: image(key),
+                SequenceNumber: '100',
+                ...(eventName === 'INSERT' ? {} : { OldImage: image(old) }),
+                ...(eventName === 'REMOVE' ? {} : { NewImage: image(eventName === 'INSERT' ? old : next) }),
+              },
+            };
+            return { label: `${eventName} ${module.name} ${sk}`, record, module: module.name, sk };
+          }),
+        ),
+      );
+
+      it('lets through every record the controller acts on', () => {
+        const acted = samples.filter(({ record }) => planStreamWork([record as DynamoDBRecord]).ignored === 0);
+        // Non-vacuous: people are inserted, changed and removed, and partner organizations changed.
+        expect(acted.map((sample) => sample.label)).toEqual(
+          expect.arrayContaining([
+            'INSERT contacts RECORD',
+            'REMOVE leads RECORD',
+            'MODIFY partner-organizations RECORD',
+          ]),
+        );
+        const dropped = acted.filter(({ record }) => !patterns().some((pattern) => matches(pattern, record)));
+        expect(dropped.map((sample) => sample.label)).toEqual([]);
+      });
+
+      it('drops other modules and the access items beside a record', () => {
+        const passed = samples.filter(({ record }) => patterns().some((pattern) => matches(pattern, record)));
+        expect(passed.length).toBeGreaterThan(0);
+        for (const sample of passed) {
+          expect([sample.label, sample.sk, watched.includes(sample.module)]).toEqual([
+            sample.label,
+            recordSortKey,
+            true,
+          ]);
+        }
+        expect(passed.map((sample) => sample.label)).not.toContain('MODIFY contacts ACCESS');
+        expect(passed.map((sample) => sample.label)).not.toContain('INSERT tickets RECORD');
+      });
+    });
+  });
+
+  describe('email', () => {
+    const feedbackTopicId = () => {
+      const [destination] = ofType('AWS::SES::ConfigurationSetEventDestination');
+      return (destination![1].Properties.EventDestination as { SnsDestination: { TopicARN: { Ref: string } } })
+        .SnsDestination.TopicARN.Ref;
+    };
+
+    it('verifies the sender domain when one is configured, with the configuration set as its default', () => {
+      template.resourceCountIs('AWS::SES::EmailIdentity', 1);
+      template.resourceCountIs('AWS::SES::ConfigurationSet', 1);
+      template.hasResourceProperties('AWS::SES::EmailIdentity', {
+        EmailIdentity: 'mail.example.com',
+        ConfigurationSetAttributes: { ConfigurationSetName: { Ref: logicalId(stack.email.configurationSet) } },
+      });
+    });
+
+    it('verifies the sender address itself when no domain is configured', () => {
+      bare().template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: placeholderSenderEmail });
+    });
+
+    it('publishes bounces and complaints (only) of the configuration set to an encrypted, TLS-only topic', () => {
+      const destinations = ofType('AWS::SES::ConfigurationSetEventDestination');
+      expect(destinations).toHaveLength(1);
+      const { ConfigurationSetName, EventDestination } = destinations[0]![1].Properties as {
+        ConfigurationSetName: unknown;
+        EventDestination: { Enabled: boolean; MatchingEventTypes: string[] };
+      };
+      expect(ConfigurationSetName).toEqual({ Ref: logicalId(stack.email.configurationSet) });
+      expect(EventDestination.Enabled).toBe(true);
+      expect([...EventDestination.MatchingEventTypes].sort()).toEqual(['bounce', 'complaint']);
+      const topicId = feedbackTopicId();
+      expectSecureTopic(topicId, 'ses.amazonaws.com');
+      // SES may publish for this configuration set only.
+      const allow = topicPolicyOf(topicId).find((statement) => statement.Effect === 'Allow')!;
+      expect(allow).toMatchObject({ Principal: { Service: 'ses.amazonaws.com' }, Action: 'sns:Publish' });
+      expect(JSON.stringify(allow.Condition)).toContain(
+        JSON.stringify({ Ref: logicalId(stack.email.configurationSet) }),
+      );
+    });
+
+    it('subscribes each function declaring emailFeedback, and no other, to the feedback topic', () => {
+      const topicId = feedbackTopicId();
+      const subscriptions = ofType('AWS::SNS::Subscription').filter(([, subscription]) =>
+        isRef(subscription.Properties.TopicArn, topicId),
+      );
+      expect(subscriptions.map(([, subscription]) => subscription.Properties)).toEqual(
+        feedbackFunctions.map((fn) => ({
+          Protocol: 'lambda',
+          TopicArn: { Ref: topicId },
+          Endpoint: { 'Fn::GetAtt': [functionId(fn.name), 'Arn'] },
+        })),
+      );
+      for (const fn of feedbackFunctions) {
+        template.hasResourceProperties('AWS::Lambda::Permission', {
+          Action: 'lambda:InvokeFunction',
+          Principal: 'sns.amazonaws.com',
+          FunctionName: { 'Fn::GetAtt': [functionId(fn.name), 'Arn'] },
+          SourceArn: { Ref: topicId },
+        });
+      }
+    });
+  });
+
+  describe('alarms', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm');
+    const alarmTopicId = logicalId(stack.alarms.topic);
+    const alarmOn = (metricName: string, dimension: unknown) =>
+      alarms.filter(
+        ([, alarm]) =>
+          alarm.Properties.MetricName === metricName &&
+          JSON.stringify(alarm.Properties.Dimensions).includes(JSON.stringify(dimension)),
+      );
+
+    it('has three alarms per stream consumer and one for the API, all notifying the alarm topic', () => {
+      expect(alarms).toHaveLength(3 * streamFunctions.length + 1);
+      for (const [, alarm] of alarms) {
+        expect(alarm.Properties).toMatchObject({
+          AlarmActions: [{ Ref: alarmTopicId }],
+          ComparisonOperator: 'GreaterThanThreshold',
+          TreatMissingData: 'notBreaching',
+        });
+      }
+    });
+
+    it.each(streamFunctions.map((fn) => [fn.name] as const))(
+      '%s: any message in its failure queue, any failed invocation, more than 5 minutes behind',
+      (name) => {
+        const dlq = alarmOn('ApproximateNumberOfMessagesVisible', { 'Fn::GetAtt': [queueIdOf(name), 'QueueName'] });
+        expect(dlq).toHaveLength(1);
+        expect(dlq[0]![1].Properties).toMatchObject({ Namespace: 'AWS/SQS', Threshold: 0 });
+        const errors = alarmOn('Errors', { Ref: functionId(name) });
+        expect(errors).toHaveLength(1);
+        expect(errors[0]![1].Properties).toMatchObject({ Namespace: 'AWS/Lambda', Statistic: 'Sum', Threshold: 0 });
+        const age = alarmOn('IteratorAge', { Ref: functionId(name) });
+        expect(age).toHaveLength(1);
+        expect(age[0]![1].Properties).toMatchObject({
+          Namespace: 'AWS/Lambda',
+          Statistic: 'Maximum',
+          Threshold: 5 * 60 * 1000,
+        });
+      },
+    );
+
+    it('alarms when more than 1% of API requests over 5 minutes are 5xx', () => {
+      const apiAlarms = alarms.filter(([, alarm]) => alarm.Properties.Metrics !== undefined);
+      expect(apiAlarms).toHaveLength(1);
+      const { Metrics, Threshold } = apiAlarms[0]![1].Properties as {
+        Metrics: { Id: string; Expression?: string; ReturnData?: boolean; MetricStat?: MetricStat }[];
+        Threshold: number;
+      };
+      const apiId = { Ref: logicalId(stack.api.httpApi) };
+      const stat = (name: string) => Metrics.find((metric) => metric.MetricStat?.Metric.MetricName === name)!;
+      for (const name of ['5xx', 'Count']) {
+        expect(stat(name).MetricStat).toEqual({
+          Metric: { Namespace: 'AWS/ApiGateway', MetricName: name, Dimensions: [{ Name: 'ApiId', Value: apiId }] },
+          Period: 300,
+          Stat: 'Sum',
+        });
+      }
+      const expression = Metrics.find((metric) => metric.Expression)!;
+      expect(expression.ReturnData).not.toBe(false);
+      // Evaluate the expression as CloudWatch would, for a few error counts out of 1000 requests.
+      const evaluate = (errors: number, requests: number) =>
+        new Function(
+          stat('5xx').Id,
+          stat('Count').Id,
+          `const IF = (c, a, b) => (c ? a : b); return ${expression.Expression};`,
+        )(errors, requests) as number;
+      expect(evaluate(10, 1000) > Threshold).toBe(false);
+      expect(evaluate(11, 1000) > Threshold).toBe(true);
+      expect(evaluate(0, 0) > Threshold).toBe(false);
+    });
+
+    it('notifies an encrypted, TLS-only topic CloudWatch may publish to, and the configured address', () => {
+      expectSecureTopic(alarmTopicId, 'cloudwatch.amazonaws.com');
+      const allow = topicPolicyOf(alarmTopicId).find((statement) => statement.Effect === 'Allow')!;
+      expect(allow).toMatchObject({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' });
+      expect(allow.Condition?.StringEquals).toEqual({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'email',
+        Endpoint: 'ops@example.com',
+        TopicArn: { Ref: alarmTopicId },
+      });
+      bare().template.resourcePropertiesCountIs('AWS::SNS::Subscription', { Protocol: 'email' }, 0);
+    });
+  });
+
+  /** Statements of the topic's policy. */
+  function topicPolicyOf(topicId: string): Statement[] {
+    const policies = ofType('AWS::SNS::TopicPolicy').filter(([, policy]) =>
+      (policy.Properties.Topics as unknown[]).some((topic) => isRef(topic, topicId)),
+    );
+    expect(policies).toHaveLength(1);
+    return (policies[0]![1].Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+  }
+
+  /** KMS-encrypted with a key `publisher` may use, and refusing publishers without TLS. */
+  function expectSecureTopic(topicId: string, publisher: string): void {
+    const keyArn = resources[topicId]!.Properties.KmsMasterKeyId as { 'Fn::GetAtt': [string, string] };
+    expect(keyArn['Fn::GetAtt'][1]).toBe('Arn');
+    const key = resources[keyArn['Fn::GetAtt'][0]]!;
+    expect(key.Type).toBe('AWS::KMS::Key');
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    const keyStatements = (key.Properties.KeyPolicy as { Statement: Statement[] }).Statement;
+    expect(keyStatements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: publisher },
+        Action: expect.arrayContaining(['kms:Decrypt', expect.stringMatching(/^kms:GenerateDataKey\*?$/)]),
+      }),
+    );
+    expect(topicPolicyOf(topicId)).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: 'sns:Publish',
+        Principal: '*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+  }
 
   it('has exactly the shared output names', () => {
     expect(Object.keys(template.toJSON().Outputs as object).sort()).toEqual([...outputNames].sort());
@@ -358,12 +865,14 @@ describe('PorticoStack', () => {
   });
 
   it('reports development-only defaults as synth warnings', () => {
-    const { stack: defaulted } = synth(parseDeploymentConfig(context({})));
-    const warnings = defaulted.node.metadata.filter((entry) => entry.type === 'aws:cdk:warning');
+    const warnings = bare().stack.node.metadata.filter((entry) => entry.type === 'aws:cdk:warning');
     expect(warnings.map((entry) => String(entry.data))).toEqual([
       expect.stringContaining('portalCallbackUrls'),
       expect.stringContaining('portalLogoutUrls'),
+      expect.stringContaining('senderEmail'),
+      expect.stringContaining('portalSignInUrl'),
     ]);
+    expect(stack.node.metadata.filter((entry) => entry.type === 'aws:cdk:warning')).toEqual([]);
   });
 });
 
@@ -387,8 +896,105 @@ describe('parseDeploymentConfig', () => {
       timeZone: 'UTC',
       apiThrottle: { rateLimit: 50, burstLimit: 100 },
       domainPrefix: undefined,
+      senderEmail: placeholderSenderEmail,
+      senderDomain: undefined,
+      portalSignInUrl: localPortalUrl,
+      cognitoCreateRate: 40,
+      alarmEmail: undefined,
     });
-    expect(parsed.warnings).toHaveLength(2);
+    expect(parsed.warnings).toEqual([
+      expect.stringContaining('portalCallbackUrls is not set'),
+      expect.stringContaining('portalLogoutUrls is not set'),
+      expect.stringContaining(`senderEmail is not set; using ${placeholderSenderEmail}`),
+      expect.stringContaining(`portalSignInUrl is not set; invitations link to ${localPortalUrl}`),
+    ]);
+  });
+
+  it('defaults the creation rate to the provisioning code default, below the Cognito quota', () => {
+    expect(defaultCognitoCreateRate).toBe(defaultCreateRate);
+    expect(defaultCognitoCreateRate).toBeLessThan(50);
+  });
+
+  it('reads the sender, sign-in URL, creation rate and alarm address', () => {
+    const parsed = parseDeploymentConfig(
+      context({
+        senderEmail: 'Portal@Mail.Example.com',
+        senderDomain: 'Mail.Example.com',
+        portalSignInUrl: 'https://portal.example.com/app/',
+        cognitoCreateRate: 12.5,
+        alarmEmail: 'ops@example.com',
+        portalCallbackUrls: ['https://portal.example.com/callback'],
+        portalLogoutUrls: ['https://portal.example.com/'],
+      }),
+    );
+    expect(parsed).toMatchObject({
+      senderEmail: 'Portal@Mail.Example.com',
+      senderDomain: 'mail.example.com',
+      portalSignInUrl: 'https://portal.example.com/app/',
+      cognitoCreateRate: 12.5,
+      alarmEmail: 'ops@example.com',
+      warnings: [],
+    });
+    expect(parseDeploymentConfig(context({ cognitoCreateRate: '25' })).cognitoCreateRate).toBe(25);
+  });
+
+  it('derives the sender from the domain and the sign-in URL from the first callback URL', () => {
+    const parsed = parseDeploymentConfig(
+      context({
+        senderDomain: 'mail.example.com',
+        portalCallbackUrls: ['https://portal.example.com:8443/auth/callback', 'https://other.example.com/cb'],
+        portalLogoutUrls: ['https://portal.example.com/'],
+      }),
+    );
+    expect(parsed).toMatchObject({
+      senderEmail: 'no-reply@mail.example.com',
+      portalSignInUrl: 'https://portal.example.com:8443/',
+      warnings: [],
+    });
+  });
+
+  it('accepts a localhost sign-in URL for development, with a warning', () => {
+    const parsed = parseDeploymentConfig(context({ portalSignInUrl: 'http://localhost:3000/' }));
+    expect(parsed.portalSignInUrl).toBe('http://localhost:3000/');
+    expect(parsed.warnings).toContainEqual(expect.stringContaining('portalSignInUrl is http://localhost:3000/'));
+  });
+
+  it('warns when the creation rate exceeds the default Cognito quota', () => {
+    const parsed = parseDeploymentConfig(context({ cognitoCreateRate: 80 }));
+    expect(parsed.cognitoCreateRate).toBe(80);
+    expect(parsed.warnings).toContainEqual(expect.stringMatching(/cognitoCreateRate 80 is above .* quota \(50/));
+  });
+
+  it('rejects bad senders, naming them', () => {
+    expect(errorOf({ senderEmail: 'portal-at-example.com' })).toMatch(
+      /senderEmail "portal-at-example.com" is not an email address/,
+    );
+    expect(errorOf({ senderEmail: 42 })).toMatch(/senderEmail must be a non-empty string/);
+    expect(errorOf({ senderDomain: 'localhost' })).toMatch(/senderDomain "localhost" must be a domain name/);
+    expect(errorOf({ senderDomain: 'https://mail.example.com' })).toMatch(/senderDomain .* must be a domain name/);
+    expect(errorOf({ senderDomain: 'mail.example.com', senderEmail: 'portal@example.com' })).toMatch(
+      /senderEmail "portal@example.com" must be an address at senderDomain "mail.example.com"/,
+    );
+  });
+
+  it('rejects a sign-in URL that is not absolute https', () => {
+    expect(errorOf({ portalSignInUrl: 'portal.example.com' })).toMatch(
+      /portalSignInUrl "portal.example.com" is not an absolute URL/,
+    );
+    expect(errorOf({ portalSignInUrl: 'http://portal.example.com/' })).toMatch(
+      /portalSignInUrl "http:\/\/portal.example.com\/" must use https/,
+    );
+    expect(errorOf({ portalSignInUrl: 'ftp://portal.example.com/' })).toMatch(/portalSignInUrl .* must use https/);
+  });
+
+  it.each([0, -5, 0.5, 'fast', '', '1e400', true, Number.NaN])('rejects cognitoCreateRate %p', (rate) => {
+    expect(errorOf({ cognitoCreateRate: rate })).toMatch(
+      /cognitoCreateRate must be a number of Cognito user creations per second, at least 1/,
+    );
+  });
+
+  it('rejects an alarm address that is not one', () => {
+    expect(errorOf({ alarmEmail: 'ops' })).toMatch(/alarmEmail "ops" is not an email address/);
   });
 
   it('accepts lists as arrays, JSON text (cdk -c) or comma-separated text', () => {
@@ -446,14 +1052,48 @@ describe('parseDeploymentConfig', () => {
   });
 
   it('reports every problem at once', () => {
-    const message = errorOf({ timeZone: 'Nowhere', allowedOrigins: ['ftp://x'], domainPrefix: '-x' });
-    expect(message.match(/^ {2}- /gm)).toHaveLength(3);
+    const message = errorOf({
+      timeZone: 'Nowhere',
+      allowedOrigins: ['ftp://x'],
+      domainPrefix: '-x',
+      senderEmail: 'x',
+      portalSignInUrl: 'x',
+      cognitoCreateRate: 0,
+      alarmEmail: 'x',
+    });
+    expect(message.match(/^ {2}- /gm)).toHaveLength(7);
   });
 });
 
 interface Statement {
+  Effect?: string;
   Action: string | string[];
   Resource: unknown;
+  Principal?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+interface MetricStat {
+  Metric: { Namespace: string; MetricName: string; Dimensions: unknown[] };
+  Period: number;
+  Stat: string;
+}
+
+/** An event filter pattern, in the subset the stack uses: nested objects ending in lists of exact values. */
+type Pattern = { [key: string]: Pattern | readonly (string | number | boolean)[] };
+
+/** Lambda's event filtering for that subset: every key of the pattern must be present and equal to a listed value. */
+function matches(pattern: Pattern, event: unknown): boolean {
+  return Object.entries(pattern).every(([key, expected]) => {
+    const value = (event as Record<string, unknown> | undefined)?.[key];
+    if (Array.isArray(expected)) {
+      if (!expected.every((item) => ['string', 'number', 'boolean'].includes(typeof item))) {
+        throw new Error(`Pattern operator not supported by this test: ${JSON.stringify(expected)}`);
+      }
+      return expected.includes(value as string);
+    }
+    return typeof value === 'object' && value !== null && matches(expected as Pattern, value);
+  });
 }
 
 function asList(value: string | string[]): string[] {

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnLocalStack, untilReady, type StackProcess } from '../support/local-stack-process';
+import { spawnLocalStack, untilReady, type StackProcess } from '../../infra/local/stack-process';
 
 declare global {
   var porticoStack: StackProcess | undefined;

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { stopLocalStack } from '../support/local-stack-process';
+import { stopLocalStack } from '../../infra/local/stack-process';
 
 export default async function globalTeardown() {
   const stack = globalThis.porticoStack;

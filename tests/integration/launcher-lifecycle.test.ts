@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { isGroupAlive, waitFor } from '../../infra/local/managed-process';
 import { localCredentials, localRegion } from '../../infra/local/local-aws';
-import { spawnLocalStack, stopLocalStack, untilReady, type StackProcess } from '../support/local-stack-process';
+import { spawnLocalStack, stopLocalStack, untilReady, type StackProcess } from '../../infra/local/stack-process';
 
 jest.setTimeout(90_000);
 

@@ -6,7 +6,7 @@ import { localCredentials, localRegion } from '../../infra/local/local-aws';
 import { waitFor } from '../../infra/local/managed-process';
 import { mailbox, temporaryPasswordIn } from '../support/mailbox';
 import { stackOutputs } from '../support/outputs';
-import { repoRoot } from '../support/local-stack-process';
+import { repoRoot } from '../../infra/local/stack-process';
 import { portalUsers } from '../support/portal-users';
 import { staffApi, type StaffApi } from '../support/staff-api';
 
@@ -114,8 +114,13 @@ describe('enabling portal access', () => {
     const view = await access('partner-contacts', person.id);
     expect(view).toMatchObject({ status: 'invited', effective: true, invitedAt: expect.any(String) });
     expect(view.history.map((entry) => entry.event)).toEqual(
-      expect.arrayContaining(['portalEnabled', 'invitationSent', 'statusChanged']),
+      expect.arrayContaining(['portalEnabled', 'invitationSent']),
     );
+    expect(view.history.find((entry) => entry.event === 'invitationSent')?.detail).toMatchObject({
+      from: 'pending',
+      to_status: 'invited',
+      actions: ['createLogin', 'sendInvitation'],
+    });
     expect(view.history.find((entry) => entry.event === 'invitationSent')?.detail?.messageId).toEqual(
       expect.any(String),
     );

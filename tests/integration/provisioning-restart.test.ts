@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { waitFor } from '../../infra/local/managed-process';
 import { mailbox } from '../support/mailbox';
 import { portalUsers } from '../support/portal-users';
-import { spawnLocalStack, stopLocalStack, untilReady, type StackProcess } from '../support/local-stack-process';
+import { spawnLocalStack, stopLocalStack, untilReady, type StackProcess } from '../../infra/local/stack-process';
 import { staffApi } from '../support/staff-api';
 
 jest.setTimeout(180_000);

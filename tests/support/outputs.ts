@@ -1,5 +1,5 @@
 import type { LocalOutputs } from '../../infra/outputs';
-import { readOutputs } from './local-stack-process';
+import { readOutputs } from '../../infra/local/stack-process';
 
 /** The outputs of the stack the integration global setup started. */
 export function stackOutputs(): LocalOutputs {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { generatePassword } from '../../infra/local/bootstrap';
+import { generatePassword } from '../../shared/security/generate-password';
 import { userPools } from '../../infra/user-pools';
 
 describe('generatePassword', () => {

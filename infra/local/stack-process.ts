@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { stackName, type LocalOutputs } from '../../infra/outputs';
+import { stackName, type LocalOutputs } from '../outputs';
 
 export const repoRoot = resolve(__dirname, '..', '..');
 
@@ -15,13 +15,17 @@ export interface StackProcess {
 
 /**
  * Runs `npm start`'s own entry point (not a copy of it) as a child process, on the Node binary running
- * the tests, which is the project's Node 24.
+ * the caller (the project's Node 24): how tests and benchmarks get a whole stack of their own.
  */
-export function spawnLocalStack(dataDir: string, extraArgs: readonly string[] = []): StackProcess {
+export function spawnLocalStack(
+  dataDir: string,
+  extraArgs: readonly string[] = [],
+  env: NodeJS.ProcessEnv = { POWERTOOLS_LOG_LEVEL: 'WARN' },
+): StackProcess {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'infra/local/start.ts', '--ports=auto', `--data-dir=${dataDir}`, ...extraArgs],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN' } },
+    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
