@@ -1,6 +1,7 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { eachConcurrently } from '../shared/access/each-concurrently';
 import { provisionerFromEnvironment } from '../shared/access/provisioner-config';
+import { InvitationInProgress } from '../shared/access/provisioning';
 import { compareSequenceNumbers } from '../shared/data/sequence-numbers';
 import { planStreamWork } from '../shared/access/stream-changes';
 import { findModule } from '../shared/modules/registry';
@@ -53,13 +54,15 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
       const outcome = await provisioner.reconcilePerson(personId);
       if (outcome.actions.length) logger.info('Reconciled portal access', { ...outcome });
     } catch (error) {
+      failed.push(sequence);
+      // Another worker is sending this person's invitation: retry later, but it is no failure of theirs.
+      if (error instanceof InvitationInProgress) return logger.info('Invitation in progress elsewhere', { personId });
       logger.error('Portal access reconciliation failed', { personId, error: error as Error });
       await provisioner
         .recordFailure(personId, error)
         .catch((recordError: unknown) =>
           logger.error('Could not record the failure', { personId, error: recordError as Error }),
         );
-      failed.push(sequence);
     }
   });
   logger.info('Stream batch done', {

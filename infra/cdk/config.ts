@@ -1,10 +1,13 @@
+import * as z from 'zod/mini';
+
 /**
  * Deployment settings read from CDK context (`cdk.json`, `cdk.context.json` or `cdk deploy -c key=value`).
  * Every value is validated here, before any construct exists, so a bad setting fails synth with a message
  * naming the key instead of failing half-way through a CloudFormation deployment.
  *
  * Values passed with `-c` arrive as strings; values from cdk.json arrive as JSON. Lists therefore accept a
- * JSON array or a comma-separated string, and `apiThrottle` accepts an object or its JSON text.
+ * JSON array or a comma-separated string, `apiThrottle` accepts an object or its JSON text, and `cognitoCreateRate`
+ * a number or its text.
  */
 
 export interface ApiThrottle {
@@ -30,6 +33,22 @@ export interface DeploymentConfig {
    * unique, so two deployments (accounts, regions, stack copies) never collide on the global prefix namespace.
    */
   readonly domainPrefix: string | undefined;
+  /** The From address of invitations; SES sends only from a verified identity (this address or `senderDomain`). */
+  readonly senderEmail: string;
+  /**
+   * Domain to verify as the SES identity instead of the single `senderEmail` address (DKIM records to publish in
+   * DNS). Undefined verifies `senderEmail` itself (SES mails a confirmation link to it).
+   */
+  readonly senderDomain: string | undefined;
+  /** The portal web app's address, put in invitation emails. */
+  readonly portalSignInUrl: string;
+  /**
+   * AdminCreateUser calls per second each provisioning function instance allows itself; below Cognito's default
+   * quota (50 per second per account and region) so sign-ins and other admin calls keep some headroom.
+   */
+  readonly cognitoCreateRate: number;
+  /** Address subscribed to the alarm topic; undefined leaves the topic without subscribers. */
+  readonly alarmEmail: string | undefined;
   /** Settings that fell back to development-only defaults; the app surfaces these as synth warnings. */
   readonly warnings: readonly string[];
 }
@@ -44,6 +63,11 @@ export const contextKeys = {
   timeZone: 'timeZone',
   apiThrottle: 'apiThrottle',
   domainPrefix: 'domainPrefix',
+  senderEmail: 'senderEmail',
+  senderDomain: 'senderDomain',
+  portalSignInUrl: 'portalSignInUrl',
+  cognitoCreateRate: 'cognitoCreateRate',
+  alarmEmail: 'alarmEmail',
 } as const;
 
 /**
@@ -53,6 +77,21 @@ export const contextKeys = {
 export const localPortalUrl = 'http://localhost:5173/';
 
 export const defaultApiThrottle: ApiThrottle = { rateLimit: 50, burstLimit: 100 };
+
+/** A placeholder sender: deploys (SES mails a confirmation link nobody receives), but sends nothing; synth warns. */
+export const placeholderSenderEmail = 'no-reply@example.com';
+
+/** Cognito's default AdminCreateUser quota, per account and region. */
+export const cognitoCreateUserQuota = 50;
+
+/** The default creation rate: the provisioning code's own default (shared/access/provisioner-config.ts). */
+export const defaultCognitoCreateRate = 40;
+
+/** The form the provisioning functions accept for COGNITO_CREATE_RATE (shared/access/provisioner-config.ts). */
+const createRatePattern = /^[1-9][0-9]*(\.[0-9]+)?$/;
+
+/** The same email check the functions apply to SENDER_EMAIL at cold start. */
+const emailSchema = z.email();
 
 export class ConfigError extends Error {
   constructor(problems: readonly string[]) {
@@ -91,8 +130,133 @@ export function parseDeploymentConfig(get: ContextGetter): DeploymentConfig {
   const domainPrefix = readString(get, contextKeys.domainPrefix, problems);
   if (domainPrefix !== undefined) checkDomainPrefix(domainPrefix, problems);
 
+  const { senderEmail, senderDomain } = readSender(get, problems, warnings);
+  const portalSignInUrl = readSignInUrl(get, portalCallbackUrls, problems, warnings);
+  const cognitoCreateRate = readCreateRate(get, problems, warnings);
+
+  const alarmEmail = readString(get, contextKeys.alarmEmail, problems);
+  if (alarmEmail !== undefined && !isEmail(alarmEmail)) {
+    problems.push(`alarmEmail "${alarmEmail}" is not an email address.`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return { allowedOrigins, portalCallbackUrls, portalLogoutUrls, timeZone, apiThrottle, domainPrefix, warnings };
+  return {
+    allowedOrigins,
+    portalCallbackUrls,
+    portalLogoutUrls,
+    timeZone,
+    apiThrottle,
+    domainPrefix,
+    senderEmail,
+    senderDomain,
+    portalSignInUrl,
+    cognitoCreateRate,
+    alarmEmail,
+    warnings,
+  };
+}
+
+function isEmail(text: string): boolean {
+  return emailSchema.safeParse(text).success;
+}
+
+/**
+ * senderEmail and senderDomain. With a domain, the address defaults to no-reply@<domain> and must be at that very
+ * domain (the identity SES authorizes the send against, and the one the functions are granted). Without one, the
+ * address itself is the identity, and the example.com placeholder is only good for a stack that sends nothing.
+ */
+function readSender(
+  get: ContextGetter,
+  problems: string[],
+  warnings: string[],
+): { senderEmail: string; senderDomain: string | undefined } {
+  const given = readString(get, contextKeys.senderEmail, problems);
+  let senderDomain = readString(get, contextKeys.senderDomain, problems)?.toLowerCase();
+  if (senderDomain !== undefined && !isDomainName(senderDomain)) {
+    problems.push(`senderDomain "${senderDomain}" must be a domain name such as mail.example.com.`);
+    senderDomain = undefined;
+  }
+  if (given !== undefined && !isEmail(given)) {
+    problems.push(`senderEmail "${given}" is not an email address.`);
+  } else if (given !== undefined && senderDomain !== undefined) {
+    const domain = given.slice(given.lastIndexOf('@') + 1).toLowerCase();
+    if (domain !== senderDomain) {
+      problems.push(
+        `senderEmail "${given}" must be an address at senderDomain "${senderDomain}" (the identity SES verifies and the functions may send from).`,
+      );
+    }
+  }
+  if (given !== undefined) return { senderEmail: given, senderDomain };
+  if (senderDomain !== undefined) return { senderEmail: `no-reply@${senderDomain}`, senderDomain };
+  warnings.push(
+    `senderEmail is not set; using ${placeholderSenderEmail}, which nobody can verify in SES, so no invitation will be sent.`,
+  );
+  return { senderEmail: placeholderSenderEmail, senderDomain };
+}
+
+/** Lower-case DNS labels of letters, digits and inner hyphens, at least two of them (no bare TLD). */
+function isDomainName(text: string): boolean {
+  return (
+    text.length <= 253 && /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(text)
+  );
+}
+
+/**
+ * The invitation link. https, or http on localhost for a development stack (what Cognito allows for redirects too);
+ * defaults to the origin of the first sign-in callback URL. Invitations pointing at localhost draw a warning.
+ */
+function readSignInUrl(
+  get: ContextGetter,
+  portalCallbackUrls: readonly string[],
+  problems: string[],
+  warnings: string[],
+): string {
+  const key = contextKeys.portalSignInUrl;
+  const given = readString(get, key, problems);
+  let signInUrl: string;
+  if (given !== undefined) {
+    const url = parseUrl(given);
+    if (!url) {
+      problems.push(`${key} "${given}" is not an absolute URL.`);
+      return given;
+    }
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && url.hostname === 'localhost')) {
+      problems.push(`${key} "${given}" must use https (plain http is accepted only for localhost).`);
+      return given;
+    }
+    signInUrl = given;
+  } else {
+    // Unparseable or missing callback URLs are reported already; the link then has nothing to derive from.
+    const first = portalCallbackUrls[0] !== undefined ? parseUrl(portalCallbackUrls[0]) : undefined;
+    if (!first) return localPortalUrl;
+    signInUrl = `${first.origin}/`;
+  }
+  if (parseUrl(signInUrl)?.hostname === 'localhost') {
+    warnings.push(
+      `${key} ${given === undefined ? 'is not set; invitations link to' : 'is'} ${signInUrl}, which only suits local development.`,
+    );
+  }
+  return signInUrl;
+}
+
+/** A number (or its text, from `-c`) in the form the functions accept: at least 1, no exponent. */
+function readCreateRate(get: ContextGetter, problems: string[], warnings: string[]): number {
+  const key = contextKeys.cognitoCreateRate;
+  const value = get(key);
+  if (value === undefined || value === null) return defaultCognitoCreateRate;
+  const rate = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof rate !== 'number' || !Number.isFinite(rate) || !createRatePattern.test(String(rate))) {
+    problems.push(
+      `${key} must be a number of Cognito user creations per second, at least 1 (Cognito's default quota is ${cognitoCreateUserQuota}), got ${JSON.stringify(value)}.`,
+    );
+    return defaultCognitoCreateRate;
+  }
+  if (rate > cognitoCreateUserQuota) {
+    warnings.push(
+      `${key} ${rate} is above Cognito's default AdminCreateUser quota (${cognitoCreateUserQuota} per second): raise the account's quota first, or creations will be throttled.`,
+    );
+  }
+  return rate;
 }
 
 function readString(get: ContextGetter, key: string, problems: string[]): string | undefined {

@@ -1,14 +1,18 @@
 import * as path from 'node:path';
 import { Annotations, Duration } from 'aws-cdk-lib';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { bundling } from '../bundling';
 import { functions, type EnvVarName, type FunctionDeclaration } from '../functions';
+import type { PorticoEmail } from './email';
 import { tableGrantsFor } from './table-permissions';
+import { TableStreamSource } from './table-stream';
 
 /** Repository root: `entry` paths in the registry are relative to it. */
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -18,29 +22,92 @@ const outputFormats: Record<typeof bundling.format, OutputFormat> = { cjs: Outpu
 /** Value of `POWERTOOLS_SERVICE_NAME`: one service; Powertools adds the function name to every log line. */
 export const serviceName = 'portico';
 
+/** Deployment settings the provisioning functions read (validated in config.ts). */
+export interface ProvisioningSettings {
+  readonly senderEmail: string;
+  readonly portalSignInUrl: string;
+  readonly cognitoCreateRate: number;
+}
+
 export interface PorticoFunctionsProps {
   readonly table: dynamodb.ITable;
+  /** The pool `portalPoolActions` apply to, and PORTAL_USER_POOL_ID. */
+  readonly portalUserPool: cognito.IUserPool;
+  readonly email: PorticoEmail;
+  readonly provisioning: ProvisioningSettings;
+}
+
+/** A function the table stream feeds, with the queue its abandoned batches go to. */
+export interface StreamConsumer {
+  readonly name: string;
+  readonly fn: lambda.IFunction;
+  readonly deadLetterQueue: sqs.IQueue;
+}
+
+/** Failures in a row before a person's access shows `failed`, when no stream consumer says otherwise. */
+export const defaultAccessMaxFailures = 5;
+
+/**
+ * ACCESS_MAX_FAILURES: as many failures in a row as the stream consumer reading it retries a record, so a person
+ * shows `failed` when the stream gives up on them, not before. One value for every function (the staff API records
+ * failures of the same people), so stream consumers that disagree are a registry error.
+ */
+export function accessMaxFailures(declarations: readonly FunctionDeclaration[] = functions): string {
+  const attempts = new Set(
+    declarations
+      .filter((fn) => fn.environment.includes('ACCESS_MAX_FAILURES'))
+      .flatMap((fn) => (fn.tableStream ? [fn.tableStream.maxRetryAttempts] : [])),
+  );
+  if (attempts.size > 1) {
+    throw new Error(
+      `Stream consumers reading ACCESS_MAX_FAILURES retry different numbers of times (${[...attempts].join(', ')}); ACCESS_MAX_FAILURES has one value`,
+    );
+  }
+  return String([...attempts][0] ?? defaultAccessMaxFailures);
 }
 
 /** One Lambda function per entry of the function registry, with exactly the environment and access it declares. */
 export class PorticoFunctions extends Construct {
   readonly byName: ReadonlyMap<string, lambda.IFunction>;
+  readonly streamConsumers: readonly StreamConsumer[];
 
   constructor(scope: Construct, id: string, props: PorticoFunctionsProps) {
     super(scope, id);
     // Every variable name a handler may declare must have a value here: adding a name to `EnvVarName`
     // without supplying it is a compile error, not a function that fails at cold start.
-    const environmentValues: Record<EnvVarName, string> = { TABLE_NAME: props.table.tableName };
+    const environmentValues: Record<EnvVarName, string> = {
+      TABLE_NAME: props.table.tableName,
+      PORTAL_USER_POOL_ID: props.portalUserPool.userPoolId,
+      SENDER_EMAIL: props.provisioning.senderEmail,
+      PORTAL_SIGN_IN_URL: props.provisioning.portalSignInUrl,
+      SES_CONFIGURATION_SET: props.email.configurationSet.configurationSetName,
+      COGNITO_CREATE_RATE: String(props.provisioning.cognitoCreateRate),
+      ACCESS_MAX_FAILURES: accessMaxFailures(),
+    };
+    const streamConsumers: StreamConsumer[] = [];
     this.byName = new Map(
-      functions.map((declaration) => [declaration.name, this.createFunction(declaration, environmentValues, props)]),
+      functions.map((declaration) => {
+        const fn = this.createFunction(declaration, environmentValues, props);
+        if (declaration.tableStream) {
+          const source = new TableStreamSource(this, `${declaration.name}-stream`, {
+            declaration: { ...declaration, tableStream: declaration.tableStream },
+            fn,
+            table: props.table,
+          });
+          streamConsumers.push({ name: declaration.name, fn, deadLetterQueue: source.deadLetterQueue });
+        }
+        if (declaration.emailFeedback) props.email.subscribeToFeedback(fn);
+        return [declaration.name, fn];
+      }),
     );
+    this.streamConsumers = streamConsumers;
   }
 
   private createFunction(
     declaration: FunctionDeclaration,
     environmentValues: Record<EnvVarName, string>,
     props: PorticoFunctionsProps,
-  ): lambda.IFunction {
+  ): lambda.Function {
     const logGroup = new logs.LogGroup(this, `${declaration.name}-logs`, {
       retention: logs.RetentionDays.ONE_MONTH,
     });
@@ -80,14 +147,10 @@ export class PorticoFunctions extends Construct {
 
     // The registry can already declare event sources this stack does not create yet. Say so at synth
     // rather than deploy a function that silently never receives its events.
-    const unwired = [
-      declaration.cognitoTriggers?.length ? 'cognitoTriggers' : undefined,
-      declaration.tableStream ? 'tableStream' : undefined,
-    ].filter((field) => field !== undefined);
-    if (unwired.length > 0) {
+    if (declaration.cognitoTriggers?.length) {
       Annotations.of(fn).addWarningV2(
         'portico:unwired-declaration',
-        `${declaration.name} declares ${unwired.join(' and ')}, which the CDK stack does not wire yet.`,
+        `${declaration.name} declares cognitoTriggers, which the CDK stack does not wire yet.`,
       );
     }
 
@@ -98,6 +161,22 @@ export class PorticoFunctions extends Construct {
           actions: [...grant.actions],
           resources: grant.scope === 'table' ? [table.tableArn] : [`${table.tableArn}/index/*`],
         }),
+      );
+    }
+
+    const poolActions = declaration.portalPoolActions ?? [];
+    if (poolActions.length > 0) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: poolActions.map((action) => `cognito-idp:${action}`),
+          resources: [props.portalUserPool.userPoolArn],
+        }),
+      );
+    }
+
+    if (declaration.sendsEmail) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources: [...props.email.sendEmailResources] }),
       );
     }
     return fn;

@@ -1,11 +1,14 @@
 import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { outputNames, type StackOutputs } from '../outputs';
+import { PorticoAlarms } from './alarms';
 import { PorticoApi } from './api';
 import type { DeploymentConfig } from './config';
 import { PorticoData } from './data';
+import { PorticoEmail } from './email';
 import { PorticoIdentity } from './identity';
 import { PorticoFunctions } from './lambda-functions';
+import { createTopicKey } from './topics';
 
 export interface PorticoStackProps extends StackProps {
   readonly config: DeploymentConfig;
@@ -18,8 +21,10 @@ export interface PorticoStackProps extends StackProps {
 export class PorticoStack extends Stack {
   readonly data: PorticoData;
   readonly identity: PorticoIdentity;
+  readonly email: PorticoEmail;
   readonly functions: PorticoFunctions;
   readonly api: PorticoApi;
+  readonly alarms: PorticoAlarms;
 
   constructor(scope: Construct, id: string, props: PorticoStackProps) {
     super(scope, id, props);
@@ -31,12 +36,33 @@ export class PorticoStack extends Stack {
       portalLogoutUrls: config.portalLogoutUrls,
       domainPrefix: config.domainPrefix,
     });
-    this.functions = new PorticoFunctions(this, 'Functions', { table: this.data.table });
+    const topicKey = createTopicKey(this, 'TopicKey');
+    this.email = new PorticoEmail(this, 'Email', {
+      senderEmail: config.senderEmail,
+      senderDomain: config.senderDomain,
+      topicKey,
+    });
+    this.functions = new PorticoFunctions(this, 'Functions', {
+      table: this.data.table,
+      portalUserPool: this.identity.pools.portal.pool,
+      email: this.email,
+      provisioning: {
+        senderEmail: config.senderEmail,
+        portalSignInUrl: config.portalSignInUrl,
+        cognitoCreateRate: config.cognitoCreateRate,
+      },
+    });
     this.api = new PorticoApi(this, 'Api', {
       functions: this.functions.byName,
       pools: this.identity.pools,
       allowedOrigins: config.allowedOrigins,
       throttle: config.apiThrottle,
+    });
+    this.alarms = new PorticoAlarms(this, 'Alarms', {
+      topicKey,
+      alarmEmail: config.alarmEmail,
+      streams: this.functions.streamConsumers,
+      httpApi: this.api.httpApi,
     });
 
     for (const warning of config.warnings) Annotations.of(this).addWarningV2('portico:config-default', warning);

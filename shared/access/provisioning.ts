@@ -67,7 +67,9 @@ export interface ProvisioningDependencies {
 }
 
 /** Another worker is sending this invitation right now; try again after its lease. */
-export class InvitationInProgress extends Error {}
+export class InvitationInProgress extends Error {
+  override readonly name = 'InvitationInProgress';
+}
 
 interface Person extends Record<string, unknown> {
   readonly id: string;
@@ -208,11 +210,55 @@ export function createProvisioner(deps: ProvisioningDependencies) {
   }
 
   /**
+   * Replaces the enablement `seen` with a new one, unless another run already did: then that run's
+   * enablement is the one to invite for, so two overlapping runs still send one invitation.
+   */
+  async function renewEnablement(personId: string, seen: string | undefined): Promise<string> {
+    try {
+      const result = await dynamo.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: marshall(accessKey(personId)),
+          UpdateExpression: 'SET enablementId = :fresh',
+          ConditionExpression: seen ? 'enablementId = :seen' : 'attribute_not_exists(enablementId)',
+          ExpressionAttributeValues: marshall({ ':fresh': randomUUID(), ...(seen ? { ':seen': seen } : {}) }),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return unmarshall(result.Attributes!).enablementId as string;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const current = await dynamo.send(
+        new GetItemCommand({ TableName: tableName, Key: marshall(accessKey(personId)), ConsistentRead: true }),
+      );
+      return unmarshall(current.Item!).enablementId as string;
+    }
+  }
+
+  /** Gives up our claim after a failure before the email could have gone, so a retry need not wait out the lease. */
+  async function releaseClaim(personId: string, claimedAt: string) {
+    try {
+      await dynamo.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: marshall(accessKey(personId)),
+          UpdateExpression: 'REMOVE invitation',
+          ConditionExpression: 'invitation.claimedAt = :claimedAt AND invitation.#state = :sending',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: marshall({ ':claimedAt': claimedAt, ':sending': 'sending' }),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /**
    * Claims the right to send the invitation of `enablementId`. Returns false if it was already sent; waits
    * out (up to its lease) another worker's send in progress; takes over a claim whose lease ran out, since a
    * worker that crashed mid-send may have sent nothing (one duplicate is better than none).
    */
-  async function claimInvitation(personId: string, enablementId: string): Promise<boolean> {
+  async function claimInvitation(personId: string, enablementId: string): Promise<string | false> {
     for (;;) {
       const claimedAt = now();
       try {
@@ -238,7 +284,7 @@ export function createProvisioner(deps: ProvisioningDependencies) {
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         );
-        return true;
+        return claimedAt.toISOString();
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
         const held = (error.Item ? unmarshall(error.Item).invitation : undefined) as InvitationClaim | undefined;
@@ -283,52 +329,62 @@ export function createProvisioner(deps: ProvisioningDependencies) {
   /** Sets a fresh temporary password (creating the login if there is none) and sends the invitation once. */
   async function invite(person: Person, access: AccessState | undefined, login: Login | undefined, actions: string[]) {
     const enablementId = await ensureEnablement(person.id, access);
-    if (!(await claimInvitation(person.id, enablementId))) return false;
+    const claimedAt = await claimInvitation(person.id, enablementId);
+    if (!claimedAt) return false;
     const temporaryPassword = newPassword();
-    if (!login) {
-      await deps.creations.take();
-      try {
-        await cognito.send(
-          new AdminCreateUserCommand({
-            UserPoolId: userPoolId,
-            // The person's immutable id: emails and usernames may change, the login stays the same.
-            Username: person.id,
-            TemporaryPassword: temporaryPassword,
-            MessageAction: 'SUPPRESS',
-            UserAttributes: userAttributes(person),
-          }),
-        );
-        actions.push('createLogin');
-      } catch (error) {
-        if (!(error instanceof UsernameExistsException) && (error as Error).name !== 'UsernameExistsException')
-          throw error;
-        await setTemporaryPassword(person.id, temporaryPassword);
-      }
-    } else {
-      await setTemporaryPassword(person.id, temporaryPassword);
-      actions.push('resetTemporaryPassword');
-    }
-    if (person.emailOptOut === true) {
-      // Opting out covers marketing; an invitation is transactional mail the person needs to sign in.
-      logger.info('Sending the invitation despite emailOptOut: it is transactional', { personId: person.id });
-    }
     const issuedAt = now();
     const expiresAt = new Date(issuedAt.getTime() + deps.temporaryPasswordValidityDays * 86_400_000);
-    const messageId = await sendEmail(
-      person.id,
-      person.email!,
-      invitationEmail({
-        name: nameOf(person),
-        signInUrl: deps.signInUrl,
-        email: person.email!,
-        username: person.portal?.username,
-        temporaryPassword,
-        passwordExpiresAt: expiresAt,
-        supportStartDate: person.portal?.supportStartDate,
-        supportEndDate: person.portal?.supportEndDate,
-      }),
-      'invitation',
-    );
+    let messageId: string | undefined;
+    try {
+      if (!login) {
+        await deps.creations.take();
+        try {
+          await cognito.send(
+            new AdminCreateUserCommand({
+              UserPoolId: userPoolId,
+              // The person's immutable id: emails and usernames may change, the login stays the same.
+              Username: person.id,
+              TemporaryPassword: temporaryPassword,
+              MessageAction: 'SUPPRESS',
+              UserAttributes: userAttributes(person),
+            }),
+          );
+          actions.push('createLogin');
+        } catch (error) {
+          if (!(error instanceof UsernameExistsException) && (error as Error).name !== 'UsernameExistsException') {
+            throw error;
+          }
+          await setTemporaryPassword(person.id, temporaryPassword);
+          actions.push('resetTemporaryPassword');
+        }
+      } else {
+        await setTemporaryPassword(person.id, temporaryPassword);
+        actions.push('resetTemporaryPassword');
+      }
+      if (person.emailOptOut === true) {
+        // Opting out covers marketing; an invitation is transactional mail the person needs to sign in.
+        logger.info('Sending the invitation despite emailOptOut: it is transactional', { personId: person.id });
+      }
+      messageId = await sendEmail(
+        person.id,
+        person.email!,
+        invitationEmail({
+          name: nameOf(person),
+          signInUrl: deps.signInUrl,
+          email: person.email!,
+          username: person.portal?.username,
+          temporaryPassword,
+          passwordExpiresAt: expiresAt,
+          supportStartDate: person.portal?.supportStartDate,
+          supportEndDate: person.portal?.supportEndDate,
+        }),
+        'invitation',
+      );
+    } catch (error) {
+      // Nothing was sent (or, if SES failed ambiguously, at worst once): let the retry go ahead at once.
+      await releaseClaim(person.id, claimedAt).catch(() => {});
+      throw error;
+    }
     actions.push('sendInvitation');
     await saveState(
       person.id,
@@ -462,8 +518,7 @@ export function createProvisioner(deps: ProvisioningDependencies) {
         !login && access?.invitation?.state === 'sent' && access.invitation.enablementId === access.enablementId;
       let current = access;
       if ((login && !login.enabled && !signedInBefore) || loginLost) {
-        const enablementId = randomUUID();
-        await saveState(personId, { enablementId });
+        const enablementId = await renewEnablement(personId, access?.enablementId);
         current = { ...(access ?? { personId, status }), enablementId };
       }
       if (login && !login.enabled) {
@@ -477,6 +532,10 @@ export function createProvisioner(deps: ProvisioningDependencies) {
       } else {
         // A sent invitation has recorded the whole new state already.
         if (await invite(person, current, login, actions)) return { personId, status: 'invited', verdict, actions };
+        // Nothing new was sent: a bounce or complaint on the invitation stands until staff send another.
+        if (access?.status === 'failed' && (access.reason === 'emailBounced' || access.reason === 'emailComplaint')) {
+          return { personId, status: 'failed', verdict, actions };
+        }
         status = 'invited';
       }
     } else if (!verdict.effective) {

@@ -8,7 +8,8 @@ export interface RateLimiter {
 
 export function createTokenBucket(
   ratePerSecond: number,
-  burst = Math.max(1, Math.floor(ratePerSecond)),
+  // A quarter-second's worth: a full second's burst on top of the rate could double it within one second.
+  burst = Math.max(1, Math.floor(ratePerSecond / 4)),
   now: () => number = () => performance.now(),
 ): RateLimiter {
   if (!Number.isFinite(ratePerSecond)) return { take: async () => {} };

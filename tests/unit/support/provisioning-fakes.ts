@@ -118,7 +118,8 @@ type Token = { kind: 'name' | 'alias' | 'value' | 'number' | 'symbol'; text: str
 
 function tokenize(expression: string): Token[] {
   const tokens: Token[] = [];
-  const pattern = /\s*(?:(#[A-Za-z0-9_]+)|(:[A-Za-z0-9_]+)|([A-Za-z_][A-Za-z0-9_]*)|([0-9]+)|(<>|<=|>=|[=<>(),.[\]+-]))/y;
+  const pattern =
+    /\s*(?:(#[A-Za-z0-9_]+)|(:[A-Za-z0-9_]+)|([A-Za-z_][A-Za-z0-9_]*)|([0-9]+)|(<>|<=|>=|[=<>(),.[\]+-]))/y;
   let index = 0;
   while (index < expression.length) {
     if (/^\s*$/.test(expression.slice(index))) break;
@@ -395,10 +396,7 @@ function contextOf(input: {
 }
 
 /** Compiles a condition (or key condition) expression to a predicate on an item (undefined: no item). */
-export function compileCondition(
-  expression: string,
-  context: ExpressionContext,
-): (item: Item | undefined) => boolean {
+export function compileCondition(expression: string, context: ExpressionContext): (item: Item | undefined) => boolean {
   const parser = new Parser(tokenize(expression), context);
   const condition = parser.condition();
   if (!parser.done()) throw new Error(`fake DynamoDB: trailing tokens in "${expression}"`);
@@ -526,7 +524,9 @@ export class FakeTable {
     return { Items: page.map((item) => marshall(item, { removeUndefinedValues: true })), Count: page.length };
   }
 
-  private updated(input: UpdateItemCommandInput | NonNullable<TransactWriteItemsCommandInput['TransactItems']>[number]['Update']) {
+  private updated(
+    input: UpdateItemCommandInput | NonNullable<TransactWriteItemsCommandInput['TransactItems']>[number]['Update'],
+  ) {
     const key = unmarshall(input!.Key!);
     const old = this.items.get(keyOf(key));
     const context = contextOf(input!);
@@ -601,7 +601,10 @@ export class FakeTable {
       } else if (entry.ConditionCheck) {
         this.checkTable(entry.ConditionCheck.TableName);
         const old = this.items.get(keyOf(unmarshall(entry.ConditionCheck.Key!)));
-        const passes = compileCondition(entry.ConditionCheck.ConditionExpression!, contextOf(entry.ConditionCheck))(old);
+        const passes = compileCondition(
+          entry.ConditionCheck.ConditionExpression!,
+          contextOf(entry.ConditionCheck),
+        )(old);
         reasons.push(passes ? { Code: 'None' } : { Code: 'ConditionalCheckFailed' });
       } else if (entry.Delete) {
         this.checkTable(entry.Delete.TableName);
@@ -646,6 +649,8 @@ export class FakeCognito {
   readonly faults = new Faults();
   /** Every call that reached the fake (including the rejected ones), in order. */
   readonly log: { op: string; username: string; outcome: 'ok' | 'error' }[] = [];
+  /** Usernames of the users really created (even when the answer to the caller was lost). */
+  readonly created: string[] = [];
 
   constructor(readonly userPoolId = 'eu-west-1_portal') {}
 
@@ -707,6 +712,7 @@ export class FakeCognito {
           password: input.TemporaryPassword!,
           signOuts: 0,
         });
+        this.created.push(input.Username!);
         return { $metadata: {}, User: { Username: input.Username, Enabled: true } };
       }),
     AdminSetUserPassword: (input: { UserPoolId?: string; Username?: string; Password?: string; Permanent?: boolean }) =>
@@ -822,10 +828,7 @@ export interface Fakes {
  * Resets the three mocks and routes them to fresh fakes. Pass the stubs from `mockClient(DynamoDBClient)`,
  * `mockClient(CognitoIdentityProviderClient)` and `mockClient(SESv2Client)` (made once per test file).
  */
-export function installFakes(
-  mocks: Mocks,
-  options: { tableName?: string; userPoolId?: string } = {},
-): Fakes {
+export function installFakes(mocks: Mocks, options: { tableName?: string; userPoolId?: string } = {}): Fakes {
   const table = new FakeTable(options.tableName);
   const cognito = new FakeCognito(options.userPoolId);
   const ses = new FakeSes();
