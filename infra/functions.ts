@@ -1,4 +1,6 @@
 import { accessRoutes } from '../shared/access/access-routes';
+import { accessStreamInterest } from '../shared/access/stream-changes';
+import type { StreamInterest } from '../shared/data/stream-interest';
 import { moduleRoutes } from '../shared/modules/module-routes';
 
 /**
@@ -52,6 +54,8 @@ export interface TableStreamSubscription {
   readonly batchSize: number;
   /** Retries after the first attempt; then the batch goes to the failure destination. */
   readonly maxRetryAttempts: number;
+  /** The records it wants; everything else is filtered out before the function runs. */
+  readonly interest: StreamInterest;
 }
 
 export interface FunctionDeclaration {
@@ -110,7 +114,7 @@ export const functions: readonly FunctionDeclaration[] = [
     timeoutSeconds: 60,
     ...provisioning,
     routes: [],
-    tableStream: { batchSize: 100, maxRetryAttempts: 10 },
+    tableStream: { batchSize: 100, maxRetryAttempts: 10, interest: accessStreamInterest },
   },
   {
     name: 'portal-access-api',

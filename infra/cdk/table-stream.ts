@@ -5,23 +5,20 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { tableDesign } from '../../shared/data/table-design';
-import { modules } from '../../shared/modules/registry';
-import { recordSortKey } from '../../shared/records/record-keys';
+import type { StreamInterest } from '../../shared/data/stream-interest';
 import type { FunctionDeclaration, TableStreamSubscription } from '../functions';
 
 /** An event source mapping's filters: each is one pattern, a record reaches the function if any pattern matches. */
 export type StreamFilters = readonly Record<string, unknown>[];
 
 /**
- * The records the portal access controller acts on (shared/access/stream-changes.ts): a CRM record item (`sk =
- * RECORD`, not the access state or history items beside it) of a person module, or of a partner organization (its
- * partner status decides its partner contacts' access). Inserts and updates are matched on the new image; a removal
- * has only the old one. Everything else is dropped by Lambda before it costs an invocation.
+ * Lambda filter criteria for a subscription's declared interest (shared/data/stream-interest.ts): inserts and
+ * updates are matched on the new image, a removal on the old one. Everything else is dropped by Lambda before
+ * it costs an invocation; the local event source drops the same records with `matchesInterest`.
  */
-export function portalAccessFilters(): StreamFilters {
-  const names = [...modules.filter((module) => module.kind === 'person').map((module) => module.name)];
-  names.push('partner-organizations');
-  const keys = { [tableDesign.sortKey]: { S: [recordSortKey] } };
+export function filtersFor(interest: StreamInterest): StreamFilters {
+  const keys = { [tableDesign.sortKey]: { S: [interest.sortKey] } };
+  const names = [...interest.modules];
   return [
     lambda.FilterCriteria.filter({
       eventName: ['INSERT', 'MODIFY'],
@@ -33,15 +30,6 @@ export function portalAccessFilters(): StreamFilters {
     }),
   ];
 }
-
-/**
- * Which records each stream-subscribed function wants. The function registry does not say (TableStreamSubscription
- * has no filter), so a function subscribing to the stream must be listed here: synth fails for one that is not,
- * rather than silently giving it another function's filter or every record.
- */
-export const streamFilters: Readonly<Record<string, () => StreamFilters>> = {
-  'portal-access-controller': portalAccessFilters,
-};
 
 export interface TableStreamSourceProps {
   readonly declaration: FunctionDeclaration & { readonly tableStream: TableStreamSubscription };
@@ -56,12 +44,6 @@ export class TableStreamSource extends Construct {
   constructor(scope: Construct, id: string, props: TableStreamSourceProps) {
     super(scope, id);
     const { declaration, fn, table } = props;
-    const filters = streamFilters[declaration.name];
-    if (!filters) {
-      throw new Error(
-        `${declaration.name} subscribes to the table stream, but infra/cdk/table-stream.ts has no filter for it`,
-      );
-    }
     // What Lambda sends here is where the failed batch sits in the stream (shard, sequence numbers), not the
     // records: replay them from the stream within its 24 hours, or reconcile the people again.
     this.deadLetterQueue = new sqs.Queue(this, 'Failures', {
@@ -86,7 +68,7 @@ export class TableStreamSource extends Construct {
         // changes in order.
         parallelizationFactor: 1,
         onFailure: new SqsDlq(this.deadLetterQueue),
-        filters: [...filters()],
+        filters: [...filtersFor(declaration.tableStream.interest)],
       }),
     );
   }

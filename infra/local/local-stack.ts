@@ -17,6 +17,7 @@ import { createLambdaEndpoint } from './lambda-endpoint';
 import { localCredentials, localRegion } from './local-aws';
 import { assertPortsFree, defaultPorts, freePorts, type LocalPorts } from './ports';
 import { RunLock } from './run-lock';
+import { matchesInterest } from '../../shared/data/stream-interest';
 import { defaultCreateRate } from '../../shared/access/provisioner-config';
 import { startStreamEventSource } from './stream-event-source';
 
@@ -207,6 +208,7 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
         streams,
         streamArn: table.LatestStreamArn!,
         handler: async (event) => (await host.invoke(fn.name, event)) as never,
+        filter: (record) => matchesInterest(record, fn.tableStream!.interest),
         checkpointFile: join(dataDir, 'stream', `${fn.name}.checkpoint.json`),
         failureFile: join(dataDir, 'stream', `${fn.name}.failures.jsonl`),
         batchSize: fn.tableStream!.batchSize,

@@ -42,6 +42,8 @@ export interface StreamEventSourceOptions {
   streams: DynamoDBStreamsClient;
   streamArn: string;
   handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+  /** Lambda's filter criteria: records it refuses are checkpointed without reaching the handler. */
+  filter?: (record: DynamoDBRecord) => boolean;
   /** Absolute path of the JSON checkpoint (normally under .local/). */
   checkpointFile: string;
   /** Absolute path of the JSON Lines file that plays Lambda's on-failure destination. */
@@ -80,6 +82,7 @@ interface Settings {
   streams: DynamoDBStreamsClient;
   streamArn: string;
   handler: StreamEventSourceOptions['handler'];
+  filter?: StreamEventSourceOptions['filter'];
   checkpointFile: string;
   failureFile: string;
   batchSize: number;
@@ -279,7 +282,9 @@ class StreamPoller {
    * Returns false if stop() came first; the checkpoint then stays before the first record not yet handled.
    */
   private async deliver(shardId: string, records: _Record[]): Promise<boolean> {
-    let pending = records;
+    const { filter } = this.settings;
+    const lastRead = records.at(-1);
+    let pending = filter ? records.filter((record) => filter(this.toLambdaRecord(record))) : records;
     let failingSequenceNumber: string | undefined;
     let attempts = 0;
     while (pending.length > 0) {
@@ -287,10 +292,7 @@ class StreamPoller {
         this.settings.handler,
         pending.map((record) => this.toLambdaRecord(record)),
       );
-      if (outcome.ok) {
-        await this.advance(shardId, pending.at(-1));
-        return true;
-      }
+      if (outcome.ok) break;
       await this.advance(shardId, pending[outcome.failedIndex - 1]);
       pending = pending.slice(outcome.failedIndex);
       const head = sequenceNumberOf(pending[0]);
@@ -300,6 +302,8 @@ class StreamPoller {
       else await this.backOff(shardId, head, attempts, outcome.error);
       if (this.stopping && pending.length > 0) return false;
     }
+    // Everything read is handled now, the filtered-out records after the last delivered one included.
+    await this.advance(shardId, lastRead);
     return true;
   }
 

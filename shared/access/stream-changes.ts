@@ -1,12 +1,23 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { findModule } from '../modules/registry';
+import type { StreamInterest } from '../data/stream-interest';
+import { findModule, modules } from '../modules/registry';
+import { recordSortKey } from '../records/record-keys';
 
 /**
  * Which stream records concern portal access, reduced to the people to reconcile. Pure: the controller
  * calls Cognito only for what this returns, so edits that do not touch access cost no Cognito or SES call.
  */
+/** What the controller subscribes to: people, and partner organizations (their status decides their contacts'). */
+export const accessStreamInterest: StreamInterest = {
+  sortKey: recordSortKey,
+  modules: [
+    ...modules.filter((module) => module.kind === 'person').map((module) => module.name),
+    'partner-organizations',
+  ],
+};
+
 export interface StreamWork {
   /** Person id → sequence number of its first relevant record (what a batch item failure names). */
   readonly people: Map<string, string>;

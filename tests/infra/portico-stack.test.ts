@@ -17,7 +17,8 @@ import {
 } from '../../infra/cdk/config';
 import { accessMaxFailures, serviceName } from '../../infra/cdk/lambda-functions';
 import { PorticoStack } from '../../infra/cdk/portico-stack';
-import { portalAccessFilters } from '../../infra/cdk/table-stream';
+import { filtersFor } from '../../infra/cdk/table-stream';
+import { accessStreamInterest } from '../../shared/access/stream-changes';
 import { tableAccessGrants, tableGrantsFor } from '../../infra/cdk/table-permissions';
 import { accessSortKey } from '../../shared/access/access-state';
 import { defaultCreateRate, provisionerEnvironment } from '../../shared/access/provisioner-config';
@@ -196,7 +197,7 @@ describe('PorticoStack', () => {
       expect(accessMaxFailures(functions.filter((fn) => !fn.tableStream))).toBe('5');
       const retrying = (maxRetryAttempts: number) => ({
         ...controller!,
-        tableStream: { batchSize: 10, maxRetryAttempts },
+        tableStream: { ...controller!.tableStream!, batchSize: 10, maxRetryAttempts },
       });
       expect(accessMaxFailures([retrying(3)])).toBe('3');
       expect(accessMaxFailures([retrying(3), retrying(3)])).toBe('3');
@@ -588,7 +589,7 @@ describe('PorticoStack', () => {
         ).Filters.map((filter) => JSON.parse(filter.Pattern) as Pattern);
 
       it('is the one the mapping carries', () => {
-        expect(patterns()).toEqual(portalAccessFilters().map((filter) => JSON.parse(filter.pattern as string)));
+        expect(patterns()).toEqual(filtersFor(accessStreamInterest).map((filter) => JSON.parse(filter.pattern as string)));
       });
 
       it('matches record items of the people modules and partner organizations: new image, or old on REMOVE', () => {

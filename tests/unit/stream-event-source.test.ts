@@ -16,7 +16,7 @@ import {
   type _Record,
   TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBRecord, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   startStreamEventSource,
@@ -589,5 +589,35 @@ describe('stream event source', () => {
     const next = recordingHandler();
     await start(next.handler).whenIdle();
     expect(next.batches).toEqual([[seq(2)]]);
+  });
+});
+
+describe('filter criteria', () => {
+  const even = (record: DynamoDBRecord) => BigInt(record.dynamodb?.SequenceNumber ?? '1') % 2n === 0n;
+
+  it('hands over only the records the filter accepts, and checkpoints past the ones it refuses', async () => {
+    fake.addShard('shard-1').records.push(...[1, 2, 3, 4, 5].map((n) => streamRecord(seq(n))));
+    const { handler, batches } = recordingHandler();
+    await start(handler, { filter: even }).whenIdle();
+    expect(batches.flat()).toEqual([seq(2), seq(4)]);
+    expect(readCheckpoint().shards['shard-1']).toEqual({ sequenceNumber: seq(5) });
+  });
+
+  it('does not invoke the handler for a batch it refuses whole', async () => {
+    fake.addShard('shard-1').records.push(...[1, 3].map((n) => streamRecord(seq(n))));
+    const { handler, batches } = recordingHandler();
+    await start(handler, { filter: even }).whenIdle();
+    expect(batches).toEqual([]);
+    expect(readCheckpoint().shards['shard-1']).toEqual({ sequenceNumber: seq(3) });
+  });
+
+  it('retries a failed record among filtered ones without re-delivering records it already refused', async () => {
+    fake.addShard('shard-1').records.push(...[1, 2, 3, 4].map((n) => streamRecord(seq(n))));
+    const { handler, batches } = recordingHandler((_batch, call) =>
+      call === 1 ? { batchItemFailures: [{ itemIdentifier: seq(4) }] } : undefined,
+    );
+    await start(handler, { filter: even }).whenIdle();
+    expect(batches).toEqual([[seq(2), seq(4)], [seq(4)]]);
+    expect(readCheckpoint().shards['shard-1']).toEqual({ sequenceNumber: seq(4) });
   });
 });
