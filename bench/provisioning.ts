@@ -30,7 +30,8 @@ export interface ProvisioningResult {
   readonly lostInvitations: number;
 }
 
-const quantile = (sorted: readonly number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+const quantile = (sorted: readonly number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
 /** Cognito calls per action the controller reports (disabling also signs out everywhere). */
 const cognitoCallsPerAction: Record<string, number> = {
@@ -101,7 +102,8 @@ export async function measureProvisioning(n: number, rate: string, concurrency =
             headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
             body: JSON.stringify({ lastName: 'Bench', email, portal: { enabled: true } }),
           });
-          if (response.status !== 201) throw new Error(`Enabling ${email}: ${response.status} ${await response.text()}`);
+          if (response.status !== 201)
+            throw new Error(`Enabling ${email}: ${response.status} ${await response.text()}`);
           writtenAt.set(email, performance.now());
         }
       }),

@@ -589,7 +589,9 @@ describe('PorticoStack', () => {
         ).Filters.map((filter) => JSON.parse(filter.Pattern) as Pattern);
 
       it('is the one the mapping carries', () => {
-        expect(patterns()).toEqual(filtersFor(accessStreamInterest).map((filter) => JSON.parse(filter.pattern as string)));
+        expect(patterns()).toEqual(
+          filtersFor(accessStreamInterest).map((filter) => JSON.parse(filter.pattern as string)),
+        );
       });
 
       it('matches record items of the people modules and partner organizations: new image, or old on REMOVE', () => {
