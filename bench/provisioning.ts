@@ -22,6 +22,8 @@ export interface ProvisioningResult {
   readonly n: number;
   readonly rate: string;
   readonly totalSeconds: number;
+  /** Until the last staff write was answered: the API and the table, before the controller's share. */
+  readonly writePhaseSeconds: number;
   readonly throughputPerSecond: number;
   readonly latencyMs: { readonly p50: number; readonly p95: number; readonly max: number };
   readonly cognitoCalls: number;
@@ -108,6 +110,7 @@ export async function measureProvisioning(n: number, rate: string, concurrency =
         }
       }),
     );
+    const writesDone = performance.now();
     const deadline = Date.now() + Math.max(120_000, (n / 5) * 1000);
     while (arrivedAt.size < n && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     // Let stragglers (duplicates, if any) land before counting.
@@ -138,6 +141,7 @@ export async function measureProvisioning(n: number, rate: string, concurrency =
       n,
       rate,
       totalSeconds: Number(totalSeconds.toFixed(2)),
+      writePhaseSeconds: Number(((writesDone - started) / 1000).toFixed(2)),
       throughputPerSecond: Number((arrivedAt.size / totalSeconds).toFixed(1)),
       latencyMs: {
         p50: Math.round(quantile(latencies, 0.5)),
