@@ -29,6 +29,12 @@ export const indexes = {
     sortKey: 'gsi3sk',
     purpose: 'people by email; records of a person',
   },
+  byPortal: {
+    indexName: 'gsi4',
+    partitionKey: 'gsi4pk',
+    sortKey: 'gsi4sk',
+    purpose: 'sparse: records shown on the portal, by who may see them and module',
+  },
 } as const satisfies Record<string, IndexDesign>;
 
 export const tableDesign = {

@@ -1,3 +1,4 @@
+import { signatureAfterEdit, type Signature } from '../portal/sales-order-content';
 import * as z from 'zod/mini';
 import {
   address,
@@ -71,6 +72,16 @@ export interface ModuleDeclaration {
   readonly portalVisible: boolean;
   /** Fields computed from the others on every write (read-only to clients). */
   readonly derive?: (fields: Record<string, unknown>) => Record<string, unknown>;
+  /**
+   * Fields only the server writes (a sales order's signature): never accepted from staff, kept across their
+   * edits, and recomputed by `onStaffEdit` from the edited record.
+   */
+  readonly serverOwned?: readonly string[];
+  readonly onStaffEdit?: (
+    stored: Record<string, unknown>,
+    edited: Record<string, unknown>,
+    at: string,
+  ) => Record<string, unknown>;
 }
 
 const organizationFields = {
@@ -143,6 +154,20 @@ const portalRecord = <T extends z.core.$ZodLooseShape>(fields: T) =>
         message: 'a record needs a contactId, an organizationId, or both',
         path: ['contactId'],
       }),
+      // Portal visibility follows the organization for partners: their records must not name a customer.
+      z.refine(
+        (record: Record<string, unknown>) =>
+          !(
+            typeof record.organizationId === 'string' &&
+            record.organizationId.startsWith(`${idPrefixes['partner-organizations']}_`) &&
+            typeof record.contactId === 'string' &&
+            !record.contactId.startsWith(`${idPrefixes['partner-contacts']}_`)
+          ),
+        {
+          message: "a partner organization's records can be linked only to its partner contacts",
+          path: ['organizationId'],
+        },
+      ),
     );
 
 const recordReferences: readonly ReferenceDeclaration[] = [
@@ -296,6 +321,10 @@ export const modules: readonly ModuleDeclaration[] = [
     portalVisible: true,
     derive: (fields) => ({
       total: salesOrderTotal((fields.lineItems ?? []) as { quantity: number; unitPrice: number }[]),
+    }),
+    serverOwned: ['signature'],
+    onStaffEdit: (stored, edited, at) => ({
+      signature: signatureAfterEdit(stored.signature as Signature | undefined, edited, at),
     }),
   },
   {

@@ -61,5 +61,33 @@ export function indexAttributes(
     attributes[byLookup.partitionKey] = lookup;
     attributes[byLookup.sortKey] = order;
   }
+  const viewer = module.portalVisible && item.showOnPortal === true ? portalViewerOf(item) : undefined;
+  if (viewer) {
+    attributes[indexes.byPortal.partitionKey] = portalPartition(viewer, module.name);
+    attributes[indexes.byPortal.sortKey] = `${item.createdAt}#${item.id}`;
+  }
   return attributes;
+}
+
+/**
+ * Who sees a portal record: its partner organization (all of that organization's partner contacts see it), or
+ * else the person it is linked to. A customer organization's own records are not shown to its contacts.
+ * The record service keeps partner records consistent (a partner contact's record carries its organization),
+ * so each visible record has exactly one viewer key and a portal list is one Query.
+ */
+export function portalViewerOf(item: Record<string, unknown>): string | undefined {
+  const organizationId = typeof item.organizationId === 'string' ? item.organizationId : undefined;
+  if (organizationId?.startsWith('porg_')) return organizationId;
+  return typeof item.contactId === 'string' ? item.contactId : undefined;
+}
+
+/** The viewer key of a signed-in person: a partner contact sees as its organization, anyone else as themself. */
+export function portalViewerKey(person: { id: string; module: string; organizationId?: unknown }): string {
+  return person.module === 'partner-contacts' && typeof person.organizationId === 'string'
+    ? person.organizationId
+    : person.id;
+}
+
+export function portalPartition(viewer: string, moduleName: string): string {
+  return `PORTAL#${viewer}#${moduleName}`;
 }

@@ -2,7 +2,13 @@ import { GetItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient } 
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { indexes, tableDesign } from '../data/table-design';
 import { Conflict, NotFound, PreconditionFailed, ValidationFailed, type DomainError } from '../http/errors';
-import { moduleOfId, type FilterName, type ModuleDeclaration, type ReferenceDeclaration } from '../modules/registry';
+import {
+  idPrefixes,
+  moduleOfId,
+  type FilterName,
+  type ModuleDeclaration,
+  type ReferenceDeclaration,
+} from '../modules/registry';
 import { validate } from '../modules/validate';
 import { hashPin } from '../security/pin-hash';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -77,7 +83,12 @@ function writableFields(module: ModuleDeclaration, item: StoredRecord): Record<s
   const derived = new Set(Object.keys(module.derive?.({}) ?? {}));
   const fields: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(item)) {
-    if (internalAttributes.has(name) || (serverFields as readonly string[]).includes(name) || derived.has(name))
+    if (
+      internalAttributes.has(name) ||
+      (serverFields as readonly string[]).includes(name) ||
+      derived.has(name) ||
+      module.serverOwned?.includes(name)
+    )
       continue;
     fields[name] = value;
   }
@@ -104,6 +115,13 @@ function referenceProblem(module: ModuleDeclaration, reference: ReferenceDeclara
     ? `must be a ${target} of this ${module.label}`
     : `refers to no existing ${target}`;
   return new ValidationFailed(`${reference.field} ${message}.`, [{ path: `/${reference.field}`, message }]);
+}
+
+function partnerRecordProblem(): ValidationFailed {
+  const message = 'a partner contact and the partner organization of a record must belong together';
+  return new ValidationFailed(`The contactId and organizationId do not belong together.`, [
+    { path: '/organizationId', message },
+  ]);
 }
 
 function claimConflict(kind: ClaimKind, value: string, old: Record<string, unknown> | undefined): Conflict {
@@ -162,6 +180,13 @@ export function createRecordService({
         if (next) plan.countLink(next, 1, () => referenceProblem(module, reference, next));
         if (previous)
           plan.countLink(previous, -1, () => new Conflict(`The ${reference.field} ${previous} changed meanwhile.`));
+      } else if (next && reference.field === 'contactId' && next.startsWith(`${idPrefixes['partner-contacts']}_`)) {
+        // Atomic with the write: the partner contact still belongs to the organization the record carries.
+        plan.checkExists(
+          next,
+          (old) => (old ? partnerRecordProblem() : referenceProblem(module, reference, next)),
+          after.organizationId as string | undefined,
+        );
       } else if (next) {
         plan.checkExists(
           next,
@@ -207,6 +232,30 @@ export function createRecordService({
   }
 
   /**
+   * A partner contact's records belong to its partner organization too (that is who sees them on the portal):
+   * a missing organizationId is filled in from the contact, a different one refused.
+   */
+  async function alignPartnerRecord(
+    module: ModuleDeclaration,
+    fields: Record<string, unknown>,
+    before: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
+    if (module.kind !== 'record') return fields;
+    const contactId = fields.contactId as string | undefined;
+    const organizationId = fields.organizationId as string | undefined;
+    if (contactId === before.contactId && organizationId === before.organizationId) return fields;
+    const partnerPrefix = `${idPrefixes['partner-contacts']}_`;
+    // (A customer contact on a partner organization's record is refused by the module schema.)
+    if (!contactId?.startsWith(partnerPrefix)) return fields;
+    const contact = await read(contactId);
+    // A contact that does not exist is reported by the write's reference check.
+    const contactOrganization = contact?.organizationId as string | undefined;
+    if (!contactOrganization || organizationId === contactOrganization) return fields;
+    if (organizationId) throw partnerRecordProblem();
+    return { ...fields, organizationId: contactOrganization };
+  }
+
+  /**
    * Read-modify-write with optimistic concurrency: reads the record (checking If-Match), lets `write` plan
    * and commit, and starts over when the record changed in between. Persistent contention is a 409.
    */
@@ -239,7 +288,7 @@ export function createRecordService({
     input: Record<string, unknown>,
     actor: string,
   ): Promise<PublicRecord> {
-    const fields = await prepareFields(module, input, undefined);
+    const fields = await alignPartnerRecord(module, await prepareFields(module, input, undefined), {});
     const id = newId(module);
     const timestamp = now().toISOString();
     const base = { id, version: 1, createdAt: timestamp, updatedAt: timestamp, createdBy: actor, updatedBy: actor };
@@ -273,7 +322,7 @@ export function createRecordService({
       // The PIN is write-only, so the merge never sees the stored one: `pin: null` (or `portal: null`) clears it.
       const patchPortal = patch.portal as Record<string, unknown> | null | undefined;
       const keptPinHash = patchPortal === null || patchPortal?.pin === null ? undefined : current.portal?.pinHash;
-      const fields = await prepareFields(module, merged, keptPinHash);
+      const fields = await alignPartnerRecord(module, await prepareFields(module, merged, keptPinHash), before);
       const item = {
         ...recordKey(id),
         module: module.name,
@@ -284,6 +333,7 @@ export function createRecordService({
         createdBy: current.createdBy,
         updatedAt: now().toISOString(),
         updatedBy: actor,
+        ...module.onStaffEdit?.(current, fields, now().toISOString()),
         ...(current.linkCount !== undefined ? { linkCount: current.linkCount } : {}),
       };
       // linkCount is in the condition: children link and unlink without changing the version.

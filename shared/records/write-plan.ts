@@ -96,6 +96,8 @@ export class WritePlan {
             ? 'attribute_exists(pk) AND organizationId = :org'
             : 'attribute_exists(pk)',
           ...(organizationId ? { ExpressionAttributeValues: marshall({ ':org': organizationId }) } : {}),
+          // Tells "does not exist" from "belongs elsewhere" when the check fails.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       },
       explain,

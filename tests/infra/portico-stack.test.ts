@@ -228,7 +228,10 @@ describe('PorticoStack', () => {
 
     const statementsOf = (name: string) => statementsOfRole(logicalId(stack.functions.byName.get(name)!.role!));
     const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-    const indexArn = { 'Fn::Join': ['', [tableArn, '/index/*']] };
+    // Each declared index by name, never `<table>/index/*`.
+    const indexArns = tableDesign.globalSecondaryIndexes.map((index) => ({
+      'Fn::Join': ['', [tableArn, `/index/${index.indexName}`]],
+    }));
 
     it.each(functions.map((fn) => [fn.name, fn] as const))('%s: exactly the table actions it declares', (name, fn) => {
       const dynamoStatements = statementsOf(name).filter((statement) =>
@@ -244,7 +247,7 @@ describe('PorticoStack', () => {
       }));
       expect(granted).toEqual(tableGrantsFor(fn.tableAccess));
       for (const statement of onTable) {
-        if (!same(statement.Resource, tableArn)) expect(statement.Resource).toEqual(indexArn);
+        if (!same(statement.Resource, tableArn)) expect(statement.Resource).toEqual(indexArns);
       }
     });
 
@@ -318,6 +321,35 @@ describe('PorticoStack', () => {
         expect(arns.find((arn) => arn.includes(':identity/'))).toContain(identity);
         expect(arns.find((arn) => arn.includes(':configuration-set/'))).toContain(configurationSet);
         for (const arn of arns) expect(arn).toContain(':ses:');
+      },
+    );
+
+    it.each(functions.map((fn) => [fn.name] as const))(
+      '%s: a role of its own, no managed policy, writing only to its own log group',
+      (name) => {
+        const lambdaFn = stack.functions.byName.get(name)!;
+        const roleId = logicalId(lambdaFn.role!);
+        expect(resources[roleId]!.Properties.ManagedPolicyArns).toBeUndefined();
+        expect(resources[roleId]!.Properties.AssumeRolePolicyDocument).toMatchObject({
+          Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }],
+        });
+        // No other function shares it.
+        const roleUsers = ofType('AWS::Lambda::Function').filter(([, fn]) =>
+          same(fn.Properties.Role, { 'Fn::GetAtt': [roleId, 'Arn'] }),
+        );
+        expect(roleUsers.map(([id]) => id)).toEqual([functionId(name)]);
+        const logGroupId = (resources[functionId(name)]!.Properties.LoggingConfig as { LogGroup: { Ref: string } })
+          .LogGroup.Ref;
+        const logStatements = statementsOf(name).filter((statement) =>
+          asList(statement.Action).some((action) => action.startsWith('logs:')),
+        );
+        expect(logStatements).toEqual([
+          {
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] },
+          },
+        ]);
       },
     );
 
@@ -431,6 +463,28 @@ describe('PorticoStack', () => {
       });
       expect([...(props.AllowedOAuthScopes as string[])].sort()).toEqual(['email', 'openid', 'profile']);
       expect(props.ExplicitAuthFlows).not.toContain('ALLOW_REFRESH_TOKEN_AUTH');
+    });
+
+    it('staff pool: Plus plan with full-function threat protection and stated risk actions; portal: Essentials', () => {
+      const staff = resources[logicalId(stack.identity.pools.staff.pool)]!.Properties;
+      expect(staff).toMatchObject({ UserPoolTier: 'PLUS', UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' } });
+      const portal = resources[logicalId(stack.identity.pools.portal.pool)]!.Properties;
+      expect(portal.UserPoolTier).toBe('ESSENTIALS');
+      expect(portal.UserPoolAddOns).toEqual({ AdvancedSecurityMode: 'OFF' });
+      const riskConfigurations = ofType('AWS::Cognito::UserPoolRiskConfigurationAttachment');
+      expect(riskConfigurations).toHaveLength(1);
+      expect(riskConfigurations[0]![1].Properties).toEqual({
+        UserPoolId: { Ref: logicalId(stack.identity.pools.staff.pool) },
+        ClientId: 'ALL',
+        CompromisedCredentialsRiskConfiguration: { Actions: { EventAction: 'BLOCK' } },
+        AccountTakeoverRiskConfiguration: {
+          Actions: {
+            HighAction: { EventAction: 'MFA_REQUIRED', Notify: false },
+            MediumAction: { EventAction: 'MFA_IF_CONFIGURED', Notify: false },
+            LowAction: { EventAction: 'NO_ACTION', Notify: false },
+          },
+        },
+      });
     });
 
     it('only the portal pool has a hosted login domain', () => {

@@ -226,7 +226,9 @@ function validBody(module: ModuleDeclaration): fc.Arbitrary<ValidBody> {
       links: fc.oneof(
         fc.record({ contactId: idIn('con', 'lead', 'pcon') }),
         fc.record({ organizationId: idIn('org', 'porg') }),
-        fc.record({ contactId: idIn('con', 'lead', 'pcon'), organizationId: idIn('org', 'porg') }),
+        // A partner organization's records name only partner contacts (portal visibility follows the organization).
+        fc.record({ contactId: idIn('con', 'lead'), organizationId: idIn('org') }),
+        fc.record({ contactId: idIn('pcon'), organizationId: idIn('porg') }),
       ),
       showOnPortal: fc.option(fc.boolean(), { nil: undefined }),
       total: cents,
@@ -451,7 +453,7 @@ function storedItem(module: ModuleDeclaration): Record<string, unknown> {
             email: 'doe@example.com',
             ...(module.name === 'partner-contacts' ? { organizationId: `porg_${existingUuid}` } : {}),
           }
-        : { ...module.defaults, [titleField(module)]: 'Existing', contactId: `con_${existingUuid}` };
+        : { ...module.defaults, [titleField(module)]: 'Existing', organizationId: `org_${existingUuid}` };
   const item = { pk: id, sk: 'RECORD', module: module.name, ...fields, id, version: 3, createdAt };
   return { ...item, updatedAt: createdAt, createdBy: 'staff-0', updatedBy: 'staff-0', ...module.derive?.(fields) };
 }
