@@ -2,6 +2,7 @@ import { accessRoutes } from '../shared/access/access-routes';
 import { accessStreamInterest } from '../shared/access/stream-changes';
 import type { StreamInterest } from '../shared/data/stream-interest';
 import { moduleRoutes } from '../shared/modules/module-routes';
+import { portalRoutes } from '../shared/portal/portal-routes';
 
 /**
  * The function registry: every Lambda function Portico runs, with its routes, triggers, environment and
@@ -29,7 +30,8 @@ export type EnvVarName =
   | 'PORTAL_SIGN_IN_URL'
   | 'SES_CONFIGURATION_SET'
   | 'COGNITO_CREATE_RATE'
-  | 'ACCESS_MAX_FAILURES';
+  | 'ACCESS_MAX_FAILURES'
+  | 'TIME_ZONE';
 
 /** Admin actions on the portal user pool, granted on that pool only. */
 export type PortalPoolAction =
@@ -104,7 +106,44 @@ const provisioning = {
   sendsEmail: true,
 } as const satisfies Partial<FunctionDeclaration>;
 
+/** What the portal's functions read: shared/portal/trigger-config.ts. */
+const portalEnvironment = ['TABLE_NAME', 'PORTAL_USER_POOL_ID', 'TIME_ZONE'] as const satisfies readonly EnvVarName[];
+
 export const functions: readonly FunctionDeclaration[] = [
+  {
+    name: 'portal-api',
+    description: 'The portal API for partners and customers: profile, visible records, PIN, e-signing.',
+    entry: 'functions/portal-api.ts',
+    // scrypt (PIN checks) is CPU-bound, and Lambda's CPU grows with memory.
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    environment: portalEnvironment,
+    tableAccess: ['read', 'write'],
+    routes: portalRoutes.map(({ method, path }) => ({ method, path, auth: 'portal' as const })),
+  },
+  {
+    name: 'portal-token-gate',
+    description: 'Refuses portal tokens (sign-in, hosted sign-in, refresh) when access is not effective now.',
+    entry: 'functions/portal-token-gate.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    environment: portalEnvironment,
+    tableAccess: ['read', 'write'],
+    routes: [],
+    cognitoTriggers: ['PreTokenGeneration'],
+  },
+  {
+    name: 'portal-sign-in-recorder',
+    description: 'Records portal sign-ins: last sign-in time, invited becomes active.',
+    entry: 'functions/portal-sign-in-recorder.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    environment: portalEnvironment,
+    tableAccess: ['write'],
+    routes: [],
+    cognitoTriggers: ['PostAuthentication'],
+    portalPoolActions: ['AdminGetUser'],
+  },
   {
     name: 'portal-access-controller',
     description: 'Drives portal logins (Cognito) and invitations (SES) from the table stream.',

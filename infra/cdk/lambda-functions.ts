@@ -8,6 +8,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { tableDesign } from '../../shared/data/table-design';
 import { bundling } from '../bundling';
 import { functions, type EnvVarName, type FunctionDeclaration } from '../functions';
 import type { PorticoEmail } from './email';
@@ -35,6 +36,8 @@ export interface PorticoFunctionsProps {
   readonly portalUserPool: cognito.IUserPool;
   readonly email: PorticoEmail;
   readonly provisioning: ProvisioningSettings;
+  /** The deployment's IANA time zone: support windows are dates there. */
+  readonly timeZone: string;
 }
 
 /** A function the table stream feeds, with the queue its abandoned batches go to. */
@@ -83,6 +86,7 @@ export class PorticoFunctions extends Construct {
       SES_CONFIGURATION_SET: props.email.configurationSet.configurationSetName,
       COGNITO_CREATE_RATE: String(props.provisioning.cognitoCreateRate),
       ACCESS_MAX_FAILURES: accessMaxFailures(),
+      TIME_ZONE: props.timeZone,
     };
     const streamConsumers: StreamConsumer[] = [];
     this.byName = new Map(
@@ -111,6 +115,14 @@ export class PorticoFunctions extends Construct {
     const logGroup = new logs.LogGroup(this, `${declaration.name}-logs`, {
       retention: logs.RetentionDays.ONE_MONTH,
     });
+    // A role of its own instead of the one NodejsFunction would create with the AWS managed
+    // AWSLambdaBasicExecutionRole policy, which may write to every log group in the account: this one may only
+    // add streams and events to the function's own group (which exists, so no logs:CreateLogGroup).
+    const role = new iam.Role(this, `${declaration.name}-role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of the ${declaration.name} function`,
+    });
+    logGroup.grantWrite(role);
 
     const fn = new NodejsFunction(this, declaration.name, {
       description: declaration.description,
@@ -130,6 +142,7 @@ export class PorticoFunctions extends Construct {
         POWERTOOLS_SERVICE_NAME: serviceName,
       },
       logGroup,
+      role,
       tracing: lambda.Tracing.ACTIVE,
       // The settings the local runtime builds with too (infra/bundling.ts), so what runs locally is what
       // deploys. externalModules is empty: the AWS SDK is bundled, so the code runs against the SDK version
@@ -155,13 +168,12 @@ export class PorticoFunctions extends Construct {
     }
 
     const table = props.table;
+    // Each index by name rather than `<table>/index/*`: a grant covers the indexes the design declares, no others.
+    const indexArns = tableDesign.globalSecondaryIndexes.map((index) => `${table.tableArn}/index/${index.indexName}`);
     for (const grant of tableGrantsFor(declaration.tableAccess)) {
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: [...grant.actions],
-          resources: grant.scope === 'table' ? [table.tableArn] : [`${table.tableArn}/index/*`],
-        }),
-      );
+      const resources = grant.scope === 'table' ? [table.tableArn] : indexArns;
+      if (resources.length === 0) continue;
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: [...grant.actions], resources }));
     }
 
     const poolActions = declaration.portalPoolActions ?? [];

@@ -51,6 +51,7 @@ export class PorticoStack extends Stack {
         portalSignInUrl: config.portalSignInUrl,
         cognitoCreateRate: config.cognitoCreateRate,
       },
+      timeZone: config.timeZone,
     });
     this.api = new PorticoApi(this, 'Api', {
       functions: this.functions.byName,

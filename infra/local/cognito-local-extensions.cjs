@@ -6,6 +6,8 @@
  * 1. AdminUserGlobalSignOut (unsupported there): revokes every refresh token of the user.
  * 2. Sign-in aliases: a pool created with AliasAttributes lets a user sign in with a verified email or
  *    their preferred_username, as Cognito does; cognito-local only knows email-as-username pools.
+ * 3. The hosted login runs the PostAuthentication trigger, as Cognito's hosted UI does (cognito-local only
+ *    runs it for InitiateAuth and RespondToAuthChallenge).
  */
 const path = require('node:path');
 
@@ -13,6 +15,7 @@ const lib = path.dirname(require.resolve('cognito-local/lib/index.js'));
 const { Targets } = require(path.join(lib, 'targets', 'targets.js'));
 const { UserPoolServiceImpl } = require(path.join(lib, 'services', 'userPoolService.js'));
 const { UserNotFoundError } = require(path.join(lib, 'errors.js'));
+const { JwtTokenGenerator } = require(path.join(lib, 'services', 'tokenGenerator.js'));
 
 Targets.AdminUserGlobalSignOut =
   ({ cognito }) =>
@@ -42,4 +45,26 @@ UserPoolServiceImpl.prototype.getUserByUsername = async function getUserByUserna
           attribute(candidate, 'preferred_username')?.toLowerCase() === wanted),
     ) || null
   );
+};
+
+const generateTokens = JwtTokenGenerator.prototype.generate;
+JwtTokenGenerator.prototype.generate = async function generateWithHostedPostAuthentication(
+  ctx,
+  user,
+  userGroups,
+  userPoolClient,
+  clientMetadata,
+  source,
+) {
+  if (source === 'HostedAuth' && this.triggers.enabled('PostAuthentication')) {
+    await this.triggers.postAuthentication(ctx, {
+      clientId: userPoolClient.ClientId,
+      clientMetadata,
+      source: 'PostAuthentication_Authentication',
+      userAttributes: user.Attributes,
+      username: user.Username,
+      userPoolId: userPoolClient.UserPoolId,
+    });
+  }
+  return generateTokens.call(this, ctx, user, userGroups, userPoolClient, clientMetadata, source);
 };

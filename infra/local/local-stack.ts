@@ -178,6 +178,8 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
       SENDER_EMAIL: localSenderEmail,
       PORTAL_SIGN_IN_URL: `${portalWebUrl}/`,
       COGNITO_CREATE_RATE: process.env.COGNITO_CREATE_RATE ?? String(defaultCreateRate),
+      // Support windows are dates in this zone; the cloud takes it from the `timeZone` context.
+      TIME_ZONE: process.env.TIME_ZONE ?? 'UTC',
     });
 
     const issuerOf = (poolId: string) => `${cognito.endpoint}/${poolId}`;

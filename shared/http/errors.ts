@@ -60,6 +60,15 @@ export class PayloadTooLarge extends DomainError {
   readonly title = 'Payload too large';
 }
 
+export class Locked extends DomainError {
+  readonly status = 423;
+  readonly title = 'Locked';
+  constructor(detail: string, retryAfterSeconds: number) {
+    super(detail);
+    this.headers['retry-after'] = String(Math.max(1, Math.ceil(retryAfterSeconds)));
+  }
+}
+
 export class UnsupportedMediaType extends DomainError {
   readonly status = 415;
   readonly title = 'Unsupported media type';

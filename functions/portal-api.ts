@@ -1,0 +1,69 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import * as z from 'zod/mini';
+import { Forbidden, NotFound } from '../shared/http/errors';
+import { httpHandler, json, type HttpEvent } from '../shared/http/http-handler';
+import { parseJsonBody } from '../shared/http/request';
+import { idPrefixes } from '../shared/modules/registry';
+import { validate } from '../shared/modules/validate';
+import { resolvePortalRoute } from '../shared/portal/portal-routes';
+import { createPortalService } from '../shared/portal/portal-service';
+import { refusalMessage } from '../shared/portal/portal-session';
+import { readPortalConfig } from '../shared/portal/trigger-config';
+import { defaultPageSize, maxPageSize } from '../shared/records/list-query';
+
+const config = readPortalConfig();
+const portal = createPortalService({
+  dynamo: new DynamoDBClient({}),
+  tableName: config.TABLE_NAME,
+  timeZone: config.TIME_ZONE,
+});
+
+const pin = z.string().check(z.regex(/^\d{4,8}$/, { message: '4 to 8 digits' }));
+const pinChange = z.strictObject({ currentPin: z.optional(pin), newPin: pin });
+const signing = z.strictObject({ pin });
+const page = z.strictObject({
+  limit: z.optional(z.string().check(z.regex(/^[1-9][0-9]*$/, { message: `a whole number from 1 to ${maxPageSize}` }))),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+});
+const personId = new RegExp(
+  `^(${[idPrefixes.contacts, idPrefixes.leads, idPrefixes['partner-contacts']].join('|')})_[0-9a-f-]{36}$`,
+);
+
+/** The person a portal access token belongs to: its Cognito username is the person's id. */
+function viewerOf(event: HttpEvent): string {
+  const username = event.requestContext.authorizer?.jwt?.claims.username;
+  if (typeof username !== 'string' || !personId.test(username)) throw new Forbidden(refusalMessage);
+  return username;
+}
+
+/** The portal API for partners and customers. */
+export const handler = httpHandler(async (event) => {
+  const operation = resolvePortalRoute(event.routeKey);
+  if (!operation) throw new NotFound(`No route ${event.routeKey}.`);
+  const viewer = viewerOf(event);
+  const { module = '', id = '' } = event.pathParameters ?? {};
+  switch (operation) {
+    case 'me':
+      return json(200, await portal.me(viewer), { 'cache-control': 'no-store' });
+    case 'list': {
+      const query = validate(page, event.queryStringParameters ?? {}, 'query');
+      const limit = Math.min(Number(query.limit ?? defaultPageSize), maxPageSize);
+      return json(200, await portal.list(viewer, module, { limit, cursor: query.cursor }), {
+        'cache-control': 'no-store',
+      });
+    }
+    case 'get':
+      return json(200, await portal.get(viewer, module, id), { 'cache-control': 'no-store' });
+    case 'setPin':
+      await portal.setPin(viewer, validate(pinChange, parseJsonBody(event), 'PIN change'));
+      return { statusCode: 204 };
+    case 'signSalesOrder': {
+      const { pin: given } = validate(signing, parseJsonBody(event), 'signature');
+      const signature = await portal.signSalesOrder(viewer, id, given, {
+        sourceIp: event.requestContext.http.sourceIp,
+        userAgent: event.requestContext.http.userAgent ?? '',
+      });
+      return json(201, signature);
+    }
+  }
+});

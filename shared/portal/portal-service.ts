@@ -1,0 +1,315 @@
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { indexes, tableDesign } from '../data/table-design';
+import { Conflict, Forbidden, Locked, NotFound } from '../http/errors';
+import { findModule, portalModuleNames, type ModuleDeclaration } from '../modules/registry';
+import { decodeCursor, encodeCursor } from '../records/cursor';
+import {
+  internalAttributes,
+  isRecordIdOf,
+  portalPartition,
+  portalViewerKey,
+  portalViewerOf,
+  recordKey,
+} from '../records/record-keys';
+import { hashPin, verifyPin } from '../security/pin-hash';
+import { loadPersonWithOrganization, type StoredPerson } from './people-store';
+import { evaluatePortalSession, refusalMessage, todayIn } from './portal-session';
+import { salesOrderContentHash, type Signature } from './sales-order-content';
+
+/**
+ * What a signed-in partner or customer can see and do. Every call first re-checks that their access is
+ * effective now, so a revocation or the end of the support window takes effect on the next request.
+ */
+
+/** Wrong PINs allowed within the window before signing is locked for the lockout period. */
+export const pinAttemptLimit = 5;
+export const pinAttemptWindowMs = 15 * 60_000;
+export const pinLockoutMs = 15 * 60_000;
+
+const pinAttemptsSortKey = 'PIN_ATTEMPTS';
+/** Fields of a record a portal user never sees: who on the staff wrote it, and how it is filed. */
+const staffOnlyFields = new Set(['createdBy', 'updatedBy', 'showOnPortal', 'version']);
+
+export interface PortalServiceDependencies {
+  readonly dynamo: DynamoDBClient;
+  readonly tableName: string;
+  readonly timeZone: string;
+  readonly now?: () => Date;
+}
+
+export interface RequestOrigin {
+  readonly sourceIp: string;
+  readonly userAgent: string;
+}
+
+function portalView(item: Record<string, unknown>): Record<string, unknown> {
+  const view: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(item)) {
+    if (!internalAttributes.has(name) && !staffOnlyFields.has(name)) view[name] = value;
+  }
+  return view;
+}
+
+const fullName = (person: StoredPerson) => [person.firstName, person.lastName].filter(Boolean).join(' ');
+
+export function createPortalService(deps: PortalServiceDependencies) {
+  const { dynamo, tableName } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  /** The person, if their access is effective now; otherwise the same 403 whatever the reason. */
+  async function session(personId: string) {
+    const { person, organization } = await loadPersonWithOrganization(dynamo, tableName, personId);
+    const verdict = evaluatePortalSession(person, organization, todayIn(deps.timeZone, now()));
+    if (!verdict.allowed || !person) throw new Forbidden(refusalMessage);
+    return { person, organization };
+  }
+
+  const componentsOf = (person: StoredPerson): readonly string[] => person.portal?.components ?? portalModuleNames;
+
+  function portalModule(person: StoredPerson, moduleName: string): ModuleDeclaration {
+    const module = findModule(moduleName);
+    if (!module?.portalVisible) throw new NotFound(`There is no portal section ${moduleName}.`);
+    if (!componentsOf(person).includes(module.name))
+      throw new Forbidden(`Your portal does not include ${module.name}.`);
+    return module;
+  }
+
+  async function me(personId: string) {
+    const { person, organization } = await session(personId);
+    // A customer's organization is not needed for the access check, only for the profile.
+    const customerOrganization =
+      !organization && typeof person.organizationId === 'string'
+        ? (
+            await dynamo.send(
+              new GetItemCommand({ TableName: tableName, Key: marshall(recordKey(person.organizationId)) }),
+            )
+          ).Item
+        : undefined;
+    const organizationName = (organization?.name ??
+      (customerOrganization ? unmarshall(customerOrganization).name : undefined)) as string | undefined;
+    const portal = person.portal ?? {};
+    return {
+      id: person.id,
+      module: person.module,
+      firstName: person.firstName ?? null,
+      lastName: person.lastName ?? null,
+      email: person.email ?? null,
+      phone: person.phone ?? null,
+      mobile: person.mobile ?? null,
+      title: person.title ?? null,
+      mailingAddress: person.mailingAddress ?? null,
+      organizationName: organizationName ?? (typeof person.company === 'string' ? person.company : null),
+      components: componentsOf(person),
+      canESign: portal.canESign === true,
+      pinReset: portal.pinReset === true,
+      hasPin: typeof portal.pinHash === 'string',
+      supportStartDate: portal.supportStartDate ?? null,
+      supportEndDate: portal.supportEndDate ?? null,
+    };
+  }
+
+  /** One Query of the sparse portal index: only records linked to this person (or their partner organization) and shown on the portal. */
+  async function list(personId: string, moduleName: string, page: { limit: number; cursor?: string }) {
+    const { person } = await session(personId);
+    const module = portalModule(person, moduleName);
+    const partition = portalPartition(portalViewerKey(person), module.name);
+    const index = indexes.byPortal;
+    const result = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: index.indexName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': index.partitionKey },
+        ExpressionAttributeValues: marshall({ ':pk': partition }),
+        ScanIndexForward: false,
+        Limit: page.limit,
+        ExclusiveStartKey: page.cursor
+          ? decodeCursor(page.cursor, {
+              attributes: [tableDesign.partitionKey, tableDesign.sortKey, index.partitionKey, index.sortKey],
+              partitionKey: index.partitionKey,
+              partitionValue: partition,
+            })
+          : undefined,
+      }),
+    );
+    return {
+      items: (result.Items ?? []).map((item) => portalView(unmarshall(item))),
+      nextCursor: encodeCursor(result.LastEvaluatedKey),
+    };
+  }
+
+  /** A record this person may see, or a 404 that does not say whether it exists. */
+  async function visibleRecord(person: StoredPerson, module: ModuleDeclaration, id: string) {
+    const notFound = new NotFound(`There is no ${module.label} ${id} in your portal.`);
+    if (!isRecordIdOf(module, id)) throw notFound;
+    const result = await dynamo.send(
+      new GetItemCommand({ TableName: tableName, Key: marshall(recordKey(id)), ConsistentRead: true }),
+    );
+    const item = result.Item ? unmarshall(result.Item) : undefined;
+    if (!item || item.showOnPortal !== true || portalViewerOf(item) !== portalViewerKey(person)) throw notFound;
+    return item;
+  }
+
+  async function get(personId: string, moduleName: string, id: string) {
+    const { person } = await session(personId);
+    return portalView(await visibleRecord(person, portalModule(person, moduleName), id));
+  }
+
+  async function pinAttempts(personId: string) {
+    const result = await dynamo.send(
+      new GetItemCommand({
+        TableName: tableName,
+        Key: marshall({ [tableDesign.partitionKey]: personId, [tableDesign.sortKey]: pinAttemptsSortKey }),
+        ConsistentRead: true,
+      }),
+    );
+    return (result.Item ? unmarshall(result.Item) : {}) as { failures?: string[]; lockedUntil?: string };
+  }
+
+  function assertNotLocked(attempts: { lockedUntil?: string }) {
+    const lockedFor = attempts.lockedUntil ? Date.parse(attempts.lockedUntil) - now().getTime() : 0;
+    if (lockedFor > 0) {
+      throw new Locked(
+        `Too many wrong PINs: signing is locked for ${Math.ceil(lockedFor / 60_000)} more minutes.`,
+        lockedFor / 1000,
+      );
+    }
+  }
+
+  /** Counts a wrong PIN; the fifth within the window locks signing (and PIN changes) for the lockout period. */
+  async function recordWrongPin(personId: string): Promise<never> {
+    const at = now();
+    const result = await dynamo.send(
+      new UpdateItemCommand({
+        TableName: tableName,
+        Key: marshall({ [tableDesign.partitionKey]: personId, [tableDesign.sortKey]: pinAttemptsSortKey }),
+        UpdateExpression: 'SET failures = list_append(if_not_exists(failures, :none), :this), expiresAt = :expires',
+        ExpressionAttributeValues: marshall({
+          ':none': [],
+          ':this': [at.toISOString()],
+          ':expires': Math.ceil((at.getTime() + pinAttemptWindowMs + pinLockoutMs) / 1000),
+        }),
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const failures = ((unmarshall(result.Attributes!).failures ?? []) as string[]).filter(
+      (time) => at.getTime() - Date.parse(time) < pinAttemptWindowMs,
+    );
+    if (failures.length >= pinAttemptLimit) {
+      const lockedUntil = new Date(at.getTime() + pinLockoutMs).toISOString();
+      await dynamo.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: marshall({ [tableDesign.partitionKey]: personId, [tableDesign.sortKey]: pinAttemptsSortKey }),
+          UpdateExpression: 'SET lockedUntil = :until, failures = :none',
+          ExpressionAttributeValues: marshall({ ':until': lockedUntil, ':none': [] }),
+        }),
+      );
+      throw new Locked('Too many wrong PINs: signing is locked for 15 minutes.', pinLockoutMs / 1000);
+    }
+    const left = pinAttemptLimit - failures.length;
+    const wrong = new Forbidden(
+      `That PIN is not right. ${left} ${left === 1 ? 'try' : 'tries'} left before signing is locked.`,
+    );
+    wrong.extensions.attemptsLeft = left;
+    throw wrong;
+  }
+
+  /** Sets the first PIN (when the person may e-sign), or changes it (when PIN reset is allowed and the current PIN is right). */
+  async function setPin(personId: string, request: { currentPin?: string; newPin: string }) {
+    const { person } = await session(personId);
+    const portal = person.portal ?? {};
+    if (typeof portal.pinHash !== 'string') {
+      if (portal.canESign !== true) throw new Forbidden('Your account cannot sign documents, so it has no PIN.');
+    } else {
+      if (portal.pinReset !== true)
+        throw new Forbidden('Changing your PIN is not enabled; contact your account manager.');
+      assertNotLocked(await pinAttempts(personId));
+      if (!request.currentPin || !(await verifyPin(request.currentPin, portal.pinHash))) await recordWrongPin(personId);
+    }
+    const pinHash = await hashPin(request.newPin);
+    try {
+      await dynamo.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: marshall(recordKey(personId)),
+          // A change like any other: the person's version moves, so staff holding an old ETag re-read it.
+          UpdateExpression: 'SET portal.pinHash = :hash, version = version + :one, updatedAt = :at, updatedBy = :by',
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeValues: marshall({
+            ':hash': pinHash,
+            ':one': 1,
+            ':at': now().toISOString(),
+            ':by': `portal:${personId}`,
+            ':version': person.version,
+          }),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException)
+        throw new Conflict('Your profile changed meanwhile; try again.');
+      throw error;
+    }
+  }
+
+  /** Signs a visible, unsigned sales order with the person's PIN; records who, when, from where, and what. */
+  async function signSalesOrder(
+    personId: string,
+    orderId: string,
+    pin: string,
+    origin: RequestOrigin,
+  ): Promise<Signature> {
+    const { person } = await session(personId);
+    const module = portalModule(person, 'sales-orders');
+    const portal = person.portal ?? {};
+    if (portal.canESign !== true) throw new Forbidden('Your account cannot sign documents.');
+    const order = await visibleRecord(person, module, orderId);
+    const existing = order.signature as Signature | undefined;
+    if (existing?.status === 'valid') throw new Conflict('This sales order is already signed.');
+    assertNotLocked(await pinAttempts(personId));
+    if (typeof portal.pinHash !== 'string') throw new Conflict('Set your PIN first, then sign.');
+    if (!(await verifyPin(pin, portal.pinHash))) await recordWrongPin(personId);
+    const signature: Signature = {
+      status: 'valid',
+      contentHash: salesOrderContentHash(order),
+      signedAt: now().toISOString(),
+      signedBy: { id: person.id, name: fullName(person), email: person.email ?? '' },
+      sourceIp: origin.sourceIp,
+      userAgent: origin.userAgent.slice(0, 512),
+    };
+    try {
+      await dynamo.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: marshall(recordKey(orderId)),
+          UpdateExpression: 'SET signature = :signature, version = version + :one, updatedAt = :at, updatedBy = :by',
+          // Signed exactly what was read: a staff edit in between fails this and the person signs again.
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeValues: marshall({
+            ':signature': signature,
+            ':one': 1,
+            ':at': signature.signedAt,
+            ':by': `portal:${personId}`,
+            ':version': order.version,
+          }),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException)
+        throw new Conflict('The sales order changed while you were signing; review it and sign again.');
+      throw error;
+    }
+    return signature;
+  }
+
+  return { session, me, list, get, setPin, signSalesOrder };
+}
+
+export type PortalService = ReturnType<typeof createPortalService>;

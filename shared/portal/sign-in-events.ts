@@ -1,0 +1,88 @@
+import { AdminGetUserCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  ConditionalCheckFailedException,
+  PutItemCommand,
+  TransactWriteItemsCommand,
+  TransactionCanceledException,
+  UpdateItemCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { accessKey, historyItem } from '../access/access-state';
+
+/** A refused token issue goes into the person's access history: staff see why someone could not sign in. */
+export async function recordRefusedSignIn(
+  deps: { dynamo: DynamoDBClient; tableName: string },
+  personId: string,
+  detail: { reason: string; trigger: string },
+  at: Date = new Date(),
+) {
+  await deps.dynamo.send(
+    new PutItemCommand({
+      TableName: deps.tableName,
+      Item: marshall(historyItem(personId, { at: at.toISOString(), actor: 'sign-in', event: 'signInRefused', detail })),
+    }),
+  );
+}
+
+/**
+ * After a successful sign-in: `lastSignInAt`, and `invited` becomes `active` once the person has chosen their
+ * own password (the login is CONFIRMED; cognito-local also calls this trigger for the temporary password).
+ */
+export async function recordSignIn(
+  deps: { dynamo: DynamoDBClient; tableName: string; cognito: CognitoIdentityProviderClient; userPoolId: string },
+  personId: string,
+  at: Date = new Date(),
+): Promise<'active' | 'recorded'> {
+  const when = at.toISOString();
+  await deps.dynamo
+    .send(
+      new UpdateItemCommand({
+        TableName: deps.tableName,
+        Key: marshall(accessKey(personId)),
+        UpdateExpression: 'SET lastSignInAt = :at',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: marshall({ ':at': when }),
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
+  const login = await deps.cognito.send(new AdminGetUserCommand({ UserPoolId: deps.userPoolId, Username: personId }));
+  if (login.UserStatus !== 'CONFIRMED') return 'recorded';
+  try {
+    await deps.dynamo.send(
+      new TransactWriteItemsCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: deps.tableName,
+              Key: marshall(accessKey(personId)),
+              UpdateExpression: 'SET #status = :active, activatedAt = if_not_exists(activatedAt, :at), updatedAt = :at',
+              ConditionExpression: '#status = :invited',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: marshall({ ':active': 'active', ':invited': 'invited', ':at': when }),
+            },
+          },
+          {
+            Put: {
+              TableName: deps.tableName,
+              Item: marshall(
+                historyItem(personId, {
+                  at: when,
+                  actor: 'sign-in',
+                  event: 'statusChanged',
+                  detail: { from: 'invited', to: 'active' },
+                }),
+              ),
+            },
+          },
+        ],
+      }),
+    );
+    return 'active';
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) return 'recorded';
+    throw error;
+  }
+}
