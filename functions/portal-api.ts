@@ -8,7 +8,7 @@ import { validate } from '../shared/modules/validate';
 import { resolvePortalRoute } from '../shared/portal/portal-routes';
 import { createPortalService } from '../shared/portal/portal-service';
 import { refusalMessage } from '../shared/portal/portal-session';
-import { readPortalConfig } from '../shared/portal/trigger-config';
+import { readPortalConfig } from '../shared/portal/portal-config';
 import { defaultPageSize, maxPageSize } from '../shared/records/list-query';
 
 const config = readPortalConfig();

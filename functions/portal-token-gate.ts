@@ -4,9 +4,9 @@ import { logger } from '../shared/observability/logger';
 import { loadPersonWithOrganization } from '../shared/portal/people-store';
 import { evaluatePortalSession, refusalMessage, todayIn } from '../shared/portal/portal-session';
 import { recordRefusedSignIn } from '../shared/portal/sign-in-events';
-import { readPortalConfig } from '../shared/portal/trigger-config';
+import { readTriggerConfig } from '../shared/portal/trigger-config';
 
-const config = readPortalConfig();
+const config = readTriggerConfig();
 const dynamo = new DynamoDBClient({});
 
 /**
@@ -16,7 +16,7 @@ const dynamo = new DynamoDBClient({});
  */
 export const handler = async (event: PreTokenGenerationTriggerEvent): Promise<PreTokenGenerationTriggerEvent> => {
   // cognito-local calls its triggers for every pool; in AWS this trigger is attached to the portal pool only.
-  if (event.userPoolId !== config.PORTAL_USER_POOL_ID) return event;
+  if (event.userPoolId === config.STAFF_USER_POOL_ID) return event;
   const personId = event.userName;
   const { person, organization } = await loadPersonWithOrganization(dynamo, config.TABLE_NAME, personId);
   const verdict = evaluatePortalSession(person, organization, todayIn(config.TIME_ZONE));

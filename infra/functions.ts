@@ -31,7 +31,8 @@ export type EnvVarName =
   | 'SES_CONFIGURATION_SET'
   | 'COGNITO_CREATE_RATE'
   | 'ACCESS_MAX_FAILURES'
-  | 'TIME_ZONE';
+  | 'TIME_ZONE'
+  | 'STAFF_USER_POOL_ID';
 
 /** Admin actions on the portal user pool, granted on that pool only. */
 export type PortalPoolAction =
@@ -106,8 +107,14 @@ const provisioning = {
   sendsEmail: true,
 } as const satisfies Partial<FunctionDeclaration>;
 
-/** What the portal's functions read: shared/portal/trigger-config.ts. */
-const portalEnvironment = ['TABLE_NAME', 'PORTAL_USER_POOL_ID', 'TIME_ZONE'] as const satisfies readonly EnvVarName[];
+/** What the portal API reads: shared/portal/trigger-config.ts. */
+const portalEnvironment = ['TABLE_NAME', 'TIME_ZONE'] as const satisfies readonly EnvVarName[];
+/**
+ * What the portal pool's triggers read. Not the portal pool's own id: the pool names its triggers, so a
+ * trigger naming the pool would be a cycle; they learn the pool from each event, and ignore the staff pool
+ * (cognito-local runs its triggers for every pool).
+ */
+const triggerEnvironment = ['TABLE_NAME', 'TIME_ZONE', 'STAFF_USER_POOL_ID'] as const satisfies readonly EnvVarName[];
 
 export const functions: readonly FunctionDeclaration[] = [
   {
@@ -127,7 +134,7 @@ export const functions: readonly FunctionDeclaration[] = [
     entry: 'functions/portal-token-gate.ts',
     memoryMb: 256,
     timeoutSeconds: 5,
-    environment: portalEnvironment,
+    environment: triggerEnvironment,
     tableAccess: ['read', 'write'],
     routes: [],
     cognitoTriggers: ['PreTokenGeneration'],
@@ -138,7 +145,7 @@ export const functions: readonly FunctionDeclaration[] = [
     entry: 'functions/portal-sign-in-recorder.ts',
     memoryMb: 256,
     timeoutSeconds: 5,
-    environment: portalEnvironment,
+    environment: triggerEnvironment,
     tableAccess: ['write'],
     routes: [],
     cognitoTriggers: ['PostAuthentication'],

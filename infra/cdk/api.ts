@@ -44,6 +44,8 @@ export const accessLogFields = {
 export class PorticoApi extends Construct {
   readonly httpApi: apigw.HttpApi;
   readonly stage: apigw.HttpStage;
+  /** Route key (`GET /health`) → its route. */
+  readonly routes: ReadonlyMap<string, apigw.HttpRoute>;
 
   constructor(scope: Construct, id: string, props: PorticoApiProps) {
     super(scope, id);
@@ -73,6 +75,7 @@ export class PorticoApi extends Construct {
 
     const authorizers = this.createAuthorizers(props.pools);
     const integrations = new Map<string, HttpLambdaIntegration>();
+    const httpRoutes = new Map<string, apigw.HttpRoute>();
     for (const route of routes) {
       const handler = props.functions.get(route.functionName);
       if (!handler)
@@ -82,13 +85,17 @@ export class PorticoApi extends Construct {
         integration = new HttpLambdaIntegration(`${route.functionName}-integration`, handler);
         integrations.set(route.functionName, integration);
       }
-      new apigw.HttpRoute(this, route.routeKey, {
-        httpApi: this.httpApi,
-        routeKey: apigw.HttpRouteKey.with(route.path, apigw.HttpMethod[route.method]),
-        integration,
-        authorizer: authorizers[route.auth],
-      });
+      httpRoutes.set(
+        route.routeKey,
+        new apigw.HttpRoute(this, route.routeKey, {
+          httpApi: this.httpApi,
+          routeKey: apigw.HttpRouteKey.with(route.path, apigw.HttpMethod[route.method]),
+          integration,
+          authorizer: authorizers[route.auth],
+        }),
+      );
     }
+    this.routes = httpRoutes;
   }
 
   /**

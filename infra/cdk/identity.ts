@@ -55,16 +55,19 @@ export class PorticoIdentity extends Construct {
       mfa: declaration.mfa === 'optional-totp' ? cognito.Mfa.OPTIONAL : cognito.Mfa.OFF,
       mfaSecondFactor: { sms: false, otp: declaration.mfa === 'optional-totp', email: false },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
-      // Essentials (the default for new pools, named here so it cannot drift) carries the managed login and
-      // token features. Threat protection (compromised credentials, adaptive authentication) needs the Plus
-      // plan, billed per active user: a deliberate later decision, not a default.
-      featurePlan: cognito.FeaturePlan.ESSENTIALS,
+      // Named here so it cannot drift. Threat protection (compromised credentials, adaptive authentication) needs
+      // the Plus plan, billed per monthly active user without the free tier Essentials has: see `threatProtection`.
+      featurePlan: threatProtection[kind] ? cognito.FeaturePlan.PLUS : cognito.FeaturePlan.ESSENTIALS,
+      standardThreatProtectionMode: threatProtection[kind]
+        ? cognito.StandardThreatProtectionMode.FULL_FUNCTION
+        : cognito.StandardThreatProtectionMode.NO_ENFORCEMENT,
       // The pools hold every account: keep them if the stack goes and refuse a stray DeleteUserPool.
       removalPolicy: RemovalPolicy.RETAIN,
       deletionProtection: true,
     });
     // Pinned like the table: a changed logical id would create a new, empty pool and strand every user.
     (pool.node.defaultChild as cognito.CfnUserPool).overrideLogicalId(`${label}UserPool`);
+    if (threatProtection[kind]) this.addRiskConfiguration(pool);
 
     const client = pool.addClient('Client', {
       userPoolClientName: declaration.clientName,
@@ -89,6 +92,32 @@ export class PorticoIdentity extends Construct {
       : undefined;
 
     return { pool, client, loginDomain };
+  }
+
+  /**
+   * What full-function threat protection does, stated rather than left to the service's defaults. Users never get
+   * risk notifications (that needs an SES sender configuration of its own); the CloudWatch metrics show every event.
+   */
+  private addRiskConfiguration(pool: cognito.UserPool): void {
+    const action = (eventAction: 'BLOCK' | 'MFA_IF_CONFIGURED' | 'MFA_REQUIRED' | 'NO_ACTION') => ({
+      eventAction,
+      notify: false,
+    });
+    new cognito.CfnUserPoolRiskConfigurationAttachment(this, `${pool.node.id}RiskConfiguration`, {
+      userPoolId: pool.userPoolId,
+      clientId: 'ALL',
+      // A password known from public breaches can neither sign in nor be set: the user must choose another
+      // (forgot-password, or an administrator's AdminSetUserPassword).
+      compromisedCredentialsRiskConfiguration: { actions: { eventAction: 'BLOCK' } },
+      accountTakeoverRiskConfiguration: {
+        actions: {
+          // High risk: a second factor or nothing (a user without TOTP is refused); medium: TOTP where enrolled.
+          highAction: action('MFA_REQUIRED'),
+          mediumAction: action('MFA_IF_CONFIGURED'),
+          lowAction: action('NO_ACTION'),
+        },
+      },
+    });
   }
 
   /** Browser client: authorization code grant through the hosted login. */
@@ -123,6 +152,14 @@ export class PorticoIdentity extends Construct {
     return kind === 'portal' ? base : `${base}-${kind}`;
   }
 }
+
+/**
+ * Which pools run threat protection (Plus plan). Staff: few accounts, each able to read and change every CRM record,
+ * so blocking breached passwords and risky sign-ins is worth the Plus price. Portal: every invited customer and
+ * partner is a monthly active user, and Plus has no free tier; it stays on Essentials until that cost is accepted
+ * (acknowledged in nag-acknowledgements.ts).
+ */
+export const threatProtection: Record<PoolKind, boolean> = { staff: true, portal: false };
 
 /**
  * Client for pools without hosted login (staff): signs in through the Cognito API. SRP for applications;

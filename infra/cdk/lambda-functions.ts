@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { Annotations, Duration } from 'aws-cdk-lib';
-import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -10,7 +10,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { tableDesign } from '../../shared/data/table-design';
 import { bundling } from '../bundling';
-import { functions, type EnvVarName, type FunctionDeclaration } from '../functions';
+import { functions, type CognitoTrigger, type EnvVarName, type FunctionDeclaration } from '../functions';
 import type { PorticoEmail } from './email';
 import { tableGrantsFor } from './table-permissions';
 import { TableStreamSource } from './table-stream';
@@ -32,13 +32,21 @@ export interface ProvisioningSettings {
 
 export interface PorticoFunctionsProps {
   readonly table: dynamodb.ITable;
-  /** The pool `portalPoolActions` apply to, and PORTAL_USER_POOL_ID. */
-  readonly portalUserPool: cognito.IUserPool;
+  /** The pool `portalPoolActions` apply to, PORTAL_USER_POOL_ID, and the pool `cognitoTriggers` attach to. */
+  readonly portalUserPool: cognito.UserPool;
+  /** STAFF_USER_POOL_ID: the pool the portal triggers ignore. */
+  readonly staffUserPool: cognito.IUserPool;
   readonly email: PorticoEmail;
   readonly provisioning: ProvisioningSettings;
   /** The deployment's IANA time zone: support windows are dates there. */
   readonly timeZone: string;
 }
+
+/** The user pool operation each declared trigger attaches to. */
+const cognitoOperations: Record<CognitoTrigger, cognito.UserPoolOperation> = {
+  PreTokenGeneration: cognito.UserPoolOperation.PRE_TOKEN_GENERATION,
+  PostAuthentication: cognito.UserPoolOperation.POST_AUTHENTICATION,
+};
 
 /** A function the table stream feeds, with the queue its abandoned batches go to. */
 export interface StreamConsumer {
@@ -87,6 +95,7 @@ export class PorticoFunctions extends Construct {
       COGNITO_CREATE_RATE: String(props.provisioning.cognitoCreateRate),
       ACCESS_MAX_FAILURES: accessMaxFailures(),
       TIME_ZONE: props.timeZone,
+      STAFF_USER_POOL_ID: props.staffUserPool.userPoolId,
     };
     const streamConsumers: StreamConsumer[] = [];
     this.byName = new Map(
@@ -158,13 +167,8 @@ export class PorticoFunctions extends Construct {
       },
     });
 
-    // The registry can already declare event sources this stack does not create yet. Say so at synth
-    // rather than deploy a function that silently never receives its events.
-    if (declaration.cognitoTriggers?.length) {
-      Annotations.of(fn).addWarningV2(
-        'portico:unwired-declaration',
-        `${declaration.name} declares cognitoTriggers, which the CDK stack does not wire yet.`,
-      );
+    for (const trigger of declaration.cognitoTriggers ?? []) {
+      props.portalUserPool.addTrigger(cognitoOperations[trigger], fn);
     }
 
     const table = props.table;
@@ -178,12 +182,17 @@ export class PorticoFunctions extends Construct {
 
     const poolActions = declaration.portalPoolActions ?? [];
     if (poolActions.length > 0) {
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: poolActions.map((action) => `cognito-idp:${action}`),
-          resources: [props.portalUserPool.userPoolArn],
-        }),
-      );
+      const statement = new iam.PolicyStatement({
+        actions: poolActions.map((action) => `cognito-idp:${action}`),
+        resources: [props.portalUserPool.userPoolArn],
+      });
+      if (declaration.cognitoTriggers?.length) {
+        // The pool depends on its trigger functions, and a function on its role's default policy: naming the
+        // pool there would close a cycle. A policy of its own, which the function does not wait for, does not.
+        new iam.Policy(this, `${declaration.name}-portal-pool`, { statements: [statement], roles: [fn.role!] });
+      } else {
+        fn.addToRolePolicy(statement);
+      }
     }
 
     if (declaration.sendsEmail) {

@@ -45,6 +45,7 @@ export class PorticoStack extends Stack {
     this.functions = new PorticoFunctions(this, 'Functions', {
       table: this.data.table,
       portalUserPool: this.identity.pools.portal.pool,
+      staffUserPool: this.identity.pools.staff.pool,
       email: this.email,
       provisioning: {
         senderEmail: config.senderEmail,

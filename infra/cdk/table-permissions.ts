@@ -1,6 +1,6 @@
 import type { TableAccess } from '../functions';
 
-/** Which ARNs a group of actions applies to: the table itself, or its secondary indexes (`<table>/index/*`). */
+/** Which ARNs a group of actions applies to: the table itself, or each of its secondary indexes (`<table>/index/<name>`). */
 export type TableResourceScope = 'table' | 'indexes';
 
 export interface TableGrant {

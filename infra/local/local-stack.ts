@@ -175,6 +175,7 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
     // What the provisioning functions read at cold start; they load on first use, after this.
     Object.assign(process.env, {
       PORTAL_USER_POOL_ID: pools.portal.userPoolId,
+      STAFF_USER_POOL_ID: pools.staff.userPoolId,
       SENDER_EMAIL: localSenderEmail,
       PORTAL_SIGN_IN_URL: `${portalWebUrl}/`,
       COGNITO_CREATE_RATE: process.env.COGNITO_CREATE_RATE ?? String(defaultCreateRate),

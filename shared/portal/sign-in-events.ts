@@ -32,6 +32,8 @@ export async function recordRefusedSignIn(
 export async function recordSignIn(
   deps: { dynamo: DynamoDBClient; tableName: string; cognito: CognitoIdentityProviderClient; userPoolId: string },
   personId: string,
+  /** `cognito:user_status` as Cognito puts it in the event; asked of Cognito when absent (cognito-local). */
+  userStatus?: string,
   at: Date = new Date(),
 ): Promise<'active' | 'recorded'> {
   const when = at.toISOString();
@@ -48,8 +50,10 @@ export async function recordSignIn(
     .catch((error: unknown) => {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     });
-  const login = await deps.cognito.send(new AdminGetUserCommand({ UserPoolId: deps.userPoolId, Username: personId }));
-  if (login.UserStatus !== 'CONFIRMED') return 'recorded';
+  const status =
+    userStatus ??
+    (await deps.cognito.send(new AdminGetUserCommand({ UserPoolId: deps.userPoolId, Username: personId }))).UserStatus;
+  if (status !== 'CONFIRMED') return 'recorded';
   try {
     await deps.dynamo.send(
       new TransactWriteItemsCommand({

@@ -51,7 +51,7 @@ export function envReadsOf(entry: string, repoRoot: string): EnvReads {
     const visit = (node: ts.Node): void => {
       const envKey = processEnvKey(node);
       if (envKey) record(envKey, module.file);
-      if (ts.isVariableDeclaration(node) && node.initializer && isProcessEnv(node.initializer)) {
+      if (ts.isVariableDeclaration(node) && node.initializer && isProcessEnv(unwrap(node.initializer))) {
         if (ts.isObjectBindingPattern(node.name)) {
           for (const element of node.name.elements) {
             const key = element.propertyName ?? element.name;
@@ -109,10 +109,26 @@ function parse(file: string): ParsedModule {
 function resolveModule(from: string, specifier: string): string | undefined {
   if (!specifier.startsWith('.')) return undefined;
   const base = path.resolve(path.dirname(from), specifier);
-  const candidates = [base, `${base}.ts`, `${base}.tsx`, path.join(base, 'index.ts')];
+  const candidates = [base, `${base}.ts`, path.join(base, 'index.ts')];
   const found = candidates.find((candidate) => candidate.endsWith('.ts') && existsSync(candidate));
-  if (!found) throw new Error(`${from}: cannot resolve the import "${specifier}"`);
-  return found;
+  if (found) return found;
+  // JSON and other data files hold no code that reads the environment.
+  if (existsSync(base) && !base.endsWith('.js')) return undefined;
+  throw new Error(`${from}: cannot resolve the import "${specifier}"`);
+}
+
+/** The expression inside parentheses, `as`, `satisfies` and `!`. */
+function unwrap(node: ts.Expression): ts.Expression {
+  let current = node;
+  while (
+    ts.isParenthesizedExpression(current) ||
+    ts.isAsExpression(current) ||
+    ts.isSatisfiesExpression(current) ||
+    ts.isNonNullExpression(current)
+  ) {
+    current = current.expression;
+  }
+  return current;
 }
 
 function isProcessEnv(node: ts.Node): boolean {

@@ -111,8 +111,15 @@ describe('enabling portal access', () => {
     const signedIn = await users.firstSignIn(email, temporaryPassword, newPassword());
     expect(signedIn.AuthenticationResult?.AccessToken).toEqual(expect.any(String));
 
+    // Choosing their own password made them active (the post-sign-in trigger).
     const view = await access('partner-contacts', person.id);
-    expect(view).toMatchObject({ status: 'invited', effective: true, invitedAt: expect.any(String) });
+    expect(view).toMatchObject({
+      status: 'active',
+      effective: true,
+      invitedAt: expect.any(String),
+      activatedAt: expect.any(String),
+      lastSignInAt: expect.any(String),
+    });
     expect(view.history.map((entry) => entry.event)).toEqual(
       expect.arrayContaining(['portalEnabled', 'invitationSent']),
     );

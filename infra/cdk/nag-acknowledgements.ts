@@ -1,0 +1,143 @@
+import { Stack, Validations } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type { IConstruct } from 'constructs';
+import { routeTable } from '../functions';
+import { userPools, type PoolKind } from '../user-pools';
+import { threatProtection } from './identity';
+import type { PorticoStack } from './portico-stack';
+
+/**
+ * Every cdk-nag (AwsSolutions) finding Portico accepts instead of fixing, with the reason, in one place. The app
+ * (infra/cdk/app.ts) and the cdk-nag test both apply them; anything else cdk-nag reports fails both.
+ *
+ * cdk-nag 3 reads acknowledgements through CDK's `Validations.of(construct).acknowledge`; a granular rule's finding
+ * is named `Rule[finding]` (e.g. `AwsSolutions-IAM5[Resource::*]`), which is what cdk-nag 2's `appliesTo` expressed.
+ * Each acknowledgement is placed on the one construct it concerns, never on the stack.
+ */
+export interface NagAcknowledgement {
+  /** Construct path the acknowledgement is attached to (it covers that construct's subtree). */
+  readonly path: string;
+  readonly id: string;
+  readonly reason: string;
+}
+
+/**
+ * Routes callable without a token (declared `auth: 'none'` in infra/functions.ts), each with why it may be. A public
+ * route missing here is not acknowledged, so it fails cdk-nag (AwsSolutions-APIG4) until someone states the reason.
+ */
+export const publicRouteReasons: Readonly<Record<string, string>> = {
+  'GET /health':
+    'uptime monitors and the deploy check (README) call it without credentials; it answers only whether the table is reachable (status, latency and a fixed failure word), never data, and the stage throttling limits it like every route',
+};
+
+/**
+ * Actions IAM cannot scope to a resource (the service authorization reference lists no resource type for them), so
+ * a policy may grant them only on `*`. A function role granting any other action on `*` is a synth error.
+ */
+export const unscopableActions: Readonly<Record<string, string>> = {
+  'xray:PutTraceSegments': 'X-Ray trace upload for active tracing',
+  'xray:PutTelemetryRecords': 'X-Ray daemon telemetry for active tracing',
+  'dynamodb:ListStreams':
+    "listing the table's stream ARNs, which the Lambda event source mapping does with the function's role; it reads no items",
+};
+
+/** Why a pool whose declaration makes MFA optional does not require it (AwsSolutions-COG2). */
+const optionalMfaReasons: Record<PoolKind, string> = {
+  staff:
+    "an account an administrator creates must be able to sign in and enrol TOTP itself (README, 'The first staff user'), as the password-flow token tooling (initiate-auth) does; each staff user is told to enrol",
+  portal:
+    'its users are customers and partner contacts invited by email, and requiring an authenticator app before the first sign-in would keep many of them out; each may enrol TOTP',
+};
+
+/** Added to the MFA reason of pools with threat protection. */
+const threatProtectionNote =
+  'Full-function threat protection (Plus plan) on this pool blocks breached passwords and makes high-risk sign-ins pass TOTP or be refused';
+
+/**
+ * Why a pool stays on Essentials (AwsSolutions-COG8). Only pools without `threatProtection` need one; a pool without
+ * threat protection and without a reason here stays a finding.
+ */
+const essentialsPlanReasons: Partial<Record<PoolKind, string>> = {
+  portal:
+    "every invited customer and partner contact is a monthly active user, and Plus is billed for each of them without the free tier Essentials has: adopting it is the operator's cost decision (set threatProtection.portal in infra/cdk/identity.ts). Sign-in is guarded meanwhile by no self sign-up, a 12-character password policy with all character classes, suppressed user-existence errors, optional TOTP and API stage throttling",
+};
+
+/** Applies every acknowledgement to `stack` and returns them (the cdk-nag test checks each one is still needed). */
+export function acknowledgeNagFindings(stack: PorticoStack): NagAcknowledgement[] {
+  const applied: NagAcknowledgement[] = [];
+  const acknowledge = (construct: IConstruct, id: string, reason: string) => {
+    Validations.of(construct).acknowledge({ id, reason });
+    applied.push({ path: construct.node.path, id, reason });
+  };
+
+  // Cognito: MFA optional (COG2) and, for pools without threat protection, the Essentials plan (COG8).
+  for (const kind of Object.keys(userPools) as PoolKind[]) {
+    const { pool } = stack.identity.pools[kind];
+    // Only optional TOTP is acknowledged: a pool with MFA off stays a finding.
+    if (userPools[kind].mfa === 'optional-totp') {
+      const protection = threatProtection[kind] ? ` ${threatProtectionNote}.` : '';
+      acknowledge(
+        pool,
+        'AwsSolutions-COG2',
+        `The ${kind} user pool makes MFA (TOTP) optional, as infra/user-pools.ts declares: ${optionalMfaReasons[kind]}.${protection}`,
+      );
+    }
+    const essentials = essentialsPlanReasons[kind];
+    if (!threatProtection[kind] && essentials !== undefined) {
+      acknowledge(pool, 'AwsSolutions-COG8', `The ${kind} user pool stays on the Essentials plan: ${essentials}.`);
+    }
+  }
+
+  // Function roles: only the actions IAM cannot scope are granted on `*` (IAM5).
+  for (const [name, fn] of stack.functions.byName) {
+    const policy = fn.role?.node.tryFindChild('DefaultPolicy') as iam.Policy | undefined;
+    if (!policy) throw new Error(`The ${name} function has no role policy to review`);
+    const onEveryResource = actionsOnEveryResource(policy);
+    const unexplained = onEveryResource.filter((action) => !(action in unscopableActions));
+    if (unexplained.length > 0) {
+      throw new Error(
+        `The ${name} role grants ${unexplained.join(', ')} on "*": name the resource, or (only if IAM cannot scope the action) add it to unscopableActions in infra/cdk/nag-acknowledgements.ts`,
+      );
+    }
+    if (onEveryResource.length > 0) {
+      const why = onEveryResource.map((action) => `${action} (${unscopableActions[action]})`).join('; ');
+      acknowledge(
+        policy,
+        'AwsSolutions-IAM5[Resource::*]',
+        `The ${name} execution role grants on "*" only actions IAM cannot scope to a resource: ${why}. Every other statement names its table, index, stream, queue, user pool, SES identity or log group.`,
+      );
+    }
+  }
+
+  // Stream failure queues are dead-letter queues themselves (SQS3).
+  for (const consumer of stack.functions.streamConsumers) {
+    acknowledge(
+      consumer.deadLetterQueue,
+      'AwsSolutions-SQS3',
+      `This queue is the on-failure destination (the dead-letter queue) of the ${consumer.name} table stream event source mapping; Lambda writes only batch locations to it, nothing consumes it automatically, and the ${consumer.name}-dlq alarm fires on its first message. A queue behind it would hold nothing.`,
+    );
+  }
+
+  // Public routes (APIG4), each only with its stated reason.
+  for (const route of routeTable()) {
+    const reason = publicRouteReasons[route.routeKey];
+    if (route.auth !== 'none' || reason === undefined) continue;
+    const httpRoute = stack.api.routes.get(route.routeKey);
+    if (!httpRoute) throw new Error(`Route ${route.routeKey} is not in the API`);
+    acknowledge(httpRoute, 'AwsSolutions-APIG4', `${route.routeKey} is public by design: ${reason}.`);
+  }
+
+  return applied;
+}
+
+/** Actions that a policy grants with `*` among its resources. */
+function actionsOnEveryResource(policy: iam.Policy): string[] {
+  const document = Stack.of(policy).resolve(policy.document.toJSON()) as {
+    Statement?: { Effect: string; Action: string | string[]; Resource: unknown }[];
+  };
+  const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+  const actions = (document.Statement ?? [])
+    .filter((statement) => statement.Effect === 'Allow' && list(statement.Resource).includes('*'))
+    .flatMap((statement) => list(statement.Action));
+  return [...new Set(actions)].sort();
+}
