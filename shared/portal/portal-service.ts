@@ -33,7 +33,9 @@ export const pinAttemptLimit = 5;
 export const pinAttemptWindowMs = 15 * 60_000;
 export const pinLockoutMs = 15 * 60_000;
 
-const pinAttemptsSortKey = 'PIN_ATTEMPTS';
+/** Wrong PINs are counted in an item beside the person's record (TTL-expired after the window). */
+const pinAttemptsKey = (personId: string) =>
+  marshall({ [tableDesign.partitionKey]: personId, [tableDesign.sortKey]: 'PIN_ATTEMPTS' });
 /** Fields of a record a portal user never sees: who on the staff wrote it, and how it is filed. */
 const staffOnlyFields = new Set(['createdBy', 'updatedBy', 'showOnPortal', 'version']);
 
@@ -166,7 +168,7 @@ export function createPortalService(deps: PortalServiceDependencies) {
     const result = await dynamo.send(
       new GetItemCommand({
         TableName: tableName,
-        Key: marshall({ [tableDesign.partitionKey]: personId, [tableDesign.sortKey]: pinAttemptsSortKey }),
+        Key: pinAttemptsKey(personId),
         ConsistentRead: true,
       }),
     );
@@ -189,7 +191,7 @@ export function createPortalService(deps: PortalServiceDependencies) {
     const result = await dynamo.send(
       new UpdateItemCommand({
         TableName: tableName,
-        Key: marshall({ [tableDesign.partitionKey]: personId, [tableDesign.sortKey]: pinAttemptsSortKey }),
+        Key: pinAttemptsKey(personId),
         UpdateExpression: 'SET failures = list_append(if_not_exists(failures, :none), :this), expiresAt = :expires',
         ExpressionAttributeValues: marshall({
           ':none': [],
@@ -207,7 +209,7 @@ export function createPortalService(deps: PortalServiceDependencies) {
       await dynamo.send(
         new UpdateItemCommand({
           TableName: tableName,
-          Key: marshall({ [tableDesign.partitionKey]: personId, [tableDesign.sortKey]: pinAttemptsSortKey }),
+          Key: pinAttemptsKey(personId),
           UpdateExpression: 'SET lockedUntil = :until, failures = :none',
           ExpressionAttributeValues: marshall({ ':until': lockedUntil, ':none': [] }),
         }),
