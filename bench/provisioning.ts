@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -6,6 +6,7 @@ import { CognitoIdentityProviderClient, ListUsersCommand } from '@aws-sdk/client
 import { localCredentials, localRegion } from '../infra/local/local-aws';
 import { spawnLocalStack, stopLocalStack, untilReady } from '../infra/local/stack-process';
 import { staffAccessToken } from '../tests/support/tokens';
+import { coresBetween, cpuSnapshot } from './cpu';
 
 /**
  * Provisioning throughput and latency on the local stack: enable N people in one burst through the staff
@@ -30,6 +31,26 @@ export interface ProvisioningResult {
   readonly duplicateUsers: number;
   readonly duplicateEmails: number;
   readonly lostInvitations: number;
+  /** Cores each process used from the first write to the last invitation: which component is the bottleneck. */
+  readonly cores: Record<string, number>;
+  /** The controller's stream batches: how many, and people reconciled per batch on average. */
+  readonly controllerBatches: { readonly count: number; readonly meanPeople: number };
+  /**
+   * Every HTTP call the stack process (API gateway, functions, stream poller) made between the first write
+   * and the last invitation, by emulator and operation (bench/http-profile.cjs), busiest first.
+   */
+  readonly calls: readonly CallProfile[];
+}
+
+export interface CallProfile {
+  readonly component: string;
+  readonly operation: string;
+  readonly count: number;
+  readonly perInvitation: number;
+  readonly meanMs: number;
+  readonly p95Ms: number;
+  /** Sum of latencies over the window: the average number of these calls in flight at any time. */
+  readonly inFlight: number;
 }
 
 const quantile = (sorted: readonly number[], q: number) =>
@@ -46,6 +67,57 @@ const cognitoCallsPerAction: Record<string, number> = {
   updateUsername: 1,
   deleteLogin: 1,
 };
+
+function controllerBatches(logs: string) {
+  const people: number[] = [];
+  for (const line of logs.split('\n')) {
+    if (!line.includes('"Stream batch done"')) continue;
+    try {
+      people.push((JSON.parse(line) as { people?: number }).people ?? 0);
+    } catch {
+      // not a log line of ours
+    }
+  }
+  const total = people.reduce((sum, count) => sum + count, 0);
+  return { count: people.length, meanPeople: Number((total / Math.max(1, people.length)).toFixed(1)) };
+}
+
+type ProfiledCall = [at: number, ms: number, port: number, operation: string, ok: boolean];
+
+/** The stack's calls within [from, to] (epoch ms), grouped by emulator and operation. */
+function profileCalls(
+  file: string,
+  ports: Record<number, string>,
+  from: number,
+  to: number,
+  invitations: number,
+): CallProfile[] {
+  if (!existsSync(file)) return [];
+  const { calls } = JSON.parse(readFileSync(file, 'utf8')) as { calls: ProfiledCall[] };
+  const groups = new Map<string, number[]>();
+  for (const [at, ms, port, operation] of calls) {
+    if (at < from || at > to) continue;
+    const key = `${ports[port] ?? `port ${port}`}\t${operation}`;
+    groups.set(key, [...(groups.get(key) ?? []), ms]);
+  }
+  const seconds = (to - from) / 1000;
+  return [...groups.entries()]
+    .map(([key, latencies]) => {
+      const [component, operation] = key.split('\t') as [string, string];
+      const sorted = latencies.sort((a, b) => a - b);
+      const sum = sorted.reduce((total, ms) => total + ms, 0);
+      return {
+        component,
+        operation,
+        count: sorted.length,
+        perInvitation: Number((sorted.length / Math.max(1, invitations)).toFixed(2)),
+        meanMs: Number((sum / sorted.length).toFixed(1)),
+        p95Ms: Number(quantile(sorted, 0.95).toFixed(1)),
+        inFlight: Number((sum / 1000 / seconds).toFixed(2)),
+      };
+    })
+    .sort((a, b) => b.inFlight - a.inFlight);
+}
 
 function countCognitoCalls(logs: string): number {
   let calls = 0;
@@ -66,7 +138,15 @@ function countCognitoCalls(logs: string): number {
 
 export async function measureProvisioning(n: number, rate: string, concurrency = 32): Promise<ProvisioningResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'portico-bench-provisioning-'));
-  const stack = spawnLocalStack(dataDir, ['--fresh'], { COGNITO_CREATE_RATE: rate, POWERTOOLS_LOG_LEVEL: 'INFO' });
+  const profileDir = join(dataDir, 'http-profile');
+  mkdirSync(profileDir);
+  const stack = spawnLocalStack(dataDir, ['--fresh'], {
+    COGNITO_CREATE_RATE: rate,
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+    // Every outgoing call of the stack process, timed (bench/http-profile.cjs); its children inherit it too.
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${join(__dirname, 'http-profile.cjs')}`.trim(),
+    PORTICO_HTTP_PROFILE_DIR: profileDir,
+  });
   try {
     const outputs = await untilReady(stack);
     const token = await staffAccessToken(outputs);
@@ -94,6 +174,8 @@ export async function measureProvisioning(n: number, rate: string, concurrency =
     })();
 
     const started = performance.now();
+    const startedAt = Date.now();
+    const cpuBefore = cpuSnapshot(stack.child.pid);
     let next = 0;
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
@@ -113,6 +195,8 @@ export async function measureProvisioning(n: number, rate: string, concurrency =
     const writesDone = performance.now();
     const deadline = Date.now() + Math.max(120_000, (n / 5) * 1000);
     while (arrivedAt.size < n && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    const cores = coresBetween(cpuBefore, cpuSnapshot(stack.child.pid));
+    const endedAt = Date.now();
     // Let stragglers (duplicates, if any) land before counting.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     polling = false;
@@ -136,6 +220,19 @@ export async function measureProvisioning(n: number, rate: string, concurrency =
       usersPerEmail.set(email, (usersPerEmail.get(email) ?? 0) + 1);
     }
     await stopLocalStack(stack);
+    const portOf = (url: string) => Number(new URL(url).port);
+    const calls = profileCalls(
+      join(profileDir, `${stack.child.pid}.json`),
+      {
+        [portOf(outputs.DynamoDbEndpoint)]: 'dynamodb-local',
+        [portOf(outputs.CognitoEndpoint)]: 'cognito-local',
+        [portOf(outputs.SesEndpoint)]: 'ses-local',
+        [portOf(outputs.LambdaEndpoint)]: 'lambda endpoint',
+      },
+      startedAt,
+      endedAt,
+      arrivedAt.size,
+    );
     const totalSeconds = (lastArrival - started) / 1000;
     return {
       n,
@@ -152,6 +249,9 @@ export async function measureProvisioning(n: number, rate: string, concurrency =
       duplicateUsers: [...usersPerEmail.values()].reduce((sum, count) => sum + Math.max(0, count - 1), 0),
       duplicateEmails: emails.reduce((sum, email) => sum + Math.max(0, (received.get(email) ?? 0) - 1), 0),
       lostInvitations: emails.filter((email) => !arrivedAt.has(email)).length,
+      cores,
+      controllerBatches: controllerBatches(stack.output()),
+      calls,
     };
   } finally {
     if (stack.child.exitCode === null) await stopLocalStack(stack);

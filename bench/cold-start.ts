@@ -1,0 +1,126 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+/**
+ * Cold init: each subject (a function bundle or a variant of one) and its baseline run in fresh Node
+ * processes, paired and interleaved — baseline, subject, baseline, subject… — with the pair's order
+ * flipped every round and the subjects' order rotated, so drift on a noisy machine hits both sides alike.
+ */
+
+export interface ColdSubject {
+  readonly name: string;
+  readonly bundle: string;
+  readonly event: unknown;
+  readonly baseline: { readonly name: string; readonly bundle: string; readonly event: unknown };
+  /** Extra environment (NODE_PATH for a bundle that leaves the SDK to the runtime). */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface ColdSample {
+  readonly initMs: number;
+  readonly loadMs: number;
+  readonly invokeMs: number;
+  readonly statusCode?: number;
+}
+
+export interface ColdResult {
+  readonly name: string;
+  readonly baseline: string;
+  readonly runs: number;
+  /** Medians, ms since process start. */
+  readonly initMs: number;
+  readonly loadMs: number;
+  readonly invokeMs: number;
+  readonly baselineInitMs: number;
+  readonly baselineLoadMs: number;
+  readonly baselineInvokeMs: number;
+  readonly ratio: number;
+  /** Median of the per-pair ratios: the same question, robust to drift between rounds. */
+  readonly pairedRatio: number;
+}
+
+/** Flags the deployed functions run with (NODE_OPTIONS in infra/cdk/lambda-functions.ts). */
+export const lambdaNodeFlags = ['--enable-source-maps'];
+
+const child = join(__dirname, 'cold-start-child.cjs');
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+
+function runOnce(bundle: string, event: unknown, name: string, env: NodeJS.ProcessEnv): Promise<ColdSample> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [...lambdaNodeFlags, child, bundle, JSON.stringify(event), name], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    proc.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    proc.once('error', reject);
+    proc.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`Cold start of ${name} exited with ${code}:\n${err}${out}`));
+      const line = out
+        .trim()
+        .split('\n')
+        .find((l) => l.startsWith('{"initMs"'));
+      if (!line) return reject(new Error(`Cold start of ${name} printed no result:\n${out}${err}`));
+      const sample = JSON.parse(line) as ColdSample;
+      // A cold start that answers with an error measures the error path, not the function.
+      if (sample.statusCode !== 200) return reject(new Error(`Cold start of ${name} answered ${sample.statusCode}`));
+      resolve(sample);
+    });
+  });
+}
+
+export async function measureColdStarts(
+  subjects: readonly ColdSubject[],
+  env: NodeJS.ProcessEnv,
+  rounds: number,
+  progress: (message: string) => void = () => {},
+): Promise<ColdResult[]> {
+  const samples = new Map(subjects.map((s) => [s.name, { subject: [] as ColdSample[], baseline: [] as ColdSample[] }]));
+  // One warm-up pair each, not recorded: the first read of each file from disk is not a cold start's cost.
+  for (const subject of subjects) {
+    await runOnce(subject.baseline.bundle, subject.baseline.event, subject.baseline.name, env);
+    await runOnce(subject.bundle, subject.event, subject.name, { ...env, ...subject.env });
+  }
+  for (let round = 0; round < rounds; round++) {
+    const rotated = subjects.map((_, i) => subjects[(i + round) % subjects.length]!);
+    for (const subject of rotated) {
+      const runBaseline = () => runOnce(subject.baseline.bundle, subject.baseline.event, subject.baseline.name, env);
+      const runSubject = () => runOnce(subject.bundle, subject.event, subject.name, { ...env, ...subject.env });
+      const bucket = samples.get(subject.name)!;
+      if (round % 2 === 0) {
+        bucket.baseline.push(await runBaseline());
+        bucket.subject.push(await runSubject());
+      } else {
+        bucket.subject.push(await runSubject());
+        bucket.baseline.push(await runBaseline());
+      }
+    }
+    progress(`cold init: round ${round + 1}/${rounds}`);
+  }
+  return subjects.map((subject) => {
+    const { subject: runs, baseline } = samples.get(subject.name)!;
+    const init = median(runs.map((r) => r.initMs));
+    const baselineInit = median(baseline.map((r) => r.initMs));
+    return {
+      name: subject.name,
+      baseline: subject.baseline.name,
+      runs: runs.length,
+      initMs: round(init),
+      loadMs: round(median(runs.map((r) => r.loadMs))),
+      invokeMs: round(median(runs.map((r) => r.invokeMs))),
+      baselineInitMs: round(baselineInit),
+      baselineLoadMs: round(median(baseline.map((r) => r.loadMs))),
+      baselineInvokeMs: round(median(baseline.map((r) => r.invokeMs))),
+      ratio: round(init / baselineInit, 3),
+      pairedRatio: round(median(runs.map((r, i) => r.initMs / baseline[i]!.initMs)), 3),
+    };
+  });
+}

@@ -1,0 +1,220 @@
+import { machineBusy, machineSteal } from './cpu';
+import type { BenchResults } from './run';
+
+/**
+ * The results as rows of one Markdown table. Every goal of issue 7 is a row with `pass` or `miss`: the bench
+ * reports where we stand, it never fails on a missed goal.
+ */
+
+export type Status = 'pass' | 'miss' | 'info';
+
+export interface Row {
+  readonly measure: string;
+  readonly subject: string;
+  readonly result: string;
+  readonly baseline: string;
+  readonly ratio: string;
+  readonly goal: string;
+  readonly status: Status;
+}
+
+export const goals = {
+  bundleRatio: 1.15,
+  coldInitRatio: 1.1,
+  warmP50Ratio: 1.25,
+  provisioningShareOfLimit: 0.9,
+} as const;
+
+const bytes = (value: number) => `${value.toLocaleString('en-US')} B`;
+const times = (ratio: number, digits = 2) => `${ratio.toFixed(digits)}×`;
+const ms = (value: number) => `${value < 10 ? value.toFixed(2) : value.toFixed(0)} ms`;
+const verdict = (ok: boolean): Status => (ok ? 'pass' : 'miss');
+
+/** Our busiest processes, then the whole machine (others included) and what the hypervisor stole. */
+function busiest(cores: Record<string, number>, count = 3): string {
+  const ours = Object.entries(cores)
+    .filter(([component]) => component !== machineBusy && component !== machineSteal)
+    .slice(0, count)
+    .map(([component, used]) => `${component} ${used.toFixed(2)}`)
+    .join(', ');
+  const steal = cores[machineSteal] ? `, steal ${cores[machineSteal].toFixed(2)}` : '';
+  return `${ours}; whole machine ${(cores[machineBusy] ?? 0).toFixed(2)}${steal}`;
+}
+
+function calls(perRequest: Record<string, number>): string {
+  const entries = Object.entries(perRequest);
+  return entries.length ? entries.map(([operation, count]) => `${operation} ${count}`).join(' + ') : 'none';
+}
+
+export function reportRows(results: Omit<BenchResults, 'wallSeconds'> & { wallSeconds?: number }): Row[] {
+  const rows: Row[] = [];
+  const { bundles } = results;
+
+  for (const fn of bundles.functions) {
+    const baseline = bundles.baselines[fn.baseline];
+    const ratio = fn.bytes / baseline.bytes;
+    rows.push({
+      measure: 'Bundle size',
+      subject: `${fn.name}${fn.api ? '' : ' (not an API function)'}`,
+      result: `${bytes(fn.bytes)} (gzip ${bytes(fn.gzipBytes)})`,
+      baseline: `${baseline.name}: ${bytes(baseline.bytes)} (gzip ${bytes(baseline.gzipBytes)})`,
+      ratio: `${times(ratio)} (gzip ${times(fn.gzipBytes / baseline.gzipBytes)})`,
+      goal: fn.api ? `≤ ${times(goals.bundleRatio)}` : '—',
+      status: fn.api ? verdict(ratio <= goals.bundleRatio) : 'info',
+    });
+  }
+
+  const crm = bundles.functions.find((fn) => fn.name === 'crm-records');
+  const dynamodb = bundles.baselines.dynamodb;
+  if (crm) {
+    const classic = bundles.classicZodVariant;
+    rows.push({
+      measure: 'Bundle size (alternative)',
+      subject: 'crm-records with classic zod instead of zod/mini',
+      result: `${bytes(classic.bytes)} (${classic.bytes >= crm.bytes ? '+' : ''}${bytes(classic.bytes - crm.bytes)} vs crm-records)`,
+      baseline: `${dynamodb.name}: ${bytes(dynamodb.bytes)}`,
+      ratio: times(classic.bytes / dynamodb.bytes),
+      goal: '—',
+      status: 'info',
+    });
+    rows.push({
+      measure: 'Bundle size (alternative)',
+      subject: "crm-records with the runtime's SDK (`@aws-sdk/*` external)",
+      result: `${bytes(crm.sdkExternal.bytes)} (gzip ${bytes(crm.sdkExternal.gzipBytes)})`,
+      baseline: `crm-records, SDK bundled: ${bytes(crm.bytes)}; ${dynamodb.name} with the runtime's SDK: ${bytes(dynamodb.sdkExternal.bytes)}`,
+      ratio: `${times(crm.sdkExternal.bytes / crm.bytes)} of bundled`,
+      goal: '—',
+      status: 'info',
+    });
+  }
+  for (const probe of bundles.probes) {
+    rows.push({
+      measure: 'Dependency cost (probe)',
+      subject: probe.name,
+      result: `+${bytes(probe.addedBytes)}`,
+      baseline: 'an empty handler, same build',
+      ratio: '—',
+      goal: '—',
+      status: 'info',
+    });
+  }
+
+  for (const cold of results.coldInit) {
+    const isFunction = bundles.functions.some((fn) => fn.name === cold.name && fn.api);
+    rows.push({
+      measure: 'Cold init (median)',
+      subject: cold.name,
+      result: `${ms(cold.initMs)} (require ${ms(cold.loadMs)}, first call ${ms(cold.invokeMs)}), ${cold.runs} runs`,
+      baseline:
+        `${cold.baseline}: ${ms(cold.baselineInitMs)} ` +
+        `(require ${ms(cold.baselineLoadMs)}, first call ${ms(cold.baselineInvokeMs)})`,
+      ratio: `${times(cold.ratio)} (paired ${times(cold.pairedRatio)})`,
+      goal: isFunction ? `≤ ${times(goals.coldInitRatio)}` : '—',
+      status: isFunction ? verdict(cold.ratio <= goals.coldInitRatio) : 'info',
+    });
+  }
+
+  const { times: warm, callsPerRequest } = results.warm;
+  for (const [route, fn] of [
+    ['GET /{module}/{id}', 'crm-records'],
+    ['GET /portal/{module}', 'portal-api'],
+  ] as const) {
+    const handler = warm[`${fn}.handler`];
+    const direct = warm[`${fn}.direct`];
+    const ratio = handler.p50 / direct.p50;
+    rows.push({
+      measure: 'Warm request (in-process)',
+      subject: `${route} (${fn})`,
+      result: `p50 ${ms(handler.p50)}, p99 ${ms(handler.p99)}; DynamoDB calls/request: ${calls(callsPerRequest[`${fn}.handler`])}`,
+      baseline: `direct SDK: p50 ${ms(direct.p50)}, p99 ${ms(direct.p99)}; ${calls(callsPerRequest[`${fn}.direct`])}`,
+      ratio: `${times(ratio)} (p99 ${times(handler.p99 / direct.p99)})`,
+      goal: `p50 ≤ ${times(goals.warmP50Ratio)}`,
+      status: verdict(ratio <= goals.warmP50Ratio),
+    });
+  }
+
+  for (const ceiling of results.tableCeiling) {
+    for (const [label, row] of [
+      [`TransactWriteItems of 4 items, concurrency ${ceiling.concurrency}`, ceiling.transactions],
+      [`PutItem, concurrency ${ceiling.concurrency}`, ceiling.puts],
+    ] as const) {
+      rows.push({
+        measure: `Table write ceiling (DynamoDB Local, ${ceiling.storage === 'disk' ? 'on disk as npm start runs it' : '-inMemory'})`,
+        subject: label,
+        result:
+          `${row.operationsPerSecond.toFixed(0)} ops/s = ${row.itemsPerSecond.toFixed(0)} items/s ` +
+          `(${row.operations} in ${row.seconds} s); cores: ${busiest(row.cores)}`,
+        baseline: '—',
+        ratio: '—',
+        goal: '—',
+        status: 'info',
+      });
+    }
+  }
+
+  for (const run of results.provisioning) {
+    const limited = run.rate !== 'unlimited';
+    const clean = run.duplicateUsers === 0 && run.duplicateEmails === 0 && run.lostInvitations === 0;
+    const share = limited ? run.throughputPerSecond / Number(run.rate) : undefined;
+    rows.push({
+      measure: 'Provisioning (enable → invitation in mailbox)',
+      subject: `N = ${run.n}, rate ${limited ? `${run.rate}/s` : 'unlimited'}`,
+      result:
+        `${run.throughputPerSecond}/s; total ${run.totalSeconds} s (staff writes ${run.writePhaseSeconds} s); ` +
+        `latency p50 ${(run.latencyMs.p50 / 1000).toFixed(1)} s, p95 ${(run.latencyMs.p95 / 1000).toFixed(1)} s; ` +
+        `Cognito calls ${run.cognitoCalls}; duplicate users ${run.duplicateUsers}, duplicate emails ${run.duplicateEmails}, ` +
+        `lost ${run.lostInvitations}; cores: ${busiest(run.cores)}`,
+      baseline: limited ? `the limit: ${run.rate}/s` : '—',
+      ratio: share === undefined ? '—' : `${share.toFixed(2)} of the limit`,
+      goal: limited
+        ? `≥ ${goals.provisioningShareOfLimit.toFixed(2)} of the limit, 0 duplicates, 0 lost`
+        : '0 duplicates, 0 lost; name the bottleneck',
+      status: verdict(clean && (share === undefined || share >= goals.provisioningShareOfLimit)),
+    });
+    rows.push({
+      measure: 'Provisioning profile (where the time goes)',
+      subject: `N = ${run.n}, rate ${limited ? `${run.rate}/s` : 'unlimited'}`,
+      result:
+        `the stack's calls, by mean number in flight: ` +
+        run.calls
+          .slice(0, 4)
+          .map(
+            (call) =>
+              `${call.component} ${call.operation} ×${call.perInvitation}/invitation, ` +
+              `mean ${ms(call.meanMs)} (p95 ${ms(call.p95Ms)}), ${call.inFlight.toFixed(1)} in flight`,
+          )
+          .join('; ') +
+        `; controller: ${run.controllerBatches.count} stream batches of ${run.controllerBatches.meanPeople} people on average`,
+      baseline: '—',
+      ratio: '—',
+      goal: '—',
+      status: 'info',
+    });
+  }
+  return rows;
+}
+
+const escape = (cell: string) => cell.replaceAll('|', '\\|');
+
+export function markdownTable(rows: readonly Row[]): string {
+  const header = ['Measure', 'Subject', 'Result', 'Baseline', 'Ratio', 'Goal', 'Status'];
+  const lines = [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map(
+      (row) =>
+        `| ${[
+          row.measure,
+          row.subject,
+          row.result,
+          row.baseline,
+          row.ratio,
+          row.goal,
+          row.status === 'miss' ? '**miss**' : row.status,
+        ]
+          .map(escape)
+          .join(' | ')} |`,
+    ),
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,72 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+/**
+ * Warm request overhead: runs bench/warm-child.cjs (a plain Node process, the bundles loaded once) twice —
+ * once timing handler and direct reads interleaved against DynamoDB Local, once with the endpoint pointed
+ * at the counting proxy to count the DynamoDB calls each request makes. Timing never goes through the
+ * proxy, so its hop is not in the numbers.
+ */
+
+export interface LatencySummary {
+  readonly samples: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly mean: number;
+}
+
+export interface WarmConfig {
+  readonly crmBundle: string;
+  readonly portalBundle: string;
+  readonly directBundle: string;
+  readonly crmEvent: unknown;
+  readonly portalEvent: unknown;
+  readonly recordId: string;
+  readonly personId: string;
+  readonly partition: string;
+  readonly limit: number;
+  readonly warmup: number;
+  readonly iterations: number;
+}
+
+export type WarmKind = 'crm-records.handler' | 'crm-records.direct' | 'portal-api.handler' | 'portal-api.direct';
+
+export interface WarmTimes extends Record<WarmKind, LatencySummary> {
+  readonly items: number;
+}
+
+export type WarmCounts = Record<WarmKind, Record<string, number>>;
+
+const child = join(__dirname, 'warm-child.cjs');
+
+function runChild<T>(config: object, env: NodeJS.ProcessEnv): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [child, JSON.stringify(config)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    proc.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    proc.once('error', reject);
+    proc.once('exit', (code) => {
+      const line = out.trim().split('\n').at(-1) ?? '';
+      if (code !== 0 || !line.startsWith('{'))
+        return reject(new Error(`warm-child exited with ${code}:\n${err}${out}`));
+      resolve(JSON.parse(line) as T);
+    });
+  });
+}
+
+export async function measureWarm(
+  config: WarmConfig,
+  env: NodeJS.ProcessEnv,
+  counting: { readonly proxyUrl: string; readonly controlUrl: string },
+  countRequests = 20,
+): Promise<{ times: WarmTimes; callsPerRequest: WarmCounts }> {
+  const callsPerRequest = await runChild<WarmCounts>(
+    { ...config, countUrl: counting.controlUrl, countRequests },
+    { ...env, AWS_ENDPOINT_URL_DYNAMODB: counting.proxyUrl },
+  );
+  const times = await runChild<WarmTimes>(config, env);
+  return { times, callsPerRequest };
+}
