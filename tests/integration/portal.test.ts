@@ -6,7 +6,7 @@ import { hostedLogin, jwtClaims, type HostedTokens } from '../support/hosted-log
 import { mailbox, temporaryPasswordIn } from '../support/mailbox';
 import { stackOutputs } from '../support/outputs';
 import { portalUsers } from '../support/portal-users';
-import { staffApi, type ApiResponse, type StaffApi } from '../support/staff-api';
+import { apiClient, staffApi, type ApiResponse, type StaffApi } from '../support/staff-api';
 import { cognitoLocalSigningKey, signJwt, staffAccessToken, strangerKey } from '../support/tokens';
 
 /**
@@ -57,24 +57,14 @@ function internalKeysIn(value: unknown, path = ''): string[] {
   ]);
 }
 
-async function portalCall<T = Json>(
+function portalCall<T = Json>(
   token: string,
   method: string,
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<ApiResponse<T>> {
-  const response = await fetch(`${outputs.ApiUrl}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as T };
+  return apiClient(outputs.ApiUrl, token)<T>(method, path, body, headers);
 }
 
 interface AccessView {

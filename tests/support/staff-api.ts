@@ -7,16 +7,15 @@ export interface ApiResponse<T = Record<string, unknown>> {
   readonly body: T;
 }
 
-/** A small client for the staff API of the local stack, signed in as the local staff user. */
-export async function staffApi(outputs: LocalOutputs) {
-  const token = await staffAccessToken(outputs);
-  async function call<T = Record<string, unknown>>(
+/** A client for the local API with one bearer token: status, headers and parsed body of each call. */
+export function apiClient(apiUrl: string, token: string) {
+  return async function call<T = Record<string, unknown>>(
     method: string,
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<ApiResponse<T>> {
-    const response = await fetch(`${outputs.ApiUrl}${path}`, {
+    const response = await fetch(`${apiUrl}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${token}`,
@@ -27,7 +26,12 @@ export async function staffApi(outputs: LocalOutputs) {
     });
     const text = await response.text();
     return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as T };
-  }
+  };
+}
+
+/** A small client for the staff API of the local stack, signed in as the local staff user. */
+export async function staffApi(outputs: LocalOutputs) {
+  const call = apiClient(outputs.ApiUrl, await staffAccessToken(outputs));
   return {
     call,
     /** Creates a record and returns it; fails the test with the problem document otherwise. */
