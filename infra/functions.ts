@@ -254,7 +254,3 @@ export function cognitoTriggerTable(declarations: readonly FunctionDeclaration[]
   }
   return table;
 }
-
-export function findFunction(name: string): FunctionDeclaration | undefined {
-  return functions.find((fn) => fn.name === name);
-}

@@ -313,5 +313,3 @@ export function createPortalService(deps: PortalServiceDependencies) {
 
   return { session, me, list, get, setPin, signSalesOrder };
 }
-
-export type PortalService = ReturnType<typeof createPortalService>;

@@ -458,5 +458,3 @@ export function createRecordService({
 
   return { create, get, list, update, remove };
 }
-
-export type RecordService = ReturnType<typeof createRecordService>;
