@@ -254,3 +254,25 @@ export function cognitoTriggerTable(declarations: readonly FunctionDeclaration[]
   }
   return table;
 }
+
+/** Failures in a row before a person's access shows `failed`, when no stream consumer says otherwise. */
+export const defaultAccessMaxFailures = 5;
+
+/**
+ * ACCESS_MAX_FAILURES: as many failures in a row as the stream consumer reading it retries a record, so a person
+ * shows `failed` when the stream gives up on them, not before. One value for every function (the staff API records
+ * failures of the same people), so stream consumers that disagree are a registry error.
+ */
+export function accessMaxFailures(declarations: readonly FunctionDeclaration[] = functions): string {
+  const attempts = new Set(
+    declarations
+      .filter((fn) => fn.environment.includes('ACCESS_MAX_FAILURES'))
+      .flatMap((fn) => (fn.tableStream ? [fn.tableStream.maxRetryAttempts] : [])),
+  );
+  if (attempts.size > 1) {
+    throw new Error(
+      `Stream consumers reading ACCESS_MAX_FAILURES retry different numbers of times (${[...attempts].join(', ')}); ACCESS_MAX_FAILURES has one value`,
+    );
+  }
+  return String([...attempts][0] ?? defaultAccessMaxFailures);
+}

@@ -10,7 +10,13 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { tableDesign } from '../../shared/data/table-design';
 import { bundling } from '../bundling';
-import { functions, type CognitoTrigger, type EnvVarName, type FunctionDeclaration } from '../functions';
+import {
+  accessMaxFailures,
+  functions,
+  type CognitoTrigger,
+  type EnvVarName,
+  type FunctionDeclaration,
+} from '../functions';
 import type { PorticoEmail } from './email';
 import { tableGrantsFor } from './table-permissions';
 import { TableStreamSource } from './table-stream';
@@ -53,28 +59,6 @@ export interface StreamConsumer {
   readonly name: string;
   readonly fn: lambda.IFunction;
   readonly deadLetterQueue: sqs.IQueue;
-}
-
-/** Failures in a row before a person's access shows `failed`, when no stream consumer says otherwise. */
-export const defaultAccessMaxFailures = 5;
-
-/**
- * ACCESS_MAX_FAILURES: as many failures in a row as the stream consumer reading it retries a record, so a person
- * shows `failed` when the stream gives up on them, not before. One value for every function (the staff API records
- * failures of the same people), so stream consumers that disagree are a registry error.
- */
-export function accessMaxFailures(declarations: readonly FunctionDeclaration[] = functions): string {
-  const attempts = new Set(
-    declarations
-      .filter((fn) => fn.environment.includes('ACCESS_MAX_FAILURES'))
-      .flatMap((fn) => (fn.tableStream ? [fn.tableStream.maxRetryAttempts] : [])),
-  );
-  if (attempts.size > 1) {
-    throw new Error(
-      `Stream consumers reading ACCESS_MAX_FAILURES retry different numbers of times (${[...attempts].join(', ')}); ACCESS_MAX_FAILURES has one value`,
-    );
-  }
-  return String([...attempts][0] ?? defaultAccessMaxFailures);
 }
 
 /** One Lambda function per entry of the function registry, with exactly the environment and access it declares. */

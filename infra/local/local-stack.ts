@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { cognitoTriggerTable, functions, routeTable, type FunctionDeclaration } from '../functions';
+import { accessMaxFailures, cognitoTriggerTable, functions, routeTable, type FunctionDeclaration } from '../functions';
 import { stackName, type LocalOutputs } from '../outputs';
 import { createApiGateway } from './api-gateway';
 import { generatePassword } from '../../shared/security/generate-password';
@@ -179,6 +179,8 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
       SENDER_EMAIL: localSenderEmail,
       PORTAL_SIGN_IN_URL: `${portalWebUrl}/`,
       COGNITO_CREATE_RATE: process.env.COGNITO_CREATE_RATE ?? String(defaultCreateRate),
+      // As in the cloud: a person shows `failed` when the event source gives up on them, not before.
+      ACCESS_MAX_FAILURES: accessMaxFailures(declarations),
       // Support windows are dates in this zone; the cloud takes it from the `timeZone` context.
       TIME_ZONE: process.env.TIME_ZONE ?? 'UTC',
     });

@@ -16,7 +16,8 @@ import {
   placeholderSenderEmail,
   type DeploymentConfig,
 } from '../../infra/cdk/config';
-import { accessMaxFailures, serviceName } from '../../infra/cdk/lambda-functions';
+import { serviceName } from '../../infra/cdk/lambda-functions';
+import { accessMaxFailures } from '../../infra/functions';
 import { PorticoStack } from '../../infra/cdk/portico-stack';
 import { filtersFor } from '../../infra/cdk/table-stream';
 import { accessStreamInterest } from '../../shared/access/stream-changes';
