@@ -1,17 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import {
-  GetItemCommand,
-  QueryCommand,
-  TransactWriteItemsCommand,
-  TransactionCanceledException,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { tableDesign } from '../data/table-design';
 import { Conflict, NotFound, TooManyRequests } from '../http/errors';
 import type { ModuleDeclaration } from '../modules/registry';
 import { isRecordIdOf, recordKey } from '../records/record-keys';
-import { accessKey, historyItem, historyPrefix, type AccessState } from './access-state';
+import { historyPrefix, transitionAccess, type AccessState } from './access-state';
 import { evaluateAccess } from './evaluate-access';
 import type { Provisioner } from './provisioning';
 
@@ -81,51 +75,21 @@ export function createAccessAdmin(deps: {
     assertPersonId(module, personId);
     const at = now();
     const cutoff = new Date(at.getTime() - resendIntervalSeconds * 1000).toISOString();
-    try {
-      await dynamo.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: tableName,
-                Key: marshall(accessKey(personId)),
-                UpdateExpression: 'SET enablementId = :enablement, lastResendAt = :at, updatedAt = :at',
-                ConditionExpression:
-                  '#status IN (:invited, :failed) AND (attribute_not_exists(lastResendAt) OR lastResendAt <= :cutoff)',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: marshall({
-                  ':enablement': randomUUID(),
-                  ':at': at.toISOString(),
-                  ':invited': 'invited',
-                  ':failed': 'failed',
-                  ':cutoff': cutoff,
-                }),
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-              },
-            },
-            {
-              Put: {
-                TableName: tableName,
-                Item: marshall(
-                  historyItem(personId, {
-                    at: at.toISOString(),
-                    actor: `staff:${actor}`,
-                    event: 'invitationRequested',
-                  }),
-                ),
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      const old = error instanceof TransactionCanceledException ? error.CancellationReasons?.[0]?.Item : undefined;
-      if (
-        !(error instanceof TransactionCanceledException) ||
-        error.CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed'
-      )
-        throw error;
-      const state = old ? (unmarshall(old) as AccessState) : undefined;
+    const outcome = await transitionAccess({ dynamo, tableName }, personId, {
+      update: 'SET enablementId = :enablement, lastResendAt = :at, updatedAt = :at',
+      condition: '#status IN (:invited, :failed) AND (attribute_not_exists(lastResendAt) OR lastResendAt <= :cutoff)',
+      names: { '#status': 'status' },
+      values: {
+        ':enablement': randomUUID(),
+        ':at': at.toISOString(),
+        ':invited': 'invited',
+        ':failed': 'failed',
+        ':cutoff': cutoff,
+      },
+      history: { at: at.toISOString(), actor: `staff:${actor}`, event: 'invitationRequested' },
+    });
+    if (!outcome.applied) {
+      const state = outcome.current;
       if (state && (state.status === 'invited' || state.status === 'failed') && state.lastResendAt) {
         const wait = resendIntervalSeconds - (at.getTime() - Date.parse(state.lastResendAt)) / 1000;
         throw new TooManyRequests(

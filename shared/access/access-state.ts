@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { TransactWriteItemsCommand, TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { tableDesign, indexes } from '../data/table-design';
 
 /**
@@ -61,4 +63,53 @@ export function historyItem(personId: string, entry: HistoryEntry) {
     [tableDesign.sortKey]: `${historyPrefix}${entry.at}#${randomUUID().slice(0, 8)}`,
     ...entry,
   };
+}
+
+export interface AccessTransition {
+  readonly update: string;
+  readonly condition: string;
+  readonly values: Record<string, unknown>;
+  readonly names?: Record<string, string>;
+  readonly history: HistoryEntry;
+}
+
+/**
+ * A conditional change of a person's access state and its history entry, in one transaction. Answers whether
+ * the condition held; when it did not, with the state as it was, so the caller can say why.
+ */
+export async function transitionAccess(
+  deps: { readonly dynamo: DynamoDBClient; readonly tableName: string },
+  personId: string,
+  transition: AccessTransition,
+): Promise<{ readonly applied: true } | { readonly applied: false; readonly current?: AccessState }> {
+  try {
+    await deps.dynamo.send(
+      new TransactWriteItemsCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: deps.tableName,
+              Key: marshall(accessKey(personId)),
+              UpdateExpression: transition.update,
+              ConditionExpression: transition.condition,
+              ...(transition.names ? { ExpressionAttributeNames: transition.names } : {}),
+              ExpressionAttributeValues: marshall(transition.values),
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
+          {
+            Put: {
+              TableName: deps.tableName,
+              Item: marshall(historyItem(personId, transition.history), { removeUndefinedValues: true }),
+            },
+          },
+        ],
+      }),
+    );
+    return { applied: true };
+  } catch (error) {
+    const reason = error instanceof TransactionCanceledException ? error.CancellationReasons?.[0] : undefined;
+    if (reason?.Code !== 'ConditionalCheckFailed') throw error;
+    return { applied: false, current: reason.Item ? (unmarshall(reason.Item) as AccessState) : undefined };
+  }
 }

@@ -1,10 +1,5 @@
-import {
-  ConditionalCheckFailedException,
-  TransactWriteItemsCommand,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
-import { accessKey, historyItem } from './access-state';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { transitionAccess } from './access-state';
 
 /**
  * SES bounce and complaint events (event publishing through a configuration set) for invitations: the
@@ -37,44 +32,22 @@ export async function applyEmailFeedback(
         : undefined;
   if (!reason || !personId || !messageId || purpose !== 'invitation') return 'ignored';
   const at = (deps.now?.() ?? new Date()).toISOString();
-  try {
-    await deps.dynamo.send(
-      new TransactWriteItemsCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: deps.tableName,
-              Key: marshall(accessKey(personId)),
-              UpdateExpression: 'SET #status = :failed, reason = :reason, lastError = :error, updatedAt = :at',
-              // Only the latest invitation counts: feedback on an older one must not undo a newer success.
-              ConditionExpression: 'invitation.messageId = :message',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: marshall({
-                ':failed': 'failed',
-                ':reason': reason,
-                ':error':
-                  reason === 'emailBounced'
-                    ? 'The invitation bounced permanently.'
-                    : 'The recipient marked the invitation as spam.',
-                ':at': at,
-                ':message': messageId,
-              }),
-            },
-          },
-          {
-            Put: {
-              TableName: deps.tableName,
-              Item: marshall(historyItem(personId, { at, actor: 'ses', event: reason, detail: { messageId } })),
-            },
-          },
-        ],
-      }),
-    );
-    return 'marked';
-  } catch (error) {
-    const cancelled = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-    if (error instanceof ConditionalCheckFailedException || cancelled?.[0]?.Code === 'ConditionalCheckFailed')
-      return 'stale';
-    throw error;
-  }
+  const outcome = await transitionAccess(deps, personId, {
+    update: 'SET #status = :failed, reason = :reason, lastError = :error, updatedAt = :at',
+    // Only the latest invitation counts: feedback on an older one must not undo a newer success.
+    condition: 'invitation.messageId = :message',
+    names: { '#status': 'status' },
+    values: {
+      ':failed': 'failed',
+      ':reason': reason,
+      ':error':
+        reason === 'emailBounced'
+          ? 'The invitation bounced permanently.'
+          : 'The recipient marked the invitation as spam.',
+      ':at': at,
+      ':message': messageId,
+    },
+    history: { at, actor: 'ses', event: reason, detail: { messageId } },
+  });
+  return outcome.applied ? 'marked' : 'stale';
 }

@@ -2,13 +2,11 @@ import { AdminGetUserCommand, type CognitoIdentityProviderClient } from '@aws-sd
 import {
   ConditionalCheckFailedException,
   PutItemCommand,
-  TransactWriteItemsCommand,
-  TransactionCanceledException,
   UpdateItemCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { accessKey, historyItem } from '../access/access-state';
+import { accessKey, historyItem, transitionAccess } from '../access/access-state';
 
 /** A refused token issue goes into the person's access history: staff see why someone could not sign in. */
 export async function recordRefusedSignIn(
@@ -54,39 +52,12 @@ export async function recordSignIn(
     userStatus ??
     (await deps.cognito.send(new AdminGetUserCommand({ UserPoolId: deps.userPoolId, Username: personId }))).UserStatus;
   if (status !== 'CONFIRMED') return 'recorded';
-  try {
-    await deps.dynamo.send(
-      new TransactWriteItemsCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: deps.tableName,
-              Key: marshall(accessKey(personId)),
-              UpdateExpression: 'SET #status = :active, activatedAt = if_not_exists(activatedAt, :at), updatedAt = :at',
-              ConditionExpression: '#status = :invited',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: marshall({ ':active': 'active', ':invited': 'invited', ':at': when }),
-            },
-          },
-          {
-            Put: {
-              TableName: deps.tableName,
-              Item: marshall(
-                historyItem(personId, {
-                  at: when,
-                  actor: 'sign-in',
-                  event: 'statusChanged',
-                  detail: { from: 'invited', to: 'active' },
-                }),
-              ),
-            },
-          },
-        ],
-      }),
-    );
-    return 'active';
-  } catch (error) {
-    if (error instanceof TransactionCanceledException) return 'recorded';
-    throw error;
-  }
+  const outcome = await transitionAccess(deps, personId, {
+    update: 'SET #status = :active, activatedAt = if_not_exists(activatedAt, :at), updatedAt = :at',
+    condition: '#status = :invited',
+    names: { '#status': 'status' },
+    values: { ':active': 'active', ':invited': 'invited', ':at': when },
+    history: { at: when, actor: 'sign-in', event: 'statusChanged', detail: { from: 'invited', to: 'active' } },
+  });
+  return outcome.applied ? 'active' : 'recorded';
 }
