@@ -7,25 +7,14 @@
  *   node [--enable-source-maps] bench/cold-start-child.cjs <bundle.js> <event JSON> <function name>
  */
 const { performance } = require('node:perf_hooks');
-const { randomUUID } = require('node:crypto');
+const { lambdaContext } = require('./lambda-context.cjs');
 
 const [bundle, eventJson, functionName = 'bench'] = process.argv.slice(2);
 const event = JSON.parse(eventJson);
 const requireStarted = performance.now();
 const { handler } = require(bundle);
 const loaded = performance.now();
-const deadline = Date.now() + 30_000;
-const context = {
-  callbackWaitsForEmptyEventLoop: false,
-  functionName,
-  functionVersion: '$LATEST',
-  invokedFunctionArn: `arn:aws:lambda:eu-west-1:000000000000:function:${functionName}`,
-  memoryLimitInMB: '512',
-  awsRequestId: randomUUID(),
-  logGroupName: `/aws/lambda/${functionName}`,
-  logStreamName: 'bench',
-  getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-};
+const context = lambdaContext(functionName, 30_000);
 
 Promise.resolve(handler(event, context)).then(
   (response) => {

@@ -9,7 +9,7 @@
  *   node bench/warm-child.cjs '<config JSON>'
  */
 const { performance } = require('node:perf_hooks');
-const { randomUUID } = require('node:crypto');
+const { lambdaContext } = require('./lambda-context.cjs');
 
 const config = JSON.parse(process.argv[2]);
 const crm = require(config.crmBundle);
@@ -22,20 +22,7 @@ function withRequestId(event) {
   return { ...event, requestContext: { ...event.requestContext, requestId: `bench-${sequence}` } };
 }
 
-function context(functionName) {
-  const deadline = Date.now() + 10_000;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:eu-west-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'bench',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-  };
-}
+const context = (functionName) => lambdaContext(functionName, 10_000);
 
 async function expectOk(response, what) {
   if (!response || response.statusCode !== 200) throw new Error(`${what}: ${JSON.stringify(response)}`);
