@@ -8,7 +8,11 @@
  *    their preferred_username, as Cognito does; cognito-local only knows email-as-username pools.
  * 3. The hosted login runs the PostAuthentication trigger, as Cognito's hosted UI does (cognito-local only
  *    runs it for InitiateAuth and RespondToAuthChallenge).
+ * 4. Durable state: its store rewrote each pool file in place, so a crash mid-write (or two overlapping
+ *    writes) left invalid JSON and the emulator would not start again. Writes now go to a temporary file,
+ *    renamed over the old one (atomic), in the order they were made.
  */
+const fs = require('node:fs');
 const path = require('node:path');
 
 const lib = path.dirname(require.resolve('cognito-local/lib/index.js'));
@@ -67,4 +71,28 @@ JwtTokenGenerator.prototype.generate = async function generateWithHostedPostAuth
     });
   }
   return generateTokens.call(this, ctx, user, userGroups, userPoolClient, clientMetadata, source);
+};
+
+const LocalEngine = require(require.resolve('stormdb/src/engine/local.js', { paths: [lib] }));
+const pendingWrites = new Map();
+let temporaryFiles = 0;
+LocalEngine.prototype.write = function writeAtomically(data) {
+  const file = this.path;
+  const body = this.serialize(data);
+  const temporary = () => `${file}.${process.pid}.${++temporaryFiles}.tmp`;
+  if (!this.async) {
+    const scratch = temporary();
+    fs.writeFileSync(scratch, body);
+    fs.renameSync(scratch, file);
+    return null;
+  }
+  const write = (pendingWrites.get(file) ?? Promise.resolve())
+    .catch(() => {})
+    .then(async () => {
+      const scratch = temporary();
+      await fs.promises.writeFile(scratch, body);
+      await fs.promises.rename(scratch, file);
+    });
+  pendingWrites.set(file, write);
+  return write;
 };
