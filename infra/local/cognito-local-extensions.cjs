@@ -11,6 +11,9 @@
  * 4. Durable state: its store rewrote each pool file in place, so a crash mid-write (or two overlapping
  *    writes) left invalid JSON and the emulator would not start again. Writes now go to a temporary file,
  *    renamed over the old one (atomic), in the order they were made.
+ * 5. The hosted login as Cognito's managed login behaves (cognito-local-hosted-login.cjs): a first sign-in
+ *    with a temporary password must choose a new password before any code is issued; `/logout` returns to a
+ *    registered sign-out URL; `/oauth2/revoke` revokes a refresh token; the form is accessible and escaped.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -72,6 +75,8 @@ JwtTokenGenerator.prototype.generate = async function generateWithHostedPostAuth
   }
   return generateTokens.call(this, ctx, user, userGroups, userPoolClient, clientMetadata, source);
 };
+
+require('./cognito-local-hosted-login.cjs').extendHostedLogin(path.join(lib, 'oauth2', 'routes.js'));
 
 const LocalEngine = require(require.resolve('stormdb/src/engine/local.js', { paths: [lib] }));
 const pendingWrites = new Map();
