@@ -70,6 +70,8 @@ export interface ModuleDeclaration {
   readonly references: readonly ReferenceDeclaration[];
   readonly filters: readonly FilterName[];
   readonly portalVisible: boolean;
+  /** For portal-visible modules: the fields the portal web app lists, in order (the detail view shows all). */
+  readonly portalColumns?: readonly string[];
   /** Fields computed from the others on every write (read-only to clients). */
   readonly derive?: (fields: Record<string, unknown>) => Record<string, unknown>;
   /**
@@ -261,6 +263,7 @@ export const modules: readonly ModuleDeclaration[] = [
     references: recordReferences,
     filters: recordFilters,
     portalVisible: true,
+    portalColumns: ['title', 'status', 'priority', 'updatedAt'],
   },
   {
     name: 'invoices',
@@ -279,6 +282,7 @@ export const modules: readonly ModuleDeclaration[] = [
     references: recordReferences,
     filters: recordFilters,
     portalVisible: true,
+    portalColumns: ['subject', 'invoiceNumber', 'status', 'dueDate', 'total'],
   },
   {
     name: 'quotes',
@@ -296,6 +300,7 @@ export const modules: readonly ModuleDeclaration[] = [
     references: recordReferences,
     filters: recordFilters,
     portalVisible: true,
+    portalColumns: ['subject', 'status', 'validUntil', 'total'],
   },
   {
     name: 'sales-orders',
@@ -319,6 +324,7 @@ export const modules: readonly ModuleDeclaration[] = [
     references: recordReferences,
     filters: recordFilters,
     portalVisible: true,
+    portalColumns: ['subject', 'status', 'total', 'signature'],
     derive: (fields) => ({
       total: salesOrderTotal((fields.lineItems ?? []) as { quantity: number; unitPrice: number }[]),
     }),
@@ -341,6 +347,7 @@ export const modules: readonly ModuleDeclaration[] = [
     references: recordReferences,
     filters: recordFilters,
     portalVisible: true,
+    portalColumns: ['title', 'updatedAt'],
   },
 ];
 

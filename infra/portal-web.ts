@@ -1,0 +1,143 @@
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { buildSync } from 'esbuild';
+import { modules } from '../shared/modules/registry';
+import { refusalMessage } from '../shared/portal/portal-session';
+
+/**
+ * The portal web app (web/), declared once for the cloud (S3 + CloudFront, infra/cdk/portal-web.ts) and the
+ * local stand-in (infra/local/portal-web-server.ts): how it is built, which paths go to the API, which
+ * headers every answer carries.
+ */
+
+export const webRoot = resolve(__dirname, '..', 'web');
+
+/**
+ * Paths the web app's origin forwards to the API, so the app calls it on its own origin: no CORS, and a
+ * Content-Security-Policy that allows `connect-src 'self'` plus the hosted login only.
+ */
+export const portalWebApiPaths = ['/portal/*'] as const;
+
+/** What the app reads at start (`/config.json`): written at deploy time, so one build serves every stack. */
+export interface PortalWebConfig {
+  readonly loginUrl: string;
+  readonly clientId: string;
+  readonly scopes: string;
+}
+
+export const portalWebScopes = 'openid email profile';
+
+/**
+ * Security headers on every answer of the web app's origin. The policy allows only the app's own script and
+ * style (no inline code, no eval), calls to its own origin and to the hosted login's token endpoint, and
+ * DOM sinks only through Trusted Types policies (the app has none: it builds the page with text nodes).
+ */
+export function portalWebSecurityHeaders(loginOrigin: string) {
+  const contentSecurityPolicy = [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    `connect-src 'self' ${loginOrigin}`,
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "require-trusted-types-for 'script'",
+    "trusted-types 'none'",
+  ].join('; ');
+  return {
+    contentSecurityPolicy,
+    /** Two years, subdomains included (CloudFront's default domain is HTTPS-only anyway). */
+    strictTransportSecurity: { maxAgeSeconds: 63_072_000, includeSubdomains: true },
+    contentTypeOptions: 'nosniff',
+    frameOptions: 'DENY',
+    /** The address bar can hold a sign-in code for a moment: never send it anywhere. */
+    referrerPolicy: 'no-referrer',
+    permissionsPolicy: 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
+    crossOriginOpenerPolicy: 'same-origin',
+  } as const;
+}
+
+/** The same headers as plain HTTP header fields (the local stand-in sends these). */
+export function portalWebHeaderFields(loginOrigin: string): Record<string, string> {
+  const headers = portalWebSecurityHeaders(loginOrigin);
+  return {
+    'content-security-policy': headers.contentSecurityPolicy,
+    'strict-transport-security': `max-age=${headers.strictTransportSecurity.maxAgeSeconds}; includeSubDomains`,
+    'x-content-type-options': headers.contentTypeOptions,
+    'x-frame-options': headers.frameOptions,
+    'referrer-policy': headers.referrerPolicy,
+    'permissions-policy': headers.permissionsPolicy,
+    'cross-origin-opener-policy': headers.crossOriginOpenerPolicy,
+  };
+}
+
+/**
+ * Hashed file names change with their content, so browsers may keep them; index.html and config.json keep
+ * their names and must be checked on every load, or a deploy would leave people on an old app.
+ */
+export function portalWebCacheControl(fileName: string): string {
+  return /-[A-Z0-9]{8}\.(js|css)$/.test(fileName) ? 'public, max-age=31536000, immutable' : 'no-cache';
+}
+
+/** What the app knows of the back end, from the declarations (web/src/portal-meta.ts). */
+export function portalMeta() {
+  return {
+    modules: modules
+      .filter((module) => module.portalVisible)
+      .map((module) => ({ name: module.name, label: module.label, columns: module.portalColumns ?? [] })),
+    refusalMessage,
+  };
+}
+
+export interface PortalWebBuild {
+  readonly outDir: string;
+  readonly files: readonly string[];
+  /** Bytes of JavaScript the browser downloads, before and after gzip. */
+  readonly scriptBytes: number;
+  readonly scriptGzipBytes: number;
+}
+
+/**
+ * Builds web/ into `outDir`: one hashed script and stylesheet, and index.html naming them. Synchronous, so
+ * the CDK app can build while it synthesizes.
+ */
+export function buildPortalWeb(target: string): PortalWebBuild {
+  const outDir = resolve(target);
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const result = buildSync({
+    entryPoints: { app: join(webRoot, 'src', 'main.ts'), styles: join(webRoot, 'styles.css') },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    target: ['chrome120', 'firefox120', 'safari16'],
+    platform: 'browser',
+    entryNames: '[name]-[hash]',
+    outdir: outDir,
+    metafile: true,
+    legalComments: 'none',
+    define: { __PORTAL_META__: JSON.stringify(portalMeta()) },
+    logLevel: 'silent',
+  });
+  const outputs = Object.keys(result.metafile.outputs).map((path) => resolve(path));
+  const nameOf = (extension: string) => {
+    const file = outputs.find((path) => path.endsWith(extension));
+    if (!file) throw new Error(`The web build produced no ${extension} file`);
+    return file.slice(outDir.length + 1);
+  };
+  const script = nameOf('.js');
+  const style = nameOf('.css');
+  const html = readFileSync(join(webRoot, 'index.html'), 'utf8')
+    .replace('{{script}}', `/${script}`)
+    .replace('{{style}}', `/${style}`);
+  writeFileSync(join(outDir, 'index.html'), html);
+  const scriptSource = readFileSync(join(outDir, script));
+  return {
+    outDir,
+    files: readdirSync(outDir).sort(),
+    scriptBytes: scriptSource.length,
+    scriptGzipBytes: gzipSync(scriptSource, { level: 9 }).length,
+  };
+}

@@ -1,0 +1,89 @@
+import { portalMeta } from './portal-meta';
+
+/** The portal API, same origin as the app (CloudFront, or the local stand-in, forwards `/portal/*`). */
+
+/** An RFC 9457 problem as the API answers it. */
+export interface Problem {
+  readonly status: number;
+  readonly title?: string;
+  readonly detail?: string;
+  readonly [extension: string]: unknown;
+}
+
+export type ApiFailure =
+  /** Access is not (or no longer) effective: one message whatever the reason. */
+  | 'refused'
+  /** The token is no longer accepted and could not be renewed. */
+  | 'expired'
+  /** No answer: offline, DNS, a dropped connection. */
+  | 'network'
+  /** Any other answer the request did not succeed with; `problem.detail` says why. */
+  | 'problem';
+
+export class ApiError extends Error {
+  constructor(
+    readonly failure: ApiFailure,
+    readonly problem: Problem,
+  ) {
+    super(problem.detail ?? problem.title ?? `HTTP ${problem.status}`);
+    this.name = 'ApiError';
+  }
+}
+
+export interface ApiSession {
+  /** The current access token. */
+  accessToken(): string;
+  /** Renews the tokens once; false when that is not possible any more. */
+  renew(): Promise<boolean>;
+}
+
+async function problemOf(response: Response): Promise<Problem> {
+  const text = await response.text().catch(() => '');
+  try {
+    const body = JSON.parse(text) as Record<string, unknown>;
+    if (body && typeof body === 'object') return { ...body, status: response.status } as Problem;
+  } catch {
+    // Not JSON (a gateway page): the status says enough.
+  }
+  return { status: response.status, title: response.statusText };
+}
+
+export function createApi(session: ApiSession) {
+  async function send(method: string, path: string, body: unknown, retried: boolean): Promise<unknown> {
+    let response: Response;
+    try {
+      response = await fetch(path, {
+        method,
+        headers: {
+          authorization: `Bearer ${session.accessToken()}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        cache: 'no-store',
+      });
+    } catch {
+      throw new ApiError('network', { status: 0, title: 'Network error' });
+    }
+    if (response.status === 401) {
+      // The gateway refused the token (expired or revoked): renew once and try again.
+      if (!retried && (await session.renew())) return send(method, path, body, true);
+      throw new ApiError('expired', await problemOf(response));
+    }
+    if (!response.ok) {
+      const problem = await problemOf(response);
+      const refused = response.status === 403 && problem.detail === portalMeta.refusalMessage;
+      throw new ApiError(refused ? 'refused' : 'problem', problem);
+    }
+    if (response.status === 204) return undefined;
+    return response.json();
+  }
+
+  return {
+    get: <T>(path: string) => send('GET', path, undefined, false) as Promise<T>,
+    post: <T>(path: string, body: unknown) => send('POST', path, body, false) as Promise<T>,
+    put: <T>(path: string, body: unknown) => send('PUT', path, body, false) as Promise<T>,
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;

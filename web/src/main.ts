@@ -1,0 +1,294 @@
+import { ApiError, createApi, type Api } from './api';
+import {
+  AuthError,
+  beginSignIn,
+  clearSession,
+  completeSignIn,
+  isSignInCallback,
+  loadSession,
+  refreshDelay,
+  refreshSession,
+  signOut,
+  type AuthFailure,
+  type Tokens,
+} from './auth';
+import { loadConfig, type AppConfig } from './config';
+import { byId, h } from './dom';
+import { sectionTitle } from './format';
+import { portalMeta } from './portal-meta';
+import { renderDetail, renderList, renderPin, type Me, type ViewContext } from './views';
+
+/** Why the app is showing its signed-out page. */
+type Ending = AuthFailure | 'signed-out' | 'not-found';
+
+const endings: Record<Ending, string> = {
+  refused: portalMeta.refusalMessage,
+  expired: 'Your session has expired. Please sign in again.',
+  'state-mismatch': 'That sign-in was not started from this page, so it was not used. Please sign in again.',
+  network: 'We could not reach the portal. Check your connection and try again.',
+  failed: 'Signing in did not complete. Please try again.',
+  'signed-out': 'You have signed out.',
+  'not-found': '',
+};
+const noticeKey = 'portico.notice';
+
+let config: AppConfig;
+let tokens: Tokens | undefined;
+let me: Me | undefined;
+let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+let renewing: Promise<Tokens> | undefined;
+
+const app = () => byId('app');
+
+/** Renews the tokens, once at a time however many requests ask. */
+async function renew(): Promise<Tokens> {
+  if (!tokens) throw new AuthError('expired', 'Not signed in.');
+  const current = tokens;
+  renewing ??= refreshSession(config, current).finally(() => (renewing = undefined));
+  tokens = await renewing;
+  scheduleRefresh();
+  return tokens;
+}
+
+function scheduleRefresh() {
+  clearTimeout(refreshTimer);
+  if (!tokens) return;
+  refreshTimer = setTimeout(() => {
+    renew().catch((error: unknown) => {
+      // Offline for a moment: try again shortly; the next request renews on its own anyway.
+      if (error instanceof AuthError && error.reason === 'network') refreshTimer = setTimeout(scheduleRefresh, 30_000);
+      else endSession(error instanceof AuthError ? error.reason : 'expired');
+    });
+  }, refreshDelay(tokens));
+}
+
+const api: Api = createApi({
+  accessToken: () => tokens?.accessToken ?? '',
+  renew: async () => {
+    try {
+      await renew();
+      return true;
+    } catch (error) {
+      if (error instanceof AuthError && error.reason === 'refused')
+        throw new ApiError('refused', { status: 403, detail: portalMeta.refusalMessage });
+      if (error instanceof AuthError && error.reason === 'network') throw new ApiError('network', { status: 0 });
+      return false;
+    }
+  },
+});
+
+/** Leaves the signed-in app: forgets the tokens and says why. */
+function endSession(reason: Ending) {
+  clearTimeout(refreshTimer);
+  clearSession();
+  tokens = undefined;
+  me = undefined;
+  renderSignedOut(reason);
+}
+
+function renderSignedOut(reason?: Ending) {
+  document.title = 'Sign in · Portal';
+  const message = reason ? endings[reason] : '';
+  const signIn = h(
+    'button',
+    {
+      type: 'button',
+      class: 'primary',
+      onclick: (event: Event) => {
+        const button = event.currentTarget as HTMLButtonElement;
+        button.disabled = true;
+        button.textContent = 'Opening sign-in…';
+        void beginSignIn(config);
+      },
+    },
+    'Sign in',
+  );
+  const main = h(
+    'main',
+    { id: 'main', class: 'signed-out', tabindex: -1 },
+    h('h1', { tabindex: -1 }, 'Partner and customer portal'),
+    message ? h('p', { class: `message ${reason === 'signed-out' ? 'info' : 'error'}`, role: 'alert' }, message) : null,
+    h('p', {}, 'See your tickets, invoices, quotes, sales orders and documents, and sign sales orders.'),
+    signIn,
+    h('p', { class: 'hint' }, 'First time here? Use the temporary password from your invitation email.'),
+  );
+  app().replaceChildren(main);
+  (message ? main : signIn).focus();
+}
+
+function loading(main: HTMLElement, label: string) {
+  main.setAttribute('aria-busy', 'true');
+  main.replaceChildren(h('p', { class: 'loading', role: 'status' }, label));
+}
+
+/** What a view shows when its request failed: the session ends for refusal and expiry, otherwise a message. */
+function failure(main: HTMLElement, error: unknown, retry: () => void) {
+  if (error instanceof ApiError && (error.failure === 'refused' || error.failure === 'expired'))
+    return endSession(error.failure);
+  main.removeAttribute('aria-busy');
+  const text =
+    error instanceof ApiError && error.failure === 'network'
+      ? endings.network
+      : error instanceof ApiError && error.problem.detail
+        ? error.problem.detail
+        : 'Something went wrong. Please try again.';
+  const again = h('button', { type: 'button', onclick: retry }, 'Try again');
+  main.replaceChildren(
+    h('h1', { tabindex: -1 }, 'This page could not load'),
+    h('p', { class: 'message error', role: 'alert' }, text),
+    again,
+  );
+  again.focus();
+}
+
+const context = (main: HTMLElement): ViewContext => ({
+  api,
+  main,
+  get me() {
+    return me!;
+  },
+  loading: (label) => loading(main, label),
+  failure: (error, retry) => failure(main, error, retry),
+  done: (title) => {
+    main.removeAttribute('aria-busy');
+    document.title = `${title} · Portal`;
+    // Move focus to the new page's heading so screen readers announce it and keyboard users start there.
+    main.querySelector<HTMLElement>('h1')?.focus();
+  },
+  refreshMe: async () => {
+    me = await api.get<Me>('/portal/me');
+    renderHeader();
+  },
+});
+
+function renderHeader() {
+  if (!me) return;
+  const name = [me.firstName, me.lastName].filter(Boolean).join(' ') || me.email || 'Signed in';
+  byId('who').replaceChildren(
+    h('span', { class: 'name' }, name),
+    ...(me.organizationName ? [h('span', { class: 'organization' }, me.organizationName)] : []),
+  );
+  byId('pin-link').hidden = !me.canESign;
+}
+
+function renderShell() {
+  const components = me!.components;
+  const nav = h(
+    'nav',
+    { 'aria-label': 'Portal sections', class: 'tabs' },
+    h(
+      'ul',
+      {},
+      components.map((name) => h('li', {}, h('a', { href: `#/${name}`, 'data-section': name }, sectionTitle(name)))),
+    ),
+  );
+  const header = h(
+    'header',
+    { class: 'top' },
+    h('p', { class: 'brand' }, 'Portal'),
+    h('p', { id: 'who', class: 'who' }),
+    h(
+      'div',
+      { class: 'actions' },
+      h('a', { href: '#/pin', id: 'pin-link', 'data-section': 'pin' }, 'PIN'),
+      h(
+        'button',
+        {
+          type: 'button',
+          onclick: (event: Event) => {
+            (event.currentTarget as HTMLButtonElement).disabled = true;
+            sessionStorage.setItem(noticeKey, 'signed-out');
+            void signOut(config, tokens);
+          },
+        },
+        'Sign out',
+      ),
+    ),
+  );
+  app().replaceChildren(header, nav, h('main', { id: 'main', tabindex: -1 }));
+  renderHeader();
+}
+
+/** `#/tickets`, `#/tickets/<id>`, `#/pin`. */
+function route() {
+  if (!me) return;
+  const [section = '', id] = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  if (!section) {
+    const first = me.components[0];
+    if (first) location.replace(`#/${first}`);
+    else renderEmptyPortal();
+    return;
+  }
+  for (const link of document.querySelectorAll<HTMLAnchorElement>('[data-section]')) {
+    if (link.dataset.section === section) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  const view = context(byId('main'));
+  if (section === 'pin') return void renderPin(view);
+  if (!me.components.includes(section)) {
+    view.main.replaceChildren(h('h1', { tabindex: -1 }, 'Not found'), h('p', {}, 'Your portal has no such section.'));
+    return view.done('Not found');
+  }
+  if (id) void renderDetail(view, section, id);
+  else void renderList(view, section);
+}
+
+function renderEmptyPortal() {
+  byId('main').replaceChildren(
+    h('h1', { tabindex: -1 }, 'Welcome'),
+    h('p', {}, 'Your portal has no sections yet. Your account manager can add them.'),
+  );
+}
+
+async function enterApp() {
+  const main = h('main', { id: 'main', tabindex: -1 });
+  app().replaceChildren(main);
+  loading(main, 'Loading your portal…');
+  try {
+    me = await api.get<Me>('/portal/me');
+  } catch (error) {
+    return failure(main, error, () => void enterApp());
+  }
+  scheduleRefresh();
+  renderShell();
+  route();
+}
+
+async function boot() {
+  try {
+    config = await loadConfig();
+  } catch {
+    app().replaceChildren(
+      h('main', { id: 'main' }, h('h1', {}, 'The portal is unavailable'), h('p', { role: 'alert' }, endings.network)),
+    );
+    return;
+  }
+  window.addEventListener('hashchange', route);
+  byId('skip')?.addEventListener('click', (event) => {
+    event.preventDefault();
+    byId('main')?.focus();
+  });
+
+  const params = new URLSearchParams(location.search);
+  if (isSignInCallback(params)) {
+    // The code is single-use and must not stay in the address bar or history.
+    history.replaceState(null, '', location.pathname);
+    const main = h('main', { id: 'main', tabindex: -1 });
+    app().replaceChildren(main);
+    loading(main, 'Signing you in…');
+    try {
+      tokens = await completeSignIn(config, params);
+    } catch (error) {
+      return endSession(error instanceof AuthError ? error.reason : 'failed');
+    }
+    return enterApp();
+  }
+
+  const notice = sessionStorage.getItem(noticeKey) as Ending | null;
+  sessionStorage.removeItem(noticeKey);
+  tokens = loadSession();
+  if (!tokens) return renderSignedOut(notice ?? undefined);
+  return enterApp();
+}
+
+void boot();

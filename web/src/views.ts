@@ -1,0 +1,401 @@
+import { ApiError, type Api } from './api';
+import { h } from './dom';
+import { fieldLabel, formatMoney, formatValue, sectionTitle } from './format';
+import { moduleMeta } from './portal-meta';
+
+/** The signed-in person, as `GET /portal/me` describes them. */
+export interface Me {
+  readonly id: string;
+  readonly firstName: string | null;
+  readonly lastName: string | null;
+  readonly email: string | null;
+  readonly organizationName: string | null;
+  readonly components: readonly string[];
+  readonly canESign: boolean;
+  readonly pinReset: boolean;
+  readonly hasPin: boolean;
+}
+
+export interface ViewContext {
+  readonly api: Api;
+  readonly main: HTMLElement;
+  readonly me: Me;
+  loading(label: string): void;
+  failure(error: unknown, retry: () => void): void;
+  /** The view is on screen: sets the title and moves focus to its heading. */
+  done(title: string): void;
+  refreshMe(): Promise<void>;
+}
+
+type PortalRecord = Record<string, unknown> & { id: string };
+interface Page {
+  readonly items: PortalRecord[];
+  readonly nextCursor?: string | null;
+}
+
+export const pageSize = 10;
+
+/** Fields the detail view leaves out: how the record is filed, not what it says. */
+const hiddenFields = new Set(['id', 'module', 'contactId', 'organizationId', 'lineItems', 'signature', 'currency']);
+
+const titleOf = (record: PortalRecord) => String(record.subject ?? record.title ?? record.invoiceNumber ?? record.id);
+
+/** Paging is forward by cursor; the cursors already seen let "Previous" go back. */
+const pagingBySection = new Map<string, (string | undefined)[]>();
+
+export async function renderList(view: ViewContext, section: string, pageIndex = 0): Promise<void> {
+  const meta = moduleMeta(section);
+  const title = sectionTitle(section);
+  const cursors = pageIndex === 0 ? [undefined] : (pagingBySection.get(section) ?? [undefined]);
+  pagingBySection.set(section, cursors);
+  view.loading(`Loading ${title.toLowerCase()}…`);
+  let page: Page;
+  try {
+    const query = new URLSearchParams({ limit: String(pageSize) });
+    const cursor = cursors[pageIndex];
+    if (cursor) query.set('cursor', cursor);
+    page = await view.api.get<Page>(`/portal/${encodeURIComponent(section)}?${query}`);
+  } catch (error) {
+    return view.failure(error, () => void renderList(view, section, pageIndex));
+  }
+  if (page.nextCursor) cursors[pageIndex + 1] = page.nextCursor;
+  const columns = meta?.columns ?? ['title'];
+
+  const content: (Node | null)[] = [h('h1', { tabindex: -1 }, title)];
+  if (page.items.length === 0) {
+    content.push(
+      h('p', { class: 'empty' }, pageIndex === 0 ? `You have no ${title.toLowerCase()}.` : 'No more items.'),
+    );
+  } else {
+    const table = h(
+      'table',
+      {},
+      h('caption', { class: 'visually-hidden' }, `${title}, page ${pageIndex + 1}`),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          columns.map((column) => h('th', { scope: 'col' }, fieldLabel(column))),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        page.items.map((record) =>
+          h(
+            'tr',
+            {},
+            columns.map((column, index) =>
+              index === 0
+                ? h(
+                    'th',
+                    { scope: 'row' },
+                    h(
+                      'a',
+                      { href: `#/${section}/${encodeURIComponent(record.id)}` },
+                      formatValue(column, record[column], record),
+                    ),
+                  )
+                : h('td', {}, formatValue(column, record[column], record)),
+            ),
+          ),
+        ),
+      ),
+    );
+    // A wide table scrolls inside its own box on a phone; the box takes focus so keyboards can scroll it.
+    content.push(h('div', { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': title }, table));
+  }
+  const previous = pageIndex > 0;
+  const next = Boolean(page.nextCursor);
+  if (previous || next) {
+    content.push(
+      h(
+        'nav',
+        { class: 'pager', 'aria-label': `${title} pages` },
+        h(
+          'button',
+          { type: 'button', disabled: !previous, onclick: () => void renderList(view, section, pageIndex - 1) },
+          'Previous page',
+        ),
+        h('span', {}, `Page ${pageIndex + 1}`),
+        h(
+          'button',
+          { type: 'button', disabled: !next, onclick: () => void renderList(view, section, pageIndex + 1) },
+          'Next page',
+        ),
+      ),
+    );
+  }
+  view.main.replaceChildren(...content.filter((node): node is Node => node !== null));
+  view.done(title);
+}
+
+function lineItemsTable(record: PortalRecord) {
+  const lines = (record.lineItems ?? []) as { description: string; quantity: number; unitPrice: number }[];
+  if (lines.length === 0) return null;
+  return h(
+    'div',
+    { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Line items' },
+    h(
+      'table',
+      {},
+      h('caption', {}, 'Line items'),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Description', 'Quantity', 'Unit price', 'Amount'].map((name) => h('th', { scope: 'col' }, name)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        lines.map((line) =>
+          h(
+            'tr',
+            {},
+            h('td', {}, line.description),
+            h('td', { class: 'number' }, String(line.quantity)),
+            h('td', { class: 'number' }, formatMoney(line.unitPrice, record.currency)),
+            h('td', { class: 'number' }, formatMoney(line.quantity * line.unitPrice, record.currency)),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+export async function renderDetail(view: ViewContext, section: string, id: string, notice?: string): Promise<void> {
+  const meta = moduleMeta(section);
+  const label = meta?.label ?? 'record';
+  view.loading(`Loading ${label}…`);
+  let record: PortalRecord;
+  try {
+    record = await view.api.get<PortalRecord>(`/portal/${encodeURIComponent(section)}/${encodeURIComponent(id)}`);
+  } catch (error) {
+    if (error instanceof ApiError && error.problem.status === 404) {
+      view.main.removeAttribute('aria-busy');
+      view.main.replaceChildren(
+        h('h1', { tabindex: -1 }, 'Not found'),
+        h(
+          'p',
+          { role: 'alert', class: 'message error' },
+          error.problem.detail ?? `This ${label} is not in your portal.`,
+        ),
+        h('a', { href: `#/${section}` }, `Back to ${sectionTitle(section).toLowerCase()}`),
+      );
+      return view.done('Not found');
+    }
+    return view.failure(error, () => void renderDetail(view, section, id));
+  }
+  const title = titleOf(record);
+  const fields = Object.keys(record).filter(
+    (name) => !hiddenFields.has(name) && name !== 'subject' && name !== 'title',
+  );
+  const content: (Node | null)[] = [
+    h('p', {}, h('a', { href: `#/${section}` }, `← All ${sectionTitle(section).toLowerCase()}`)),
+    h('h1', { tabindex: -1 }, title),
+    notice ? h('p', { class: 'message success', role: 'status' }, notice) : null,
+    h(
+      'dl',
+      { class: 'fields' },
+      fields.flatMap((name) => [h('dt', {}, fieldLabel(name)), h('dd', {}, formatValue(name, record[name], record))]),
+      section === 'sales-orders'
+        ? [h('dt', {}, 'Signature'), h('dd', {}, formatValue('signature', record.signature, record))]
+        : [],
+    ),
+    lineItemsTable(record),
+  ];
+  if (section === 'sales-orders' && view.me.canESign) content.push(signingSection(view, record));
+  view.main.replaceChildren(...content.filter((node): node is Node => node !== null));
+  view.done(title);
+}
+
+function messageBox() {
+  // Present from the start (empty) so screen readers announce what is written into it later.
+  return h('div', { class: 'message-slot', role: 'alert', 'aria-live': 'assertive' });
+}
+
+function showMessage(box: HTMLElement, text: string, kind: 'error' | 'info' = 'error') {
+  box.replaceChildren(h('p', { class: `message ${kind}` }, text));
+}
+
+const pinPattern = /^\d{4,8}$/;
+
+function signingSection(view: ViewContext, record: PortalRecord): HTMLElement {
+  const signature = record.signature as { status?: string } | undefined;
+  const section = h(
+    'section',
+    { class: 'signing', 'aria-labelledby': 'signing-heading' },
+    h('h2', { id: 'signing-heading' }, 'Sign this sales order'),
+  );
+  if (signature?.status === 'valid') {
+    section.append(h('p', {}, 'This sales order is signed. Nothing more to do.'));
+    return section;
+  }
+  if (!view.me.hasPin) {
+    section.append(h('p', {}, 'To sign, first choose your PIN. ', h('a', { href: '#/pin' }, 'Choose a PIN')));
+    return section;
+  }
+  const box = messageBox();
+  const pin = h('input', {
+    id: 'sign-pin',
+    name: 'pin',
+    type: 'password',
+    inputmode: 'numeric',
+    autocomplete: 'off',
+    required: true,
+    minlength: 4,
+    maxlength: 8,
+    'aria-describedby': 'sign-pin-hint',
+  });
+  const submit = h('button', { type: 'submit', class: 'primary' }, 'Sign sales order');
+  const form = h(
+    'form',
+    {
+      novalidate: true,
+      onsubmit: async (event: Event) => {
+        event.preventDefault();
+        box.replaceChildren();
+        if (!pinPattern.test(pin.value)) {
+          showMessage(box, 'Enter your PIN: 4 to 8 digits.');
+          pin.setAttribute('aria-invalid', 'true');
+          return pin.focus();
+        }
+        submit.disabled = true;
+        submit.textContent = 'Signing…';
+        form.setAttribute('aria-busy', 'true');
+        try {
+          await view.api.post(`/portal/sales-orders/${encodeURIComponent(record.id)}/signature`, { pin: pin.value });
+          return void renderDetail(
+            view,
+            'sales-orders',
+            record.id,
+            'Signed. Thank you: the sales order now carries your signature.',
+          );
+        } catch (error) {
+          if (error instanceof ApiError && (error.failure === 'refused' || error.failure === 'expired'))
+            return view.failure(error, () => {});
+          showMessage(box, messageForSigning(error));
+          pin.value = '';
+          pin.setAttribute('aria-invalid', 'true');
+          pin.focus();
+        } finally {
+          submit.disabled = false;
+          submit.textContent = 'Sign sales order';
+          form.removeAttribute('aria-busy');
+        }
+      },
+    },
+    h('p', {}, 'Signing records your name, the time, and exactly what this sales order says now.'),
+    h('label', { for: 'sign-pin' }, 'Your PIN'),
+    h('p', { id: 'sign-pin-hint', class: 'hint' }, '4 to 8 digits. Five wrong tries lock signing for 15 minutes.'),
+    pin,
+    submit,
+    box,
+  );
+  section.append(form);
+  return section;
+}
+
+function messageForSigning(error: unknown): string {
+  if (!(error instanceof ApiError)) return 'Signing failed. Please try again.';
+  if (error.failure === 'network') return 'We could not reach the portal, so nothing was signed. Try again.';
+  const { status, detail } = error.problem;
+  // The API's own words say which: wrong PIN (tries left), locked (for how long), already signed, changed meanwhile.
+  if (detail && [403, 409, 423].includes(status)) return detail;
+  if (status === 400) return 'Enter your PIN: 4 to 8 digits.';
+  return detail ?? 'Signing failed. Please try again.';
+}
+
+export function renderPin(view: ViewContext): void {
+  const { me } = view;
+  const title = me.hasPin ? 'Change your PIN' : 'Choose your PIN';
+  const content: Node[] = [h('h1', { tabindex: -1 }, me.canESign || me.hasPin ? title : 'PIN')];
+  if (!me.canESign && !me.hasPin) {
+    content.push(h('p', {}, 'Your account does not sign documents, so it has no PIN.'));
+  } else if (me.hasPin && !me.pinReset) {
+    content.push(h('p', {}, 'Your PIN is set. To change it, contact your account manager.'));
+  } else {
+    content.push(pinForm(view));
+  }
+  view.main.replaceChildren(...content);
+  view.main.removeAttribute('aria-busy');
+  view.done(title);
+}
+
+function pinInput(id: string, autocomplete: string) {
+  return h('input', {
+    id,
+    name: id,
+    type: 'password',
+    inputmode: 'numeric',
+    autocomplete,
+    required: true,
+    minlength: 4,
+    maxlength: 8,
+    'aria-describedby': 'pin-hint',
+  });
+}
+
+function pinForm(view: ViewContext): HTMLElement {
+  const changing = view.me.hasPin;
+  const current = changing ? pinInput('current-pin', 'off') : null;
+  const next = pinInput('new-pin', 'off');
+  const repeat = pinInput('repeat-pin', 'off');
+  const box = messageBox();
+  const submit = h('button', { type: 'submit', class: 'primary' }, changing ? 'Change PIN' : 'Save PIN');
+  const field = (input: HTMLInputElement, text: string) =>
+    h('div', { class: 'field' }, h('label', { for: input.id }, text), input);
+  const invalid = (input: HTMLInputElement, text: string) => {
+    showMessage(box, text);
+    input.setAttribute('aria-invalid', 'true');
+    input.focus();
+  };
+  const form = h(
+    'form',
+    {
+      novalidate: true,
+      onsubmit: async (event: Event) => {
+        event.preventDefault();
+        box.replaceChildren();
+        for (const input of [current, next, repeat]) input?.removeAttribute('aria-invalid');
+        if (current && !pinPattern.test(current.value))
+          return invalid(current, 'Enter your current PIN: 4 to 8 digits.');
+        if (!pinPattern.test(next.value)) return invalid(next, 'Your new PIN must be 4 to 8 digits.');
+        if (repeat.value !== next.value) return invalid(repeat, 'The two new PINs are not the same.');
+        submit.disabled = true;
+        form.setAttribute('aria-busy', 'true');
+        try {
+          await view.api.put('/portal/pin', { ...(current ? { currentPin: current.value } : {}), newPin: next.value });
+          await view.refreshMe();
+          view.main.replaceChildren(
+            h('h1', { tabindex: -1 }, 'PIN saved'),
+            h('p', { class: 'message success', role: 'status' }, 'Your PIN is set. Use it to sign sales orders.'),
+            view.me.components.includes('sales-orders') ? h('a', { href: '#/sales-orders' }, 'Go to sales orders') : '',
+          );
+          view.done('PIN saved');
+        } catch (error) {
+          if (error instanceof ApiError && (error.failure === 'refused' || error.failure === 'expired'))
+            return view.failure(error, () => {});
+          const detail = error instanceof ApiError && error.failure === 'problem' ? error.problem.detail : undefined;
+          showMessage(box, detail ?? 'Your PIN could not be saved. Please try again.');
+        } finally {
+          submit.disabled = false;
+          form.removeAttribute('aria-busy');
+        }
+      },
+    },
+    h('p', { id: 'pin-hint', class: 'hint' }, 'A PIN is 4 to 8 digits. You type it each time you sign a sales order.'),
+    current ? field(current, 'Current PIN') : null,
+    field(next, 'New PIN'),
+    field(repeat, 'New PIN again'),
+    submit,
+    box,
+  );
+  return form;
+}
