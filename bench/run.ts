@@ -75,7 +75,7 @@ function functionEnvironment(outputs: LocalOutputs): NodeJS.ProcessEnv {
     PORTAL_USER_POOL_ID: outputs.PortalUserPoolId,
     STAFF_USER_POOL_ID: outputs.StaffUserPoolId,
     SENDER_EMAIL: localSenderEmail,
-    PORTAL_SIGN_IN_URL: `${outputs.ApiUrl}/portal-web/`,
+    PORTAL_SIGN_IN_URL: outputs.PortalWebUrl,
     COGNITO_CREATE_RATE: String(defaultCreateRate),
     TIME_ZONE: 'UTC',
   };

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod/mini';
 import { Forbidden, NotFound } from '../shared/http/errors';
+import { clientAddressOf } from '../shared/http/client-address';
 import { httpHandler, json, type HttpEvent } from '../shared/http/http-handler';
 import { parseJsonBody } from '../shared/http/request';
 import { idPrefixes } from '../shared/modules/registry';
@@ -60,7 +61,7 @@ export const handler = httpHandler(async (event) => {
     case 'signSalesOrder': {
       const { pin: given } = validate(signing, parseJsonBody(event), 'signature');
       const signature = await portal.signSalesOrder(viewer, id, given, {
-        sourceIp: event.requestContext.http.sourceIp,
+        sourceIp: clientAddressOf(event),
         userAgent: event.requestContext.http.userAgent ?? '',
       });
       return json(201, signature);

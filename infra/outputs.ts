@@ -11,6 +11,7 @@ export const outputNames = [
   'PortalUserPoolId',
   'PortalClientId',
   'PortalLoginUrl',
+  'PortalWebUrl',
   'TableName',
 ] as const;
 

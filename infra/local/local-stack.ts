@@ -20,6 +20,8 @@ import { RunLock } from './run-lock';
 import { matchesInterest } from '../../shared/data/stream-interest';
 import { defaultCreateRate } from '../../shared/access/provisioner-config';
 import { startStreamEventSource } from './stream-event-source';
+import { createPortalWebServer } from './portal-web-server';
+import { buildPortalWeb, portalWebScopes } from '../portal-web';
 
 export const repoRoot = resolve(__dirname, '..', '..');
 export const defaultDataDir = join(repoRoot, '.local');
@@ -164,12 +166,13 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
       identity.destroy();
     });
     const apiUrl = `http://127.0.0.1:${ports.api}`;
-    const portalWebUrl = `http://127.0.0.1:${ports.api}/portal-web`;
+    // The app's own origin is its sign-in callback and sign-out URL (hash routing: one page).
+    const portalWebUrl = `http://127.0.0.1:${ports.web}/`;
     const previous = readPreviousOutputs(outputsFile);
     const staffPassword = previous.StaffPassword ?? generatePassword();
     const [table, pools] = await Promise.all([
       ensureTable(dynamo, localTableName),
-      ensureUserPools(identity, { callbackUrls: [`${portalWebUrl}/callback`], logoutUrls: [`${portalWebUrl}/`] }),
+      ensureUserPools(identity, { callbackUrls: [portalWebUrl], logoutUrls: [portalWebUrl] }),
     ]);
     await ensureStaffUser(identity, pools.staff.userPoolId, localStaffUsername, staffPassword);
     // What the provisioning functions read at cold start; they load on first use, after this.
@@ -177,7 +180,7 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
       PORTAL_USER_POOL_ID: pools.portal.userPoolId,
       STAFF_USER_POOL_ID: pools.staff.userPoolId,
       SENDER_EMAIL: localSenderEmail,
-      PORTAL_SIGN_IN_URL: `${portalWebUrl}/`,
+      PORTAL_SIGN_IN_URL: portalWebUrl,
       COGNITO_CREATE_RATE: process.env.COGNITO_CREATE_RATE ?? String(defaultCreateRate),
       // As in the cloud: a person shows `failed` when the event source gives up on them, not before.
       ACCESS_MAX_FAILURES: accessMaxFailures(declarations),
@@ -205,6 +208,15 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
     });
     await listen(api, ports.api);
     cleanups.push(() => close(api));
+
+    const web = createPortalWebServer({
+      build: buildPortalWeb(join(dataDir, 'build', 'portal-web')),
+      config: { loginUrl: cognito.endpoint, clientId: pools.portal.clientId, scopes: portalWebScopes },
+      apiUrl,
+      loginOrigin: new URL(cognito.endpoint).origin,
+    });
+    await listen(web, ports.web);
+    cleanups.push(() => close(web));
 
     const streams = new DynamoDBStreamsClient({});
     cleanups.push(async () => streams.destroy());
@@ -235,6 +247,7 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
       PortalUserPoolId: pools.portal.userPoolId,
       PortalClientId: pools.portal.clientId,
       PortalLoginUrl: cognito.endpoint,
+      PortalWebUrl: portalWebUrl,
       TableName: localTableName,
       CognitoEndpoint: cognito.endpoint,
       DynamoDbEndpoint: dynamodb.endpoint,

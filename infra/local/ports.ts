@@ -6,10 +6,19 @@ export interface LocalPorts {
   readonly cognito: number;
   readonly ses: number;
   readonly lambda: number;
+  /** The portal web app and its `/portal/*` forwarding (CloudFront's part in the cloud). */
+  readonly web: number;
 }
 
 /** Fixed ports for `npm start`, so URLs stay the same from one run to the next. */
-export const defaultPorts: LocalPorts = { api: 3100, dynamodb: 8100, cognito: 9229, ses: 8105, lambda: 9101 };
+export const defaultPorts: LocalPorts = {
+  api: 3100,
+  dynamodb: 8100,
+  cognito: 9229,
+  ses: 8105,
+  lambda: 9101,
+  web: 3000,
+};
 
 function probe(port: number, host: string): Promise<number | undefined> {
   return new Promise((resolve) => {
@@ -29,7 +38,14 @@ export async function freePorts(): Promise<LocalPorts> {
     if (!port) throw new Error('No free port on 127.0.0.1');
     return port;
   };
-  return { api: await take(), dynamodb: await take(), cognito: await take(), ses: await take(), lambda: await take() };
+  return {
+    api: await take(),
+    dynamodb: await take(),
+    cognito: await take(),
+    ses: await take(),
+    lambda: await take(),
+    web: await take(),
+  };
 }
 
 /** DynamoDB Local binds every interface, so a port counts as free only if both loopback and 0.0.0.0 are. */

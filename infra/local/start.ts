@@ -17,6 +17,7 @@ function banner(stack: RunningStack, seconds: number): string {
   return `
 Portico is running (ready in ${seconds.toFixed(1)} s). Ctrl-C stops it.
 
+  Portal         ${o.PortalWebUrl}        the web app partners and customers use
   API            ${o.ApiUrl}          try: curl ${o.ApiUrl}/health
   Mailbox        ${o.MailboxUrl}
   Portal login   ${o.PortalLoginUrl}/oauth2/authorize (hosted login, PKCE)

@@ -53,7 +53,7 @@ function configure(outputsFile: string, local: boolean) {
           AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: outputs.CognitoEndpoint,
           AWS_ENDPOINT_URL_SESV2: outputs.SesEndpoint,
           SENDER_EMAIL: process.env.SENDER_EMAIL ?? 'portal@portico.local',
-          PORTAL_SIGN_IN_URL: process.env.PORTAL_SIGN_IN_URL ?? `${outputs.ApiUrl}/portal-web/`,
+          PORTAL_SIGN_IN_URL: process.env.PORTAL_SIGN_IN_URL ?? outputs.PortalWebUrl,
         }
       : {}),
   });

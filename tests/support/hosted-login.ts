@@ -57,8 +57,8 @@ export function parseLoginForm(html: string, pageUrl: string): { action: string;
 export function hostedLogin(outputs: LocalOutputs, options: { scope?: string; userAgent?: string } = {}) {
   const loginUrl = outputs.CognitoEndpoint;
   const clientId = outputs.PortalClientId;
-  /** The portal web app's registered callback (infra/local/local-stack.ts). */
-  const redirectUri = `${outputs.ApiUrl}/portal-web/callback`;
+  /** The portal web app's registered callback: the app's own address (infra/local/local-stack.ts). */
+  const redirectUri = outputs.PortalWebUrl;
   const scope = options.scope ?? 'openid email profile';
   const headers = { 'user-agent': options.userAgent ?? 'portico-tests hosted-login' };
 

@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { extname, join } from 'node:path';
+import {
+  portalWebApiPaths,
+  portalWebHeaderFields,
+  portalWebCacheControl,
+  type PortalWebBuild,
+  type PortalWebConfig,
+} from '../portal-web';
+
+/**
+ * CloudFront's part, locally: serves the built web app and its `config.json` with the same security headers,
+ * and forwards the API paths to the API Gateway stand-in on the same origin, adding the viewer's address as
+ * CloudFront does (`CloudFront-Viewer-Address`, replacing any value the client sent).
+ */
+
+export interface PortalWebServerOptions {
+  readonly build: PortalWebBuild;
+  readonly config: PortalWebConfig;
+  /** The API Gateway stand-in, e.g. http://127.0.0.1:3100. */
+  readonly apiUrl: string;
+  /** Origin of the hosted login, allowed by the Content-Security-Policy for token requests. */
+  readonly loginOrigin: string;
+}
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+};
+
+/** `/portal/*` → a prefix test; the patterns are CloudFront path patterns. */
+const apiPrefixes = portalWebApiPaths.map((pattern) => pattern.replace(/\*$/, ''));
+
+/** Hop-by-hop headers are the connection's own; CloudFront neither forwards nor returns them. */
+const hopByHop = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te']);
+
+function withoutHopByHop(headers: IncomingMessage['headers']) {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !hopByHop.has(name)));
+}
+
+export function createPortalWebServer(options: PortalWebServerOptions): Server {
+  const securityHeaders = portalWebHeaderFields(options.loginOrigin);
+  // Only the files of this build are served: a request names one of them or gets a 404, never a path on disk.
+  const files = new Map<string, Buffer>(
+    options.build.files.map((name) => [`/${name}`, readFileSync(join(options.build.outDir, name))]),
+  );
+  files.set('/', files.get('/index.html')!);
+  files.set('/config.json', Buffer.from(JSON.stringify(options.config)));
+  const api = new URL(options.apiUrl);
+
+  function serveFile(req: IncomingMessage, res: ServerResponse, path: string) {
+    const body = files.get(path);
+    if (!body || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      res.writeHead(body ? 405 : 404, { ...securityHeaders, 'content-type': 'text/plain; charset=utf-8' });
+      return res.end(body ? 'Method not allowed' : 'Not found');
+    }
+    const name = path === '/' ? 'index.html' : path.slice(1);
+    res.writeHead(200, {
+      ...securityHeaders,
+      'content-type': contentTypes[extname(name)] ?? 'application/octet-stream',
+      'content-length': body.length,
+      'cache-control': portalWebCacheControl(name),
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
+  function forward(req: IncomingMessage, res: ServerResponse) {
+    const viewer = `${req.socket.remoteAddress ?? ''}:${req.socket.remotePort ?? ''}`;
+    const upstream = request(
+      {
+        hostname: api.hostname,
+        port: api.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...withoutHopByHop(req.headers), host: api.host, 'cloudfront-viewer-address': viewer },
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, { ...withoutHopByHop(answer.headers), ...securityHeaders });
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => {
+      if (res.headersSent) return res.destroy();
+      res.writeHead(502, { ...securityHeaders, 'content-type': 'application/problem+json' });
+      res.end(JSON.stringify({ type: 'about:blank', title: 'Bad Gateway', status: 502 }));
+    });
+    req.pipe(upstream);
+  }
+
+  return createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (apiPrefixes.some((prefix) => path.startsWith(prefix))) return forward(req, res);
+    return serveFile(req, res, path);
+  });
+}
