@@ -1,4 +1,4 @@
-// Three layers, one project each, so a developer can run one: `npm run test:unit` etc.
+// Four layers, one project each, so a developer can run one: `npm run test:unit` etc.
 // middy ships ESM only; ts-jest transpiles it (and our TypeScript) to CommonJS for jest's runtime.
 const transform = {
   '^.+\\.(t|j)sx?$': [
@@ -22,6 +22,14 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/tests/integration/global-setup.ts',
+      globalTeardown: '<rootDir>/tests/integration/global-teardown.ts',
+    },
+    // The portal web app in Debian's Chromium against a local stack of its own (same setup as integration).
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/tests/integration/global-setup.ts',
       globalTeardown: '<rootDir>/tests/integration/global-teardown.ts',
     },

@@ -1,0 +1,336 @@
+import { randomUUID } from 'node:crypto';
+import type { Locator, Page } from 'playwright-core';
+import { waitFor } from '../../infra/local/managed-process';
+import type { LocalOutputs } from '../../infra/outputs';
+import { refusalMessage } from '../../shared/portal/portal-session';
+import { mailbox, temporaryPasswordIn, type MailboxEmail } from '../support/mailbox';
+import { stackOutputs } from '../support/outputs';
+import { staffApi, type StaffApi } from '../support/staff-api';
+import { accessibilityViolations, launchBrowser, screenshot, serious, type Browser } from './browser';
+
+/**
+ * The portal web app in real headless Chromium against the local stack, as a partner uses it: the
+ * invitation in the mailbox → its link → the hosted login with the temporary password → a new password →
+ * the records staff marked for the portal → a sales order signed with the PIN → sign-out.
+ */
+jest.setTimeout(180_000);
+
+type Json = Record<string, unknown>;
+
+let outputs: LocalOutputs;
+let api: StaffApi;
+let mail: ReturnType<typeof mailbox>;
+let browser: Browser;
+
+beforeAll(async () => {
+  outputs = stackOutputs();
+  api = await staffApi(outputs);
+  mail = mailbox(outputs.SesEndpoint);
+  browser = await launchBrowser();
+});
+afterAll(() => browser?.close());
+
+const short = () => randomUUID().slice(0, 8);
+const newPassword = () => `Brand-new#Pass${short()}`;
+const pin = '482915';
+
+async function partnerWithPortal(name: string, portal: Json = {}) {
+  const organization = await api.create('partner-organizations', {
+    name: `${name} ${short()}`,
+    partnerStatus: 'Active',
+  });
+  const email = `${name.toLowerCase().replace(/\W+/g, '.')}.${short()}@example.com`;
+  const person = await api.create('partner-contacts', {
+    firstName: name.split(' ')[0],
+    lastName: `Tester ${short()}`,
+    email,
+    organizationId: organization.id,
+    portal: { enabled: true, canESign: true, ...portal },
+  });
+  const [invitation] = await mail.waitFor(email, 1, 30_000);
+  return { organization, person, email, invitation: invitation! };
+}
+
+function record(module: string, organizationId: string, contactId: string, fields: Json) {
+  return api.create(module, { organizationId, contactId, showOnPortal: true, ...fields });
+}
+
+/** The invitation as the person sees it: its HTML in the browser, then its link followed. */
+async function openInvitation(page: Page, invitation: MailboxEmail) {
+  await page.setContent(invitation.body.html);
+  await screenshot(page, '01-invitation');
+  await Promise.all([
+    page.waitForURL(`${outputs.PortalWebUrl}**`),
+    page.getByRole('link', { name: /sign in/i }).click(),
+  ]);
+}
+
+/** From the app's signed-out page through the hosted login (first sign-in: choose a new password). */
+async function firstSignIn(page: Page, email: string, temporaryPassword: string, password: string) {
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('Email or username').fill(email);
+  await page.getByLabel('Password').fill(temporaryPassword);
+  await screenshot(page, '03-hosted-login');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+  await page.getByLabel('New password', { exact: true }).fill(password);
+  await page.getByLabel('New password again').fill(password);
+  await screenshot(page, '04-new-password');
+  await page.getByRole('button', { name: 'Save and sign in' }).click();
+  await page.getByRole('navigation', { name: 'Portal sections' }).waitFor();
+}
+
+/** The message an alert shows once it has one (alerts are on the page before they have anything to say). */
+async function alertText(scope: Page | Locator): Promise<string> {
+  const alert = scope.locator('[role=alert]').filter({ hasText: /\S/ });
+  await alert.waitFor();
+  return alert.innerText();
+}
+
+const sessionTokens = (page: Page) =>
+  page.evaluate(
+    () => JSON.parse(sessionStorage.getItem('portico.session') ?? 'null') as { accessToken: string } | null,
+  );
+
+const rowTitles = (page: Page) => page.locator('tbody th[scope=row]').allInnerTexts();
+
+async function expectAccessible(page: Page, screen: string) {
+  expect({ screen, violations: serious(await accessibilityViolations(page)) }).toEqual({ screen, violations: [] });
+}
+
+describe('portal web app', () => {
+  it('invitation → first sign-in → exactly the visible records → PIN → sign a sales order → sign out', async () => {
+    const { organization, person, email, invitation } = await partnerWithPortal('Paula Partner');
+    const other = await partnerWithPortal('Oscar Other');
+
+    // Twelve visible tickets (more than a page), one hidden from the portal, one of another partner.
+    const visibleTickets: string[] = [];
+    for (let n = 1; n <= 12; n++) {
+      const title = `Ticket ${String(n).padStart(2, '0')} ${short()}`;
+      await record('tickets', organization.id, person.id, { title, status: 'Open' });
+      visibleTickets.push(title);
+    }
+    await record('tickets', organization.id, person.id, { title: 'Internal only', showOnPortal: false });
+    await record('tickets', other.organization.id, other.person.id, { title: 'Another partner ticket' });
+    const lines = [
+      { description: 'Annual licence', quantity: 2, unitPrice: 1200 },
+      { description: 'Onboarding days', quantity: 3, unitPrice: 450.5 },
+    ];
+    const orders = [];
+    for (const subject of ['First order', 'Second order', 'Third order']) {
+      orders.push(
+        await record('sales-orders', organization.id, person.id, { subject, currency: 'EUR', lineItems: lines }),
+      );
+    }
+
+    const page = await browser.newPage();
+    await openInvitation(page, invitation);
+    await page.getByRole('heading', { name: 'Partner and customer portal' }).waitFor();
+    await screenshot(page, '02-signed-out');
+    await expectAccessible(page, 'signed out');
+
+    const password = newPassword();
+    await firstSignIn(page, email, temporaryPasswordIn(invitation), password);
+    // The sign-in code and state are gone from the address bar.
+    expect(page.url()).toBe(`${outputs.PortalWebUrl}#/tickets`);
+
+    // Name and organization; one tab per component.
+    await expect(page.locator('#who').innerText()).resolves.toContain(`${person.firstName} ${person.lastName}`);
+    await expect(page.locator('#who').innerText()).resolves.toContain(organization.name as string);
+    await expect(
+      page.getByRole('navigation', { name: 'Portal sections' }).getByRole('link').allInnerTexts(),
+    ).resolves.toEqual(['Tickets', 'Invoices', 'Quotes', 'Sales orders', 'Documents']);
+
+    // Exactly the visible tickets, over two pages.
+    await page.getByRole('heading', { name: 'Tickets' }).waitFor();
+    const firstPage = await rowTitles(page);
+    expect(firstPage).toHaveLength(10);
+    await screenshot(page, '05-tickets');
+    await expectAccessible(page, 'tickets');
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.getByText('Page 2', { exact: true }).waitFor();
+    const secondPage = await rowTitles(page);
+    expect([...firstPage, ...secondPage].sort()).toEqual([...visibleTickets].sort());
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await page.getByText('Page 1', { exact: true }).waitFor();
+    expect(await rowTitles(page)).toEqual(firstPage);
+
+    // The PIN page: set the first PIN.
+    await page.getByRole('link', { name: 'PIN', exact: true }).click();
+    await page.getByRole('heading', { name: 'Choose your PIN' }).waitFor();
+    await expectAccessible(page, 'PIN');
+    await page.getByLabel('New PIN', { exact: true }).fill(pin);
+    await page.getByLabel('New PIN again').fill('000000');
+    await page.getByRole('button', { name: 'Save PIN' }).click();
+    expect(await alertText(page)).toContain('not the same');
+    await page.getByLabel('New PIN again').fill(pin);
+    await page.getByRole('button', { name: 'Save PIN' }).click();
+    await page.getByRole('heading', { name: 'PIN saved' }).waitFor();
+
+    // A sales order: a wrong PIN first, then the right one.
+    await page.getByRole('navigation', { name: 'Portal sections' }).getByRole('link', { name: 'Sales orders' }).click();
+    await page.getByRole('link', { name: 'First order' }).click();
+    await page.getByRole('heading', { name: 'First order' }).waitFor();
+    await expect(page.locator('table').last().innerText()).resolves.toContain('Annual licence');
+    await screenshot(page, '06-sales-order');
+    await expectAccessible(page, 'sales order');
+    const signing = page.getByRole('region', { name: 'Sign this sales order' });
+    await signing.getByLabel('Your PIN').fill('111111');
+    await signing.getByRole('button', { name: 'Sign sales order' }).click();
+    expect(await alertText(signing)).toMatch(/PIN is not right\. 4 tries left/);
+    await screenshot(page, '07-wrong-pin');
+    await signing.getByLabel('Your PIN').fill(pin);
+    await signing.getByRole('button', { name: 'Sign sales order' }).click();
+    await page.getByText('Signed. Thank you').waitFor();
+    await expect(page.locator('.fields').innerText()).resolves.toContain(
+      `Signed by ${person.firstName} ${person.lastName}`,
+    );
+    await screenshot(page, '08-signed');
+    const signed = await api.call<Json>('GET', `/sales-orders/${orders[0]!.id}`);
+    expect(signed.body.signature).toMatchObject({ status: 'valid', signedBy: { id: person.id } });
+
+    // Signed meanwhile elsewhere (another tab): the app says so instead of signing twice.
+    await page.goto(`${outputs.PortalWebUrl}#/sales-orders/${orders[1]!.id}`);
+    await page.getByRole('heading', { name: 'Second order' }).waitFor();
+    const elsewhere = await page.evaluate(
+      async ({ id, pin }) => {
+        const { accessToken } = JSON.parse(sessionStorage.getItem('portico.session')!) as { accessToken: string };
+        const response = await fetch(`/portal/sales-orders/${id}/signature`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ pin }),
+        });
+        return response.status;
+      },
+      { id: orders[1]!.id, pin },
+    );
+    expect(elsewhere).toBe(201);
+    await page.getByLabel('Your PIN').fill(pin);
+    await page.getByRole('button', { name: 'Sign sales order' }).click();
+    expect(await alertText(page)).toContain('already signed');
+
+    // Wrong PINs until signing locks (one wrong PIN was spent above).
+    await page.goto(`${outputs.PortalWebUrl}#/sales-orders/${orders[2]!.id}`);
+    await page.getByRole('heading', { name: 'Third order' }).waitFor();
+    const messages: string[] = [];
+    for (let attempt = 0; attempt < 4; attempt++) {
+      await page.getByLabel('Your PIN').fill('999999');
+      await page.getByRole('button', { name: 'Sign sales order' }).click();
+      messages.push(await alertText(page));
+    }
+    expect(messages.slice(0, 3)).toEqual([
+      expect.stringContaining('3 tries left'),
+      expect.stringContaining('2 tries left'),
+      expect.stringContaining('1 try left'),
+    ]);
+    expect(messages[3]).toMatch(/Too many wrong PINs: signing is locked for 15 minutes/);
+    await screenshot(page, '09-locked');
+    // The right PIN does not get through a lockout either.
+    await page.getByLabel('Your PIN').fill(pin);
+    await page.getByRole('button', { name: 'Sign sales order' }).click();
+    expect(await alertText(page)).toMatch(/locked for \d+ more minutes/);
+
+    // Sign out: tokens gone from the tab, the refresh token revoked, the signed-out page says so.
+    const { refreshToken } = await page.evaluate(
+      () => JSON.parse(sessionStorage.getItem('portico.session')!) as { refreshToken: string },
+    );
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByText('You have signed out.').waitFor();
+    await screenshot(page, '10-signed-out');
+    expect(await page.evaluate(() => sessionStorage.getItem('portico.session'))).toBeNull();
+    const refreshed = await fetch(`${outputs.CognitoEndpoint}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        client_id: outputs.PortalClientId,
+        refresh_token: refreshToken,
+      }),
+    });
+    expect(refreshed.status).toBe(400);
+
+    expect(browser.pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('unticking the portal flag locks the open session out on its next action', async () => {
+    const { organization, person, email, invitation } = await partnerWithPortal('Una Untick');
+    await record('tickets', organization.id, person.id, { title: 'Visible ticket' });
+    await record('invoices', organization.id, person.id, { subject: 'Visible invoice', total: 99.5, currency: 'EUR' });
+
+    const page = await browser.newPage();
+    // The page's clock is under the test's control (the login and the API keep real time).
+    await page.clock.install();
+    await openInvitation(page, invitation);
+    const password = newPassword();
+    await firstSignIn(page, email, temporaryPasswordIn(invitation), password);
+    await page.getByRole('link', { name: 'Visible ticket' }).waitFor();
+
+    // The tokens are renewed a minute before they expire, without the person doing anything.
+    const before = await sessionTokens(page);
+    await page.clock.fastForward('59:30');
+    await waitFor(
+      async () => (await sessionTokens(page))?.accessToken !== before?.accessToken,
+      10_000,
+      'the tokens to be renewed',
+    );
+
+    // A dropped connection: a clear message and a way to try again.
+    await page.route('**/portal/invoices**', (route) => route.abort('internetdisconnected'));
+    await page.getByRole('link', { name: 'Invoices', exact: true }).click();
+    expect(await alertText(page)).toContain('could not reach the portal');
+    await screenshot(page, '11-network-error');
+    await page.unroute('**/portal/invoices**');
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.getByRole('link', { name: 'Visible invoice' }).waitFor();
+
+    // Staff untick the flag while the page is open.
+    const patched = await api.call('PATCH', `/partner-contacts/${person.id}`, { portal: { enabled: false } });
+    expect(patched.status).toBe(200);
+
+    await page.getByRole('link', { name: 'Tickets', exact: true }).click();
+    expect(await alertText(page)).toBe(refusalMessage);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('portico.session'))).toBeNull();
+    await screenshot(page, '12-access-refused');
+
+    // Signing in again is refused with the same message.
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Email or username').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect(await alertText(page)).toBe(refusalMessage);
+    expect(browser.pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('an expired session sends the person back to sign in with a clear message', async () => {
+    const page = await browser.newPage();
+    await page.goto(outputs.PortalWebUrl);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    // Tokens the API no longer accepts and a refresh token the login no longer knows.
+    await page.evaluate(() =>
+      sessionStorage.setItem(
+        'portico.session',
+        JSON.stringify({
+          accessToken: 'expired',
+          idToken: 'expired',
+          refreshToken: 'revoked',
+          expiresAt: Date.now() + 600_000,
+        }),
+      ),
+    );
+    await page.reload();
+    expect(await alertText(page)).toBe('Your session has expired. Please sign in again.');
+    expect(await page.evaluate(() => sessionStorage.getItem('portico.session'))).toBeNull();
+    await page.close();
+  });
+
+  it('refuses a sign-in callback it did not start (state check)', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${outputs.PortalWebUrl}?code=stolen-code&state=forged`);
+    expect(await alertText(page)).toContain('not started from this page');
+    expect(page.url()).toBe(outputs.PortalWebUrl);
+    await page.close();
+  });
+});

@@ -1,0 +1,245 @@
+import { randomUUID } from 'node:crypto';
+import type { LocalOutputs } from '../../infra/outputs';
+import { hostedLogin, parseLoginForm, pkcePair } from '../support/hosted-login';
+import { mailbox, temporaryPasswordIn } from '../support/mailbox';
+import { stackOutputs } from '../support/outputs';
+import { portalUsers } from '../support/portal-users';
+import { apiClient, staffApi, type StaffApi } from '../support/staff-api';
+
+/**
+ * The web app's origin (CloudFront's part, locally) and the local hosted login's first-sign-in step, over
+ * plain HTTP. The browser journey itself is tests/e2e/portal-web.test.ts.
+ */
+jest.setTimeout(60_000);
+
+type Json = Record<string, unknown>;
+
+let outputs: LocalOutputs;
+let api: StaffApi;
+let mail: ReturnType<typeof mailbox>;
+let users: ReturnType<typeof portalUsers>;
+
+beforeAll(async () => {
+  outputs = stackOutputs();
+  api = await staffApi(outputs);
+  mail = mailbox(outputs.SesEndpoint);
+  users = portalUsers(outputs);
+});
+afterAll(() => users.close());
+
+const short = () => randomUUID().slice(0, 8);
+const goodPassword = () => `Good#Passw0rd-${short()}`;
+
+/** A partner contact invited to the portal, not yet signed in: email and temporary password. */
+async function invitedPartner(portal: Json = {}) {
+  const organization = await api.create('partner-organizations', { name: `Web ${short()}`, partnerStatus: 'Active' });
+  const email = `web.${short()}@example.com`;
+  const person = await api.create('partner-contacts', {
+    firstName: 'Wendy',
+    lastName: 'Web',
+    email,
+    organizationId: organization.id,
+    portal: { enabled: true, ...portal },
+  });
+  const [invitation] = await mail.waitFor(email);
+  return { organization, person, email, temporaryPassword: temporaryPasswordIn(invitation!) };
+}
+
+describe('the web app origin', () => {
+  it('serves the app with strict security headers and revalidated entry files', async () => {
+    const response = await fetch(outputs.PortalWebUrl);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('no-cache');
+    const csp = response.headers.get('content-security-policy')!;
+    expect(csp).toContain(`connect-src 'self' ${new URL(outputs.CognitoEndpoint).origin}`);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(response.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+
+    const html = await response.text();
+    const script = /<script type="module" src="([^"]+)"/.exec(html)![1]!;
+    const asset = await fetch(new URL(script, outputs.PortalWebUrl));
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+  });
+
+  it('tells the app where the hosted login is and which client it is', async () => {
+    const response = await fetch(new URL('config.json', outputs.PortalWebUrl));
+    expect(response.headers.get('cache-control')).toBe('no-cache');
+    expect(await response.json()).toEqual({
+      loginUrl: outputs.CognitoEndpoint,
+      clientId: outputs.PortalClientId,
+      scopes: 'openid email profile',
+    });
+  });
+
+  it('serves only the files of the build: anything else is a 404, and only GET or HEAD', async () => {
+    for (const path of ['/nothing-here.js', '/..%2Fpackage.json', '/%2e%2e/%2e%2e/package.json', '/index.html/'])
+      expect({ path, status: (await fetch(new URL(path, outputs.PortalWebUrl))).status }).toEqual({
+        path,
+        status: 404,
+      });
+    expect((await fetch(outputs.PortalWebUrl, { method: 'POST', body: 'x' })).status).toBe(405);
+    expect((await fetch(outputs.PortalWebUrl, { method: 'HEAD' })).status).toBe(200);
+  });
+
+  it('forwards /portal/* to the API on its own origin, where the gateway checks the token', async () => {
+    const response = await fetch(new URL('portal/me', outputs.PortalWebUrl));
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ message: 'Unauthorized' });
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    // Nothing else of the API is reachable through the web origin.
+    expect((await fetch(new URL('organizations', outputs.PortalWebUrl))).status).toBe(404);
+  });
+
+  it("records the viewer's own address on a signature, not one the client claims", async () => {
+    const { organization, person, email, temporaryPassword } = await invitedPartner({ canESign: true });
+    const password = goodPassword();
+    await users.firstSignIn(email, temporaryPassword, password);
+    const tokens = await hostedLogin(outputs).signIn(email, password);
+    const order = await api.create('sales-orders', {
+      subject: 'Via the web origin',
+      organizationId: organization.id,
+      contactId: person.id,
+      showOnPortal: true,
+      lineItems: [{ description: 'Widget', quantity: 1, unitPrice: 10 }],
+    });
+    const web = apiClient(outputs.PortalWebUrl.replace(/\/$/, ''), tokens.accessToken);
+    expect((await web('PUT', '/portal/pin', { newPin: '2468' })).status).toBe(204);
+    const signed = await web<Json>(
+      'POST',
+      `/portal/sales-orders/${order.id}/signature`,
+      { pin: '2468' },
+      {
+        'cloudfront-viewer-address': '203.0.113.9:1234',
+      },
+    );
+    expect(signed.status).toBe(201);
+    expect(signed.body.sourceIp).toBe('127.0.0.1');
+  });
+});
+
+describe('the local hosted login', () => {
+  const client = () => ({
+    redirectUri: outputs.PortalWebUrl,
+    authorize: async (state = short()) => {
+      const { verifier, challenge } = pkcePair();
+      const url = new URL(`${outputs.CognitoEndpoint}/oauth2/authorize`);
+      url.search = new URLSearchParams({
+        client_id: outputs.PortalClientId,
+        redirect_uri: outputs.PortalWebUrl,
+        response_type: 'code',
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+        scope: 'openid email profile',
+        state,
+      }).toString();
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      return { verifier, state, form: parseLoginForm(await page.text(), url.toString()) };
+    },
+  });
+
+  async function post(action: string, fields: Record<string, string>) {
+    const response = await fetch(action, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+      redirect: 'manual',
+    });
+    return { status: response.status, location: response.headers.get('location'), html: await response.text() };
+  }
+
+  it('a first sign-in must choose a new password meeting the policy before any code is issued', async () => {
+    const { email, temporaryPassword } = await invitedPartner();
+    const { state, verifier, form } = await client().authorize();
+
+    const first = await post(form.action, { ...form.fields, username: email, password: temporaryPassword });
+    expect(first.status).toBe(200);
+    expect(first.html).toContain('Choose a new password');
+    expect(first.html).not.toContain(temporaryPassword);
+    const step = parseLoginForm(first.html, form.action);
+    expect(step.fields.new_password_session).toEqual(expect.any(String));
+
+    const tooWeak = await post(step.action, { ...step.fields, new_password: 'short', confirm_password: 'short' });
+    expect(tooWeak.status).toBe(200);
+    expect(tooWeak.html).toContain('at least 12 characters');
+    const noSymbol = await post(step.action, {
+      ...step.fields,
+      new_password: 'Abcdefgh12345',
+      confirm_password: 'Abcdefgh12345',
+    });
+    expect(noSymbol.html).toContain('must contain a symbol');
+    const password = goodPassword();
+    const mismatch = await post(step.action, {
+      ...step.fields,
+      new_password: password,
+      confirm_password: `${password}x`,
+    });
+    expect(mismatch.html).toContain('not the same');
+    expect((await users.login(email))?.status).toBe('FORCE_CHANGE_PASSWORD');
+
+    const chosen = await post(step.action, { ...step.fields, new_password: password, confirm_password: password });
+    expect(chosen.status).toBe(302);
+    const callback = new URL(chosen.location!);
+    expect(`${callback.origin}${callback.pathname}`).toBe(outputs.PortalWebUrl);
+    expect(callback.searchParams.get('state')).toBe(state);
+    expect((await users.login(email))?.status).toBe('CONFIRMED');
+
+    // The code is for this client and verifier; the person then signs in with the new password only.
+    const token = await fetch(`${outputs.CognitoEndpoint}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        client_id: outputs.PortalClientId,
+        code: callback.searchParams.get('code')!,
+        redirect_uri: outputs.PortalWebUrl,
+        code_verifier: verifier,
+      }).toString(),
+    });
+    expect(token.status).toBe(200);
+    const again = await client().authorize();
+    const withTemporary = await post(again.form.action, {
+      ...again.form.fields,
+      username: email,
+      password: temporaryPassword,
+    });
+    expect(withTemporary.html).toContain('Incorrect username or password.');
+    // The new-password step cannot be replayed.
+    const replay = await post(step.action, { ...step.fields, new_password: password, confirm_password: password });
+    expect(replay.status).toBe(200);
+    expect(replay.html).toContain('Sign in again');
+  });
+
+  it('revokes a refresh token, and signs out only to a registered address', async () => {
+    const { email, temporaryPassword } = await invitedPartner();
+    const password = goodPassword();
+    await users.firstSignIn(email, temporaryPassword, password);
+    const login = hostedLogin(outputs);
+    const tokens = await login.signIn(email, password);
+    await expect(login.refresh(tokens.refreshToken!)).resolves.toMatchObject({ accessToken: expect.any(String) });
+
+    const revoke = await post(`${outputs.CognitoEndpoint}/oauth2/revoke`, {
+      token: tokens.refreshToken!,
+      client_id: outputs.PortalClientId,
+    });
+    expect(revoke.status).toBe(200);
+    await expect(login.refresh(tokens.refreshToken!)).rejects.toMatchObject({ step: 'refresh', status: 400 });
+
+    const logout = (uri: string) =>
+      fetch(
+        `${outputs.CognitoEndpoint}/logout?${new URLSearchParams({ client_id: outputs.PortalClientId, logout_uri: uri })}`,
+        { redirect: 'manual' },
+      );
+    const registered = await logout(outputs.PortalWebUrl);
+    expect(registered.status).toBe(302);
+    expect(registered.headers.get('location')).toBe(outputs.PortalWebUrl);
+    expect((await logout('https://evil.example.com/')).status).toBe(400);
+  });
+});
