@@ -193,9 +193,15 @@ export async function renderDetail(view: ViewContext, section: string, id: strin
     return view.failure(error, () => void renderDetail(view, section, id));
   }
   const title = titleOf(record);
-  const fields = Object.keys(record).filter(
-    (name) => !hiddenFields.has(name) && name !== 'subject' && name !== 'title',
-  );
+  // What the list shows comes first, then the rest, then when it was filed and changed.
+  const trailing = ['createdAt', 'updatedAt'];
+  const shown = (name: string) => !hiddenFields.has(name) && name !== 'subject' && name !== 'title';
+  const listed = meta?.columns ?? [];
+  const fields = [
+    ...listed.filter((name) => shown(name) && name in record && !trailing.includes(name)),
+    ...Object.keys(record).filter((name) => shown(name) && !listed.includes(name) && !trailing.includes(name)),
+    ...trailing.filter((name) => name in record),
+  ];
   const content: (Node | null)[] = [
     h('p', {}, h('a', { href: `#/${section}` }, `← All ${sectionTitle(section).toLowerCase()}`)),
     h('h1', { tabindex: -1 }, title),
