@@ -60,7 +60,7 @@ export function portalWebSecurityHeaders(loginOrigin: string) {
 }
 
 /** The same headers as plain HTTP header fields (the local stand-in sends these). */
-export function portalWebHeaderFields(loginOrigin: string): Record<string, string> {
+export function portalWebHeaderFields(loginOrigin: string) {
   const headers = portalWebSecurityHeaders(loginOrigin);
   return {
     'content-security-policy': headers.contentSecurityPolicy,

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { portalMeta } from './portal-meta';
 
 /** The portal API, same origin as the app (CloudFront, or the local stand-in, forwards `/portal/*`). */

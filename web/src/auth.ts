@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { appUrl, type AppConfig } from './config';
 
 /**

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /** Where the hosted login is and which app client we are; served beside the app as `config.json`. */
 export interface AppConfig {
   /** Base URL of the hosted login (`/oauth2/authorize`, `/oauth2/token`, `/logout` live under it). */

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /** A small element builder: text goes in as text nodes, never as HTML, so record content cannot inject markup. */
 
 type Child = Node | string | number | null | undefined | false;

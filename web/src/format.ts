@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /** How record fields read on screen. */
 
 const acronyms: Record<string, string> = { id: 'ID', url: 'URL' };

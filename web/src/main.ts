@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { ApiError, createApi, type Api } from './api';
 import {
   AuthError,

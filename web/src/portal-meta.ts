@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * What the app knows of the back end, injected at build time from the declarations it is built from
  * (shared/modules/registry.ts, shared/portal/portal-session.ts): see infra/portal-web.ts.

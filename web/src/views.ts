@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { ApiError, type Api } from './api';
 import { h } from './dom';
 import { fieldLabel, formatMoney, formatValue, sectionTitle } from './format';
