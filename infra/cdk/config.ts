@@ -20,10 +20,13 @@ export interface ApiThrottle {
 export interface DeploymentConfig {
   /** Browser origins allowed by CORS; empty means no CORS configuration at all. */
   readonly allowedOrigins: readonly string[];
-  /** Where the hosted login may redirect after sign-in (portal app client). */
-  readonly portalCallbackUrls: readonly string[];
-  /** Where the hosted login may redirect after sign-out (portal app client). */
-  readonly portalLogoutUrls: readonly string[];
+  /**
+   * Where the hosted login may redirect after sign-in (portal app client). Undefined means the portal web app's
+   * own address (`PortalWebUrl`, the CloudFront distribution), known only to the stack.
+   */
+  readonly portalCallbackUrls: readonly string[] | undefined;
+  /** Where the hosted login may redirect after sign-out (portal app client); undefined as for callbacks. */
+  readonly portalLogoutUrls: readonly string[] | undefined;
   /** IANA zone the business operates in. Validated, but no resource uses it yet. */
   readonly timeZone: string;
   readonly apiThrottle: ApiThrottle;
@@ -40,8 +43,11 @@ export interface DeploymentConfig {
    * DNS). Undefined verifies `senderEmail` itself (SES mails a confirmation link to it).
    */
   readonly senderDomain: string | undefined;
-  /** The portal web app's address, put in invitation emails. */
-  readonly portalSignInUrl: string;
+  /**
+   * The portal web app's address, put in invitation emails. Undefined (neither it nor callback URLs configured)
+   * means `PortalWebUrl`, which the stack supplies.
+   */
+  readonly portalSignInUrl: string | undefined;
   /**
    * AdminCreateUser calls per second each provisioning function instance allows itself; below Cognito's default
    * quota (50 per second per account and region) so sign-ins and other admin calls keep some headroom.
@@ -69,12 +75,6 @@ export const contextKeys = {
   cognitoCreateRate: 'cognitoCreateRate',
   alarmEmail: 'alarmEmail',
 } as const;
-
-/**
- * The local web app's address. Cognito accepts plain http only for localhost, so this default deploys, but
- * a shared environment must pass its real portal URLs; synth warns whenever this default is in use.
- */
-export const localPortalUrl = 'http://localhost:5173/';
 
 export const defaultApiThrottle: ApiThrottle = { rateLimit: 50, burstLimit: 100 };
 
@@ -108,13 +108,11 @@ export function parseDeploymentConfig(get: ContextGetter): DeploymentConfig {
   const allowedOrigins = readList(get, contextKeys.allowedOrigins, problems) ?? [];
   allowedOrigins.forEach((origin) => checkOrigin(origin, problems));
 
+  // Not set: the stack's own web app (CloudFront), whose address exists only once the stack does.
   const portalUrls = (key: 'portalCallbackUrls' | 'portalLogoutUrls') => {
     const urls = readList(get, key, problems);
     if (urls === null) return [];
-    if (urls === undefined) {
-      warnings.push(`${key} is not set; using ${localPortalUrl}, which only suits local development.`);
-      return [localPortalUrl];
-    }
+    if (urls === undefined) return undefined;
     if (urls.length === 0) problems.push(`${key} must list at least one URL.`);
     urls.forEach((url) => checkRedirectUrl(key, url, problems));
     return urls;
@@ -203,14 +201,15 @@ function isDomainName(text: string): boolean {
 
 /**
  * The invitation link. https, or http on localhost for a development stack (what Cognito allows for redirects too);
- * defaults to the origin of the first sign-in callback URL. Invitations pointing at localhost draw a warning.
+ * defaults to the origin of the first sign-in callback URL, or, with none configured, to undefined: the stack's own
+ * web app. Invitations pointing at localhost draw a warning.
  */
 function readSignInUrl(
   get: ContextGetter,
-  portalCallbackUrls: readonly string[],
+  portalCallbackUrls: readonly string[] | undefined,
   problems: string[],
   warnings: string[],
-): string {
+): string | undefined {
   const key = contextKeys.portalSignInUrl;
   const given = readString(get, key, problems);
   let signInUrl: string;
@@ -226,9 +225,10 @@ function readSignInUrl(
     }
     signInUrl = given;
   } else {
+    if (portalCallbackUrls === undefined) return undefined;
     // Unparseable or missing callback URLs are reported already; the link then has nothing to derive from.
     const first = portalCallbackUrls[0] !== undefined ? parseUrl(portalCallbackUrls[0]) : undefined;
-    if (!first) return localPortalUrl;
+    if (!first) return undefined;
     signInUrl = `${first.origin}/`;
   }
   if (parseUrl(signInUrl)?.hostname === 'localhost') {

@@ -1,5 +1,6 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 import { routeTable } from '../functions';
 import { userPools, type PoolKind } from '../user-pools';
@@ -127,7 +128,63 @@ export function acknowledgeNagFindings(stack: PorticoStack): NagAcknowledgement[
     acknowledge(httpRoute, 'AwsSolutions-APIG4', `${route.routeKey} is public by design: ${reason}.`);
   }
 
+  acknowledgePortalWeb(stack, acknowledge);
+
   return applied;
+}
+
+type Acknowledge = (construct: IConstruct, id: string, reason: string) => void;
+
+/**
+ * The portal web app's distribution (CFR1, CFR2, CFR4), its buckets' own access logs (S1), and the function CDK provides
+ * to copy the build into the bucket (L1) with its role (IAM5).
+ */
+function acknowledgePortalWeb(stack: PorticoStack, acknowledge: Acknowledge): void {
+  const web = stack.portalWeb;
+  acknowledge(
+    web.distribution,
+    'AwsSolutions-CFR1',
+    'The portal serves invited customers and partner contacts wherever they are, and the stack cannot know their countries; geographic restriction is left to the operator, who can add it when the business has a list. Access to data needs a portal login in any case.',
+  );
+  acknowledge(
+    web.distribution,
+    'AwsSolutions-CFR2',
+    "No AWS WAF web ACL: one for CloudFront must live in us-east-1 (another stack when Portico deploys elsewhere) and is billed per ACL, rule and request. The distribution serves a static app, and its API paths reach the HTTP API, which throttles its stage and answers data only to a portal token; adding WAF (rate-based and managed rules) is the operator's cost decision.",
+  );
+  acknowledge(
+    web.distribution,
+    'AwsSolutions-CFR4',
+    "The distribution uses CloudFront's default *.cloudfront.net certificate, whose security policy CloudFront fixes at TLSv1 whatever MinimumProtocolVersion says. Enforcing TLSv1.2_2021 needs a custom domain with an ACM certificate in us-east-1 (aliases and certificate on the distribution, with portalCallbackUrls, portalLogoutUrls and portalSignInUrl set to that domain). Browsers that the app supports negotiate TLS 1.2 or 1.3 anyway.",
+  );
+  acknowledge(
+    web.bucket,
+    'AwsSolutions-S1',
+    "The bucket holds only the public build of web/ and config.json (no data). Only this distribution reads it, through Origin Access Control, and only the deployment function writes it; CloudFront's access logs (the AccessLogs bucket) record every viewer request, so S3 server access logs would add only CloudFront's own fetches.",
+  );
+  acknowledge(
+    web.logBucket,
+    'AwsSolutions-S1',
+    "This is the log bucket: CloudFront writes the distribution's access logs here and nothing else does. Server access logs of a log bucket would need yet another bucket (or would log into itself without end); objects expire after 30 days.",
+  );
+
+  // BucketDeployment's function: its runtime is CDK's choice, the same function for every CDK app.
+  const handler = web.deployments.entry.node.findChild('CustomResourceHandler') as lambda.SingletonFunction;
+  acknowledge(
+    stack.node.findChild(handler.constructName),
+    'AwsSolutions-L1',
+    'This is the function aws-cdk-lib provides for s3-deployment BucketDeployment (it runs the AWS CLI from a Lambda layer to copy the portal web build into its bucket). aws-cdk-lib pins its Python runtime and moves it forward in its own releases; Portico does not override it, so the version that CDK tested with its layer is what runs.',
+  );
+
+  // Its role (a role of its own, with exact grants): PutObject must name the bucket's objects, whose keys each build
+  // chooses.
+  const policy = web.deploymentRole.node.tryFindChild('DefaultPolicy') as iam.Policy | undefined;
+  if (!policy) throw new Error('The portal web deployment role has no policy to review');
+  const bucketId = stack.resolve((web.bucket.node.defaultChild as CfnElement).logicalId) as string;
+  acknowledge(
+    policy,
+    `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
+    "The portal web deployment function may put objects (and abort its own multipart uploads) under any key of the web bucket, because each build names its script and stylesheet by content hash. It may not read or delete them, nor touch any other bucket: it reads only the zip objects of this deployment's sources from the CDK asset bucket.",
+  );
 }
 
 /** Actions that a policy grants with `*` among its resources. */

@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { outputNames, type StackOutputs } from '../outputs';
 import { PorticoAlarms } from './alarms';
@@ -8,6 +8,7 @@ import { PorticoData } from './data';
 import { PorticoEmail } from './email';
 import { PorticoIdentity } from './identity';
 import { PorticoFunctions } from './lambda-functions';
+import { PorticoPortalWeb } from './portal-web';
 import { createTopicKey } from './topics';
 
 export interface PorticoStackProps extends StackProps {
@@ -24,16 +25,22 @@ export class PorticoStack extends Stack {
   readonly email: PorticoEmail;
   readonly functions: PorticoFunctions;
   readonly api: PorticoApi;
+  readonly portalWeb: PorticoPortalWeb;
   readonly alarms: PorticoAlarms;
 
   constructor(scope: Construct, id: string, props: PorticoStackProps) {
     super(scope, id, props);
     const { config } = props;
 
+    // The web app's own address, the default for the portal's redirect URLs and invitation link. Its distribution
+    // needs the API, which needs the pools, so they take it lazily (CloudFormation sees no cycle: the distribution
+    // names the API and the login domain only, never the client or the functions).
+    const portalWebUrl = Lazy.string({ produce: () => this.portalWeb.url });
+
     this.data = new PorticoData(this, 'Data');
     this.identity = new PorticoIdentity(this, 'Identity', {
-      portalCallbackUrls: config.portalCallbackUrls,
-      portalLogoutUrls: config.portalLogoutUrls,
+      portalCallbackUrls: config.portalCallbackUrls ?? [portalWebUrl],
+      portalLogoutUrls: config.portalLogoutUrls ?? [portalWebUrl],
       domainPrefix: config.domainPrefix,
     });
     const topicKey = createTopicKey(this, 'TopicKey');
@@ -49,7 +56,7 @@ export class PorticoStack extends Stack {
       email: this.email,
       provisioning: {
         senderEmail: config.senderEmail,
-        portalSignInUrl: config.portalSignInUrl,
+        portalSignInUrl: config.portalSignInUrl ?? portalWebUrl,
         cognitoCreateRate: config.cognitoCreateRate,
       },
       timeZone: config.timeZone,
@@ -59,6 +66,14 @@ export class PorticoStack extends Stack {
       pools: this.identity.pools,
       allowedOrigins: config.allowedOrigins,
       throttle: config.apiThrottle,
+    });
+    const { portal } = this.identity.pools;
+    if (!portal.loginDomain)
+      throw new Error('The portal user pool must declare hostedLogin: the web app signs in there');
+    this.portalWeb = new PorticoPortalWeb(this, 'PortalWeb', {
+      httpApi: this.api.httpApi,
+      loginUrl: portal.loginDomain.baseUrl(),
+      clientId: portal.client.userPoolClientId,
     });
     this.alarms = new PorticoAlarms(this, 'Alarms', {
       topicKey,
@@ -84,6 +99,7 @@ export class PorticoStack extends Stack {
       PortalClientId: portal.client.userPoolClientId,
       // Base URL of the hosted login; the web app appends /oauth2/authorize, /logout, etc.
       PortalLoginUrl: portal.loginDomain.baseUrl(),
+      PortalWebUrl: this.portalWeb.url,
       TableName: this.data.table.tableName,
     };
     for (const name of outputNames) new CfnOutput(this, name, { value: values[name] });

@@ -1,4 +1,4 @@
-import { App } from 'aws-cdk-lib';
+import { App, type CfnElement } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { routeTable } from '../../infra/functions';
@@ -78,13 +78,25 @@ describe('cdk-nag AwsSolutions', () => {
     // A new kind of acknowledgement is a security decision: it is added here on purpose, not slipped in.
     const reviewedRules = [
       'AwsSolutions-APIG4',
+      'AwsSolutions-CFR1',
+      'AwsSolutions-CFR2',
+      'AwsSolutions-CFR4',
       'AwsSolutions-COG2',
       'AwsSolutions-COG8',
       'AwsSolutions-IAM5[Resource::*]',
+      'AwsSolutions-L1',
+      'AwsSolutions-S1',
       'AwsSolutions-SQS3',
     ];
+    // The one wildcard resource of the portal web deployment role: the web bucket's objects.
+    const webBucketId = full.stack.resolve((full.stack.portalWeb.bucket.node.defaultChild as CfnElement).logicalId);
+    const webObjects = `AwsSolutions-IAM5[Resource::<${webBucketId}.Arn>/*]`;
     for (const ack of acknowledgements) {
-      expect(reviewedRules).toContain(ack.id);
+      if (ack.id === webObjects) {
+        expect(ack.path).toBe(`${full.stack.portalWeb.deploymentRole.node.path}/DefaultPolicy`);
+      } else {
+        expect(reviewedRules).toContain(ack.id);
+      }
       // On a resource of the stack, never the stack or the app as a whole.
       expect(ack.path.startsWith(`${full.stack.node.path}/`)).toBe(true);
       expect(ack.reason.length).toBeGreaterThan(100);
@@ -100,6 +112,12 @@ describe('cdk-nag AwsSolutions', () => {
       .filter((route) => route.auth === 'none')
       .map((route) => route.routeKey);
     expect(Object.keys(publicRouteReasons).sort()).toEqual(publicRoutes.sort());
+  });
+
+  it('grants the portal web deployment function no wildcard beyond the objects of its bucket', () => {
+    const policyPath = `${full.stack.portalWeb.deploymentRole.node.path}/DefaultPolicy`;
+    const onPolicy = full.acknowledgements.filter((ack) => ack.path === policyPath).map((ack) => ack.id);
+    expect(onPolicy).toEqual([expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<PortalWebBucket\w+\.Arn>\/\*\]$/)]);
   });
 
   it('refuses to acknowledge a role granting a scopable action on every resource', () => {

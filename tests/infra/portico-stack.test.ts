@@ -11,7 +11,6 @@ import { userPools, type PoolKind } from '../../infra/user-pools';
 import {
   ConfigError,
   defaultCognitoCreateRate,
-  localPortalUrl,
   parseDeploymentConfig,
   placeholderSenderEmail,
   type DeploymentConfig,
@@ -139,8 +138,12 @@ describe('PorticoStack', () => {
   });
 
   describe('functions', () => {
-    it('has one Lambda per registry entry and no others', () => {
-      template.resourceCountIs('AWS::Lambda::Function', functions.length);
+    it('has one Lambda per registry entry and, besides, only the CDK function that deploys the portal web app', () => {
+      const others = ofType('AWS::Lambda::Function').filter(
+        ([id]) => ![...stack.functions.byName.values()].some((fn) => logicalId(fn) === id),
+      );
+      expect(stack.functions.byName.size).toBe(functions.length);
+      expect(others.map(([id]) => id)).toEqual([expect.stringMatching(/^CustomCDKBucketDeployment/)]);
     });
 
     it.each(functions.map((fn) => [fn.name, fn] as const))('%s: runtime, sizing, environment, logs', (name, fn) => {
@@ -186,10 +189,14 @@ describe('PorticoStack', () => {
           ) as string;
           const variables = (template.Resources[id]!.Properties.Environment as { Variables: Record<string, unknown> })
             .Variables;
-          // Tokens (table name, pool id, set name) resolve at deploy time; stand-ins take their place here.
-          const env = Object.fromEntries(
-            Object.entries(variables).map(([name, value]) => [name, typeof value === 'string' ? value : 'resolved']),
-          );
+          // Tokens (table name, pool id, set name, the web app's domain) resolve at deploy time; stand-ins take
+          // their place here, inside the text a Fn::Join builds.
+          const standIn = (value: unknown): string => {
+            if (typeof value === 'string') return value;
+            const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+            return join ? join[1].map(standIn).join(join[0]) : 'resolved';
+          };
+          const env = Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, standIn(value)]));
           expect(provisionerEnvironment.safeParse(env).error?.issues ?? []).toEqual([]);
         }
       }
@@ -934,12 +941,8 @@ describe('PorticoStack', () => {
 
   it('reports development-only defaults as synth warnings', () => {
     const warnings = bare().stack.node.metadata.filter((entry) => entry.type === 'aws:cdk:warning');
-    expect(warnings.map((entry) => String(entry.data))).toEqual([
-      expect.stringContaining('portalCallbackUrls'),
-      expect.stringContaining('portalLogoutUrls'),
-      expect.stringContaining('senderEmail'),
-      expect.stringContaining('portalSignInUrl'),
-    ]);
+    // The portal URLs default to the stack's own web app, which is no development-only default.
+    expect(warnings.map((entry) => String(entry.data))).toEqual([expect.stringContaining('senderEmail')]);
     expect(stack.node.metadata.filter((entry) => entry.type === 'aws:cdk:warning')).toEqual([]);
   });
 });
@@ -955,27 +958,34 @@ describe('parseDeploymentConfig', () => {
     throw new Error('expected a ConfigError');
   };
 
-  it('defaults to no CORS, UTC, 50/100 throttling and a derived domain prefix', () => {
+  it("defaults to no CORS, UTC, 50/100 throttling, a derived domain prefix and the stack's own web app", () => {
     const parsed = parseDeploymentConfig(context({}));
     expect(parsed).toMatchObject({
       allowedOrigins: [],
-      portalCallbackUrls: [localPortalUrl],
-      portalLogoutUrls: [localPortalUrl],
       timeZone: 'UTC',
       apiThrottle: { rateLimit: 50, burstLimit: 100 },
       domainPrefix: undefined,
       senderEmail: placeholderSenderEmail,
       senderDomain: undefined,
-      portalSignInUrl: localPortalUrl,
       cognitoCreateRate: 40,
       alarmEmail: undefined,
     });
+    // Undefined: the stack puts PortalWebUrl there (tests/infra/portal-web.test.ts).
+    expect(parsed.portalCallbackUrls).toBeUndefined();
+    expect(parsed.portalLogoutUrls).toBeUndefined();
+    expect(parsed.portalSignInUrl).toBeUndefined();
     expect(parsed.warnings).toEqual([
-      expect.stringContaining('portalCallbackUrls is not set'),
-      expect.stringContaining('portalLogoutUrls is not set'),
       expect.stringContaining(`senderEmail is not set; using ${placeholderSenderEmail}`),
-      expect.stringContaining(`portalSignInUrl is not set; invitations link to ${localPortalUrl}`),
     ]);
+  });
+
+  it('keeps the web app default for the URLs that are not configured, each on its own', () => {
+    const parsed = parseDeploymentConfig(context({ portalLogoutUrls: ['https://portal.example.com/bye'] }));
+    expect(parsed.portalCallbackUrls).toBeUndefined();
+    expect(parsed.portalLogoutUrls).toEqual(['https://portal.example.com/bye']);
+    // The invitation link follows the callback URLs only.
+    expect(parsed.portalSignInUrl).toBeUndefined();
+    expect(parsed.warnings).not.toContainEqual(expect.stringContaining('portal'));
   });
 
   it('defaults the creation rate to the provisioning code default, below the Cognito quota', () => {
@@ -1105,9 +1115,13 @@ describe('parseDeploymentConfig', () => {
     expect(errorOf({ portalCallbackUrls: [] })).toMatch(/portalCallbackUrls must list at least one URL/);
     // A malformed value is reported once, as malformed, not also as empty.
     expect(errorOf({ portalCallbackUrls: 5 }).match(/^ {2}- /gm)).toHaveLength(1);
-    expect(
-      parseDeploymentConfig(context({ portalCallbackUrls: ['http://localhost:3000/cb'] })).portalCallbackUrls,
-    ).toEqual(['http://localhost:3000/cb']);
+    const local = parseDeploymentConfig(context({ portalCallbackUrls: ['http://localhost:3000/cb'] }));
+    expect(local.portalCallbackUrls).toEqual(['http://localhost:3000/cb']);
+    // The invitation link derived from it points at a developer's machine: synth warns.
+    expect(local.portalSignInUrl).toBe('http://localhost:3000/');
+    expect(local.warnings).toContainEqual(
+      expect.stringContaining('portalSignInUrl is not set; invitations link to http://localhost:3000/'),
+    );
   });
 
   it('rejects bad throttling and domain prefixes', () => {
