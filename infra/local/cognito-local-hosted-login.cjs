@@ -188,6 +188,8 @@ function extendHostedLogin(routesModulePath) {
         if (!user || user.Password !== fields.password || user.UserStatus === 'UNCONFIRMED')
           return res.status(200).type('text/html').send(signInPage(fields, 'Incorrect username or password.'));
         if (user.UserStatus === 'FORCE_CHANGE_PASSWORD') {
+          // Abandoned steps expire; dropping them here keeps the map from growing without bound.
+          for (const [key, value] of pending) if (value.expiresAt < Date.now()) pending.delete(key);
           const handle = randomBytes(24).toString('base64url');
           pending.set(handle, {
             username: user.Username,

@@ -92,6 +92,14 @@ const sessionTokens = (page: Page) =>
     () => JSON.parse(sessionStorage.getItem('portico.session') ?? 'null') as { accessToken: string } | null,
   );
 
+/** The focused element: its tag and its id (a field) or text (anything else). */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const element = document.activeElement as HTMLElement | null;
+    if (!element) return 'nothing';
+    return `${element.tagName} ${element.tagName === 'INPUT' ? element.id : element.innerText.trim()}`;
+  });
+
 const rowTitles = (page: Page) => page.locator('tbody th[scope=row]').allInnerTexts();
 
 async function expectAccessible(page: Page, screen: string) {
@@ -133,6 +141,9 @@ describe('portal web app', () => {
     await firstSignIn(page, email, temporaryPasswordIn(invitation), password);
     // The sign-in code and state are gone from the address bar.
     expect(page.url()).toBe(`${outputs.PortalWebUrl}#/tickets`);
+    // Focus lands on the new page's heading, where a screen reader starts reading.
+    await page.getByRole('heading', { name: 'Tickets' }).waitFor();
+    expect(await focused(page)).toBe('H1 Tickets');
 
     // Name and organization; one tab per component.
     await expect(page.locator('#who').innerText()).resolves.toContain(`${person.firstName} ${person.lastName}`);
@@ -166,11 +177,15 @@ describe('portal web app', () => {
     await page.getByLabel('New PIN again').fill(pin);
     await page.getByRole('button', { name: 'Save PIN' }).click();
     await page.getByRole('heading', { name: 'PIN saved' }).waitFor();
+    // Changing it is up to staff here (no pinReset): the page says so instead of offering a form.
+    await page.getByRole('link', { name: 'PIN', exact: true }).click();
+    await page.getByText('To change it, contact your account manager.').waitFor();
 
     // A sales order: a wrong PIN first, then the right one.
     await page.getByRole('navigation', { name: 'Portal sections' }).getByRole('link', { name: 'Sales orders' }).click();
     await page.getByRole('link', { name: 'First order' }).click();
     await page.getByRole('heading', { name: 'First order' }).waitFor();
+    expect(await focused(page)).toBe('H1 First order');
     await expect(page.locator('table').last().innerText()).resolves.toContain('Annual licence');
     await screenshot(page, '06-sales-order');
     await expectAccessible(page, 'sales order');
@@ -179,8 +194,10 @@ describe('portal web app', () => {
     await signing.getByRole('button', { name: 'Sign sales order' }).click();
     expect(await alertText(signing)).toMatch(/PIN is not right\. 4 tries left/);
     await screenshot(page, '07-wrong-pin');
-    await signing.getByLabel('Your PIN').fill(pin);
-    await signing.getByRole('button', { name: 'Sign sales order' }).click();
+    // Back in the PIN field, emptied, to try again from the keyboard alone.
+    expect(await focused(page)).toBe('INPUT sign-pin');
+    await page.keyboard.type(pin);
+    await page.keyboard.press('Enter');
     await page.getByText('Signed. Thank you').waitFor();
     await expect(page.locator('.fields').innerText()).resolves.toContain(
       `Signed by ${person.firstName} ${person.lastName}`,
@@ -254,7 +271,7 @@ describe('portal web app', () => {
   });
 
   it('unticking the portal flag locks the open session out on its next action', async () => {
-    const { organization, person, email, invitation } = await partnerWithPortal('Una Untick');
+    const { organization, person, email, invitation } = await partnerWithPortal('Una Untick', { pinReset: true });
     await record('tickets', organization.id, person.id, { title: 'Visible ticket' });
     await record('invoices', organization.id, person.id, { subject: 'Visible invoice', total: 99.5, currency: 'EUR' });
 
@@ -283,6 +300,23 @@ describe('portal web app', () => {
     await page.unroute('**/portal/invoices**');
     await page.getByRole('button', { name: 'Try again' }).click();
     await page.getByRole('link', { name: 'Visible invoice' }).waitFor();
+
+    // With pinReset, the PIN page sets the first PIN and later changes it, given the current one.
+    await page.getByRole('link', { name: 'PIN', exact: true }).click();
+    await page.getByLabel('New PIN', { exact: true }).fill('1357');
+    await page.getByLabel('New PIN again').fill('1357');
+    await page.getByRole('button', { name: 'Save PIN' }).click();
+    await page.getByRole('heading', { name: 'PIN saved' }).waitFor();
+    await page.getByRole('link', { name: 'PIN', exact: true }).click();
+    await page.getByRole('heading', { name: 'Change your PIN' }).waitFor();
+    await page.getByLabel('Current PIN').fill('2468');
+    await page.getByLabel('New PIN', { exact: true }).fill('8642');
+    await page.getByLabel('New PIN again').fill('8642');
+    await page.getByRole('button', { name: 'Change PIN' }).click();
+    expect(await alertText(page)).toMatch(/PIN is not right\. 4 tries left/);
+    await page.getByLabel('Current PIN').fill('1357');
+    await page.getByRole('button', { name: 'Change PIN' }).click();
+    await page.getByRole('heading', { name: 'PIN saved' }).waitFor();
 
     // Staff untick the flag while the page is open.
     const patched = await api.call('PATCH', `/partner-contacts/${person.id}`, { portal: { enabled: false } });
@@ -323,6 +357,27 @@ describe('portal web app', () => {
     await page.reload();
     expect(await alertText(page)).toBe('Your session has expired. Please sign in again.');
     expect(await page.evaluate(() => sessionStorage.getItem('portico.session'))).toBeNull();
+    await page.close();
+  });
+
+  it('the accessibility check itself finds a serious violation when there is one', async () => {
+    const page = await browser.newPage();
+    await page.goto(outputs.PortalWebUrl);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(serious(await accessibilityViolations(page))).toEqual([]);
+    // A field without a label, as a careless change might add.
+    await page.evaluate(() => document.querySelector('main')!.append(document.createElement('input')));
+    expect(serious(await accessibilityViolations(page))).toEqual([expect.stringMatching(/^label \(critical\)/)]);
+    await page.close();
+  });
+
+  it('works at desktop width too', async () => {
+    const page = await browser.newPage();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(outputs.PortalWebUrl);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await screenshot(page, '13-desktop-signed-out');
+    await expectAccessible(page, 'desktop signed out');
     await page.close();
   });
 

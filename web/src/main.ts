@@ -265,6 +265,14 @@ async function boot() {
     return;
   }
   window.addEventListener('hashchange', route);
+  // A link to the page already shown changes no hash; it still means "show me this page afresh".
+  document.addEventListener('click', (event) => {
+    const link = (event.target as Element | null)?.closest?.('a[href^="#/"]');
+    if (link && link.getAttribute('href') === location.hash) {
+      event.preventDefault();
+      route();
+    }
+  });
   byId('skip')?.addEventListener('click', (event) => {
     event.preventDefault();
     byId('main')?.focus();
