@@ -17,12 +17,29 @@ export interface ApiThrottle {
   readonly burstLimit: number;
 }
 
+/** The portal web app's own host name and the certificate CloudFront serves it with. */
+export interface PortalDomain {
+  /** A lower-case host name such as `portal.example.com`. */
+  readonly domainName: string;
+  /** An ACM certificate in us-east-1 covering `domainName`. */
+  readonly certificateArn: string;
+}
+
 export interface DeploymentConfig {
-  /** Browser origins allowed by CORS; empty means no CORS configuration at all. */
+  /**
+   * Browser origins allowed by CORS; empty means no CORS configuration at all. The portal web app needs none (it
+   * calls the API on its own origin, through CloudFront); other browser clients, such as a staff CRM front end, do.
+   */
   readonly allowedOrigins: readonly string[];
   /**
+   * Where the portal web app is served instead of the distribution's `*.cloudfront.net` name. Undefined keeps
+   * CloudFront's default name and certificate.
+   */
+  readonly portalDomain: PortalDomain | undefined;
+  /**
    * Where the hosted login may redirect after sign-in (portal app client). Undefined means the portal web app's
-   * own address (`PortalWebUrl`, the CloudFront distribution), known only to the stack.
+   * own address (`PortalWebUrl`: `https://<portalDomain>/`, else the CloudFront distribution's), known only to the
+   * stack.
    */
   readonly portalCallbackUrls: readonly string[] | undefined;
   /** Where the hosted login may redirect after sign-out (portal app client); undefined as for callbacks. */
@@ -64,6 +81,8 @@ export type ContextGetter = (key: string) => unknown;
 
 export const contextKeys = {
   allowedOrigins: 'allowedOrigins',
+  portalDomain: 'portalDomain',
+  portalCertificateArn: 'portalCertificateArn',
   portalCallbackUrls: 'portalCallbackUrls',
   portalLogoutUrls: 'portalLogoutUrls',
   timeZone: 'timeZone',
@@ -87,6 +106,13 @@ export const cognitoCreateUserQuota = 50;
 /** The default creation rate: the provisioning code's own default (shared/access/provisioner-config.ts). */
 export const defaultCognitoCreateRate = 40;
 
+/** CloudFront takes viewer certificates from ACM in this region only, wherever the stack is. */
+export const cloudFrontCertificateRegion = 'us-east-1';
+
+/** An ACM certificate ARN: partition, region, account and the certificate's UUID. */
+const certificateArnPattern =
+  /^arn:aws[a-z-]*:acm:(?<region>[a-z]{2}(?:-[a-z]+)+-[0-9]):[0-9]{12}:certificate\/[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$/;
+
 /** The form the provisioning functions accept for COGNITO_CREATE_RATE (shared/access/provisioner-config.ts). */
 const createRatePattern = /^[1-9][0-9]*(\.[0-9]+)?$/;
 
@@ -108,7 +134,9 @@ export function parseDeploymentConfig(get: ContextGetter): DeploymentConfig {
   const allowedOrigins = readList(get, contextKeys.allowedOrigins, problems) ?? [];
   allowedOrigins.forEach((origin) => checkOrigin(origin, problems));
 
-  // Not set: the stack's own web app (CloudFront), whose address exists only once the stack does.
+  const portalDomain = readPortalDomain(get, problems);
+
+  // Not set: the stack's own web app (at portalDomain or CloudFront's name), known only once the stack exists.
   const portalUrls = (key: 'portalCallbackUrls' | 'portalLogoutUrls') => {
     const urls = readList(get, key, problems);
     if (urls === null) return [];
@@ -140,6 +168,7 @@ export function parseDeploymentConfig(get: ContextGetter): DeploymentConfig {
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     allowedOrigins,
+    portalDomain,
     portalCallbackUrls,
     portalLogoutUrls,
     timeZone,
@@ -190,6 +219,45 @@ function readSender(
     `senderEmail is not set; using ${placeholderSenderEmail}, which nobody can verify in SES, so no invitation will be sent.`,
   );
   return { senderEmail: placeholderSenderEmail, senderDomain };
+}
+
+/**
+ * portalDomain and portalCertificateArn, which go together: CloudFront answers for another host name only with a
+ * certificate for it, and takes that certificate from ACM in us-east-1 only. Whether the certificate covers the name
+ * is CloudFront's check, at deploy.
+ */
+function readPortalDomain(get: ContextGetter, problems: string[]): PortalDomain | undefined {
+  const domainKey = contextKeys.portalDomain;
+  const certificateKey = contextKeys.portalCertificateArn;
+  const domainName = readString(get, domainKey, problems);
+  const certificateArn = readString(get, certificateKey, problems);
+  if (domainName !== undefined && !isDomainName(domainName)) {
+    problems.push(
+      `${domainKey} "${domainName}" must be a lower-case host name such as portal.example.com (no scheme, path, port or trailing dot).`,
+    );
+  }
+  if (certificateArn !== undefined) {
+    const region = certificateArnPattern.exec(certificateArn)?.groups?.region;
+    if (region === undefined) {
+      problems.push(
+        `${certificateKey} "${certificateArn}" is not an ACM certificate ARN (arn:aws:acm:${cloudFrontCertificateRegion}:<account>:certificate/<id>).`,
+      );
+    } else if (region !== cloudFrontCertificateRegion) {
+      problems.push(
+        `${certificateKey} "${certificateArn}" is in ${region}: CloudFront uses ACM certificates from ${cloudFrontCertificateRegion} only, so request or import it there.`,
+      );
+    }
+  }
+  // Presence, not validity: a malformed value is reported above, not also as missing.
+  const given = (key: string) => get(key) !== undefined && get(key) !== null;
+  if (given(domainKey) !== given(certificateKey)) {
+    const [present, absent] = given(domainKey) ? [domainKey, certificateKey] : [certificateKey, domainKey];
+    problems.push(
+      `${present} is set but ${absent} is not: serving the portal web app on its own domain takes both (the host name and an ACM certificate in ${cloudFrontCertificateRegion} covering it).`,
+    );
+  }
+  if (domainName === undefined || certificateArn === undefined) return undefined;
+  return { domainName, certificateArn };
 }
 
 /** Lower-case DNS labels of letters, digits and inner hyphens, at least two of them (no bare TLD). */

@@ -136,8 +136,8 @@ export function acknowledgeNagFindings(stack: PorticoStack): NagAcknowledgement[
 type Acknowledge = (construct: IConstruct, id: string, reason: string) => void;
 
 /**
- * The portal web app's distribution (CFR1, CFR2, CFR4), its buckets' own access logs (S1), and the function CDK provides
- * to copy the build into the bucket (L1) with its role (IAM5).
+ * The portal web app's distribution (CFR1, CFR2, and CFR4 on the default certificate), its buckets' own access logs
+ * (S1), and the function CDK provides to copy the build into the bucket (L1) with its role (IAM5).
  */
 function acknowledgePortalWeb(stack: PorticoStack, acknowledge: Acknowledge): void {
   const web = stack.portalWeb;
@@ -151,11 +151,14 @@ function acknowledgePortalWeb(stack: PorticoStack, acknowledge: Acknowledge): vo
     'AwsSolutions-CFR2',
     "No AWS WAF web ACL: one for CloudFront must live in us-east-1 (another stack when Portico deploys elsewhere) and is billed per ACL, rule and request. The distribution serves a static app, and its API paths reach the HTTP API, which throttles its stage and answers data only to a portal token; adding WAF (rate-based and managed rules) is the operator's cost decision.",
   );
-  acknowledge(
-    web.distribution,
-    'AwsSolutions-CFR4',
-    "The distribution uses CloudFront's default *.cloudfront.net certificate, whose security policy CloudFront fixes at TLSv1 whatever MinimumProtocolVersion says. Enforcing TLSv1.2_2021 needs a custom domain with an ACM certificate in us-east-1 (aliases and certificate on the distribution, with portalCallbackUrls, portalLogoutUrls and portalSignInUrl set to that domain). Browsers that the app supports negotiate TLS 1.2 or 1.3 anyway.",
-  );
+  // With portalDomain the distribution enforces TLSv1.2_2021 and complies; only the default certificate needs this.
+  if (!web.customDomain) {
+    acknowledge(
+      web.distribution,
+      'AwsSolutions-CFR4',
+      "The distribution uses CloudFront's default *.cloudfront.net certificate, whose security policy CloudFront fixes at TLSv1 whatever MinimumProtocolVersion says. Enforcing TLSv1.2_2021 needs the portal's own domain: set portalDomain and portalCertificateArn (an ACM certificate in us-east-1), and this acknowledgement is no longer applied. Browsers that the app supports negotiate TLS 1.2 or 1.3 anyway.",
+    );
+  }
   acknowledge(
     web.bucket,
     'AwsSolutions-S1',

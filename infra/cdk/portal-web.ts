@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -15,6 +16,7 @@ import {
   portalWebSecurityHeaders,
   type PortalWebConfig,
 } from '../portal-web';
+import type { PortalDomain } from './config';
 
 export interface PorticoPortalWebProps {
   /** The API the paths of `portalWebApiPaths` are forwarded to. */
@@ -23,6 +25,8 @@ export interface PorticoPortalWebProps {
   readonly loginUrl: string;
   /** The portal app client the web app signs in with. */
   readonly clientId: string;
+  /** The app's own host name and certificate; undefined serves it at the distribution's `*.cloudfront.net` name. */
+  readonly customDomain?: PortalDomain;
 }
 
 /** Files the app must fetch fresh after every deploy: they name the hashed script and stylesheet, and the client. */
@@ -38,7 +42,12 @@ export class PorticoPortalWeb extends Construct {
   /** CloudFront's access logs. */
   readonly logBucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
-  /** `https://<distribution domain>/`: the app root, its sign-in callback and its sign-out URL. */
+  /** The host name and certificate the distribution serves the app with, when not CloudFront's own. */
+  readonly customDomain: PortalDomain | undefined;
+  /**
+   * `https://<custom domain>/`, else `https://<distribution domain>/`: the app root, its sign-in callback and its
+   * sign-out URL.
+   */
   readonly url: string;
   /** The role of the function (provided by CDK's BucketDeployment) that copies the files into the bucket. */
   readonly deploymentRole: iam.Role;
@@ -72,6 +81,7 @@ export class PorticoPortalWeb extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    this.customDomain = props.customDomain;
     const securityHeaders = this.securityHeadersPolicy(props.loginUrl);
     const stack = Stack.of(this);
     const apiOrigin = new origins.HttpOrigin(`${props.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
@@ -106,8 +116,9 @@ export class PorticoPortalWeb extends Construct {
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       logBucket: this.logBucket,
       logFilePrefix: 'cloudfront/',
+      ...this.viewerCertificate(),
     });
-    this.url = `https://${this.distribution.distributionDomainName}/`;
+    this.url = `https://${this.customDomain?.domainName ?? this.distribution.distributionDomainName}/`;
 
     // A role of its own for the deployment function, granted exactly what it does (below). BucketDeployment would
     // otherwise take a role with the AWS managed AWSLambdaBasicExecutionRole policy and CDK's broad grants
@@ -117,6 +128,20 @@ export class PorticoPortalWeb extends Construct {
       description: 'Copies the portal web app into its bucket and invalidates the entry files',
     });
     this.deployments = this.deployContent(props);
+  }
+
+  /**
+   * The custom domain's name and certificate, with TLS 1.2 as the least a viewer may negotiate. CloudFront's default
+   * `*.cloudfront.net` certificate (no custom domain) allows TLS 1.0 whatever the distribution asks, so nothing is
+   * set then.
+   */
+  private viewerCertificate(): Partial<cloudfront.DistributionProps> {
+    if (!this.customDomain) return {};
+    return {
+      domainNames: [this.customDomain.domainName],
+      certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', this.customDomain.certificateArn),
+      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+    };
   }
 
   /** `portalWebSecurityHeaders` as a CloudFront policy, overriding whatever an origin sends. */

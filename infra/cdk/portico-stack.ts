@@ -1,6 +1,6 @@
-import { Annotations, CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Lazy, Stack, type CfnOutputProps, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { outputNames, type StackOutputs } from '../outputs';
+import { cloudOutputNames, outputNames, type CloudOutputName, type StackOutputs } from '../outputs';
 import { PorticoAlarms } from './alarms';
 import { PorticoApi } from './api';
 import type { DeploymentConfig } from './config';
@@ -32,9 +32,10 @@ export class PorticoStack extends Stack {
     super(scope, id, props);
     const { config } = props;
 
-    // The web app's own address, the default for the portal's redirect URLs and invitation link. Its distribution
-    // needs the API, which needs the pools, so they take it lazily (CloudFormation sees no cycle: the distribution
-    // names the API and the login domain only, never the client or the functions).
+    // The web app's own address (its custom domain's, or the distribution's), the default for the portal's redirect
+    // URLs and invitation link. Its distribution needs the API, which needs the pools, so they take it lazily
+    // (CloudFormation sees no cycle: the distribution names the API and the login domain only, never the client or
+    // the functions).
     const portalWebUrl = Lazy.string({ produce: () => this.portalWeb.url });
 
     this.data = new PorticoData(this, 'Data');
@@ -74,6 +75,7 @@ export class PorticoStack extends Stack {
       httpApi: this.api.httpApi,
       loginUrl: portal.loginDomain.baseUrl(),
       clientId: portal.client.userPoolClientId,
+      customDomain: config.portalDomain,
     });
     this.alarms = new PorticoAlarms(this, 'Alarms', {
       topicKey,
@@ -103,5 +105,18 @@ export class PorticoStack extends Stack {
       TableName: this.data.table.tableName,
     };
     for (const name of outputNames) new CfnOutput(this, name, { value: values[name] });
+
+    // Cloud-only outputs, each present only with the setting it reports (undefined: no output).
+    const { customDomain, distribution } = this.portalWeb;
+    const cloudOutputs: Record<CloudOutputName, CfnOutputProps | undefined> = {
+      PortalWebDistributionDomain: customDomain && {
+        value: distribution.distributionDomainName,
+        description: `Point ${customDomain.domainName} here: a CNAME record, or a Route 53 alias (A and AAAA) to the distribution`,
+      },
+    };
+    for (const name of cloudOutputNames) {
+      const output = cloudOutputs[name];
+      if (output) new CfnOutput(this, name, output);
+    }
   }
 }

@@ -18,7 +18,10 @@ interface Finding {
 }
 
 const fullContext: Record<string, unknown> = {
-  allowedOrigins: ['https://portal.example.com'],
+  // A staff CRM front end: the portal web app calls the API on its own origin and needs no CORS.
+  allowedOrigins: ['https://crm.example.com'],
+  portalDomain: 'portal.example.com',
+  portalCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555',
   portalCallbackUrls: ['https://portal.example.com/callback'],
   portalLogoutUrls: ['https://portal.example.com/'],
   senderDomain: 'mail.example.com',
@@ -51,18 +54,21 @@ const describeFinding = (finding: Finding) =>
 
 describe('cdk-nag AwsSolutions', () => {
   const full = check(fullContext);
+  const bare = check({});
 
   it.each([
-    ['every setting given', fullContext],
-    ['every setting at its default', {}],
-  ])('reports no unacknowledged error or warning (%s)', (_, context) => {
-    const { findings } = context === fullContext ? full : check(context);
-    expect(findings.map(describeFinding)).toEqual([]);
+    ['every setting given', full],
+    ['every setting at its default', bare],
+  ])('reports no unacknowledged error or warning (%s)', (_, checked) => {
+    expect(checked.findings.map(describeFinding)).toEqual([]);
   });
 
-  it('acknowledges only findings that exist without the acknowledgement', () => {
-    const { findings } = check(fullContext, { acknowledge: false });
-    const stale = full.acknowledgements.filter(
+  it.each([
+    ['every setting given', fullContext, full],
+    ['every setting at its default', {}, bare],
+  ])('acknowledges only findings that exist without the acknowledgement (%s)', (_, context, checked) => {
+    const { findings } = check(context, { acknowledge: false });
+    const stale = checked.acknowledgements.filter(
       (ack) =>
         !findings.some(
           (finding) =>
@@ -72,8 +78,19 @@ describe('cdk-nag AwsSolutions', () => {
     expect(stale).toEqual([]);
   });
 
-  it('keeps acknowledgements few, per resource and explained', () => {
-    const acknowledgements: readonly NagAcknowledgement[] = full.acknowledgements;
+  it('acknowledges the TLS minimum (CFR4) only on the default certificate, which cannot enforce one', () => {
+    const cfr4 = (checked: typeof full) =>
+      checked.acknowledgements.filter((ack) => ack.id === 'AwsSolutions-CFR4').map((ack) => ack.path);
+    expect(cfr4(bare)).toEqual([bare.stack.portalWeb.distribution.node.path]);
+    expect(cfr4(full)).toEqual([]);
+  });
+
+  it.each([
+    ['every setting given', full],
+    ['every setting at its default', bare],
+  ])('keeps acknowledgements few, per resource and explained (%s)', (_, checked) => {
+    const { stack } = checked;
+    const acknowledgements: readonly NagAcknowledgement[] = checked.acknowledgements;
     expect(acknowledgements.length).toBeGreaterThan(0);
     // A new kind of acknowledgement is a security decision: it is added here on purpose, not slipped in.
     const reviewedRules = [
@@ -89,16 +106,16 @@ describe('cdk-nag AwsSolutions', () => {
       'AwsSolutions-SQS3',
     ];
     // The one wildcard resource of the portal web deployment role: the web bucket's objects.
-    const webBucketId = full.stack.resolve((full.stack.portalWeb.bucket.node.defaultChild as CfnElement).logicalId);
+    const webBucketId = stack.resolve((stack.portalWeb.bucket.node.defaultChild as CfnElement).logicalId);
     const webObjects = `AwsSolutions-IAM5[Resource::<${webBucketId}.Arn>/*]`;
     for (const ack of acknowledgements) {
       if (ack.id === webObjects) {
-        expect(ack.path).toBe(`${full.stack.portalWeb.deploymentRole.node.path}/DefaultPolicy`);
+        expect(ack.path).toBe(`${stack.portalWeb.deploymentRole.node.path}/DefaultPolicy`);
       } else {
         expect(reviewedRules).toContain(ack.id);
       }
       // On a resource of the stack, never the stack or the app as a whole.
-      expect(ack.path.startsWith(`${full.stack.node.path}/`)).toBe(true);
+      expect(ack.path.startsWith(`${stack.node.path}/`)).toBe(true);
       expect(ack.reason.length).toBeGreaterThan(100);
       expect(ack.reason).not.toMatch(/\b(not needed|n\/a|todo|tbd)\b/i);
     }

@@ -31,7 +31,7 @@ const stack = new PorticoStack(app, 'Portico', {
   config: parseDeploymentConfig(
     (key) =>
       ({
-        allowedOrigins: ['https://portal.example.com'],
+        allowedOrigins: ['https://crm.example.com'],
         portalCallbackUrls: ['https://portal.example.com/callback'],
         portalLogoutUrls: ['https://portal.example.com/'],
         senderEmail: 'portal@example.com',

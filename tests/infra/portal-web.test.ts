@@ -5,6 +5,7 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { functions } from '../../infra/functions';
+import { cloudOutputNames, outputNames } from '../../infra/outputs';
 import { portalWebApiPaths, portalWebScopes, portalWebSecurityHeaders } from '../../infra/portal-web';
 import { parseDeploymentConfig } from '../../infra/cdk/config';
 import { portalWebEntryFiles } from '../../infra/cdk/portal-web';
@@ -90,25 +91,39 @@ function findCycle(resources: Record<string, Resource>): string[] | undefined {
   return undefined;
 }
 
-const customDomain = {
+const explicitUrls = {
   portalCallbackUrls: ['https://portal.example.com/callback'],
   portalLogoutUrls: ['https://portal.example.com/'],
   portalSignInUrl: 'https://portal.example.com/welcome',
 };
 
+const portalDomain = {
+  portalDomain: 'portal.example.com',
+  portalCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555',
+};
+
+type DistributionConfig = {
+  Aliases?: string[];
+  ViewerCertificate?: Record<string, unknown>;
+  DefaultRootObject: string;
+  HttpVersion: string;
+  CustomErrorResponses?: unknown;
+  DefaultCacheBehavior: Record<string, unknown>;
+  CacheBehaviors: Record<string, unknown>[];
+  Origins: Record<string, unknown>[];
+  Logging: { Bucket: unknown };
+};
+
+function distributionConfigOf(synthesized: ReturnType<typeof synth>): DistributionConfig {
+  const { resources, logicalId, stack } = synthesized;
+  return resources[logicalId(stack.portalWeb.distribution)]!.Properties.DistributionConfig as DistributionConfig;
+}
+
 describe('portal web app', () => {
   const bare = synth({});
   const { stack, resources, logicalId, ofType } = bare;
   const web = stack.portalWeb;
-  const distribution = resources[logicalId(web.distribution)]!.Properties.DistributionConfig as {
-    DefaultRootObject: string;
-    HttpVersion: string;
-    CustomErrorResponses?: unknown;
-    DefaultCacheBehavior: Record<string, unknown>;
-    CacheBehaviors: Record<string, unknown>[];
-    Origins: Record<string, unknown>[];
-    Logging: { Bucket: unknown };
-  };
+  const distribution = distributionConfigOf(bare);
   const originOf = (behavior: Record<string, unknown>) =>
     distribution.Origins.find((origin) => origin.Id === behavior.TargetOriginId)!;
   const distributionUrl = `https://\${${logicalId(web.distribution)}.DomainName}/`;
@@ -337,7 +352,11 @@ describe('portal web app', () => {
   });
 
   describe('addresses', () => {
-    const configured = synth(customDomain);
+    const configured = synth(explicitUrls);
+    const ownDomain = synth(portalDomain);
+    const ownDomainUrl = 'https://portal.example.com/';
+    const outputsOf = (synthesized: ReturnType<typeof synth>) =>
+      synthesized.template.toJSON().Outputs as Record<string, { Value: unknown; Description?: string }>;
     const clientOf = (synthesized: ReturnType<typeof synth>) =>
       synthesized.resources[synthesized.logicalId(synthesized.stack.identity.pools.portal.client)]!.Properties;
     const signInUrls = (synthesized: ReturnType<typeof synth>) =>
@@ -350,9 +369,50 @@ describe('portal web app', () => {
           return render(variables.PORTAL_SIGN_IN_URL);
         });
 
-    it('outputs PortalWebUrl, the https root of the distribution', () => {
-      const outputs = bare.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    it("outputs PortalWebUrl, the https root of the distribution, and no DNS target (it is CloudFront's own name)", () => {
+      const outputs = outputsOf(bare);
       expect(render(outputs.PortalWebUrl!.Value)).toBe(distributionUrl);
+      expect(outputs.PortalWebDistributionDomain).toBeUndefined();
+    });
+
+    it("serves the distribution under CloudFront's own name and default certificate", () => {
+      expect(distribution.Aliases).toBeUndefined();
+      expect(distribution.ViewerCertificate).toBeUndefined();
+    });
+
+    it('serves the app on its own domain with the given certificate, TLS 1.2 at least (SNI)', () => {
+      const config = distributionConfigOf(ownDomain);
+      expect(config.Aliases).toEqual([portalDomain.portalDomain]);
+      expect(config.ViewerCertificate).toEqual({
+        AcmCertificateArn: portalDomain.portalCertificateArn,
+        SslSupportMethod: 'sni-only',
+        MinimumProtocolVersion: 'TLSv1.2_2021',
+      });
+    });
+
+    it('outputs the own domain as PortalWebUrl, and the distribution name its DNS record points to', () => {
+      const outputs = outputsOf(ownDomain);
+      expect(outputs.PortalWebUrl!.Value).toBe(ownDomainUrl);
+      const distributionId = ownDomain.logicalId(ownDomain.stack.portalWeb.distribution);
+      expect(render(outputs.PortalWebDistributionDomain!.Value)).toBe(`\${${distributionId}.DomainName}`);
+      expect(outputs.PortalWebDistributionDomain!.Description).toMatch(/^Point portal\.example\.com here: a CNAME/);
+      expect(Object.keys(outputs).sort()).toEqual([...outputNames, ...cloudOutputNames].sort());
+    });
+
+    it('by default with its own domain, signs in and out there and links invitations to it', () => {
+      const client = clientOf(ownDomain);
+      expect(client.CallbackURLs).toEqual([ownDomainUrl]);
+      expect(client.LogoutURLs).toEqual([ownDomainUrl]);
+      expect(new Set(signInUrls(ownDomain))).toEqual(new Set([ownDomainUrl]));
+    });
+
+    it('uses the configured URLs over its own domain', () => {
+      const both = synth({ ...portalDomain, ...explicitUrls });
+      const client = clientOf(both);
+      expect(client.CallbackURLs).toEqual(explicitUrls.portalCallbackUrls);
+      expect(client.LogoutURLs).toEqual(explicitUrls.portalLogoutUrls);
+      expect(new Set(signInUrls(both))).toEqual(new Set([explicitUrls.portalSignInUrl]));
+      expect(outputsOf(both).PortalWebUrl!.Value).toBe(ownDomainUrl);
     });
 
     it('by default, signs in and out at the web app and links invitations to it', () => {
@@ -364,11 +424,11 @@ describe('portal web app', () => {
       expect(new Set(urls)).toEqual(new Set([distributionUrl]));
     });
 
-    it('uses the configured URLs when a custom domain is given', () => {
+    it('uses the configured URLs when they are given', () => {
       const client = clientOf(configured);
-      expect(client.CallbackURLs).toEqual(customDomain.portalCallbackUrls);
-      expect(client.LogoutURLs).toEqual(customDomain.portalLogoutUrls);
-      expect(new Set(signInUrls(configured))).toEqual(new Set([customDomain.portalSignInUrl]));
+      expect(client.CallbackURLs).toEqual(explicitUrls.portalCallbackUrls);
+      expect(client.LogoutURLs).toEqual(explicitUrls.portalLogoutUrls);
+      expect(new Set(signInUrls(configured))).toEqual(new Set([explicitUrls.portalSignInUrl]));
     });
 
     it('finds a cycle when there is one (the check below is not vacuous)', () => {
@@ -388,7 +448,8 @@ describe('portal web app', () => {
 
     it.each([
       ['every default', bare],
-      ['a custom domain', configured],
+      ['configured URLs', configured],
+      ['its own domain', ownDomain],
     ])('leaves CloudFormation no dependency cycle (%s)', (_, synthesized) => {
       expect(findCycle(synthesized.resources)).toBeUndefined();
     });

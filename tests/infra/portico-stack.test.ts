@@ -970,7 +970,9 @@ describe('parseDeploymentConfig', () => {
       cognitoCreateRate: 40,
       alarmEmail: undefined,
     });
-    // Undefined: the stack puts PortalWebUrl there (tests/infra/portal-web.test.ts).
+    // Undefined: CloudFront's own name and certificate; the stack puts PortalWebUrl in the URLs below
+    // (tests/infra/portal-web.test.ts).
+    expect(parsed.portalDomain).toBeUndefined();
     expect(parsed.portalCallbackUrls).toBeUndefined();
     expect(parsed.portalLogoutUrls).toBeUndefined();
     expect(parsed.portalSignInUrl).toBeUndefined();
@@ -986,6 +988,66 @@ describe('parseDeploymentConfig', () => {
     // The invitation link follows the callback URLs only.
     expect(parsed.portalSignInUrl).toBeUndefined();
     expect(parsed.warnings).not.toContainEqual(expect.stringContaining('portal'));
+  });
+
+  describe('portal domain', () => {
+    const domainName = 'portal.example.com';
+    const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
+
+    it('reads the host name and certificate together, leaving the portal URLs to the stack', () => {
+      const parsed = parseDeploymentConfig(context({ portalDomain: domainName, portalCertificateArn: certificateArn }));
+      expect(parsed.portalDomain).toEqual({ domainName, certificateArn });
+      expect(parsed.portalCallbackUrls).toBeUndefined();
+      expect(parsed.portalLogoutUrls).toBeUndefined();
+      expect(parsed.portalSignInUrl).toBeUndefined();
+      expect(parsed.warnings).not.toContainEqual(expect.stringContaining('portal'));
+    });
+
+    it('refuses one without the other', () => {
+      expect(errorOf({ portalDomain: domainName })).toMatch(
+        /portalDomain is set but portalCertificateArn is not: .* takes both/,
+      );
+      expect(errorOf({ portalCertificateArn: certificateArn })).toMatch(
+        /portalCertificateArn is set but portalDomain is not/,
+      );
+      // A malformed value counts as given: it is reported once, as malformed.
+      const message = errorOf({ portalDomain: 'https://portal.example.com', portalCertificateArn: certificateArn });
+      expect(message.match(/^ {2}- /gm)).toHaveLength(1);
+    });
+
+    it.each([
+      'https://portal.example.com',
+      'portal.example.com/',
+      'portal.example.com/app',
+      'portal.example.com:8443',
+      'Portal.Example.com',
+      'portal.example.com.',
+      '*.example.com',
+      'localhost',
+      'portal_web.example.com',
+    ])('refuses the host name %p', (host) => {
+      expect(errorOf({ portalDomain: host, portalCertificateArn: certificateArn })).toMatch(
+        new RegExp(`portalDomain "${host.replace(/[.*]/g, '\\$&')}" must be a lower-case host name`),
+      );
+    });
+
+    it('refuses a certificate outside us-east-1, naming its region', () => {
+      const frankfurt = certificateArn.replace('us-east-1', 'eu-central-1');
+      expect(errorOf({ portalDomain: domainName, portalCertificateArn: frankfurt })).toMatch(
+        /portalCertificateArn ".*" is in eu-central-1: CloudFront uses ACM certificates from us-east-1 only/,
+      );
+    });
+
+    it.each([
+      'arn:aws:acm:us-east-1:123456789012:certificate/not-a-uuid',
+      'arn:aws:iam::123456789012:server-certificate/portal',
+      'arn:aws:acm:us-east-1:1234:certificate/11111111-2222-3333-4444-555555555555',
+      '11111111-2222-3333-4444-555555555555',
+    ])('refuses %p as not an ACM certificate ARN', (arn) => {
+      expect(errorOf({ portalDomain: domainName, portalCertificateArn: arn })).toMatch(
+        /portalCertificateArn ".*" is not an ACM certificate ARN/,
+      );
+    });
   });
 
   it('defaults the creation rate to the provisioning code default, below the Cognito quota', () => {
@@ -1142,8 +1204,10 @@ describe('parseDeploymentConfig', () => {
       portalSignInUrl: 'x',
       cognitoCreateRate: 0,
       alarmEmail: 'x',
+      portalCertificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555',
     });
-    expect(message.match(/^ {2}- /gm)).toHaveLength(7);
+    // The certificate's region, and its domain missing.
+    expect(message.match(/^ {2}- /gm)).toHaveLength(9);
   });
 });
 
