@@ -274,6 +274,7 @@ describe('portal web app', () => {
     const { organization, person, email, invitation } = await partnerWithPortal('Una Untick', { pinReset: true });
     await record('tickets', organization.id, person.id, { title: 'Visible ticket' });
     await record('invoices', organization.id, person.id, { subject: 'Visible invoice', total: 99.5, currency: 'EUR' });
+    await record('documents', organization.id, person.id, { title: 'Terms', url: 'https://example.com/terms.pdf' });
 
     const page = await browser.newPage();
     // The page's clock is under the test's control (the login and the API keep real time).
@@ -300,6 +301,13 @@ describe('portal web app', () => {
     await page.unroute('**/portal/invoices**');
     await page.getByRole('button', { name: 'Try again' }).click();
     await page.getByRole('link', { name: 'Visible invoice' }).waitFor();
+
+    // A document's web address is a link, opened apart from the portal.
+    await page.getByRole('link', { name: 'Documents', exact: true }).click();
+    await page.getByRole('link', { name: 'Terms' }).click();
+    const link = page.getByRole('link', { name: 'https://example.com/terms.pdf' });
+    expect(await link.getAttribute('href')).toBe('https://example.com/terms.pdf');
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
 
     // With pinReset, the PIN page sets the first PIN and later changes it, given the current one.
     await page.getByRole('link', { name: 'PIN', exact: true }).click();

@@ -210,7 +210,7 @@ export async function renderDetail(view: ViewContext, section: string, id: strin
     h(
       'dl',
       { class: 'fields' },
-      fields.flatMap((name) => [h('dt', {}, fieldLabel(name)), h('dd', {}, formatValue(name, record[name], record))]),
+      fields.flatMap((name) => [h('dt', {}, fieldLabel(name)), h('dd', {}, fieldValue(name, record))]),
       section === 'sales-orders'
         ? [h('dt', {}, 'Signature'), h('dd', {}, formatValue('signature', record.signature, record))]
         : [],
@@ -220,6 +220,20 @@ export async function renderDetail(view: ViewContext, section: string, id: strin
   if (section === 'sales-orders' && view.me.canESign) content.push(signingSection(view, record));
   view.main.replaceChildren(...content.filter((node): node is Node => node !== null));
   view.done(title);
+}
+
+/** A field's value on the detail view: text, or a link for a web address (https only, opened apart from the portal). */
+function fieldValue(name: string, record: PortalRecord): Node | string {
+  const value = record[name];
+  if (typeof value === 'string' && /^https:\/\//i.test(value)) {
+    try {
+      const url = new URL(value);
+      return h('a', { href: url.href, target: '_blank', rel: 'noopener noreferrer' }, value);
+    } catch {
+      // Not a URL after all: show it as text.
+    }
+  }
+  return formatValue(name, value, record);
 }
 
 function messageBox() {
