@@ -23,6 +23,8 @@ export const goals = {
   coldInitRatio: 1.1,
   warmP50Ratio: 1.25,
   provisioningShareOfLimit: 0.9,
+  /** Issue 8: the portal web app's JavaScript, gzipped. */
+  webScriptGzipBytes: 50 * 1024,
 } as const;
 
 const bytes = (value: number) => `${value.toLocaleString('en-US')} B`;
@@ -132,6 +134,26 @@ export function reportRows(results: Omit<BenchResults, 'wallSeconds'> & { wallSe
       status: verdict(ratio <= goals.warmP50Ratio),
     });
   }
+
+  const web = results.portalWeb;
+  rows.push({
+    measure: 'Web app JavaScript',
+    subject: 'portal web app (web/), minified',
+    result: `${bytes(web.scriptBytes)} (gzip ${bytes(web.scriptGzipBytes)})`,
+    baseline: '—',
+    ratio: `${times(web.scriptGzipBytes / goals.webScriptGzipBytes)} of the budget`,
+    goal: `gzip ≤ ${bytes(goals.webScriptGzipBytes)}`,
+    status: verdict(web.scriptGzipBytes <= goals.webScriptGzipBytes),
+  });
+  rows.push({
+    measure: 'Web app load (Chromium)',
+    subject: 'signed-in reload → first list on screen',
+    result: `p50 ${ms(web.load.app.p50)}, p95 ${ms(web.load.app.p95)}, ${web.load.runs} runs`,
+    baseline: `its API calls from the page: p50 ${ms(web.load.apiCalls.p50)}, p95 ${ms(web.load.apiCalls.p95)}`,
+    ratio: times(web.load.app.p50 / web.load.apiCalls.p50),
+    goal: '—',
+    status: 'info',
+  });
 
   for (const ceiling of results.tableCeiling) {
     for (const [label, row] of [

@@ -14,17 +14,19 @@ import { buildBundles, type BundleReport } from './bundles';
 import { lambdaNodeFlags, measureColdStarts, type ColdResult, type ColdSubject } from './cold-start';
 import { startCountingProxy } from './counting-proxy';
 import { httpEvent, portalClaims, staffClaims } from './events';
+import { measurePortalWebLoad, type PortalWebLoad } from './portal-web';
 import { measureProvisioning, type ProvisioningResult } from './provisioning';
+import { buildPortalWeb } from '../infra/portal-web';
 import { markdownTable, reportRows } from './report';
 import { measureInMemoryCeiling, measureTableCeiling, type TableCeiling } from './table-ceiling';
 import { measureWarm, type WarmCounts, type WarmTimes } from './warm';
 
 /**
- * `npm run bench`: bundle sizes, cold init, warm overhead, the table's write ceiling and provisioning
- * throughput, each beside a baseline measured in the same run. Writes bench/results.json and prints a
+ * `npm run bench`: bundle sizes, cold init, warm overhead, the portal web app's size and load, the table's
+ * write ceiling and provisioning throughput, each beside a baseline measured in the same run. Writes bench/results.json and prints a
  * Markdown table (progress goes to stderr). See the README's "Performance" section.
  *
- *   npm run bench -- [--n 1000] [--rounds 15] [--warm-iterations 600] [--ceiling-operations 1000]
+ *   npm run bench -- [--n 1000] [--rounds 15] [--warm-iterations 600] [--ceiling-operations 1000] [--web-rounds 30]
  *
  * `--n 0` skips provisioning.
  */
@@ -51,6 +53,7 @@ export interface BenchResults {
   readonly coldInit: readonly ColdResult[];
   readonly warm: { readonly times: WarmTimes; readonly callsPerRequest: WarmCounts };
   readonly tableCeiling: readonly TableCeiling[];
+  readonly portalWeb: { readonly scriptBytes: number; readonly scriptGzipBytes: number; readonly load: PortalWebLoad };
   readonly provisioning: readonly ProvisioningResult[];
 }
 
@@ -116,7 +119,7 @@ async function seed(outputs: LocalOutputs, tickets: number) {
     await new Promise((r) => setTimeout(r, 200));
   }
   await new Promise((r) => setTimeout(r, 1000));
-  return { personId: person.id, ticketId: ticketIds[0]! };
+  return { personId: person.id, email, ticketId: ticketIds[0]! };
 }
 
 async function main() {
@@ -126,6 +129,7 @@ async function main() {
       rounds: { type: 'string', default: '15' },
       'warm-iterations': { type: 'string', default: '600' },
       'ceiling-operations': { type: 'string', default: '1000' },
+      'web-rounds': { type: 'string', default: '30' },
       out: { type: 'string', default: join(repoRoot, 'bench', 'results.json') },
     },
   });
@@ -134,6 +138,7 @@ async function main() {
   if (rounds < 15) log(`only ${rounds} cold-start rounds: the issue asks for at least 15 (fine for a quick look)`);
   const warmIterations = Number(values['warm-iterations']);
   const ceilingOperations = Number(values['ceiling-operations']);
+  const webRounds = Number(values['web-rounds']);
   const started = performance.now();
   const machine = {
     cpus: cpus().length,
@@ -150,6 +155,7 @@ async function main() {
   try {
     log('bundling as CDK does (infra/bundling.ts)…');
     const bundles = await buildBundles(join(work, 'build'));
+    const web = buildPortalWeb(join(work, 'portal-web'));
     const bundleOf = (name: string) => {
       const found = bundles.functions.find((fn) => fn.name === name);
       if (!found) throw new Error(`No bundle for ${name}`);
@@ -159,12 +165,13 @@ async function main() {
     log('starting a local stack on free ports…');
     const stack = spawnLocalStack(join(work, 'stack'), ['--fresh']);
     let coldInit: ColdResult[];
+    let portalWebLoad: PortalWebLoad;
     let warm: Awaited<ReturnType<typeof measureWarm>>;
     const tableCeiling: TableCeiling[] = [];
     try {
       const outputs = await untilReady(stack, 120_000);
       log('seeding a portal person and tickets through the staff API…');
-      const { personId, ticketId } = await seed(outputs, 10);
+      const { personId, email, ticketId } = await seed(outputs, 10);
       const env = functionEnvironment(outputs);
 
       const crmEvent = httpEvent('GET /tickets/{id}', { id: ticketId }, staffClaims);
@@ -235,6 +242,9 @@ async function main() {
         await proxy.close();
       }
 
+      log(`portal web app: ${webRounds} signed-in reloads in Chromium, each beside its API calls…`);
+      portalWebLoad = await measurePortalWebLoad(outputs, email, webRounds, log);
+
       log(`table write ceiling: ${ceilingOperations} transactions of 4 items, then ${ceilingOperations} puts…`);
       tableCeiling.push(
         await measureTableCeiling(outputs.DynamoDbEndpoint, ceilingOperations, 'disk', stack.child.pid),
@@ -261,6 +271,7 @@ async function main() {
       coldInit,
       warm,
       tableCeiling,
+      portalWeb: { scriptBytes: web.scriptBytes, scriptGzipBytes: web.scriptGzipBytes, load: portalWebLoad },
       provisioning,
     };
     const rows = reportRows(results);
