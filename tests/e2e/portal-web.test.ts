@@ -56,9 +56,9 @@ function record(module: string, organizationId: string, contactId: string, field
 }
 
 /** The invitation as the person sees it: its HTML in the browser, then its link followed. */
-async function openInvitation(page: Page, invitation: MailboxEmail) {
+async function openInvitation(page: Page, invitation: MailboxEmail, screenshots = true) {
   await page.setContent(invitation.body.html);
-  await screenshot(page, '01-invitation');
+  if (screenshots) await screenshot(page, '01-invitation');
   await Promise.all([
     page.waitForURL(`${outputs.PortalWebUrl}**`),
     page.getByRole('link', { name: /sign in/i }).click(),
@@ -66,16 +66,16 @@ async function openInvitation(page: Page, invitation: MailboxEmail) {
 }
 
 /** From the app's signed-out page through the hosted login (first sign-in: choose a new password). */
-async function firstSignIn(page: Page, email: string, temporaryPassword: string, password: string) {
+async function firstSignIn(page: Page, email: string, temporaryPassword: string, password: string, screenshots = true) {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByLabel('Email or username').fill(email);
   await page.getByLabel('Password').fill(temporaryPassword);
-  await screenshot(page, '03-hosted-login');
+  if (screenshots) await screenshot(page, '03-hosted-login');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
   await page.getByLabel('New password', { exact: true }).fill(password);
   await page.getByLabel('New password again').fill(password);
-  await screenshot(page, '04-new-password');
+  if (screenshots) await screenshot(page, '04-new-password');
   await page.getByRole('button', { name: 'Save and sign in' }).click();
   await page.getByRole('navigation', { name: 'Portal sections' }).waitFor();
 }
@@ -279,9 +279,9 @@ describe('portal web app', () => {
     const page = await browser.newPage();
     // The page's clock is under the test's control (the login and the API keep real time).
     await page.clock.install();
-    await openInvitation(page, invitation);
+    await openInvitation(page, invitation, false);
     const password = newPassword();
-    await firstSignIn(page, email, temporaryPasswordIn(invitation), password);
+    await firstSignIn(page, email, temporaryPasswordIn(invitation), password, false);
     await page.getByRole('link', { name: 'Visible ticket' }).waitFor();
 
     // The tokens are renewed a minute before they expire, without the person doing anything.
@@ -343,6 +343,34 @@ describe('portal web app', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     expect(await alertText(page)).toBe(refusalMessage);
     expect(browser.pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('an idle page learns at its next token renewal that access ended, with the same message', async () => {
+    const { organization, person, email, invitation } = await partnerWithPortal('Ida Idle');
+    await record('tickets', organization.id, person.id, { title: 'Idle ticket' });
+    const page = await browser.newPage();
+    await page.clock.install();
+    await openInvitation(page, invitation, false);
+    await firstSignIn(page, email, temporaryPasswordIn(invitation), newPassword(), false);
+    await page.getByRole('link', { name: 'Idle ticket' }).waitFor();
+
+    // Staff deactivate the partner organization; the controller disables the login and revokes its refresh tokens.
+    const deactivated = await api.call('PATCH', `/partner-organizations/${organization.id}`, {
+      partnerStatus: 'Inactive',
+    });
+    expect(deactivated.status).toBe(200);
+    await waitFor(
+      async () =>
+        (await api.call<Json>('GET', `/partner-contacts/${person.id}/portal-access`)).body.status === 'suspended',
+      20_000,
+      `${person.id} to be suspended`,
+    );
+
+    // Nobody touches the page; its renewal a minute before expiry is refused, and it says why.
+    await page.clock.fastForward('59:30');
+    expect(await alertText(page)).toBe(refusalMessage);
+    expect(await sessionTokens(page)).toBeNull();
     await page.close();
   });
 

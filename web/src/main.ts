@@ -58,7 +58,7 @@ function scheduleRefresh() {
     renew().catch((error: unknown) => {
       // Offline for a moment: try again shortly; the next request renews on its own anyway.
       if (error instanceof AuthError && error.reason === 'network') refreshTimer = setTimeout(scheduleRefresh, 30_000);
-      else endSession(error instanceof AuthError ? error.reason : 'expired');
+      else void explainEnding(error);
     });
   }, refreshDelay(tokens));
 }
@@ -77,6 +77,20 @@ const api: Api = createApi({
     }
   },
 });
+
+/**
+ * A renewal was refused. Ending access revokes the refresh token too, so the refusal alone does not say whether
+ * the session ran out or access ended; while the access token lasts, the API says which.
+ */
+async function explainEnding(error: unknown) {
+  if (error instanceof AuthError && error.reason === 'refused') return endSession('refused');
+  try {
+    await api.get('/portal/me');
+  } catch (failure) {
+    if (failure instanceof ApiError && failure.failure === 'refused') return endSession('refused');
+  }
+  endSession('expired');
+}
 
 /** Leaves the signed-in app: forgets the tokens and says why. */
 function endSession(reason: Ending) {

@@ -390,6 +390,7 @@ function pinForm(view: ViewContext): HTMLElement {
         if (!pinPattern.test(next.value)) return invalid(next, 'Your new PIN must be 4 to 8 digits.');
         if (repeat.value !== next.value) return invalid(repeat, 'The two new PINs are not the same.');
         submit.disabled = true;
+        submit.textContent = 'Saving…';
         form.setAttribute('aria-busy', 'true');
         try {
           await view.api.put('/portal/pin', { ...(current ? { currentPin: current.value } : {}), newPin: next.value });
@@ -407,6 +408,7 @@ function pinForm(view: ViewContext): HTMLElement {
           showMessage(box, detail ?? 'Your PIN could not be saved. Please try again.');
         } finally {
           submit.disabled = false;
+          submit.textContent = changing ? 'Change PIN' : 'Save PIN';
           form.removeAttribute('aria-busy');
         }
       },
