@@ -10,6 +10,7 @@ import { portalWebApiPaths, portalWebScopes, portalWebSecurityHeaders } from '..
 import { parseDeploymentConfig } from '../../infra/cdk/config';
 import { portalWebEntryFiles } from '../../infra/cdk/portal-web';
 import { PorticoStack } from '../../infra/cdk/portico-stack';
+import type { Statement } from './iam-statement';
 
 type Resource = {
   Type: string;
@@ -455,14 +456,6 @@ describe('portal web app', () => {
     });
   });
 });
-
-interface Statement {
-  Effect?: string;
-  Action: string | string[];
-  Resource: unknown;
-  Principal?: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-}
 
 function asList(value: string | string[]): string[] {
   return Array.isArray(value) ? value : [value];

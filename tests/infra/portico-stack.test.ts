@@ -27,6 +27,7 @@ import { planStreamWork } from '../../shared/access/stream-changes';
 import { tableDesign } from '../../shared/data/table-design';
 import { modules } from '../../shared/modules/registry';
 import { recordSortKey } from '../../shared/records/record-keys';
+import type { Statement } from './iam-statement';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
 
@@ -1210,14 +1211,6 @@ describe('parseDeploymentConfig', () => {
     expect(message.match(/^ {2}- /gm)).toHaveLength(9);
   });
 });
-
-interface Statement {
-  Effect?: string;
-  Action: string | string[];
-  Resource: unknown;
-  Principal?: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-}
 
 interface MetricStat {
   Metric: { Namespace: string; MetricName: string; Dimensions: unknown[] };

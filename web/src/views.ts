@@ -263,17 +263,7 @@ function signingSection(view: ViewContext, record: PortalRecord): HTMLElement {
     return section;
   }
   const box = messageBox();
-  const pin = h('input', {
-    id: 'sign-pin',
-    name: 'pin',
-    type: 'password',
-    inputmode: 'numeric',
-    autocomplete: 'off',
-    required: true,
-    minlength: 4,
-    maxlength: 8,
-    'aria-describedby': 'sign-pin-hint',
-  });
+  const pin = pinInput('sign-pin', 'sign-pin-hint');
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Sign sales order');
   const form = h(
     'form',
@@ -349,25 +339,26 @@ export function renderPin(view: ViewContext): void {
   view.done(title);
 }
 
-function pinInput(id: string, autocomplete: string) {
+/** A PIN field: digits, masked, never offered to a password manager's autofill. */
+function pinInput(id: string, describedBy: string) {
   return h('input', {
     id,
     name: id,
     type: 'password',
     inputmode: 'numeric',
-    autocomplete,
+    autocomplete: 'off',
     required: true,
     minlength: 4,
     maxlength: 8,
-    'aria-describedby': 'pin-hint',
+    'aria-describedby': describedBy,
   });
 }
 
 function pinForm(view: ViewContext): HTMLElement {
   const changing = view.me.hasPin;
-  const current = changing ? pinInput('current-pin', 'off') : null;
-  const next = pinInput('new-pin', 'off');
-  const repeat = pinInput('repeat-pin', 'off');
+  const current = changing ? pinInput('current-pin', 'pin-hint') : null;
+  const next = pinInput('new-pin', 'pin-hint');
+  const repeat = pinInput('repeat-pin', 'pin-hint');
   const box = messageBox();
   const submit = h('button', { type: 'submit', class: 'primary' }, changing ? 'Change PIN' : 'Save PIN');
   const field = (input: HTMLInputElement, text: string) =>
