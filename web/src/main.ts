@@ -20,7 +20,7 @@ import { portalMeta } from './portal-meta';
 import { renderDetail, renderList, renderPin, type Me, type ViewContext } from './views';
 
 /** Why the app is showing its signed-out page. */
-type Ending = AuthFailure | 'signed-out' | 'not-found';
+type Ending = AuthFailure | 'signed-out';
 
 const endings: Record<Ending, string> = {
   refused: portalMeta.refusalMessage,
@@ -29,7 +29,6 @@ const endings: Record<Ending, string> = {
   network: 'We could not reach the portal. Check your connection and try again.',
   failed: 'Signing in did not complete. Please try again.',
   'signed-out': 'You have signed out.',
-  'not-found': '',
 };
 const noticeKey = 'portico.notice';
 
@@ -38,6 +37,8 @@ let tokens: Tokens | undefined;
 let me: Me | undefined;
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 let renewing: Promise<Tokens> | undefined;
+/** Counts ended sessions, so a renewal that finishes after its session ended does not bring it back. */
+let sessionsEnded = 0;
 
 const app = () => byId('app');
 
@@ -45,8 +46,14 @@ const app = () => byId('app');
 async function renew(): Promise<Tokens> {
   if (!tokens) throw new AuthError('expired', 'Not signed in.');
   const current = tokens;
+  const session = sessionsEnded;
   renewing ??= refreshSession(config, current).finally(() => (renewing = undefined));
-  tokens = await renewing;
+  const renewed = await renewing;
+  if (session !== sessionsEnded) {
+    clearSession();
+    throw new AuthError('expired', 'The session ended while it was being renewed.');
+  }
+  tokens = renewed;
   scheduleRefresh();
   return tokens;
 }
@@ -94,6 +101,7 @@ async function explainEnding(error: unknown) {
 
 /** Leaves the signed-in app: forgets the tokens and says why. */
 function endSession(reason: Ending) {
+  sessionsEnded++;
   clearTimeout(refreshTimer);
   clearSession();
   tokens = undefined;
