@@ -25,7 +25,8 @@ module.exports = {
       globalSetup: '<rootDir>/tests/integration/global-setup.ts',
       globalTeardown: '<rootDir>/tests/integration/global-teardown.ts',
     },
-    // The portal web app in Debian's Chromium against a local stack of its own (same setup as integration).
+    // The portal web app in Debian's Chromium. Same global setup as integration: jest runs a setup file once per
+    // run, so `npm test` starts one stack for both layers, and `npm run test:e2e` one of its own.
     {
       ...common,
       displayName: 'e2e',
