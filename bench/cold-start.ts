@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runJsonChild } from './child-process';
 import { join } from 'node:path';
 
 /**
@@ -51,30 +51,16 @@ const median = (values: readonly number[]) => {
 };
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
-function runOnce(bundle: string, event: unknown, name: string, env: NodeJS.ProcessEnv): Promise<ColdSample> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [...lambdaNodeFlags, child, bundle, JSON.stringify(event), name], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    proc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    proc.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    proc.once('error', reject);
-    proc.once('exit', (code) => {
-      if (code !== 0) return reject(new Error(`Cold start of ${name} exited with ${code}:\n${err}${out}`));
-      const line = out
-        .trim()
-        .split('\n')
-        .find((l) => l.startsWith('{"initMs"'));
-      if (!line) return reject(new Error(`Cold start of ${name} printed no result:\n${out}${err}`));
-      const sample = JSON.parse(line) as ColdSample;
-      // A cold start that answers with an error measures the error path, not the function.
-      if (sample.statusCode !== 200) return reject(new Error(`Cold start of ${name} answered ${sample.statusCode}`));
-      resolve(sample);
-    });
-  });
+async function runOnce(bundle: string, event: unknown, name: string, env: NodeJS.ProcessEnv): Promise<ColdSample> {
+  const sample = await runJsonChild<ColdSample>(
+    [...lambdaNodeFlags, child, bundle, JSON.stringify(event), name],
+    env,
+    `Cold start of ${name}`,
+    (line) => line.startsWith('{"initMs"'),
+  );
+  // A cold start that answers with an error measures the error path, not the function.
+  if (sample.statusCode !== 200) throw new Error(`Cold start of ${name} answered ${sample.statusCode}`);
+  return sample;
 }
 
 export async function measureColdStarts(

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runJsonChild } from './child-process';
 import { join } from 'node:path';
 
 /**
@@ -40,22 +40,8 @@ export type WarmCounts = Record<WarmKind, Record<string, number>>;
 
 const child = join(__dirname, 'warm-child.cjs');
 
-function runChild<T>(config: object, env: NodeJS.ProcessEnv): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [child, JSON.stringify(config)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    proc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    proc.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    proc.once('error', reject);
-    proc.once('exit', (code) => {
-      const line = out.trim().split('\n').at(-1) ?? '';
-      if (code !== 0 || !line.startsWith('{'))
-        return reject(new Error(`warm-child exited with ${code}:\n${err}${out}`));
-      resolve(JSON.parse(line) as T);
-    });
-  });
-}
+const runChild = <T>(config: object, env: NodeJS.ProcessEnv) =>
+  runJsonChild<T>([child, JSON.stringify(config)], env, 'warm-child');
 
 export async function measureWarm(
   config: WarmConfig,
