@@ -241,8 +241,15 @@ function messageBox() {
   return h('div', { class: 'message-slot', role: 'alert', 'aria-live': 'assertive' });
 }
 
-function showMessage(box: HTMLElement, text: string, kind: 'error' | 'info' = 'error') {
-  box.replaceChildren(h('p', { class: `message ${kind}` }, text));
+function showError(box: HTMLElement, text: string) {
+  box.replaceChildren(h('p', { class: 'message error' }, text));
+}
+
+/** Says what is wrong with a field, marks it invalid for assistive technology, and puts the cursor back in it. */
+function flagField(box: HTMLElement, input: HTMLInputElement, text: string) {
+  showError(box, text);
+  input.setAttribute('aria-invalid', 'true');
+  input.focus();
 }
 
 const pinPattern = /^\d{4,8}$/;
@@ -272,11 +279,8 @@ function signingSection(view: ViewContext, record: PortalRecord): HTMLElement {
       onsubmit: async (event: Event) => {
         event.preventDefault();
         box.replaceChildren();
-        if (!pinPattern.test(pin.value)) {
-          showMessage(box, 'Enter your PIN: 4 to 8 digits.');
-          pin.setAttribute('aria-invalid', 'true');
-          return pin.focus();
-        }
+        pin.removeAttribute('aria-invalid');
+        if (!pinPattern.test(pin.value)) return flagField(box, pin, 'Enter your PIN: 4 to 8 digits.');
         submit.disabled = true;
         submit.textContent = 'Signing…';
         form.setAttribute('aria-busy', 'true');
@@ -291,10 +295,8 @@ function signingSection(view: ViewContext, record: PortalRecord): HTMLElement {
         } catch (error) {
           if (error instanceof ApiError && (error.failure === 'refused' || error.failure === 'expired'))
             return view.failure(error, () => {});
-          showMessage(box, messageForSigning(error));
           pin.value = '';
-          pin.setAttribute('aria-invalid', 'true');
-          pin.focus();
+          flagField(box, pin, messageForSigning(error));
         } finally {
           submit.disabled = false;
           submit.textContent = 'Sign sales order';
@@ -363,11 +365,7 @@ function pinForm(view: ViewContext): HTMLElement {
   const submit = h('button', { type: 'submit', class: 'primary' }, changing ? 'Change PIN' : 'Save PIN');
   const field = (input: HTMLInputElement, text: string) =>
     h('div', { class: 'field' }, h('label', { for: input.id }, text), input);
-  const invalid = (input: HTMLInputElement, text: string) => {
-    showMessage(box, text);
-    input.setAttribute('aria-invalid', 'true');
-    input.focus();
-  };
+  const invalid = (input: HTMLInputElement, text: string) => flagField(box, input, text);
   const form = h(
     'form',
     {
@@ -396,7 +394,7 @@ function pinForm(view: ViewContext): HTMLElement {
           if (error instanceof ApiError && (error.failure === 'refused' || error.failure === 'expired'))
             return view.failure(error, () => {});
           const detail = error instanceof ApiError && error.failure === 'problem' ? error.problem.detail : undefined;
-          showMessage(box, detail ?? 'Your PIN could not be saved. Please try again.');
+          showError(box, detail ?? 'Your PIN could not be saved. Please try again.');
         } finally {
           submit.disabled = false;
           submit.textContent = changing ? 'Change PIN' : 'Save PIN';
