@@ -33,6 +33,7 @@ import { Conflict, TooManyRequests } from '../../shared/http/errors';
 import { findModule } from '../../shared/modules/registry';
 import { logger } from '../../shared/observability/logger';
 import { FakeClock, installFakes, temporaryPasswordIn, type Fakes, type Mocks } from './support/provisioning-fakes';
+import { rejectionOf } from './support/failures';
 
 /**
  * Faults the emulators cannot produce: Cognito and SES throttling and rejections, a crash between two steps
@@ -152,15 +153,6 @@ function provisioner(overrides: Partial<ProvisioningDependencies> = {}) {
     newPassword: () => `Temporary-password-${++passwords}`,
     ...overrides,
   });
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail, but it succeeded');
 }
 
 const throttledCognito = () => new CognitoThrottled({ message: 'Rate exceeded', $metadata: {} });

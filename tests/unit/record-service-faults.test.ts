@@ -1,5 +1,4 @@
 import {
-  BatchWriteItemCommand,
   ConditionalCheckFailedException,
   DeleteItemCommand,
   DynamoDBClient,
@@ -8,7 +7,6 @@ import {
   PutItemCommand,
   TransactionCanceledException,
   TransactWriteItemsCommand,
-  UpdateItemCommand,
   type CancellationReason,
   type TransactWriteItem,
   type TransactWriteItemsCommandInput,
@@ -20,6 +18,7 @@ import { Conflict, DomainError, NotFound, PreconditionFailed, ValidationFailed }
 import type { HttpEvent, HttpResult } from '../../shared/http/http-handler';
 import { findModule, type ModuleDeclaration } from '../../shared/modules/registry';
 import { createRecordService } from '../../shared/records/record-service';
+import { rejectionOf, writesSentBy } from './support/failures';
 
 /**
  * Faults the local emulator cannot produce on demand: cancelled transactions with chosen reasons, lasting
@@ -27,15 +26,7 @@ import { createRecordService } from '../../shared/records/record-service';
  */
 
 const dynamo = mockClient(DynamoDBClient);
-const writeCommands = [
-  PutItemCommand,
-  UpdateItemCommand,
-  DeleteItemCommand,
-  TransactWriteItemsCommand,
-  BatchWriteItemCommand,
-];
-const writesSent = () =>
-  dynamo.calls().filter((call) => writeCommands.some((command) => call.args[0] instanceof command)).length;
+const writesSent = () => writesSentBy(dynamo);
 
 const moduleNamed = (name: string): ModuleDeclaration => findModule(name)!;
 const contacts = moduleNamed('contacts');
@@ -92,15 +83,6 @@ const reasonsFor = (
 
 const sentTransactions = () =>
   dynamo.commandCalls(TransactWriteItemsCommand).map((call) => call.args[0].input as TransactWriteItemsCommandInput);
-
-async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail, but it succeeded');
-}
 
 // The handler, for the HTTP view of the same faults.
 let handler: (event: HttpEvent, context: Context) => Promise<HttpResult>;

@@ -23,6 +23,7 @@ import { money, quantity } from '../../shared/modules/fields';
 import { modules, type ModuleDeclaration } from '../../shared/modules/registry';
 import { validate } from '../../shared/modules/validate';
 import { encodeCursor } from '../../shared/records/cursor';
+import { errorsOf, writesSentBy } from './support/failures';
 
 /**
  * "Property-based tests throw random and malformed bodies at the validators: no 500, no write."
@@ -299,17 +300,6 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 
 const unescapePointer = (segment: string) => segment.replace(/~1/g, '/').replace(/~0/g, '~');
 
-/** The field errors `run` throws as ValidationFailed; fails the test when it throws anything else or nothing. */
-function errorsOf(run: () => unknown): { path: string; message: string }[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ValidationFailed) return error.extensions.errors as { path: string; message: string }[];
-    throw error;
-  }
-  throw new Error('expected a ValidationFailed, but the input was accepted');
-}
-
 function everyNumberIsFinite(value: unknown): boolean {
   if (typeof value === 'number') return Number.isFinite(value);
   if (Array.isArray(value)) return value.every(everyNumberIsFinite);
@@ -427,15 +417,7 @@ describe('module validators under random input', () => {
 // ---------------------------------------------------------------------------------------------------------
 
 const dynamo = mockClient(DynamoDBClient);
-const writeCommands = [
-  PutItemCommand,
-  UpdateItemCommand,
-  DeleteItemCommand,
-  TransactWriteItemsCommand,
-  BatchWriteItemCommand,
-];
-const writesSent = () =>
-  dynamo.calls().filter((call) => writeCommands.some((command) => call.args[0] instanceof command)).length;
+const writesSent = () => writesSentBy(dynamo);
 
 const existingUuid = '00000000-0000-4000-8000-000000000001';
 const existingId = (module: ModuleDeclaration) => `${module.idPrefix}_${existingUuid}`;

@@ -1,5 +1,4 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { ValidationFailed } from '../../shared/http/errors';
 import { findModule, salesOrderTotal, type ModuleDeclaration } from '../../shared/modules/registry';
 import { decodeCursor, encodeCursor } from '../../shared/records/cursor';
 import { etagOf, versionsFromIfMatch } from '../../shared/records/etag';
@@ -7,19 +6,9 @@ import { parseListQuery } from '../../shared/records/list-query';
 import { applyMergePatch } from '../../shared/records/merge-patch';
 import { toPublicRecord } from '../../shared/records/record-service';
 import { claimKey, indexAttributes, recordKey } from '../../shared/records/record-keys';
+import { errorsOf } from './support/failures';
 
 const moduleNamed = (name: string): ModuleDeclaration => findModule(name)!;
-
-/** The field errors `run` throws as ValidationFailed; fails the test when it throws anything else or nothing. */
-function errorsOf(run: () => unknown): { path: string; message: string }[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ValidationFailed) return error.extensions.errors as { path: string; message: string }[];
-    throw error;
-  }
-  throw new Error('expected a ValidationFailed, but the call succeeded');
-}
 
 describe('applyMergePatch (RFC 7396)', () => {
   // Appendix A of RFC 7396, verbatim.
