@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { indexes, tableDesign } from '../data/table-design';
-import { Conflict, Forbidden, Locked, NotFound } from '../http/errors';
+import { Conflict, Forbidden, NotFound } from '../http/errors';
 import { findModule, portalModuleNames, type ModuleDeclaration } from '../modules/registry';
 import { decodeCursor, encodeCursor } from '../records/cursor';
 import {
@@ -20,6 +20,7 @@ import {
 } from '../records/record-keys';
 import { hashPin, verifyPin } from '../security/pin-hash';
 import { loadPersonWithOrganization, type StoredPerson } from './people-store';
+import { createPinAttempts } from './pin-attempts';
 import { evaluatePortalSession, refusalMessage, todayIn } from './portal-session';
 import { salesOrderContentHash, type Signature } from './sales-order-content';
 
@@ -28,14 +29,6 @@ import { salesOrderContentHash, type Signature } from './sales-order-content';
  * effective now, so a revocation or the end of the support window takes effect on the next request.
  */
 
-/** Wrong PINs allowed within the window before signing is locked for the lockout period. */
-export const pinAttemptLimit = 5;
-export const pinAttemptWindowMs = 15 * 60_000;
-export const pinLockoutMs = 15 * 60_000;
-
-/** Wrong PINs are counted in an item beside the person's record (TTL-expired after the window). */
-const pinAttemptsKey = (personId: string) =>
-  marshall({ [tableDesign.partitionKey]: personId, [tableDesign.sortKey]: 'PIN_ATTEMPTS' });
 /** Fields of a record a portal user never sees: who on the staff wrote it, and how it is filed. */
 const staffOnlyFields = new Set(['createdBy', 'updatedBy', 'showOnPortal', 'version']);
 
@@ -64,6 +57,7 @@ const fullName = (person: StoredPerson) => [person.firstName, person.lastName].f
 export function createPortalService(deps: PortalServiceDependencies) {
   const { dynamo, tableName } = deps;
   const now = deps.now ?? (() => new Date());
+  const pinAttempts = createPinAttempts({ dynamo, tableName, now });
 
   /** The person, if their access is effective now; otherwise the same 403 whatever the reason. */
   async function session(personId: string) {
@@ -164,66 +158,6 @@ export function createPortalService(deps: PortalServiceDependencies) {
     return portalView(await visibleRecord(person, portalModule(person, moduleName), id));
   }
 
-  async function pinAttempts(personId: string) {
-    const result = await dynamo.send(
-      new GetItemCommand({
-        TableName: tableName,
-        Key: pinAttemptsKey(personId),
-        ConsistentRead: true,
-      }),
-    );
-    return (result.Item ? unmarshall(result.Item) : {}) as { failures?: string[]; lockedUntil?: string };
-  }
-
-  function assertNotLocked(attempts: { lockedUntil?: string }) {
-    const lockedFor = attempts.lockedUntil ? Date.parse(attempts.lockedUntil) - now().getTime() : 0;
-    if (lockedFor > 0) {
-      throw new Locked(
-        `Too many wrong PINs: signing is locked for ${Math.ceil(lockedFor / 60_000)} more minutes.`,
-        lockedFor / 1000,
-      );
-    }
-  }
-
-  /** Counts a wrong PIN; the fifth within the window locks signing (and PIN changes) for the lockout period. */
-  async function recordWrongPin(personId: string): Promise<never> {
-    const at = now();
-    const result = await dynamo.send(
-      new UpdateItemCommand({
-        TableName: tableName,
-        Key: pinAttemptsKey(personId),
-        UpdateExpression: 'SET failures = list_append(if_not_exists(failures, :none), :this), expiresAt = :expires',
-        ExpressionAttributeValues: marshall({
-          ':none': [],
-          ':this': [at.toISOString()],
-          ':expires': Math.ceil((at.getTime() + pinAttemptWindowMs + pinLockoutMs) / 1000),
-        }),
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    const failures = ((unmarshall(result.Attributes!).failures ?? []) as string[]).filter(
-      (time) => at.getTime() - Date.parse(time) < pinAttemptWindowMs,
-    );
-    if (failures.length >= pinAttemptLimit) {
-      const lockedUntil = new Date(at.getTime() + pinLockoutMs).toISOString();
-      await dynamo.send(
-        new UpdateItemCommand({
-          TableName: tableName,
-          Key: pinAttemptsKey(personId),
-          UpdateExpression: 'SET lockedUntil = :until, failures = :none',
-          ExpressionAttributeValues: marshall({ ':until': lockedUntil, ':none': [] }),
-        }),
-      );
-      throw new Locked('Too many wrong PINs: signing is locked for 15 minutes.', pinLockoutMs / 1000);
-    }
-    const left = pinAttemptLimit - failures.length;
-    const wrong = new Forbidden(
-      `That PIN is not right. ${left} ${left === 1 ? 'try' : 'tries'} left before signing is locked.`,
-    );
-    wrong.extensions.attemptsLeft = left;
-    throw wrong;
-  }
-
   /** Sets the first PIN (when the person may e-sign), or changes it (when PIN reset is allowed and the current PIN is right). */
   async function setPin(personId: string, request: { currentPin?: string; newPin: string }) {
     const { person } = await session(personId);
@@ -233,8 +167,13 @@ export function createPortalService(deps: PortalServiceDependencies) {
     } else {
       if (portal.pinReset !== true)
         throw new Forbidden('Changing your PIN is not enabled; contact your account manager.');
-      assertNotLocked(await pinAttempts(personId));
-      if (!request.currentPin || !(await verifyPin(request.currentPin, portal.pinHash))) await recordWrongPin(personId);
+      // A change without the current PIN counts as a wrong one: it is a guess too.
+      const { currentPin } = request;
+      const storedHash = portal.pinHash;
+      await pinAttempts.check(
+        personId,
+        async () => currentPin !== undefined && (await verifyPin(currentPin, storedHash)),
+      );
     }
     const pinHash = await hashPin(request.newPin);
     try {
@@ -275,9 +214,9 @@ export function createPortalService(deps: PortalServiceDependencies) {
     const order = await visibleRecord(person, module, orderId);
     const existing = order.signature as Signature | undefined;
     if (existing?.status === 'valid') throw new Conflict('This sales order is already signed.');
-    assertNotLocked(await pinAttempts(personId));
     if (typeof portal.pinHash !== 'string') throw new Conflict('Set your PIN first, then sign.');
-    if (!(await verifyPin(pin, portal.pinHash))) await recordWrongPin(personId);
+    const storedHash = portal.pinHash;
+    await pinAttempts.check(personId, () => verifyPin(pin, storedHash));
     const signature: Signature = {
       status: 'valid',
       contentHash: salesOrderContentHash(order),

@@ -5,6 +5,7 @@ import type { ModuleDeclaration } from '../modules/registry';
 /** Key layout of the single table; docs/data-model.md explains each attribute. */
 export const recordSortKey = 'RECORD';
 export const claimSortKey = 'UNIQUE';
+export const pinAttemptsSortKey = 'PIN_ATTEMPTS';
 
 export type ClaimKind = 'email' | 'username';
 
@@ -25,6 +26,11 @@ export function recordKey(id: string): Record<string, string> {
 
 export function claimKey(kind: ClaimKind, value: string): Record<string, string> {
   return { [tableDesign.partitionKey]: `UNIQUE#${kind}#${value.toLowerCase()}`, [tableDesign.sortKey]: claimSortKey };
+}
+
+/** The item counting a person's PIN attempts (shared/portal/pin-attempts.ts), beside their record. */
+export function pinAttemptsKey(personId: string): Record<string, string> {
+  return { [tableDesign.partitionKey]: personId, [tableDesign.sortKey]: pinAttemptsSortKey };
 }
 
 /** Names of the attributes that only the storage layer sees. */

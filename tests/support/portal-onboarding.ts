@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import type { LocalOutputs } from '../../infra/outputs';
+import { hostedLogin, type HostedTokens } from './hosted-login';
+import { mailbox, temporaryPasswordIn } from './mailbox';
+import { portalUsers } from './portal-users';
+import { apiClient, type ApiResponse, type StaffApi } from './staff-api';
+
+type Json = Record<string, unknown>;
+
+export interface OnboardedPerson {
+  readonly person: Json & { id: string };
+  readonly module: string;
+  readonly email: string;
+  readonly tokens: HostedTokens;
+  /** The person's portal API with the access token of their hosted sign-in. */
+  readonly call: <T = Json>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) => Promise<ApiResponse<T>>;
+}
+
+const short = () => randomUUID().slice(0, 8);
+
+/**
+ * The whole way into the portal, as a person takes it: staff create them with portal access, the invitation
+ * arrives in the local mailbox, the new-password challenge is answered, then the hosted login gives tokens.
+ */
+export function portalOnboarding(outputs: LocalOutputs, api: StaffApi) {
+  const users = portalUsers(outputs);
+  const mail = mailbox(outputs.SesEndpoint);
+  const hosted = hostedLogin(outputs);
+
+  async function onboard(options: { fields?: Json; portal?: Json } = {}): Promise<OnboardedPerson> {
+    const organization = await api.create('partner-organizations', {
+      name: `Partner ${short()}`,
+      partnerStatus: 'Active',
+    });
+    const email = `partner.${short()}@example.com`;
+    const person = await api.create('partner-contacts', {
+      firstName: 'Pat',
+      lastName: `Person ${short()}`,
+      email,
+      organizationId: organization.id,
+      ...options.fields,
+      portal: { enabled: true, ...options.portal },
+    });
+    const [invitation] = await mail.waitFor(email);
+    const password = `New#Passw0rd-${short()}`;
+    await users.firstSignIn(email, temporaryPasswordIn(invitation!), password);
+    const tokens = await hosted.signIn(email, password);
+    const call = apiClient(outputs.ApiUrl, tokens.accessToken);
+    return { person, module: 'partner-contacts', email, tokens, call };
+  }
+
+  return { onboard, close: () => users.close() };
+}
