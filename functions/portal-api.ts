@@ -10,7 +10,7 @@ import { resolvePortalRoute } from '../shared/portal/portal-routes';
 import { createPortalService } from '../shared/portal/portal-service';
 import { refusalMessage } from '../shared/portal/portal-session';
 import { readPortalConfig } from '../shared/portal/portal-config';
-import { defaultPageSize, maxPageSize } from '../shared/records/list-query';
+import { pageQueryFields, pageSizeOf } from '../shared/records/list-query';
 
 const config = readPortalConfig();
 const portal = createPortalService({
@@ -22,10 +22,7 @@ const portal = createPortalService({
 const pin = z.string().check(z.regex(/^\d{4,8}$/, { message: '4 to 8 digits' }));
 const pinChange = z.strictObject({ currentPin: z.optional(pin), newPin: pin });
 const signing = z.strictObject({ pin });
-const page = z.strictObject({
-  limit: z.optional(z.string().check(z.regex(/^[1-9][0-9]*$/, { message: `a whole number from 1 to ${maxPageSize}` }))),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
-});
+const page = z.strictObject(pageQueryFields);
 const personId = new RegExp(
   `^(${[idPrefixes.contacts, idPrefixes.leads, idPrefixes['partner-contacts']].join('|')})_[0-9a-f-]{36}$`,
 );
@@ -48,8 +45,7 @@ export const handler = httpHandler(async (event) => {
       return json(200, await portal.me(viewer), { 'cache-control': 'no-store' });
     case 'list': {
       const query = validate(page, event.queryStringParameters ?? {}, 'query');
-      const limit = Math.min(Number(query.limit ?? defaultPageSize), maxPageSize);
-      return json(200, await portal.list(viewer, module, { limit, cursor: query.cursor }), {
+      return json(200, await portal.list(viewer, module, { limit: pageSizeOf(query.limit), cursor: query.cursor }), {
         'cache-control': 'no-store',
       });
     }

@@ -6,6 +6,7 @@ import { problemContentType } from '../http/problem';
 import { moduleRoutes, type ModuleRoute, type RecordOperation } from '../modules/module-routes';
 import type { ModuleDeclaration } from '../modules/registry';
 import { defaultPageSize, maxPageSize } from '../records/list-query';
+import { portalOperations } from './portal-operations';
 
 /**
  * The OpenAPI 3.1 description of the API, derived from the function registry (routes and their auth) and
@@ -575,9 +576,13 @@ const platformOperations: Record<string, { tag: string; operation: JsonObject; s
         },
       },
     },
+    ...portalOperations,
   };
 
-const platformTags: Record<string, string> = { platform: "Health, the caller's identity and this description." };
+const platformTags: Record<string, string> = {
+  platform: "Health, the caller's identity and this description.",
+  portal: 'The portal API for partners and customers.',
+};
 
 function healthResponse(description: string): JsonObject {
   return {
@@ -608,7 +613,9 @@ function platformOperation(route: RouteBinding): { tag: string; operation: JsonO
     tag: known?.tag ?? route.functionName,
     operation: {
       ...operation,
-      ...(pathParameters.length ? { parameters: pathParameters } : {}),
+      ...(pathParameters.length || operation.parameters
+        ? { parameters: [...pathParameters, ...((operation.parameters as JsonObject[] | undefined) ?? [])] }
+        : {}),
       ...(operation.requestBody || route.method === 'GET' || route.method === 'DELETE'
         ? {}
         : { requestBody: { content: json({}) } }),

@@ -14,6 +14,24 @@ function filterSchema(module: ModuleDeclaration, name: FilterName) {
   return reference((declared?.modules ?? []).map((target) => idPrefixes[target]));
 }
 
+/**
+ * `limit` and `cursor`, as every list route reads them (staff and portal): a `limit` beyond the maximum is a 400,
+ * never silently capped, so a client learns the page size it will get.
+ */
+export const pageQueryFields = {
+  limit: z.optional(
+    z.string().check(
+      z.regex(/^[1-9][0-9]*$/, { message: `a whole number from 1 to ${maxPageSize}` }),
+      z.refine((value) => !(Number(value) > maxPageSize), { message: `at most ${maxPageSize}` }),
+    ),
+  ),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+};
+
+/** The page size a validated `limit` asks for. */
+export const pageSizeOf = (limit: string | undefined): number =>
+  limit === undefined ? defaultPageSize : Number(limit);
+
 const schemas = new Map<string, z.ZodMiniType<Record<string, string | undefined>>>();
 
 /** The list query a module accepts: `limit`, `cursor`, and at most one of its declared filters. */
@@ -21,10 +39,7 @@ function listQuerySchema(module: ModuleDeclaration) {
   let schema = schemas.get(module.name);
   if (!schema) {
     schema = z.strictObject({
-      limit: z.optional(
-        z.string().check(z.regex(/^[1-9][0-9]*$/, { message: `a whole number from 1 to ${maxPageSize}` })),
-      ),
-      cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+      ...pageQueryFields,
       ...Object.fromEntries(module.filters.map((name) => [name, z.optional(filterSchema(module, name))])),
     }) as unknown as z.ZodMiniType<Record<string, string | undefined>>;
     schemas.set(module.name, schema);
@@ -37,10 +52,7 @@ export function parseListQuery(
   parameters: Record<string, string | undefined> | undefined,
 ): ListQuery {
   const query = validate(listQuerySchema(module), parameters ?? {}, 'query');
-  const limit = query.limit === undefined ? defaultPageSize : Number(query.limit);
-  if (limit > maxPageSize) {
-    throw new ValidationFailed('The query is not valid.', [{ path: '/limit', message: `at most ${maxPageSize}` }]);
-  }
+  const limit = pageSizeOf(query.limit);
   const filters = module.filters.filter((name) => query[name] !== undefined);
   if (filters.length > 1) {
     throw new ValidationFailed(
