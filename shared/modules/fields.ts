@@ -1,34 +1,47 @@
 import * as z from 'zod/mini';
+import { safeText } from './safe-text';
 
 /**
  * The field vocabulary modules are declared with. Each knows how to normalise and check one kind of value,
  * so a module declaration reads like the CRM's field list.
  */
 
-/** Free text: trimmed, not empty, bounded. */
-export const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+/** One line of free text (a name, a title): trimmed, not empty, bounded, no control characters (safe-text.ts). */
+export const text = (max: number) =>
+  z.string().check(z.trim(), z.minLength(1), z.maxLength(max), safeText('single-line'));
+
+/** Free text over several lines (a description, a street address): as `text`, with tabs and line breaks. */
+export const multilineText = (max: number) =>
+  z.string().check(z.trim(), z.minLength(1), z.maxLength(max), safeText('multi-line'));
 
 /** Trimmed, lower-cased and syntax-checked, as the issue asks; 254 is the longest address SMTP allows. */
 export const email = () => z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254), z.email());
 
 export const phone = () =>
-  z
-    .string()
-    .check(
-      z.trim(),
-      z.minLength(3),
-      z.maxLength(40),
-      z.regex(/^[0-9A-Za-z+()\-.\s/#*,]+$/, { message: 'a phone number uses digits, spaces and + ( ) - . / # * ,' }),
-    );
+  z.string().check(
+    z.trim(),
+    z.minLength(3),
+    z.maxLength(40),
+    // Spaces only: `\s` would let tabs, line breaks and Unicode separators through.
+    z.regex(/^[0-9A-Za-z+()\-./#*, ]+$/, { message: 'a phone number uses digits, spaces and + ( ) - . / # * ,' }),
+  );
 
-export const website = () => z.url({ protocol: /^https?$/, hostname: z.regexes.domain });
+/**
+ * An http(s) URL. The text is checked before the URL parser sees it, since the parser silently drops tabs and line
+ * breaks; the input side keeps `format: uri` for the OpenAPI document.
+ */
+export const website = () =>
+  z.pipe(
+    z.string().check(safeText('single-line'), z.meta({ format: 'uri' })),
+    z.url({ protocol: /^https?$/, hostname: z.regexes.domain }),
+  );
 
 /** ISO calendar date `YYYY-MM-DD`. */
 export const date = () => z.iso.date();
 
 export const address = () =>
   z.strictObject({
-    street: z.optional(text(300)),
+    street: z.optional(multilineText(300)),
     city: z.optional(text(100)),
     state: z.optional(text(100)),
     postalCode: z.optional(text(20)),

@@ -8,6 +8,7 @@ import {
   email,
   maxMoney,
   money,
+  multilineText,
   phone,
   quantity,
   reference,
@@ -255,7 +256,7 @@ export const modules: readonly ModuleDeclaration[] = [
     kind: 'record',
     schema: portalRecord({
       title: text(200),
-      description: z.optional(text(10_000)),
+      description: z.optional(multilineText(10_000)),
       status: z.optional(choice(['Open', 'In Progress', 'Wait For Response', 'Closed'])),
       priority: z.optional(choice(['Low', 'Normal', 'High', 'Urgent'])),
     }),
@@ -340,7 +341,7 @@ export const modules: readonly ModuleDeclaration[] = [
     kind: 'record',
     schema: portalRecord({
       title: text(200),
-      description: z.optional(text(10_000)),
+      description: z.optional(multilineText(10_000)),
       url: z.optional(website()),
     }),
     defaults: recordDefaults,

@@ -9,6 +9,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { indexes, tableDesign } from '../data/table-design';
 import { Conflict, Forbidden, NotFound } from '../http/errors';
 import { findModule, portalModuleNames, type ModuleDeclaration } from '../modules/registry';
+import { withUnsafeCharactersReplaced } from '../modules/safe-text';
 import { decodeCursor, encodeCursor } from '../records/cursor';
 import {
   internalAttributes,
@@ -223,7 +224,8 @@ export function createPortalService(deps: PortalServiceDependencies) {
       signedAt: now().toISOString(),
       signedBy: { id: person.id, name: fullName(person), email: person.email ?? '' },
       sourceIp: origin.sourceIp,
-      userAgent: origin.userAgent.slice(0, 512),
+      // Recorded in a legal record: no control or bidi characters (and no half of a pair cut by the slice).
+      userAgent: withUnsafeCharactersReplaced(origin.userAgent.slice(0, 512)),
     };
     try {
       await dynamo.send(
