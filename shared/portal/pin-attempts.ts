@@ -83,7 +83,7 @@ export function wrongPinAnswer(reservation: PinReservation, now: number, rules: 
     left > 0
       ? new Forbidden(`That PIN is not right. ${left} ${left === 1 ? 'try' : 'tries'} left before signing is locked.`)
       : new Locked(
-          `That PIN is not right, and that was the last try: signing is locked for ${Math.round(rules.lockoutMs / 60_000)} minutes.`,
+          `That PIN is not right. Too many wrong PINs: signing is locked for ${Math.round(rules.lockoutMs / 60_000)} minutes.`,
           (reservation.at + rules.lockoutMs - now) / 1000,
         );
   answer.extensions.attemptsLeft = left;
