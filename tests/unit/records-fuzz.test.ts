@@ -21,6 +21,7 @@ import type { HttpEvent, HttpResult } from '../../shared/http/http-handler';
 import { maxBodyBytes } from '../../shared/http/request';
 import { money, quantity } from '../../shared/modules/fields';
 import { modules, type ModuleDeclaration } from '../../shared/modules/registry';
+import { unsafeCharacterIn } from '../../shared/modules/safe-text';
 import { validate } from '../../shared/modules/validate';
 import { encodeCursor } from '../../shared/records/cursor';
 import { errorsOf, writesSentBy } from './support/failures';
@@ -132,7 +133,10 @@ const pad = fc.constantFrom('', ' ', '  ', '\t', '\n ');
 const textOf = (max: number) =>
   fc
     .tuple(pad, fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }), pad)
-    .filter(([, core]) => core.trim().length > 0 && core.trim().length <= max)
+    // Valid text has no control or bidi characters (safe-text.ts): refusing those is tested in safe-text.test.ts.
+    .filter(
+      ([, core]) => core.trim().length > 0 && core.trim().length <= max && !unsafeCharacterIn(core, 'single-line'),
+    )
     .map(([before, core, after]) => ({ raw: before + core + after, value: core.trim() }));
 const lowerAlnum = fc.string({
   unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789'),
