@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { tableDesign } from '../../shared/data/table-design';
@@ -46,6 +47,8 @@ export interface PorticoFunctionsProps {
   readonly provisioning: ProvisioningSettings;
   /** The deployment's IANA time zone: support windows are dates there. */
   readonly timeZone: string;
+  /** ORIGIN_VERIFY_SECRET_ID, which `readsOriginSecret` functions may read (infra/cdk/origin-secret.ts). */
+  readonly originSecret: secretsmanager.ISecret;
 }
 
 /** The user pool operation each declared trigger attaches to. */
@@ -80,6 +83,7 @@ export class PorticoFunctions extends Construct {
       ACCESS_MAX_FAILURES: accessMaxFailures(),
       TIME_ZONE: props.timeZone,
       STAFF_USER_POOL_ID: props.staffUserPool.userPoolId,
+      ORIGIN_VERIFY_SECRET_ID: props.originSecret.secretArn,
     };
     const streamConsumers: StreamConsumer[] = [];
     this.byName = new Map(
@@ -177,6 +181,15 @@ export class PorticoFunctions extends Construct {
       } else {
         fn.addToRolePolicy(statement);
       }
+    }
+
+    if (declaration.readsOriginSecret) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [props.originSecret.secretArn],
+        }),
+      );
     }
 
     if (declaration.sendsEmail) {

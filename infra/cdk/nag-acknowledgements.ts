@@ -130,6 +130,13 @@ export function acknowledgeNagFindings(stack: PorticoStack): NagAcknowledgement[
 
   acknowledgePortalWeb(stack, acknowledge);
 
+  // The origin secret is rotated by its procedure, not by a rotation function (SMG4).
+  acknowledge(
+    stack.originSecret.secret,
+    'AwsSolutions-SMG4',
+    "The origin secret has no rotation schedule because a new value is useful only once CloudFront sends it, which takes a deploy (CloudFormation resolves the origin header's dynamic reference then). README, 'Rotating the origin secret', rotates it without downtime: put a new value (the API accepts the current and the previous one), wait out the API's five-minute cache, deploy with originSecretVersion set to the new version.",
+  );
+
   return applied;
 }
 

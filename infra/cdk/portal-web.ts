@@ -27,6 +27,8 @@ export interface PorticoPortalWebProps {
   readonly clientId: string;
   /** The app's own host name and certificate; undefined serves it at the distribution's `*.cloudfront.net` name. */
   readonly customDomain?: PortalDomain;
+  /** Headers CloudFront adds to every API request: the origin secret that lets the API trust the viewer address. */
+  readonly apiOriginHeaders?: Readonly<Record<string, string>>;
 }
 
 /** Files the app must fetch fresh after every deploy: they name the hashed script and stylesheet, and the client. */
@@ -87,6 +89,7 @@ export class PorticoPortalWeb extends Construct {
     const apiOrigin = new origins.HttpOrigin(`${props.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      customHeaders: { ...props.apiOriginHeaders },
     });
     const apiBehavior: cloudfront.BehaviorOptions = {
       origin: apiOrigin,
@@ -95,7 +98,8 @@ export class PorticoPortalWeb extends Construct {
       allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
       // Every viewer header but Host (API Gateway routes by its own host name). With caching disabled this includes
-      // Authorization, and CloudFront adds CloudFront-Viewer-Address, the signer's address the portal API records.
+      // Authorization, and CloudFront adds CloudFront-Viewer-Address, the signer's address the portal API records
+      // when the origin secret header (apiOriginHeaders) proves the request came this way.
       originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       responseHeadersPolicy: securityHeaders,
     };
