@@ -18,6 +18,7 @@ import {
   type EnvVarName,
   type FunctionDeclaration,
 } from '../functions';
+import { AsyncInvocationFailures } from './async-invocation';
 import type { PorticoEmail } from './email';
 import { tableGrantsFor } from './table-permissions';
 import { TableStreamSource } from './table-stream';
@@ -64,10 +65,18 @@ export interface StreamConsumer {
   readonly deadLetterQueue: sqs.IQueue;
 }
 
+/** A function invoked asynchronously, with the queues of the events it failed or never received. */
+export interface AsyncConsumer {
+  readonly name: string;
+  readonly fn: lambda.IFunction;
+  readonly failures: AsyncInvocationFailures;
+}
+
 /** One Lambda function per entry of the function registry, with exactly the environment and access it declares. */
 export class PorticoFunctions extends Construct {
   readonly byName: ReadonlyMap<string, lambda.IFunction>;
   readonly streamConsumers: readonly StreamConsumer[];
+  readonly asyncConsumers: readonly AsyncConsumer[];
 
   constructor(scope: Construct, id: string, props: PorticoFunctionsProps) {
     super(scope, id);
@@ -86,6 +95,7 @@ export class PorticoFunctions extends Construct {
       ORIGIN_VERIFY_SECRET_ID: props.originSecret.secretArn,
     };
     const streamConsumers: StreamConsumer[] = [];
+    const asyncConsumers: AsyncConsumer[] = [];
     this.byName = new Map(
       functions.map((declaration) => {
         const fn = this.createFunction(declaration, environmentValues, props);
@@ -97,11 +107,22 @@ export class PorticoFunctions extends Construct {
           });
           streamConsumers.push({ name: declaration.name, fn, deadLetterQueue: source.deadLetterQueue });
         }
-        if (declaration.emailFeedback) props.email.subscribeToFeedback(fn);
+        if (declaration.asyncInvocation) {
+          const failures = new AsyncInvocationFailures(this, `${declaration.name}-async`, {
+            fn,
+            maxRetryAttempts: declaration.asyncInvocation.maxRetryAttempts,
+            key: props.email.topicKey,
+          });
+          asyncConsumers.push({ name: declaration.name, fn, failures });
+          if (declaration.emailFeedback) props.email.subscribeToFeedback(fn, failures.undelivered);
+        } else if (declaration.emailFeedback) {
+          throw new Error(`${declaration.name} receives email feedback through SNS: declare its asyncInvocation`);
+        }
         return [declaration.name, fn];
       }),
     );
     this.streamConsumers = streamConsumers;
+    this.asyncConsumers = asyncConsumers;
   }
 
   private createFunction(

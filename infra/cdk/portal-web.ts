@@ -31,6 +31,9 @@ export interface PorticoPortalWebProps {
   readonly apiOriginHeaders?: Readonly<Record<string, string>>;
 }
 
+/** How long a replaced version of a web app file is kept in the bucket. */
+export const portalWebNoncurrentVersionDays = Duration.days(30);
+
 /** Files the app must fetch fresh after every deploy: they name the hashed script and stylesheet, and the client. */
 export const portalWebEntryFiles = ['index.html', 'config.json'] as const;
 
@@ -63,6 +66,10 @@ export class PorticoPortalWeb extends Construct {
       enforceSSL: true,
       encryption: s3.BucketEncryption.S3_MANAGED,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // Each deploy overwrites index.html and config.json: versions let an operator bring back the previous app (or
+      // undo a stray overwrite) for as long as the older versions are kept.
+      versioned: true,
+      lifecycleRules: [{ noncurrentVersionExpiration: portalWebNoncurrentVersionDays }],
       // Retained like the table and the pools, though it holds only build output every deploy uploads again:
       // CloudFormation cannot delete a bucket that still has objects, and emptying it on deletion would take one
       // more CDK-provided function allowed to delete every object. Deleting the stack leaves it for an operator.

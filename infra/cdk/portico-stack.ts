@@ -87,6 +87,7 @@ export class PorticoStack extends Stack {
       topicKey,
       alarmEmail: config.alarmEmail,
       streams: this.functions.streamConsumers,
+      asyncConsumers: this.functions.asyncConsumers,
       httpApi: this.api.httpApi,
     });
 
