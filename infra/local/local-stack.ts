@@ -24,6 +24,7 @@ import { defaultCreateRate } from '../../shared/access/provisioner-config';
 import { startStreamEventSource } from './stream-event-source';
 import { createPortalWebServer } from './portal-web-server';
 import { createSecretsEndpoint } from './secrets-endpoint';
+import { createAsyncInvoker } from './async-invoker';
 import { originVerifyHeader } from '../../shared/http/origin-verify';
 import { buildPortalWeb, portalWebScopes } from '../portal-web';
 
@@ -35,6 +36,11 @@ export const localStaffUsername = 'admin@portico.local';
 export const localOriginSecretId = 'portico-local/origin-verify';
 /** The From address of local mail; the local mail server accepts any. */
 export const localSenderEmail = 'portal@portico.local';
+
+/** The on-failure destination of a function's asynchronous invocations, locally (its failure queue in the cloud). */
+export function asyncFailureFile(dataDir: string, functionName: string): string {
+  return join(resolve(dataDir), 'async', `${functionName}.failures.jsonl`);
+}
 
 export interface LocalStackOptions {
   /** Where data, logs, the lock and outputs.json live; `.local/` for `npm start`. */
@@ -122,7 +128,7 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
 
   try {
     if (options.fresh) {
-      for (const dir of ['dynamodb', 'cognito', 'stream', 'outputs.json'])
+      for (const dir of ['dynamodb', 'cognito', 'stream', 'async', 'outputs.json'])
         rmSync(join(dataDir, dir), { recursive: true, force: true });
     }
     const ports = options.ports === 'auto' ? await freePorts() : (options.ports ?? defaultPorts);
@@ -130,9 +136,24 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
 
     process.setSourceMapsEnabled(true);
     const host = new FunctionHost(declarations, await buildFunctions(declarations, repoRoot, join(dataDir, 'build')));
+    // Lambda retries an asynchronous invocation twice unless a function declares otherwise; only a declared one has
+    // a failure destination, as in the cloud (infra/cdk/async-invocation.ts).
+    const asyncInvokers = new Map(
+      declarations.map((fn) => [
+        fn.name,
+        createAsyncInvoker({
+          functionName: fn.name,
+          invoke: (event) => host.invoke(fn.name, event),
+          maxRetryAttempts: fn.asyncInvocation?.maxRetryAttempts ?? 2,
+          failureFile: fn.asyncInvocation ? asyncFailureFile(dataDir, fn.name) : undefined,
+          log,
+        }),
+      ]),
+    );
     const lambdaServer = createLambdaEndpoint({
       has: (name) => host.has(name),
       invoke: (name, event) => host.invoke(name, event),
+      invokeAsync: (name, event) => asyncInvokers.get(name)?.enqueue(event),
       onError: (error, name) => log(`Function ${name} failed: ${(error as Error).message}`),
     });
     await listen(lambdaServer, ports.lambda);
@@ -267,6 +288,12 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
       });
       cleanups.push(() => source.stop());
     }
+
+    // Registered last, so it runs first on stop (cleanups run in reverse): events already accepted are handled, or
+    // written to their failure file, while the emulators they need still run.
+    cleanups.push(async () => {
+      await Promise.all([...asyncInvokers.values()].map((invoker) => invoker.whenIdle()));
+    });
 
     const outputs: LocalOutputs = {
       ApiUrl: apiUrl,
