@@ -6,7 +6,7 @@ import { defaultCreateRate } from '../shared/access/provisioner-config';
 import { portalPartition } from '../shared/records/record-keys';
 import { defaultPageSize } from '../shared/records/list-query';
 import { localCredentials, localRegion } from '../infra/local/local-aws';
-import { localSenderEmail } from '../infra/local/local-stack';
+import { localOriginSecretId, localSenderEmail } from '../infra/local/local-stack';
 import { repoRoot, spawnLocalStack, stopLocalStack, untilReady } from '../infra/local/stack-process';
 import type { LocalOutputs } from '../infra/outputs';
 import { staffApi } from '../tests/support/staff-api';
@@ -81,6 +81,8 @@ function functionEnvironment(outputs: LocalOutputs): NodeJS.ProcessEnv {
     PORTAL_SIGN_IN_URL: outputs.PortalWebUrl,
     COGNITO_CREATE_RATE: String(defaultCreateRate),
     TIME_ZONE: 'UTC',
+    // Only its name: the portal API reads the secret on the first signature through the web app, never at init.
+    ORIGIN_VERIFY_SECRET_ID: localOriginSecretId,
   };
 }
 

@@ -3,6 +3,8 @@ import * as z from 'zod/mini';
 import { Forbidden, NotFound } from '../shared/http/errors';
 import { clientAddressOf } from '../shared/http/client-address';
 import { httpHandler, json, type HttpEvent } from '../shared/http/http-handler';
+import { secretsManagerOriginSecrets } from '../shared/http/origin-secrets';
+import { createOriginVerifier } from '../shared/http/origin-verify';
 import { parseJsonBody } from '../shared/http/request';
 import { idPrefixes } from '../shared/modules/registry';
 import { validate } from '../shared/modules/validate';
@@ -18,6 +20,8 @@ const portal = createPortalService({
   tableName: config.TABLE_NAME,
   timeZone: config.TIME_ZONE,
 });
+// Read on the first signature through the web app, then cached: nothing of it runs at cold start.
+const originVerifier = createOriginVerifier({ load: secretsManagerOriginSecrets(config.ORIGIN_VERIFY_SECRET_ID) });
 
 const pin = z.string().check(z.regex(/^\d{4,8}$/, { message: '4 to 8 digits' }));
 const pinChange = z.strictObject({ currentPin: z.optional(pin), newPin: pin });
@@ -57,7 +61,7 @@ export const handler = httpHandler(async (event) => {
     case 'signSalesOrder': {
       const { pin: given } = validate(signing, parseJsonBody(event), 'signature');
       const signature = await portal.signSalesOrder(viewer, id, given, {
-        sourceIp: clientAddressOf(event),
+        sourceIp: await clientAddressOf(event, originVerifier),
         userAgent: event.requestContext.http.userAgent ?? '',
       });
       return json(201, signature);

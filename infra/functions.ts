@@ -32,7 +32,8 @@ export type EnvVarName =
   | 'COGNITO_CREATE_RATE'
   | 'ACCESS_MAX_FAILURES'
   | 'TIME_ZONE'
-  | 'STAFF_USER_POOL_ID';
+  | 'STAFF_USER_POOL_ID'
+  | 'ORIGIN_VERIFY_SECRET_ID';
 
 /** Admin actions on the portal user pool, granted on that pool only. */
 export type PortalPoolAction =
@@ -79,6 +80,10 @@ export interface FunctionDeclaration {
   readonly sendsEmail?: boolean;
   /** Receives the SES configuration set's bounce and complaint events (through SNS in the cloud). */
   readonly emailFeedback?: boolean;
+  /** Reads the CloudFront origin secret (ORIGIN_VERIFY_SECRET_ID): `secretsmanager:GetSecretValue` on it alone. */
+  readonly readsOriginSecret?: boolean;
+  /** Invoked asynchronously (SNS): retries after the first attempt, then the event goes to the failure destination. */
+  readonly asyncInvocation?: { readonly maxRetryAttempts: number };
 }
 
 /** What provisioning logins takes: the environment of shared/access/provisioner-config.ts and its permissions. */
@@ -108,7 +113,11 @@ const provisioning = {
 } as const satisfies Partial<FunctionDeclaration>;
 
 /** What the portal API reads: shared/portal/trigger-config.ts. */
-const portalEnvironment = ['TABLE_NAME', 'TIME_ZONE'] as const satisfies readonly EnvVarName[];
+const portalEnvironment = [
+  'TABLE_NAME',
+  'TIME_ZONE',
+  'ORIGIN_VERIFY_SECRET_ID',
+] as const satisfies readonly EnvVarName[];
 /**
  * What the portal pool's triggers read. Not the portal pool's own id: the pool names its triggers, so a
  * trigger naming the pool would be a cycle; they learn the pool from each event, and ignore the staff pool
@@ -126,6 +135,7 @@ export const functions: readonly FunctionDeclaration[] = [
     timeoutSeconds: 10,
     environment: portalEnvironment,
     tableAccess: ['read', 'write'],
+    readsOriginSecret: true,
     routes: portalRoutes.map(({ method, path }) => ({ method, path, auth: 'portal' as const })),
   },
   {
@@ -181,6 +191,8 @@ export const functions: readonly FunctionDeclaration[] = [
     tableAccess: ['write'],
     routes: [],
     emailFeedback: true,
+    // Lambda's default for asynchronous invocations; a bounce that still fails then waits in the failure queue.
+    asyncInvocation: { maxRetryAttempts: 2 },
   },
   {
     name: 'crm-records',

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -7,7 +7,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import type { StreamConsumer } from './lambda-functions';
+import type { AsyncConsumer, StreamConsumer } from './lambda-functions';
 import { SecureTopic } from './topics';
 
 export interface PorticoAlarmsProps {
@@ -15,6 +15,8 @@ export interface PorticoAlarmsProps {
   /** Subscribed to the alarm topic when given (AWS mails a confirmation link first). */
   readonly alarmEmail: string | undefined;
   readonly streams: readonly StreamConsumer[];
+  /** Functions invoked asynchronously (SNS): alarms on their failure queues and failed invocations. */
+  readonly asyncConsumers?: readonly AsyncConsumer[];
   readonly httpApi: apigw.HttpApi;
 }
 
@@ -27,7 +29,8 @@ const period = Duration.minutes(5);
 
 /**
  * The alarms that mean something is broken without anyone noticing otherwise: stream work given up on (DLQ),
- * stream batches failing or falling behind, and the API answering 5xx. All notify one SNS topic.
+ * stream batches failing or falling behind, asynchronous events (SES feedback) failed or undelivered, and the API
+ * answering 5xx. All notify one SNS topic.
  */
 export class PorticoAlarms extends Construct {
   readonly topic: sns.Topic;
@@ -35,14 +38,22 @@ export class PorticoAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: PorticoAlarmsProps) {
     super(scope, id);
+    const stack = Stack.of(this);
+    // Alarm ARNs separate the name with a colon (`…:alarm:name`); formatArn's default slash would match no alarm.
+    const accountAlarms = stack.formatArn({
+      service: 'cloudwatch',
+      resource: 'alarm',
+      resourceName: '*',
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     this.topic = new SecureTopic(this, 'Notifications', {
       key: props.topicKey,
       displayName: 'Portico alarms',
       publisher: 'cloudwatch.amazonaws.com',
+      publisherSourceArn: accountAlarms,
     }).topic;
     // enforceSSL gives the topic an explicit policy, which replaces the default one: CloudWatch needs its own
     // statement, limited to this account's alarms.
-    const stack = Stack.of(this);
     this.topic.addToResourcePolicy(
       new iam.PolicyStatement({
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
@@ -50,9 +61,7 @@ export class PorticoAlarms extends Construct {
         resources: [this.topic.topicArn],
         conditions: {
           StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: {
-            'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*' }),
-          },
+          ArnLike: { 'aws:SourceArn': accountAlarms },
         },
       }),
     );
@@ -73,6 +82,26 @@ export class PorticoAlarms extends Construct {
         alarmDescription: `${stream.name} is more than ${maxIteratorAge.toMinutes()} minutes behind the table stream.`,
         metric: stream.fn.metric('IteratorAge', { period, statistic: 'Maximum' }),
         threshold: maxIteratorAge.toMilliseconds(),
+      });
+    }
+
+    for (const consumer of props.asyncConsumers ?? []) {
+      const visible = (queue: AsyncConsumer['failures']['failed']) =>
+        queue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' });
+      this.add(`${consumer.name}-failed`, {
+        alarmDescription: `${consumer.name} failed an event on every attempt; its failure queue holds the event and the error.`,
+        metric: visible(consumer.failures.failed),
+        threshold: 0,
+      });
+      this.add(`${consumer.name}-undelivered`, {
+        alarmDescription: `SNS could not deliver an event to ${consumer.name}; the subscription's dead-letter queue holds it.`,
+        metric: visible(consumer.failures.undelivered),
+        threshold: 0,
+      });
+      this.add(`${consumer.name}-errors`, {
+        alarmDescription: `${consumer.name} failed invocations (Lambda retries them; the failure queue gets what still fails).`,
+        metric: consumer.fn.metricErrors({ period, statistic: 'Sum' }),
+        threshold: 0,
       });
     }
 

@@ -72,6 +72,11 @@ export interface DeploymentConfig {
   readonly cognitoCreateRate: number;
   /** Address subscribed to the alarm topic; undefined leaves the topic without subscribers. */
   readonly alarmEmail: string | undefined;
+  /**
+   * The origin secret version CloudFront sends to the API (a Secrets Manager VersionId). Set only to carry a rotated
+   * secret to CloudFront (README, "Rotating the origin secret"); undefined sends the current version.
+   */
+  readonly originSecretVersion: string | undefined;
   /** Settings that fell back to development-only defaults; the app surfaces these as synth warnings. */
   readonly warnings: readonly string[];
 }
@@ -93,6 +98,7 @@ export const contextKeys = {
   portalSignInUrl: 'portalSignInUrl',
   cognitoCreateRate: 'cognitoCreateRate',
   alarmEmail: 'alarmEmail',
+  originSecretVersion: 'originSecretVersion',
 } as const;
 
 export const defaultApiThrottle: ApiThrottle = { rateLimit: 50, burstLimit: 100 };
@@ -165,6 +171,12 @@ export function parseDeploymentConfig(get: ContextGetter): DeploymentConfig {
     problems.push(`alarmEmail "${alarmEmail}" is not an email address.`);
   }
 
+  const originSecretVersion = readString(get, contextKeys.originSecretVersion, problems);
+  // Secrets Manager version ids are 32 to 64 characters (a UUID when Secrets Manager picks them).
+  if (originSecretVersion !== undefined && !/^[A-Za-z0-9-]{32,64}$/.test(originSecretVersion)) {
+    problems.push(`originSecretVersion "${originSecretVersion}" is not a Secrets Manager version id.`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     allowedOrigins,
@@ -179,6 +191,7 @@ export function parseDeploymentConfig(get: ContextGetter): DeploymentConfig {
     portalSignInUrl,
     cognitoCreateRate,
     alarmEmail,
+    originSecretVersion,
     warnings,
   };
 }

@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { tableDesign } from '../../shared/data/table-design';
@@ -17,6 +18,7 @@ import {
   type EnvVarName,
   type FunctionDeclaration,
 } from '../functions';
+import { AsyncInvocationFailures } from './async-invocation';
 import type { PorticoEmail } from './email';
 import { tableGrantsFor } from './table-permissions';
 import { TableStreamSource } from './table-stream';
@@ -46,6 +48,8 @@ export interface PorticoFunctionsProps {
   readonly provisioning: ProvisioningSettings;
   /** The deployment's IANA time zone: support windows are dates there. */
   readonly timeZone: string;
+  /** ORIGIN_VERIFY_SECRET_ID, which `readsOriginSecret` functions may read (infra/cdk/origin-secret.ts). */
+  readonly originSecret: secretsmanager.ISecret;
 }
 
 /** The user pool operation each declared trigger attaches to. */
@@ -61,10 +65,18 @@ export interface StreamConsumer {
   readonly deadLetterQueue: sqs.IQueue;
 }
 
+/** A function invoked asynchronously, with the queues of the events it failed or never received. */
+export interface AsyncConsumer {
+  readonly name: string;
+  readonly fn: lambda.IFunction;
+  readonly failures: AsyncInvocationFailures;
+}
+
 /** One Lambda function per entry of the function registry, with exactly the environment and access it declares. */
 export class PorticoFunctions extends Construct {
   readonly byName: ReadonlyMap<string, lambda.IFunction>;
   readonly streamConsumers: readonly StreamConsumer[];
+  readonly asyncConsumers: readonly AsyncConsumer[];
 
   constructor(scope: Construct, id: string, props: PorticoFunctionsProps) {
     super(scope, id);
@@ -80,8 +92,10 @@ export class PorticoFunctions extends Construct {
       ACCESS_MAX_FAILURES: accessMaxFailures(),
       TIME_ZONE: props.timeZone,
       STAFF_USER_POOL_ID: props.staffUserPool.userPoolId,
+      ORIGIN_VERIFY_SECRET_ID: props.originSecret.secretArn,
     };
     const streamConsumers: StreamConsumer[] = [];
+    const asyncConsumers: AsyncConsumer[] = [];
     this.byName = new Map(
       functions.map((declaration) => {
         const fn = this.createFunction(declaration, environmentValues, props);
@@ -93,11 +107,22 @@ export class PorticoFunctions extends Construct {
           });
           streamConsumers.push({ name: declaration.name, fn, deadLetterQueue: source.deadLetterQueue });
         }
-        if (declaration.emailFeedback) props.email.subscribeToFeedback(fn);
+        if (declaration.asyncInvocation) {
+          const failures = new AsyncInvocationFailures(this, `${declaration.name}-async`, {
+            fn,
+            maxRetryAttempts: declaration.asyncInvocation.maxRetryAttempts,
+            key: props.email.topicKey,
+          });
+          asyncConsumers.push({ name: declaration.name, fn, failures });
+          if (declaration.emailFeedback) props.email.subscribeToFeedback(fn, failures.undelivered);
+        } else if (declaration.emailFeedback) {
+          throw new Error(`${declaration.name} receives email feedback through SNS: declare its asyncInvocation`);
+        }
         return [declaration.name, fn];
       }),
     );
     this.streamConsumers = streamConsumers;
+    this.asyncConsumers = asyncConsumers;
   }
 
   private createFunction(
@@ -177,6 +202,15 @@ export class PorticoFunctions extends Construct {
       } else {
         fn.addToRolePolicy(statement);
       }
+    }
+
+    if (declaration.readsOriginSecret) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [props.originSecret.secretArn],
+        }),
+      );
     }
 
     if (declaration.sendsEmail) {

@@ -119,6 +119,21 @@ export function acknowledgeNagFindings(stack: PorticoStack): NagAcknowledgement[
     );
   }
 
+  // The failure queues of asynchronous invocations are dead-letter queues themselves (SQS3).
+  for (const consumer of stack.functions.asyncConsumers) {
+    const { failed, undelivered } = consumer.failures;
+    acknowledge(
+      failed,
+      'AwsSolutions-SQS3',
+      `This queue is the on-failure destination of the ${consumer.name} function's asynchronous invocations: Lambda puts here an event that failed every retry, nothing consumes it automatically, and the ${consumer.name}-failed alarm fires on its first message. A queue behind it would hold nothing.`,
+    );
+    acknowledge(
+      undelivered,
+      'AwsSolutions-SQS3',
+      `This queue is the dead-letter queue (redrive policy) of the ${consumer.name} function's SNS subscription: SNS puts here a message it could not deliver, nothing consumes it automatically, and the ${consumer.name}-undelivered alarm fires on its first message. A queue behind it would hold nothing.`,
+    );
+  }
+
   // Public routes (APIG4), each only with its stated reason.
   for (const route of routeTable()) {
     const reason = publicRouteReasons[route.routeKey];
@@ -129,6 +144,13 @@ export function acknowledgeNagFindings(stack: PorticoStack): NagAcknowledgement[
   }
 
   acknowledgePortalWeb(stack, acknowledge);
+
+  // The origin secret is rotated by its procedure, not by a rotation function (SMG4).
+  acknowledge(
+    stack.originSecret.secret,
+    'AwsSolutions-SMG4',
+    "The origin secret has no rotation schedule because a new value is useful only once CloudFront sends it, which takes a deploy (CloudFormation resolves the origin header's dynamic reference then). README, 'Rotating the origin secret', rotates it without downtime: put a new value (the API accepts the current and the previous one), wait out the API's five-minute cache, deploy with originSecretVersion set to the new version.",
+  );
 
   return applied;
 }

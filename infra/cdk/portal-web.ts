@@ -27,7 +27,12 @@ export interface PorticoPortalWebProps {
   readonly clientId: string;
   /** The app's own host name and certificate; undefined serves it at the distribution's `*.cloudfront.net` name. */
   readonly customDomain?: PortalDomain;
+  /** Headers CloudFront adds to every API request: the origin secret that lets the API trust the viewer address. */
+  readonly apiOriginHeaders?: Readonly<Record<string, string>>;
 }
+
+/** How long a replaced version of a web app file is kept in the bucket. */
+export const portalWebNoncurrentVersionDays = Duration.days(30);
 
 /** Files the app must fetch fresh after every deploy: they name the hashed script and stylesheet, and the client. */
 export const portalWebEntryFiles = ['index.html', 'config.json'] as const;
@@ -61,6 +66,10 @@ export class PorticoPortalWeb extends Construct {
       enforceSSL: true,
       encryption: s3.BucketEncryption.S3_MANAGED,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // Each deploy overwrites index.html and config.json: versions let an operator bring back the previous app (or
+      // undo a stray overwrite) for as long as the older versions are kept.
+      versioned: true,
+      lifecycleRules: [{ noncurrentVersionExpiration: portalWebNoncurrentVersionDays }],
       // Retained like the table and the pools, though it holds only build output every deploy uploads again:
       // CloudFormation cannot delete a bucket that still has objects, and emptying it on deletion would take one
       // more CDK-provided function allowed to delete every object. Deleting the stack leaves it for an operator.
@@ -87,6 +96,7 @@ export class PorticoPortalWeb extends Construct {
     const apiOrigin = new origins.HttpOrigin(`${props.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      customHeaders: { ...props.apiOriginHeaders },
     });
     const apiBehavior: cloudfront.BehaviorOptions = {
       origin: apiOrigin,
@@ -95,7 +105,8 @@ export class PorticoPortalWeb extends Construct {
       allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
       // Every viewer header but Host (API Gateway routes by its own host name). With caching disabled this includes
-      // Authorization, and CloudFront adds CloudFront-Viewer-Address, the signer's address the portal API records.
+      // Authorization, and CloudFront adds CloudFront-Viewer-Address, the signer's address the portal API records
+      // when the origin secret header (apiOriginHeaders) proves the request came this way.
       originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       responseHeadersPolicy: securityHeaders,
     };

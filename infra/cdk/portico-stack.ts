@@ -8,6 +8,7 @@ import { PorticoData } from './data';
 import { PorticoEmail } from './email';
 import { PorticoIdentity } from './identity';
 import { PorticoFunctions } from './lambda-functions';
+import { PortalOriginSecret } from './origin-secret';
 import { PorticoPortalWeb } from './portal-web';
 import { createTopicKey } from './topics';
 
@@ -27,6 +28,7 @@ export class PorticoStack extends Stack {
   readonly api: PorticoApi;
   readonly portalWeb: PorticoPortalWeb;
   readonly alarms: PorticoAlarms;
+  readonly originSecret: PortalOriginSecret;
 
   constructor(scope: Construct, id: string, props: PorticoStackProps) {
     super(scope, id, props);
@@ -45,6 +47,8 @@ export class PorticoStack extends Stack {
       domainPrefix: config.domainPrefix,
     });
     const topicKey = createTopicKey(this, 'TopicKey');
+    const originSecret = new PortalOriginSecret(this, 'PortalOriginSecret', { versionId: config.originSecretVersion });
+    this.originSecret = originSecret;
     this.email = new PorticoEmail(this, 'Email', {
       senderEmail: config.senderEmail,
       senderDomain: config.senderDomain,
@@ -61,6 +65,7 @@ export class PorticoStack extends Stack {
         cognitoCreateRate: config.cognitoCreateRate,
       },
       timeZone: config.timeZone,
+      originSecret: originSecret.secret,
     });
     this.api = new PorticoApi(this, 'Api', {
       functions: this.functions.byName,
@@ -76,11 +81,13 @@ export class PorticoStack extends Stack {
       loginUrl: portal.loginDomain.baseUrl(),
       clientId: portal.client.userPoolClientId,
       customDomain: config.portalDomain,
+      apiOriginHeaders: originSecret.originHeaders,
     });
     this.alarms = new PorticoAlarms(this, 'Alarms', {
       topicKey,
       alarmEmail: config.alarmEmail,
       streams: this.functions.streamConsumers,
+      asyncConsumers: this.functions.asyncConsumers,
       httpApi: this.api.httpApi,
     });
 

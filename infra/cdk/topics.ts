@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -7,8 +7,12 @@ import { Construct } from 'constructs';
 export interface SecureTopicProps {
   readonly key: kms.IKey;
   readonly displayName: string;
+  /** A fixed name, for a topic whose ARN the key policy names (a reference to the topic would be a cycle). */
+  readonly topicName?: string;
   /** The AWS service that publishes to the topic (`ses.amazonaws.com`, `cloudwatch.amazonaws.com`). */
   readonly publisher: string;
+  /** The publisher's resources that may use the key through it (aws:SourceArn; `*` allowed in the resource part). */
+  readonly publisherSourceArn: string;
 }
 
 /**
@@ -19,7 +23,7 @@ export interface SecureTopicProps {
  */
 export function createTopicKey(scope: Construct, id: string): kms.Key {
   return new kms.Key(scope, id, {
-    description: 'Encrypts the Portico SNS topics (SES feedback, alarms)',
+    description: 'Encrypts the Portico SNS topics (SES feedback, alarms) and the feedback failure queues',
     enableKeyRotation: true,
     removalPolicy: RemovalPolicy.DESTROY,
     pendingWindow: Duration.days(7),
@@ -34,18 +38,32 @@ export class SecureTopic extends Construct {
     super(scope, id);
     this.topic = new sns.Topic(this, 'Topic', {
       displayName: props.displayName,
+      topicName: props.topicName,
       masterKey: props.key,
       enforceSSL: true,
     });
     // A service publishing to an encrypted topic needs the key itself (the account-root statement of the key policy
     // does not cover service principals); without this, publishing fails and the events are dropped. Whether the
     // service may publish to this topic at all is the topic policy's decision, added where the publisher is wired.
-    props.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(props.publisher)],
-        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-        resources: ['*'],
-      }),
-    );
+    allowServiceToUseKey(props.key, props.publisher, props.publisherSourceArn);
   }
+}
+
+/**
+ * Lets an AWS service encrypt with `key` on behalf of `sourceArn` (its resources in this account) only: without the
+ * aws:SourceAccount and aws:SourceArn conditions, the service could be made to use the key for anyone's resources
+ * (the confused deputy). ArnLike, so `sourceArn` may end in a wildcard (every alarm of the account).
+ */
+export function allowServiceToUseKey(key: kms.IKey, service: string, sourceArn: string): void {
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal(service)],
+      actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+      resources: ['*'],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': Stack.of(key).account },
+        ArnLike: { 'aws:SourceArn': sourceArn },
+      },
+    }),
+  );
 }

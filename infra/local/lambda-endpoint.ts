@@ -1,13 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 
 /**
  * A stand-in for the Lambda service's Invoke API (`POST /2015-03-31/functions/{name}/invocations`), which
  * is how cognito-local calls its triggers. Handler errors come back the way Lambda reports them: status
- * 200 with `X-Amz-Function-Error: Unhandled` and `{errorType, errorMessage}`.
+ * 200 with `X-Amz-Function-Error: Unhandled` and `{errorType, errorMessage}`. An asynchronous invocation
+ * (`X-Amz-Invocation-Type: Event`, as SNS invokes) is answered 202 at once and handed to `invokeAsync`.
  */
 export interface LambdaEndpointOptions {
   readonly has: (name: string) => boolean;
   readonly invoke: (name: string, event: unknown) => Promise<unknown>;
+  /** Queues an event for an asynchronous invocation (infra/local/async-invoker.ts). */
+  readonly invokeAsync?: (name: string, event: unknown) => void;
   readonly onError?: (error: unknown, functionName: string) => void;
 }
 
@@ -42,6 +46,11 @@ export function createLambdaEndpoint(options: LambdaEndpointOptions): Server {
         'x-amzn-errortype': 'InvalidRequestContentException',
       });
       return response.end('{"message":"Could not parse request body into json"}');
+    }
+    if (request.headers['x-amz-invocation-type'] === 'Event' && options.invokeAsync) {
+      options.invokeAsync(name, event);
+      response.writeHead(202, { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID() });
+      return response.end();
     }
     try {
       const result = await options.invoke(name, event);

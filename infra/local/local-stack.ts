@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -21,14 +23,24 @@ import { matchesInterest } from '../../shared/data/stream-interest';
 import { defaultCreateRate } from '../../shared/access/provisioner-config';
 import { startStreamEventSource } from './stream-event-source';
 import { createPortalWebServer } from './portal-web-server';
+import { createSecretsEndpoint } from './secrets-endpoint';
+import { createAsyncInvoker } from './async-invoker';
+import { originVerifyHeader } from '../../shared/http/origin-verify';
 import { buildPortalWeb, portalWebScopes } from '../portal-web';
 
 export const repoRoot = resolve(__dirname, '..', '..');
 export const defaultDataDir = join(repoRoot, '.local');
 export const localTableName = 'portico';
 export const localStaffUsername = 'admin@portico.local';
+/** The name of the local origin secret (ORIGIN_VERIFY_SECRET_ID); its value is new with every start. */
+export const localOriginSecretId = 'portico-local/origin-verify';
 /** The From address of local mail; the local mail server accepts any. */
 export const localSenderEmail = 'portal@portico.local';
+
+/** The on-failure destination of a function's asynchronous invocations, locally (its failure queue in the cloud). */
+export function asyncFailureFile(dataDir: string, functionName: string): string {
+  return join(resolve(dataDir), 'async', `${functionName}.failures.jsonl`);
+}
 
 export interface LocalStackOptions {
   /** Where data, logs, the lock and outputs.json live; `.local/` for `npm start`. */
@@ -79,7 +91,10 @@ function writeJsonAtomically(file: string, value: unknown) {
 }
 
 /** Points every AWS SDK client in this process (ours and the handlers') at the emulators. */
-function useLocalAws(endpoints: { dynamodb: string; cognito: string; ses: string; lambda: string }, tableName: string) {
+function useLocalAws(
+  endpoints: { dynamodb: string; cognito: string; ses: string; lambda: string; secrets: string },
+  tableName: string,
+) {
   Object.assign(process.env, {
     AWS_REGION: localRegion,
     AWS_DEFAULT_REGION: localRegion,
@@ -90,6 +105,7 @@ function useLocalAws(endpoints: { dynamodb: string; cognito: string; ses: string
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: endpoints.cognito,
     AWS_ENDPOINT_URL_SESV2: endpoints.ses,
     AWS_ENDPOINT_URL_LAMBDA: endpoints.lambda,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secrets,
     TABLE_NAME: tableName,
     POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME ?? 'portico-local',
   });
@@ -112,7 +128,7 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
 
   try {
     if (options.fresh) {
-      for (const dir of ['dynamodb', 'cognito', 'stream', 'outputs.json'])
+      for (const dir of ['dynamodb', 'cognito', 'stream', 'async', 'outputs.json'])
         rmSync(join(dataDir, dir), { recursive: true, force: true });
     }
     const ports = options.ports === 'auto' ? await freePorts() : (options.ports ?? defaultPorts);
@@ -120,14 +136,39 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
 
     process.setSourceMapsEnabled(true);
     const host = new FunctionHost(declarations, await buildFunctions(declarations, repoRoot, join(dataDir, 'build')));
+    // Lambda retries an asynchronous invocation twice unless a function declares otherwise; only a declared one has
+    // a failure destination, as in the cloud (infra/cdk/async-invocation.ts).
+    const asyncInvokers = new Map(
+      declarations.map((fn) => [
+        fn.name,
+        createAsyncInvoker({
+          functionName: fn.name,
+          invoke: (event) => host.invoke(fn.name, event),
+          maxRetryAttempts: fn.asyncInvocation?.maxRetryAttempts ?? 2,
+          failureFile: fn.asyncInvocation ? asyncFailureFile(dataDir, fn.name) : undefined,
+          log,
+        }),
+      ]),
+    );
     const lambdaServer = createLambdaEndpoint({
       has: (name) => host.has(name),
       invoke: (name, event) => host.invoke(name, event),
+      invokeAsync: (name, event) => asyncInvokers.get(name)?.enqueue(event),
       onError: (error, name) => log(`Function ${name} failed: ${(error as Error).message}`),
     });
     await listen(lambdaServer, ports.lambda);
     cleanups.push(() => close(lambdaServer));
     const lambdaEndpoint = `http://127.0.0.1:${ports.lambda}`;
+
+    // Secrets Manager's part: the origin secret CloudFront's stand-in sends and the portal API checks. Generated for
+    // each start, kept in this process's memory only, never written to a log or file. Any free port: only this
+    // process's handlers call it.
+    const secrets = createSecretsEndpoint();
+    const originSecret = randomBytes(32).toString('base64url');
+    secrets.put(localOriginSecretId, originSecret);
+    await listen(secrets.server, 0);
+    cleanups.push(() => close(secrets.server));
+    const secretsEndpoint = `http://127.0.0.1:${(secrets.server.address() as AddressInfo).port}`;
 
     const emulators: Emulator[] = [];
     const track = (emulator: Emulator) => {
@@ -155,7 +196,13 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
       Emulator,
     ];
     useLocalAws(
-      { dynamodb: dynamodb.endpoint, cognito: cognito.endpoint, ses: ses.endpoint, lambda: lambdaEndpoint },
+      {
+        dynamodb: dynamodb.endpoint,
+        cognito: cognito.endpoint,
+        ses: ses.endpoint,
+        lambda: lambdaEndpoint,
+        secrets: secretsEndpoint,
+      },
       localTableName,
     );
 
@@ -186,6 +233,7 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
       ACCESS_MAX_FAILURES: accessMaxFailures(declarations),
       // Support windows are dates in this zone; the cloud takes it from the `timeZone` context.
       TIME_ZONE: process.env.TIME_ZONE ?? 'UTC',
+      ORIGIN_VERIFY_SECRET_ID: localOriginSecretId,
     });
 
     const issuerOf = (poolId: string) => `${cognito.endpoint}/${poolId}`;
@@ -214,6 +262,7 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
       config: { loginUrl: cognito.endpoint, clientId: pools.portal.clientId, scopes: portalWebScopes },
       apiUrl,
       loginOrigin: new URL(cognito.endpoint).origin,
+      apiOriginHeaders: { [originVerifyHeader]: originSecret },
     });
     await listen(web, ports.web);
     cleanups.push(() => close(web));
@@ -239,6 +288,12 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
       });
       cleanups.push(() => source.stop());
     }
+
+    // Registered last, so it runs first on stop (cleanups run in reverse): events already accepted are handled, or
+    // written to their failure file, while the emulators they need still run.
+    cleanups.push(async () => {
+      await Promise.all([...asyncInvokers.values()].map((invoker) => invoker.whenIdle()));
+    });
 
     const outputs: LocalOutputs = {
       ApiUrl: apiUrl,

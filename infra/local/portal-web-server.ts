@@ -12,7 +12,8 @@ import {
 /**
  * CloudFront's part, locally: serves the built web app and its `config.json` with the same security headers,
  * and forwards the API paths to the API Gateway stand-in on the same origin, adding the viewer's address as
- * CloudFront does (`CloudFront-Viewer-Address`, replacing any value the client sent).
+ * CloudFront does (`CloudFront-Viewer-Address`, replacing any value the client sent) and the origin custom headers
+ * (the origin secret that lets the API trust that address), which also replace any the client sent.
  */
 
 export interface PortalWebServerOptions {
@@ -22,6 +23,8 @@ export interface PortalWebServerOptions {
   readonly apiUrl: string;
   /** Origin of the hosted login, allowed by the Content-Security-Policy for token requests. */
   readonly loginOrigin: string;
+  /** CloudFront's origin custom headers for the API: the origin secret header. */
+  readonly apiOriginHeaders?: Readonly<Record<string, string>>;
 }
 
 const contentTypes: Record<string, string> = {
@@ -75,7 +78,12 @@ export function createPortalWebServer(options: PortalWebServerOptions): Server {
         port: api.port,
         method: req.method,
         path: req.url,
-        headers: { ...withoutHopByHop(req.headers), host: api.host, 'cloudfront-viewer-address': viewer },
+        headers: {
+          ...withoutHopByHop(req.headers),
+          host: api.host,
+          'cloudfront-viewer-address': viewer,
+          ...options.apiOriginHeaders,
+        },
       },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, { ...withoutHopByHop(answer.headers), ...securityHeaders });

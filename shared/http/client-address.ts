@@ -1,15 +1,19 @@
 import type { HttpEvent } from './http-handler';
+import { originVerifyHeader, type OriginVerifier } from './origin-verify';
 
 /**
- * The address a request came from. Behind the web app's CloudFront distribution, API Gateway sees
- * CloudFront's address; CloudFront passes the viewer's own in `CloudFront-Viewer-Address` (`ip:port`, IPv6
- * in brackets or bare), replacing any value the viewer sent. A caller going straight to the API could send
- * that header itself, but only about its own request, so it is taken when well formed.
+ * The address a request came from, as recorded in an e-signature. Behind the web app's CloudFront distribution,
+ * API Gateway sees CloudFront's address; CloudFront passes the viewer's own in `CloudFront-Viewer-Address`
+ * (`ip:port`, IPv6 in brackets or bare), replacing any value the viewer sent. Anyone can send that header straight
+ * to the API's execute-api address, so it is taken only from a request that proves it came through CloudFront (the
+ * origin secret header, checked by `verifier`); any other request records API Gateway's own `sourceIp`.
  */
-export function clientAddressOf(event: HttpEvent): string {
+export async function clientAddressOf(event: HttpEvent, verifier: OriginVerifier): Promise<string> {
+  const source = event.requestContext.http.sourceIp;
   const viewer = event.headers?.['cloudfront-viewer-address']?.trim();
   const address = viewer ? viewerIp(viewer) : undefined;
-  return address ?? event.requestContext.http.sourceIp;
+  if (!address) return source;
+  return (await verifier.verify(event.headers?.[originVerifyHeader])) ? address : source;
 }
 
 const ipv4 = /^(\d{1,3})(\.\d{1,3}){3}$/;

@@ -4,4 +4,11 @@ import { timeZone } from './time-zone';
 
 /** What the portal API reads from its environment, checked at cold start. */
 export const readPortalConfig = () =>
-  readConfig(z.object({ TABLE_NAME: z.string().check(z.minLength(1)), TIME_ZONE: timeZone }));
+  readConfig(
+    z.object({
+      TABLE_NAME: z.string().check(z.minLength(1)),
+      TIME_ZONE: timeZone,
+      // The secret CloudFront's origin header carries (shared/http/origin-verify.ts): its name or ARN, never its value.
+      ORIGIN_VERIFY_SECRET_ID: z.string().check(z.minLength(1)),
+    }),
+  );

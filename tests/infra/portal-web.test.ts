@@ -148,6 +148,14 @@ describe('portal web app', () => {
     expect(bucket.Properties.WebsiteConfiguration).toBeUndefined();
   });
 
+  it('versions the bucket and expires replaced versions after 30 days', () => {
+    const bucket = resources[logicalId(web.bucket)]!;
+    expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(bucket.Properties.LifecycleConfiguration).toEqual({
+      Rules: [{ NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' }],
+    });
+  });
+
   it('lets only this distribution read the bucket (Origin Access Control), and nobody over plain http', () => {
     const [policy] = ofType('AWS::S3::BucketPolicy').filter(([, resource]) =>
       isRef(resource.Properties.Bucket, logicalId(web.bucket)),

@@ -175,6 +175,7 @@ describe('PorticoStack', () => {
         ACCESS_MAX_FAILURES: String(streamFunctions[0]!.tableStream.maxRetryAttempts),
         TIME_ZONE: config.timeZone,
         STAFF_USER_POOL_ID: { Ref: logicalId(stack.identity.pools.staff.pool) },
+        ORIGIN_VERIFY_SECRET_ID: { Ref: logicalId(stack.originSecret.secret) },
       };
       for (const name of fn.environment) expect([name, variables[name]]).toEqual([name, expected[name]]);
       const logGroupId = (props.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
@@ -291,12 +292,18 @@ describe('PorticoStack', () => {
             ]
           : [],
       );
-      // The failed-batch queue: its own, and only for a stream consumer.
+      // The failed-batch queue: its own, and only for a stream consumer (or, for an asynchronously invoked function,
+      // its on-failure destination; tests/infra/async-invocation.test.ts).
       const sqsStatements = statementsOf(name).filter((statement) =>
         asList(statement.Action).some((action) => action.startsWith('sqs:')),
       );
+      const asyncFailed = stack.functions.asyncConsumers.find((consumer) => consumer.name === name)?.failures.failed;
       expect(sqsStatements.map((statement) => statement.Resource)).toEqual(
-        fn.tableStream ? [{ 'Fn::GetAtt': [queueIdOf(name), 'Arn'] }] : [],
+        fn.tableStream
+          ? [{ 'Fn::GetAtt': [queueIdOf(name), 'Arn'] }]
+          : asyncFailed
+            ? [{ 'Fn::GetAtt': [logicalId(asyncFailed), 'Arn'] }]
+            : [],
       );
     });
 
@@ -801,6 +808,14 @@ describe('PorticoStack', () => {
           Protocol: 'lambda',
           TopicArn: { Ref: topicId },
           Endpoint: { 'Fn::GetAtt': [functionId(fn.name), 'Arn'] },
+          RedrivePolicy: {
+            deadLetterTargetArn: {
+              'Fn::GetAtt': [
+                logicalId(stack.functions.asyncConsumers.find((c) => c.name === fn.name)!.failures.undelivered),
+                'Arn',
+              ],
+            },
+          },
         })),
       );
       for (const fn of feedbackFunctions) {
@@ -824,8 +839,9 @@ describe('PorticoStack', () => {
           JSON.stringify(alarm.Properties.Dimensions).includes(JSON.stringify(dimension)),
       );
 
-    it('has three alarms per stream consumer and one for the API, all notifying the alarm topic', () => {
-      expect(alarms).toHaveLength(3 * streamFunctions.length + 1);
+    it('has three alarms per stream consumer, three per asynchronously invoked function and one for the API, all notifying the alarm topic', () => {
+      const asyncFunctions = functions.filter((fn) => fn.asyncInvocation);
+      expect(alarms).toHaveLength(3 * streamFunctions.length + 3 * asyncFunctions.length + 1);
       for (const [, alarm] of alarms) {
         expect(alarm.Properties).toMatchObject({
           AlarmActions: [{ Ref: alarmTopicId }],

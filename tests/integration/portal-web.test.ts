@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import type { LocalOutputs } from '../../infra/outputs';
+import { originVerifyHeader } from '../../shared/http/origin-verify';
 import { hostedLogin, parseLoginForm, pkcePair } from '../support/hosted-login';
 import { mailbox, temporaryPasswordIn } from '../support/mailbox';
 import { stackOutputs } from '../support/outputs';
@@ -96,31 +98,107 @@ describe('the web app origin', () => {
     // Nothing else of the API is reachable through the web origin.
     expect((await fetch(new URL('organizations', outputs.PortalWebUrl))).status).toBe(404);
   });
+});
 
-  it("records the viewer's own address on a signature, not one the client claims", async () => {
+/**
+ * The address a signature records. The test connects from other loopback addresses (127.0.0.2, 127.0.0.3) than the
+ * web origin's own (127.0.0.1), so the viewer's address, the origin's and a forged one are all different.
+ */
+describe('the address recorded in a signature', () => {
+  /** A request from `localAddress`, as fetch cannot choose its source address. */
+  function requestFrom(
+    localAddress: string,
+    url: string,
+    token: string,
+    body: unknown,
+    headers: Record<string, string>,
+  ) {
+    const payload = JSON.stringify(body);
+    return new Promise<{ status: number; body: Json }>((resolve, reject) => {
+      const req = httpRequest(
+        url,
+        {
+          method: 'POST',
+          localAddress,
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(payload),
+            ...headers,
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Json }),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  let signer: { organization: Json & { id: string }; person: Json & { id: string }; accessToken: string };
+  beforeAll(async () => {
     const { organization, person, email, temporaryPassword } = await invitedPartner({ canESign: true });
     const password = goodPassword();
     await users.firstSignIn(email, temporaryPassword, password);
-    const tokens = await hostedLogin(outputs).signIn(email, password);
-    const order = await api.create('sales-orders', {
-      subject: 'Via the web origin',
-      organizationId: organization.id,
-      contactId: person.id,
+    const { accessToken } = await hostedLogin(outputs).signIn(email, password);
+    const web = apiClient(outputs.PortalWebUrl.replace(/\/$/, ''), accessToken);
+    expect((await web('PUT', '/portal/pin', { newPin: '2468' })).status).toBe(204);
+    signer = { organization, person, accessToken };
+  });
+
+  const newOrder = () =>
+    api.create('sales-orders', {
+      subject: `Signed ${short()}`,
+      organizationId: signer.organization.id,
+      contactId: signer.person.id,
       showOnPortal: true,
       lineItems: [{ description: 'Widget', quantity: 1, unitPrice: 10 }],
     });
-    const web = apiClient(outputs.PortalWebUrl.replace(/\/$/, ''), tokens.accessToken);
-    expect((await web('PUT', '/portal/pin', { newPin: '2468' })).status).toBe(204);
-    const signed = await web<Json>(
-      'POST',
-      `/portal/sales-orders/${order.id}/signature`,
+  const forgedViewer = { 'cloudfront-viewer-address': '203.0.113.9:1234' };
+
+  it("through the web origin: the viewer's own address, whatever viewer address or origin secret the client sends", async () => {
+    const order = await newOrder();
+    const signed = await requestFrom(
+      '127.0.0.2',
+      new URL(`portal/sales-orders/${order.id}/signature`, outputs.PortalWebUrl).toString(),
+      signer.accessToken,
       { pin: '2468' },
-      {
-        'cloudfront-viewer-address': '203.0.113.9:1234',
-      },
+      { ...forgedViewer, [originVerifyHeader]: 'a-guess' },
     );
     expect(signed.status).toBe(201);
-    expect(signed.body.sourceIp).toBe('127.0.0.1');
+    // Not the web origin's own address (127.0.0.1), which the API sees as the source.
+    expect(signed.body.sourceIp).toBe('127.0.0.2');
+  });
+
+  it('straight to the API: the real source address, not the viewer address the caller claims', async () => {
+    const order = await newOrder();
+    const signed = await requestFrom(
+      '127.0.0.3',
+      `${outputs.ApiUrl}/portal/sales-orders/${order.id}/signature`,
+      signer.accessToken,
+      { pin: '2468' },
+      forgedViewer,
+    );
+    expect(signed.status).toBe(201);
+    expect(signed.body.sourceIp).toBe('127.0.0.3');
+  });
+
+  it('straight to the API with a wrong origin secret: the real source address', async () => {
+    const order = await newOrder();
+    const signed = await requestFrom(
+      '127.0.0.3',
+      `${outputs.ApiUrl}/portal/sales-orders/${order.id}/signature`,
+      signer.accessToken,
+      { pin: '2468' },
+      { ...forgedViewer, [originVerifyHeader]: randomUUID() },
+    );
+    expect(signed.status).toBe(201);
+    expect(signed.body.sourceIp).toBe('127.0.0.3');
   });
 });
 
