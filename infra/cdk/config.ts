@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { defaultOrganizationName, organizationNameProblem } from '../../shared/access/portal-code-email';
 
 /**
  * Deployment settings read from CDK context (`cdk.json`, `cdk.context.json` or `cdk deploy -c key=value`).
@@ -72,6 +73,11 @@ export interface DeploymentConfig {
   readonly cognitoCreateRate: number;
   /** Address subscribed to the alarm topic; undefined leaves the topic without subscribers. */
   readonly alarmEmail: string | undefined;
+  /**
+   * The organization the portal belongs to, as its users know it: named in the subject and text of the portal pool's
+   * code emails (password reset) and as their sender's display name. Default `Portico`.
+   */
+  readonly organizationName: string;
   /** Settings that fell back to development-only defaults; the app surfaces these as synth warnings. */
   readonly warnings: readonly string[];
 }
@@ -93,6 +99,7 @@ export const contextKeys = {
   portalSignInUrl: 'portalSignInUrl',
   cognitoCreateRate: 'cognitoCreateRate',
   alarmEmail: 'alarmEmail',
+  organizationName: 'organizationName',
 } as const;
 
 export const defaultApiThrottle: ApiThrottle = { rateLimit: 50, burstLimit: 100 };
@@ -165,6 +172,10 @@ export function parseDeploymentConfig(get: ContextGetter): DeploymentConfig {
     problems.push(`alarmEmail "${alarmEmail}" is not an email address.`);
   }
 
+  const organizationName = readString(get, contextKeys.organizationName, problems) ?? defaultOrganizationName;
+  const organizationProblem = organizationNameProblem(organizationName);
+  if (organizationProblem) problems.push(`organizationName "${organizationName}" ${organizationProblem}.`);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     allowedOrigins,
@@ -179,6 +190,7 @@ export function parseDeploymentConfig(get: ContextGetter): DeploymentConfig {
     portalSignInUrl,
     cognitoCreateRate,
     alarmEmail,
+    organizationName,
     warnings,
   };
 }

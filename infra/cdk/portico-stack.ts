@@ -39,16 +39,22 @@ export class PorticoStack extends Stack {
     const portalWebUrl = Lazy.string({ produce: () => this.portalWeb.url });
 
     this.data = new PorticoData(this, 'Data');
-    this.identity = new PorticoIdentity(this, 'Identity', {
-      portalCallbackUrls: config.portalCallbackUrls ?? [portalWebUrl],
-      portalLogoutUrls: config.portalLogoutUrls ?? [portalWebUrl],
-      domainPrefix: config.domainPrefix,
-    });
     const topicKey = createTopicKey(this, 'TopicKey');
     this.email = new PorticoEmail(this, 'Email', {
       senderEmail: config.senderEmail,
       senderDomain: config.senderDomain,
       topicKey,
+    });
+    this.identity = new PorticoIdentity(this, 'Identity', {
+      portalCallbackUrls: config.portalCallbackUrls ?? [portalWebUrl],
+      portalLogoutUrls: config.portalLogoutUrls ?? [portalWebUrl],
+      domainPrefix: config.domainPrefix,
+      portalEmail: {
+        email: this.email,
+        senderEmail: config.senderEmail,
+        senderDomain: config.senderDomain,
+        organizationName: config.organizationName,
+      },
     });
     this.functions = new PorticoFunctions(this, 'Functions', {
       table: this.data.table,
