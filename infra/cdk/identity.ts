@@ -125,6 +125,8 @@ export class PorticoIdentity extends Construct {
         fromName: settings.organizationName,
         sesVerifiedDomain: settings.senderDomain,
         configurationSetName: settings.email.configurationSet.configurationSetName,
+        // The identity lives in this stack's region, which an environment-agnostic stack knows only at deploy.
+        sesRegion: Stack.of(this).region,
       }),
       userVerification: {
         emailStyle: cognito.VerificationEmailStyle.CODE,
