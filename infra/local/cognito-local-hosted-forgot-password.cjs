@@ -45,7 +45,7 @@ ${hidden(fields)}
     );
   }
 
-  function codePage(fields, policy, { error, intro } = {}) {
+  function codePage(fields, policy, { error, intro, code } = {}) {
     return page(
       'Choose a new password',
       `<p>${escape(
@@ -58,7 +58,7 @@ ${error ? `<p class="error" role="alert">${escape(error)}</p>` : ''}
 ${hidden(fields)}
 <input type="hidden" name="username" value="${escape(fields.username)}">
 <label for="code">Code from the email</label>
-<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required>
+<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required value="${escape(code)}">
 <label for="new_password">New password</label>
 <input id="new_password" name="new_password" type="password" autocomplete="new-password" required aria-describedby="rules">
 <p id="rules" class="hint">${escape(describePolicy(policy))}</p>
@@ -110,7 +110,8 @@ ${hidden(fields)}
         password !== String(fields.confirm_password ?? '')
           ? 'The two passwords are not the same.'
           : policyProblem(password, policy);
-      if (problem) return html(res, codePage(fields, policy, { error: problem }));
+      // The code stays filled in: only the password needs another try.
+      if (problem) return html(res, codePage(fields, policy, { error: problem, code: fields.code }));
       try {
         await Targets.ConfirmForgotPassword(services)(ctxOf(req), {
           ClientId: fields.client_id,
