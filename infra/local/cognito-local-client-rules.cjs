@@ -319,11 +319,21 @@ function sendError(res, status, type, message) {
 
 /** Express's last word: its own handler answers with an HTML page and, outside production, the stack. */
 function errorAnswer(error, req, res, _next) {
+  const known = error instanceof CognitoError;
   const status = Number.isInteger(error?.status) && error.status >= 400 && error.status < 500 ? error.status : 500;
-  if (status === 500) req.log?.error(error, 'Request failed');
+  if (status === 500 && !known) req.log?.error(error, 'Request failed');
   if (res.headersSent) return void res.end();
   if (error?.type === 'entity.parse.failed')
     return sendError(res, 400, 'SerializationException', 'The request body is not valid JSON.');
+  // A refusal the hosted login's routes raise (a trigger's, say): its own words, as the OAuth endpoints word errors.
+  if (error instanceof CognitoError)
+    return void res
+      .status(400)
+      .json(
+        req.path.startsWith('/oauth2/')
+          ? { error: 'invalid_request', error_description: `${error.code}: ${error.message}` }
+          : { __type: error.code, message: error.message },
+      );
   if (status === 500) return sendError(res, 500, 'InternalErrorException', 'An internal error occurred.');
   sendError(res, status, 'InvalidParameterException', 'The request is not valid.');
 }

@@ -97,6 +97,23 @@ describe('the local Cognito', () => {
     for (const answer of [plain, array, failure]) expectNoInternals(answer.text);
   });
 
+  it("answers the token endpoint's errors in OAuth's JSON (a gate refusal: tests/e2e/portal-web.test.ts)", async () => {
+    const answer = await post(
+      new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: 'not-a-code',
+        client_id: outputs.PortalClientId,
+        redirect_uri: outputs.PortalWebUrl,
+        code_verifier: 'x'.repeat(43),
+      }).toString(),
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      '/oauth2/token',
+    );
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.text)).toMatchObject({ error: expect.any(String) });
+    expectNoInternals(answer.text);
+  });
+
   it('answers an unknown path as a JSON error too', async () => {
     const answer = await post('{}', { 'content-type': 'application/json' }, '/no-such-path');
     expect(answer.status).toBe(404);
