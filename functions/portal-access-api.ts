@@ -1,14 +1,20 @@
 import { createAccessAdmin } from '../shared/access/access-admin';
 import { resolveAccessRoute } from '../shared/access/access-routes';
+import { createLoginPasswordReset } from '../shared/access/login-password-reset';
 import { provisionerFromEnvironment } from '../shared/access/provisioner-config';
 import { NotFound } from '../shared/http/errors';
 import { httpHandler, json } from '../shared/http/http-handler';
 import { staffActor } from '../shared/http/staff-actor';
 
-const { config, dynamo, provisioner } = provisionerFromEnvironment();
-const admin = createAccessAdmin({ dynamo, tableName: config.TABLE_NAME, provisioner });
+const { config, dynamo, cognito, provisioner } = provisionerFromEnvironment();
+const admin = createAccessAdmin({
+  dynamo,
+  tableName: config.TABLE_NAME,
+  provisioner,
+  passwordReset: createLoginPasswordReset({ cognito, userPoolId: config.PORTAL_USER_POOL_ID }),
+});
 
-/** What staff see and can do about a person's portal access: status and history, resend, reconcile. */
+/** What staff see and can do about a person's portal access: status and history, resend, password reset, reconcile. */
 export const handler = httpHandler(async (event) => {
   const route = resolveAccessRoute(event.routeKey);
   if (!route) throw new NotFound(`No route ${event.routeKey}.`);
@@ -19,6 +25,8 @@ export const handler = httpHandler(async (event) => {
       return json(200, await admin.status(route.module, personId), { 'cache-control': 'no-store' });
     case 'resendInvitation':
       return json(202, await admin.resendInvitation(route.module, personId, actor));
+    case 'passwordReset':
+      return json(202, await admin.requestPasswordReset(route.module, personId, actor));
     case 'reconcile':
       return json(200, await admin.reconcile(route.module, personId, actor));
   }

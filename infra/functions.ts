@@ -45,7 +45,8 @@ export type PortalPoolAction =
   | 'AdminEnableUser'
   | 'AdminDisableUser'
   | 'AdminUserGlobalSignOut'
-  | 'AdminDeleteUser';
+  | 'AdminDeleteUser'
+  | 'AdminResetUserPassword';
 
 /** Table permissions, mapped to IAM actions in the CDK stack. */
 export type TableAccess = 'probe' | 'read' | 'write';
@@ -174,11 +175,14 @@ export const functions: readonly FunctionDeclaration[] = [
   },
   {
     name: 'portal-access-api',
-    description: "Staff view and actions on a person's portal access: status and history, resend, reconcile.",
+    description:
+      "Staff view and actions on a person's portal access: status and history, resend, password reset, reconcile.",
     entry: 'functions/portal-access-api.ts',
     memoryMb: 512,
     timeoutSeconds: 29,
     ...provisioning,
+    // Staff password resets; the stream controller never resets a password.
+    portalPoolActions: [...provisioning.portalPoolActions, 'AdminResetUserPassword'],
     routes: accessRoutes().map(({ method, path }) => ({ method, path, auth: 'staff' as const })),
   },
   {

@@ -15,7 +15,16 @@ export interface UserPoolDeclaration {
   readonly mfa: 'off' | 'optional-totp';
   /** Authorization code + PKCE through the hosted login. */
   readonly hostedLogin: boolean;
+  /**
+   * The only attributes a user may write with their own access token (UpdateUserAttributes). Cognito reads an empty
+   * or missing list as "every standard attribute", so "none" cannot be said: the list names one attribute that
+   * neither names nor reaches the person. Email and username come from the CRM only (Portico's admin calls).
+   */
+  readonly clientWriteAttributes: readonly [NonIdentifyingAttribute, ...NonIdentifyingAttribute[]];
 }
+
+/** Standard attributes that do not name, identify or reach the person: what a client may ever be allowed to write. */
+export type NonIdentifyingAttribute = 'locale' | 'zoneinfo';
 
 export const userPools = {
   staff: {
@@ -29,6 +38,8 @@ export const userPools = {
     refreshTokenValidityDays: 1,
     mfa: 'optional-totp',
     hostedLogin: false,
+    // Staff accounts are managed by an administrator: a staff user changing their own email would change who signs in.
+    clientWriteAttributes: ['locale'],
   },
   portal: {
     poolName: 'portico-portal',
@@ -41,6 +52,7 @@ export const userPools = {
     refreshTokenValidityDays: 30,
     mfa: 'optional-totp',
     hostedLogin: true,
+    clientWriteAttributes: ['locale'],
   },
 } as const satisfies Record<'staff' | 'portal', UserPoolDeclaration>;
 

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { defaultOrganizationName, organizationNameProblem } from '../../shared/access/portal-code-email';
 
 /**
  * Deployment settings read from CDK context (`cdk.json`, `cdk.context.json` or `cdk deploy -c key=value`).
@@ -77,6 +78,11 @@ export interface DeploymentConfig {
    * secret to CloudFront (README, "Rotating the origin secret"); undefined sends the current version.
    */
   readonly originSecretVersion: string | undefined;
+  /**
+   * The organization the portal belongs to, as its users know it: named in the subject and text of the portal pool's
+   * code emails (password reset) and as their sender's display name. Default `Portico`.
+   */
+  readonly organizationName: string;
   /** Settings that fell back to development-only defaults; the app surfaces these as synth warnings. */
   readonly warnings: readonly string[];
 }
@@ -99,6 +105,7 @@ export const contextKeys = {
   cognitoCreateRate: 'cognitoCreateRate',
   alarmEmail: 'alarmEmail',
   originSecretVersion: 'originSecretVersion',
+  organizationName: 'organizationName',
 } as const;
 
 export const defaultApiThrottle: ApiThrottle = { rateLimit: 50, burstLimit: 100 };
@@ -176,6 +183,9 @@ export function parseDeploymentConfig(get: ContextGetter): DeploymentConfig {
   if (originSecretVersion !== undefined && !/^[A-Za-z0-9-]{32,64}$/.test(originSecretVersion)) {
     problems.push(`originSecretVersion "${originSecretVersion}" is not a Secrets Manager version id.`);
   }
+  const organizationName = readString(get, contextKeys.organizationName, problems) ?? defaultOrganizationName;
+  const organizationProblem = organizationNameProblem(organizationName);
+  if (organizationProblem) problems.push(`organizationName "${organizationName}" ${organizationProblem}.`);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -192,6 +202,7 @@ export function parseDeploymentConfig(get: ContextGetter): DeploymentConfig {
     cognitoCreateRate,
     alarmEmail,
     originSecretVersion,
+    organizationName,
     warnings,
   };
 }

@@ -1,13 +1,22 @@
 import { Aws, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import { portalCodeEmail } from '../../shared/access/portal-code-email';
 import { userPools, type PoolKind, type UserPoolDeclaration } from '../user-pools';
+import type { PorticoEmail } from './email';
 
 export interface PorticoIdentityProps {
   readonly portalCallbackUrls: readonly string[];
   readonly portalLogoutUrls: readonly string[];
   /** Hosted login domain prefix; undefined derives one from the stack id (see DeploymentConfig). */
   readonly domainPrefix: string | undefined;
+  /** The portal pool's codes go through Portico's SES identity and configuration set, naming the organization. */
+  readonly portalEmail: {
+    readonly email: PorticoEmail;
+    readonly senderEmail: string;
+    readonly senderDomain: string | undefined;
+    readonly organizationName: string;
+  };
 }
 
 export interface PoolResources {
@@ -64,7 +73,10 @@ export class PorticoIdentity extends Construct {
       // The pools hold every account: keep them if the stack goes and refuse a stray DeleteUserPool.
       removalPolicy: RemovalPolicy.RETAIN,
       deletionProtection: true,
+      ...(kind === 'portal' ? this.portalEmailSettings(props.portalEmail) : {}),
     });
+    // The identity must exist before the pool names it as its sender (the ARN alone is no dependency).
+    if (kind === 'portal') pool.node.addDependency(props.portalEmail.email.identity);
     // Pinned like the table: a changed logical id would create a new, empty pool and strand every user.
     (pool.node.defaultChild as cognito.CfnUserPool).overrideLogicalId(`${label}UserPool`);
     if (threatProtection[kind]) this.addRiskConfiguration(pool);
@@ -79,6 +91,11 @@ export class PorticoIdentity extends Construct {
       // "Incorrect username or password" for unknown users too, so sign-in cannot enumerate accounts.
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
+      // Left unset, Cognito would let a user rewrite every standard attribute (email, preferred_username…) with
+      // their own access token, behind the CRM's back.
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes(
+        Object.fromEntries(declaration.clientWriteAttributes.map((name) => [standardAttributeKeys[name], true])),
+      ),
       ...(declaration.hostedLogin ? this.hostedLoginClient(props) : apiSignInClient),
     });
 
@@ -92,6 +109,31 @@ export class PorticoIdentity extends Construct {
       : undefined;
 
     return { pool, client, loginDomain };
+  }
+
+  /**
+   * Codes (forgot password, an administrator's reset) through SES instead of Cognito's own sender (50 emails a day per
+   * account, from a Cognito address): Portico's identity and configuration set, so bounces and complaints land where
+   * the invitations' do. Cognito sends through its service-linked role (AWSServiceRoleForAmazonCognitoIdpEmailService,
+   * created on first use), so the identity needs no sending authorization policy.
+   */
+  private portalEmailSettings(settings: PorticoIdentityProps['portalEmail']): Partial<cognito.UserPoolProps> {
+    const message = portalCodeEmail(settings.organizationName);
+    return {
+      email: cognito.UserPoolEmail.withSES({
+        fromEmail: settings.senderEmail,
+        fromName: settings.organizationName,
+        sesVerifiedDomain: settings.senderDomain,
+        configurationSetName: settings.email.configurationSet.configurationSetName,
+        // The identity lives in this stack's region, which an environment-agnostic stack knows only at deploy.
+        sesRegion: Stack.of(this).region,
+      }),
+      userVerification: {
+        emailStyle: cognito.VerificationEmailStyle.CODE,
+        emailSubject: message.subject,
+        emailBody: message.body,
+      },
+    };
   }
 
   /**
@@ -152,6 +194,9 @@ export class PorticoIdentity extends Construct {
     return kind === 'portal' ? base : `${base}-${kind}`;
   }
 }
+
+/** CDK's names for the standard attributes a client may write (infra/user-pools.ts). */
+const standardAttributeKeys = { locale: 'locale', zoneinfo: 'timezone' } as const;
 
 /**
  * Which pools run threat protection (Plus plan). Staff: few accounts, each able to read and change every CRM record,

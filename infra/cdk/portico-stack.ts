@@ -41,11 +41,6 @@ export class PorticoStack extends Stack {
     const portalWebUrl = Lazy.string({ produce: () => this.portalWeb.url });
 
     this.data = new PorticoData(this, 'Data');
-    this.identity = new PorticoIdentity(this, 'Identity', {
-      portalCallbackUrls: config.portalCallbackUrls ?? [portalWebUrl],
-      portalLogoutUrls: config.portalLogoutUrls ?? [portalWebUrl],
-      domainPrefix: config.domainPrefix,
-    });
     const topicKey = createTopicKey(this, 'TopicKey');
     const originSecret = new PortalOriginSecret(this, 'PortalOriginSecret', { versionId: config.originSecretVersion });
     this.originSecret = originSecret;
@@ -53,6 +48,17 @@ export class PorticoStack extends Stack {
       senderEmail: config.senderEmail,
       senderDomain: config.senderDomain,
       topicKey,
+    });
+    this.identity = new PorticoIdentity(this, 'Identity', {
+      portalCallbackUrls: config.portalCallbackUrls ?? [portalWebUrl],
+      portalLogoutUrls: config.portalLogoutUrls ?? [portalWebUrl],
+      domainPrefix: config.domainPrefix,
+      portalEmail: {
+        email: this.email,
+        senderEmail: config.senderEmail,
+        senderDomain: config.senderDomain,
+        organizationName: config.organizationName,
+      },
     });
     this.functions = new PorticoFunctions(this, 'Functions', {
       table: this.data.table,

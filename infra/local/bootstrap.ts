@@ -18,10 +18,13 @@ import {
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
   UpdateUserPoolClientCommand,
+  UpdateUserPoolCommand,
   UserNotFoundException,
   type CognitoIdentityProviderClient,
   type CreateUserPoolClientCommandInput,
+  type UpdateUserPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { portalCodeEmail } from '../../shared/access/portal-code-email';
 import { tableDesign } from '../../shared/data/table-design';
 import { userPools, type UserPoolDeclaration } from '../user-pools';
 import { waitFor } from './managed-process';
@@ -123,6 +126,8 @@ export interface PoolOptions {
   /** Hosted login redirect targets; only for pools with a hosted login. */
   readonly callbackUrls: readonly string[];
   readonly logoutUrls: readonly string[];
+  /** Codes this pool emails (forgot password, admin reset): the local mailbox's sender and the organization named. */
+  readonly codeEmail?: { readonly senderEmail: string; readonly organizationName: string };
 }
 
 export async function ensureUserPool(
@@ -130,10 +135,42 @@ export async function ensureUserPool(
   pool: UserPoolDeclaration,
   options: PoolOptions,
 ): Promise<PoolIds> {
+  // What CreateUserPool and UpdateUserPool share; UpdateUserPool resets whatever it is not given, as Cognito does.
+  const message = options.codeEmail ? portalCodeEmail(options.codeEmail.organizationName) : undefined;
+  const poolSettings: Omit<UpdateUserPoolCommandInput, 'UserPoolId'> = {
+    AutoVerifiedAttributes: ['email'],
+    MfaConfiguration: pool.mfa === 'off' ? 'OFF' : 'OPTIONAL',
+    Policies: {
+      PasswordPolicy: {
+        MinimumLength: pool.passwordMinLength,
+        RequireLowercase: true,
+        RequireUppercase: true,
+        RequireNumbers: true,
+        RequireSymbols: true,
+        TemporaryPasswordValidityDays: pool.temporaryPasswordValidityDays,
+      },
+    },
+    AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    // As the cloud pool (infra/cdk/identity.ts); the local delivery (cognito-local-client-rules.cjs) reads both.
+    ...(options.codeEmail && message
+      ? {
+          EmailConfiguration: {
+            EmailSendingAccount: 'DEVELOPER',
+            From: `${options.codeEmail.organizationName} <${options.codeEmail.senderEmail}>`,
+          },
+          VerificationMessageTemplate: {
+            DefaultEmailOption: 'CONFIRM_WITH_CODE',
+            EmailSubject: message.subject,
+            EmailMessage: message.body,
+          },
+        }
+      : {}),
+  };
   const pools = await cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }));
   let userPoolId = pools.UserPools?.find((p) => p.Name === pool.poolName)?.Id;
   if (userPoolId) {
     await assertSignInSettings(cognito, userPoolId, pool);
+    await cognito.send(new UpdateUserPoolCommand({ UserPoolId: userPoolId, ...poolSettings }));
   } else {
     const created = await cognito.send(
       new CreateUserPoolCommand({
@@ -141,19 +178,7 @@ export async function ensureUserPool(
         ...(pool.signInAliases.includes('preferred_username')
           ? { AliasAttributes: [...pool.signInAliases] }
           : { UsernameAttributes: ['email'] }),
-        AutoVerifiedAttributes: ['email'],
-        MfaConfiguration: pool.mfa === 'off' ? 'OFF' : 'OPTIONAL',
-        Policies: {
-          PasswordPolicy: {
-            MinimumLength: pool.passwordMinLength,
-            RequireLowercase: true,
-            RequireUppercase: true,
-            RequireNumbers: true,
-            RequireSymbols: true,
-            TemporaryPasswordValidityDays: pool.temporaryPasswordValidityDays,
-          },
-        },
-        AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+        ...poolSettings,
       }),
     );
     userPoolId = created.UserPool?.Id;
@@ -168,6 +193,8 @@ export async function ensureUserPool(
     RefreshTokenValidity: pool.refreshTokenValidityDays,
     TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'days' },
     PreventUserExistenceErrors: 'ENABLED',
+    // As in the cloud: a user's own token writes none of the attributes that name or reach them.
+    WriteAttributes: [...pool.clientWriteAttributes],
     ...(pool.hostedLogin
       ? {
           AllowedOAuthFlowsUserPoolClient: true,
@@ -220,6 +247,7 @@ async function assertSignInSettings(
 }
 
 export async function ensureUserPools(cognito: CognitoIdentityProviderClient, portal: PoolOptions) {
+  // Staff codes stay with Cognito's own sender in the cloud too.
   const staff = await ensureUserPool(cognito, userPools.staff, { callbackUrls: [], logoutUrls: [] });
   return { staff, portal: await ensureUserPool(cognito, userPools.portal, portal) };
 }

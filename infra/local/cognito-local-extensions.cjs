@@ -14,6 +14,9 @@
  * 5. The hosted login as Cognito's managed login behaves (cognito-local-hosted-login.cjs): a first sign-in
  *    with a temporary password must choose a new password before any code is issued; `/logout` returns to a
  *    registered sign-out URL; `/oauth2/revoke` revokes a refresh token; the form is accessible and escaped.
+ * 6. Client rules, codes and errors as Cognito (cognito-local-client-rules.cjs): the client's write attributes, no
+ *    SignUp on an admin-only pool, codes by email to the local mailbox (never the log), AdminResetUserPassword, and
+ *    Cognito-shaped JSON errors without stack traces.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -101,3 +104,5 @@ LocalEngine.prototype.write = function writeAtomically(data) {
   pendingWrites.set(file, write);
   return write;
 };
+
+require('./cognito-local-client-rules.cjs');

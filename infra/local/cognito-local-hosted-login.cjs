@@ -9,8 +9,11 @@
  * - GET /logout?client_id&logout_uri redirects to a sign-out URL registered on the app client (as Cognito).
  * - POST /oauth2/revoke (RFC 7009) revokes a refresh token of the client.
  * - The sign-in page has labels, autocomplete hints and escaped values.
+ * - "Forgot your password?" and an administrator's reset (cognito-local-hosted-forgot-password.cjs).
  */
 const { randomBytes } = require('node:crypto');
+const { URLSearchParams } = require('node:url');
+const { forgotPasswordPages } = require('./cognito-local-hosted-forgot-password.cjs');
 
 const pendingTtlMs = 5 * 60_000;
 /** New-password steps in progress: a random handle, so the temporary password never goes back to the page. */
@@ -41,16 +44,23 @@ body{font-family:system-ui,sans-serif;max-width:26rem;margin:3rem auto;padding:0
 label{display:block;font-weight:600;margin-top:1rem}input{font:inherit;width:100%;min-height:2.75rem;padding:.4rem;box-sizing:border-box}
 button{font:inherit;margin-top:1.25rem;min-height:2.75rem;padding:.5rem 1.25rem;background:#0b5cad;color:#fff;border:0;border-radius:.4rem}
 .error{color:#a3161a;background:#fdecec;padding:.75rem;border-left:4px solid #a3161a}.hint{color:#4a5360}
+.notice{background:#e8f3ea;padding:.75rem;border-left:4px solid #1e6b34}a{color:#0b5cad}
 </style></head><body><main><h1>${escape(title)}</h1>${body}</main></body></html>`;
 }
 
 const hidden = (fields) =>
   oauthFields.map((name) => `<input type="hidden" name="${name}" value="${escape(fields[name])}">`).join('\n');
 
-function signInPage(fields, error) {
+/** The OAuth fields as a query string, for links that must come back to this sign-in. */
+const oauthQuery = (fields) =>
+  new URLSearchParams(
+    oauthFields.filter((name) => fields[name] !== undefined).map((name) => [name, String(fields[name])]),
+  ).toString();
+
+function signInPage(fields, error, notice) {
   return page(
     'Sign in',
-    `${error ? `<p class="error" role="alert">${escape(error)}</p>` : ''}
+    `${error ? `<p class="error" role="alert">${escape(error)}</p>` : ''}${notice ? `<p class="notice" role="status">${escape(notice)}</p>` : ''}
 <form method="POST" action="/oauth2/authorize">
 ${hidden(fields)}
 <label for="username">Email or username</label>
@@ -58,7 +68,8 @@ ${hidden(fields)}
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button>
-</form>`,
+</form>
+<p><a href="/forgotPassword?${escape(oauthQuery(fields))}">Forgot your password?</a></p>`,
   );
 }
 
@@ -135,6 +146,18 @@ function extendHostedLogin(routesModulePath) {
         return { client, userPool: await services.cognito.getUserPoolForClientId(ctx, fields.client_id) };
       }
 
+      const forgotPassword = forgotPasswordPages({
+        page,
+        escape,
+        hidden,
+        oauthQuery,
+        signInPage,
+        passwordPolicy,
+        describePolicy,
+        policyProblem,
+      });
+      forgotPassword.attach(app, services, clientFor);
+
       app.get('/oauth2/authorize', async (req, res, next) => {
         const fields = req.query;
         // Anything malformed goes to cognito-local's own checks and their error answers.
@@ -185,6 +208,9 @@ function extendHostedLogin(routesModulePath) {
         }
 
         const user = fields.username ? await found.userPool.getUserByUsername(ctx, String(fields.username)) : null;
+        // As Cognito's PasswordResetRequiredException: the old password no longer counts, the emailed code does.
+        if (user?.UserStatus === 'RESET_REQUIRED')
+          return res.status(200).type('text/html').send(forgotPassword.resetRequiredPage(fields, found.userPool));
         if (!user || user.Password !== fields.password || user.UserStatus === 'UNCONFIRMED')
           return res.status(200).type('text/html').send(signInPage(fields, 'Incorrect username or password.'));
         if (user.UserStatus === 'FORCE_CHANGE_PASSWORD') {
@@ -232,4 +258,4 @@ function extendHostedLogin(routesModulePath) {
   };
 }
 
-module.exports = { extendHostedLogin };
+module.exports = { extendHostedLogin, passwordPolicy, policyProblem };

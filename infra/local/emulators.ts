@@ -103,6 +103,8 @@ export async function startDynamoDbLocal(
 export interface CognitoLocalConfig {
   readonly lambdaEndpoint: string;
   readonly triggerFunctions: Record<string, string>;
+  /** The local mail server every code cognito-local sends goes to (never its log). */
+  readonly sesEndpoint: string;
 }
 
 export async function startCognitoLocal(
@@ -135,7 +137,12 @@ export async function startCognitoLocal(
       join(packageDir('cognito-local'), 'lib', 'bin', 'start.js'),
     ],
     cwd: options.dataDir,
-    env: { ...globalThis.process.env, HOST: '127.0.0.1', PORT: String(options.port) },
+    env: {
+      ...globalThis.process.env,
+      HOST: '127.0.0.1',
+      PORT: String(options.port),
+      PORTICO_SES_ENDPOINT: options.config.sesEndpoint,
+    },
     logFile,
   });
   return whenReady({ process, endpoint }, logFile, () => httpOk(`${endpoint}/health`), options.timeoutMs ?? 20_000);

@@ -21,6 +21,7 @@ import { assertPortsFree, defaultPorts, freePorts, type LocalPorts } from './por
 import { RunLock } from './run-lock';
 import { matchesInterest } from '../../shared/data/stream-interest';
 import { defaultCreateRate } from '../../shared/access/provisioner-config';
+import { defaultOrganizationName, organizationNameProblem } from '../../shared/access/portal-code-email';
 import { startStreamEventSource } from './stream-event-source';
 import { createPortalWebServer } from './portal-web-server';
 import { createSecretsEndpoint } from './secrets-endpoint';
@@ -40,6 +41,14 @@ export const localSenderEmail = 'portal@portico.local';
 /** The on-failure destination of a function's asynchronous invocations, locally (its failure queue in the cloud). */
 export function asyncFailureFile(dataDir: string, functionName: string): string {
   return join(resolve(dataDir), 'async', `${functionName}.failures.jsonl`);
+}
+
+/** The organization named in the local pool's code emails: `ORGANIZATION_NAME`, as `organizationName` in the cloud. */
+function localOrganizationName(): string {
+  const name = process.env.ORGANIZATION_NAME ?? defaultOrganizationName;
+  const problem = organizationNameProblem(name);
+  if (problem) throw new Error(`ORGANIZATION_NAME "${name}" ${problem}.`);
+  return name;
 }
 
 export interface LocalStackOptions {
@@ -184,7 +193,11 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
         port: ports.cognito,
         dataDir: join(dataDir, 'cognito'),
         logDir,
-        config: { lambdaEndpoint, triggerFunctions: cognitoTriggerTable(declarations) },
+        config: {
+          lambdaEndpoint,
+          triggerFunctions: cognitoTriggerTable(declarations),
+          sesEndpoint: `http://127.0.0.1:${ports.ses}`,
+        },
       }).then(track),
       startSesLocal({ port: ports.ses, logDir }).then(track),
     ]);
@@ -219,7 +232,11 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
     const staffPassword = previous.StaffPassword ?? generatePassword();
     const [table, pools] = await Promise.all([
       ensureTable(dynamo, localTableName),
-      ensureUserPools(identity, { callbackUrls: [portalWebUrl], logoutUrls: [portalWebUrl] }),
+      ensureUserPools(identity, {
+        callbackUrls: [portalWebUrl],
+        logoutUrls: [portalWebUrl],
+        codeEmail: { senderEmail: localSenderEmail, organizationName: localOrganizationName() },
+      }),
     ]);
     await ensureStaffUser(identity, pools.staff.userPoolId, localStaffUsername, staffPassword);
     // What the provisioning functions read at cold start; they load on first use, after this.

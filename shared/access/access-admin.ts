@@ -1,16 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { GetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { tableDesign } from '../data/table-design';
 import { Conflict, NotFound, TooManyRequests } from '../http/errors';
 import type { ModuleDeclaration } from '../modules/registry';
 import { isRecordIdOf, recordKey } from '../records/record-keys';
-import { historyPrefix, transitionAccess, type AccessState } from './access-state';
+import { accessKey, historyPrefix, transitionAccess, type AccessState } from './access-state';
 import { evaluateAccess } from './evaluate-access';
+import { resettableLoginStatuses, type LoginPasswordReset } from './login-password-reset';
 import type { Provisioner } from './provisioning';
 
 /** How often staff may ask for a fresh invitation for one person. */
 export const resendIntervalSeconds = 60;
+/** How often staff may send one person a password reset code: as often as an invitation. */
+export const passwordResetIntervalSeconds = resendIntervalSeconds;
 const historyShown = 50;
 
 /** What staff see of a person's portal access, and what they can ask of it. */
@@ -18,6 +27,8 @@ export function createAccessAdmin(deps: {
   readonly dynamo: DynamoDBClient;
   readonly tableName: string;
   readonly provisioner: Provisioner;
+  /** Cognito's side of a staff password reset; only the staff API needs it. */
+  readonly passwordReset?: LoginPasswordReset;
   readonly now?: () => Date;
 }) {
   const { dynamo, tableName, provisioner } = deps;
@@ -104,10 +115,78 @@ export function createAccessAdmin(deps: {
     return provisioner.reconcilePerson(personId, `staff:${actor}`);
   }
 
+  /**
+   * A password reset code by email for someone active (they chose a password and may sign in now): Cognito's
+   * AdminResetUserPassword, at most one a minute per person. The rate limit, the status check and the history entry
+   * naming who asked are one conditional write, made before Cognito is called; a failed call gives the minute back.
+   */
+  async function requestPasswordReset(module: ModuleDeclaration, personId: string, actor: string) {
+    if (!deps.passwordReset) throw new Error('createAccessAdmin needs passwordReset to reset passwords');
+    // Effective access now (support window, organization, flag, email): 404 for nobody, as status answers.
+    const view = await status(module, personId);
+    if (!view.effective)
+      throw new Conflict(
+        `A password can be reset only for someone whose portal access is in effect; this person's is not (${view.ineffectiveBecause ?? view.status}).`,
+      );
+    const login = await deps.passwordReset.login(personId);
+    if (view.status === 'active' && (!login || !login.enabled || !resettableLoginStatuses.includes(login.status)))
+      throw new Conflict(
+        login?.status === 'FORCE_CHANGE_PASSWORD'
+          ? 'This person has not chosen a password yet: send the invitation again instead.'
+          : 'This person has no usable portal login right now; reconcile their access first.',
+      );
+    const at = now().toISOString();
+    const cutoff = new Date(Date.parse(at) - passwordResetIntervalSeconds * 1000).toISOString();
+    const outcome = await transitionAccess({ dynamo, tableName }, personId, {
+      update: 'SET lastPasswordResetAt = :at, updatedAt = :at',
+      condition: '#status = :active AND (attribute_not_exists(lastPasswordResetAt) OR lastPasswordResetAt <= :cutoff)',
+      names: { '#status': 'status' },
+      values: { ':at': at, ':active': 'active', ':cutoff': cutoff },
+      history: { at, actor: `staff:${actor}`, event: 'passwordResetRequested' },
+    });
+    if (!outcome.applied) {
+      const state = outcome.current as (AccessState & { lastPasswordResetAt?: string }) | undefined;
+      if (state?.status === 'active' && state.lastPasswordResetAt) {
+        const wait = passwordResetIntervalSeconds - (Date.parse(at) - Date.parse(state.lastPasswordResetAt)) / 1000;
+        throw new TooManyRequests(
+          `A password reset code was sent less than a minute ago; try again in ${Math.ceil(wait)} s.`,
+          wait,
+        );
+      }
+      throw new Conflict(
+        `A password can be reset only for someone active (who has chosen a password); this person is ${state?.status ?? 'not invited'}. An invited person gets a fresh invitation instead.`,
+      );
+    }
+    try {
+      await deps.passwordReset.reset(personId);
+    } catch (error) {
+      await giveBackPasswordReset(personId, at).catch(() => {});
+      throw error;
+    }
+    return { personId, status: 'active', passwordResetRequestedAt: at };
+  }
+
+  /** Lets staff ask again at once after Cognito failed: removes this request's mark, and only it. */
+  async function giveBackPasswordReset(personId: string, at: string) {
+    try {
+      await dynamo.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: marshall(accessKey(personId)),
+          UpdateExpression: 'REMOVE lastPasswordResetAt',
+          ConditionExpression: 'lastPasswordResetAt = :at',
+          ExpressionAttributeValues: marshall({ ':at': at }),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
   async function reconcile(module: ModuleDeclaration, personId: string, actor: string) {
     assertPersonId(module, personId);
     return provisioner.reconcilePerson(personId, `staff:${actor}`);
   }
 
-  return { status, resendInvitation, reconcile };
+  return { status, resendInvitation, requestPasswordReset, reconcile };
 }

@@ -1,7 +1,7 @@
 import type { HttpMethod } from '../../infra/functions';
 import { modules, type ModuleDeclaration } from '../modules/registry';
 
-export type AccessOperation = 'status' | 'resendInvitation' | 'reconcile';
+export type AccessOperation = 'status' | 'resendInvitation' | 'passwordReset' | 'reconcile';
 
 export interface AccessRoute {
   readonly method: HttpMethod;
@@ -14,6 +14,7 @@ export interface AccessRoute {
 const operations: readonly { method: HttpMethod; suffix: string; operation: AccessOperation }[] = [
   { method: 'GET', suffix: '', operation: 'status' },
   { method: 'POST', suffix: '/invitations', operation: 'resendInvitation' },
+  { method: 'POST', suffix: '/password-reset', operation: 'passwordReset' },
   { method: 'POST', suffix: '/reconcile', operation: 'reconcile' },
 ];
 

@@ -35,6 +35,8 @@ export interface AccessState {
   readonly lastError?: string;
   readonly failures?: number;
   readonly lastResendAt?: string;
+  /** When staff last asked for a password reset code (one a minute). */
+  readonly lastPasswordResetAt?: string;
   /** An email change whose notices are not sent yet: sent before this is cleared, so none is lost. */
   readonly pendingEmailNotice?: { readonly from: string; readonly to: string };
   readonly updatedAt?: string;

@@ -28,14 +28,16 @@ export function provisionerFromEnvironment(env: NodeJS.ProcessEnv = process.env)
   const rate =
     config.COGNITO_CREATE_RATE === 'unlimited' ? Infinity : Number(config.COGNITO_CREATE_RATE ?? defaultCreateRate);
   const dynamo = new DynamoDBClient({});
+  // Adaptive retries slow down on throttling instead of hammering a busy Cognito.
+  const cognito = new CognitoIdentityProviderClient({ retryMode: 'adaptive', maxAttempts: 6 });
   return {
     config,
     dynamo,
+    cognito,
     provisioner: createProvisioner({
       dynamo,
       tableName: config.TABLE_NAME,
-      // Adaptive retries slow down on throttling instead of hammering a busy Cognito.
-      cognito: new CognitoIdentityProviderClient({ retryMode: 'adaptive', maxAttempts: 6 }),
+      cognito,
       userPoolId: config.PORTAL_USER_POOL_ID,
       ses: new SESv2Client({ retryMode: 'adaptive', maxAttempts: 6 }),
       senderEmail: config.SENDER_EMAIL,

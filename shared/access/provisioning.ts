@@ -510,7 +510,8 @@ export function createProvisioner(deps: ProvisioningDependencies) {
     const extra: Record<string, unknown> = {};
 
     if (verdict.effective && person) {
-      const signedInBefore = login?.status === 'CONFIRMED';
+      // RESET_REQUIRED: they had chosen a password before staff reset it; the emailed code, not an invitation, follows.
+      const signedInBefore = login?.status === 'CONFIRMED' || login?.status === 'RESET_REQUIRED';
       // A fresh enablement means a fresh invitation: for a disabled login that never signed in (its old
       // temporary password may have expired), and for a login that vanished after its invitation was sent.
       // Saved before anything else changes, so a crash in between still ends in exactly one invitation.

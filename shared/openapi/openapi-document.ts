@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { version } from '../../package.json';
 import type { HttpMethod, RouteAuth, RouteBinding } from '../../infra/functions';
 import { maxBodyBytes } from '../http/request';
+import { accessOperation } from './access-operations';
 import { problemContentType } from '../http/problem';
 import { moduleRoutes, type ModuleRoute, type RecordOperation } from '../modules/module-routes';
 import type { ModuleDeclaration } from '../modules/registry';
@@ -631,7 +632,8 @@ function withCommonErrors(operation: JsonObject, auth: RouteAuth): JsonObject {
     responses: {
       ...(operation.responses as JsonObject),
       ...(auth === 'none' ? {} : { 401: responseRef('Unauthorized') }),
-      429: responseRef('TooManyRequests'),
+      // An operation's own 429 (a per-person rate limit) says more than API Gateway's throttling.
+      429: (operation.responses as JsonObject)[429] ?? responseRef('TooManyRequests'),
       500: responseRef('InternalError'),
     },
   };
@@ -672,7 +674,7 @@ export function buildOpenApiDocument({ routes, modules, serverUrl }: OpenApiSour
     if (moduleRoute) {
       operation = moduleOperation(moduleRoute, inputs.get(moduleRoute.module)!);
     } else {
-      const platform = platformOperation(route);
+      const platform = accessOperation(route.routeKey) ?? platformOperation(route);
       Object.assign(schemas, platformOperations[route.routeKey]?.schemas);
       if (!tags.has(platform.tag)) {
         tags.set(platform.tag, platformTags[platform.tag] ?? `Routes of the ${route.functionName} function.`);

@@ -58,6 +58,7 @@ const config = parseDeploymentConfig(
     // As `-c cognitoCreateRate=25` passes it.
     cognitoCreateRate: '25',
     alarmEmail: 'ops@example.com',
+    organizationName: 'Acme Partners',
   }),
 );
 
@@ -467,6 +468,58 @@ describe('PorticoStack', () => {
         TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' },
         PreventUserExistenceErrors: 'ENABLED',
       });
+    });
+
+    it.each(kinds)('%s client: a user may write only locale, never an attribute that names or reaches them', (kind) => {
+      const props = resources[logicalId(stack.identity.pools[kind].client)]!.Properties;
+      // An empty or missing list would be "every standard attribute" to Cognito.
+      expect(props.WriteAttributes).toEqual(['locale']);
+      expect(props.WriteAttributes).toEqual([...userPools[kind].clientWriteAttributes]);
+    });
+
+    it('portal pool sends its codes through SES: the sender identity, its configuration set, the organization named', () => {
+      const { pool } = stack.identity.pools.portal;
+      const resource = resources[logicalId(pool)]! as Resource & { DependsOn?: string[] };
+      expect(resource.Properties.EmailConfiguration).toEqual({
+        EmailSendingAccount: 'DEVELOPER',
+        From: 'Acme Partners <portal@mail.example.com>',
+        SourceArn: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':ses:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':identity/mail.example.com',
+            ],
+          ],
+        },
+        ConfigurationSet: { Ref: logicalId(stack.email.configurationSet) },
+      });
+      // The identity exists before the pool names it.
+      expect(resource.DependsOn).toContain(logicalId(stack.email.identity));
+      const template = resource.Properties.VerificationMessageTemplate as Record<string, string>;
+      expect(template).toMatchObject({ DefaultEmailOption: 'CONFIRM_WITH_CODE' });
+      expect(template.EmailSubject).toBe('Your Acme Partners portal code');
+      expect(template.EmailMessage).toContain('Your Acme Partners portal code is <strong>{####}</strong>');
+      // Cognito's own sender (no EmailConfiguration) is left to the staff pool, which sends no codes to customers.
+      expect(resources[logicalId(stack.identity.pools.staff.pool)]!.Properties.EmailConfiguration).toBeUndefined();
+    });
+
+    it('portal pool sends from the sender address itself when no domain is verified, naming the default organization', () => {
+      const { stack: bareStack, resources: bareResources, logicalId: bareId } = bare();
+      const props = bareResources[bareId(bareStack.identity.pools.portal.pool)]!.Properties;
+      expect(props.EmailConfiguration).toMatchObject({
+        EmailSendingAccount: 'DEVELOPER',
+        From: `Portico <${placeholderSenderEmail}>`,
+      });
+      expect(JSON.stringify(props.EmailConfiguration)).toContain(`:identity/${placeholderSenderEmail}`);
+      expect((props.VerificationMessageTemplate as Record<string, string>).EmailSubject).toBe(
+        'Your Portico portal code',
+      );
     });
 
     it('staff client signs in through the API (SRP, and password for local tooling), no OAuth', () => {
@@ -986,6 +1039,7 @@ describe('parseDeploymentConfig', () => {
       senderDomain: undefined,
       cognitoCreateRate: 40,
       alarmEmail: undefined,
+      organizationName: 'Portico',
     });
     // Undefined: CloudFront's own name and certificate; the stack puts PortalWebUrl in the URLs below
     // (tests/infra/portal-web.test.ts).
@@ -1152,6 +1206,10 @@ describe('parseDeploymentConfig', () => {
 
   it('rejects an alarm address that is not one', () => {
     expect(errorOf({ alarmEmail: 'ops' })).toMatch(/alarmEmail "ops" is not an email address/);
+    expect(errorOf({ organizationName: 'Acme <script>' })).toMatch(/organizationName "Acme <script>" must not contain/);
+    expect(errorOf({ organizationName: 'Acme\u202Egnp' })).toMatch(/must not contain control or formatting characters/);
+    expect(errorOf({ organizationName: 'A'.repeat(65) })).toMatch(/must be at most 64 characters/);
+    expect(errorOf({ organizationName: 42 })).toMatch(/organizationName must be a non-empty string/);
   });
 
   it('accepts lists as arrays, JSON text (cdk -c) or comma-separated text', () => {

@@ -35,3 +35,10 @@ export function temporaryPasswordIn(email: MailboxEmail): string {
   if (!match) throw new Error(`No temporary password in: ${email.body.text}`);
   return match[1]!;
 }
+
+/** The one-time code of a Cognito code email (forgot password, an administrator's reset), as the person reads it. */
+export function codeIn(email: MailboxEmail): string {
+  const match = /portal code is (\d{6})\b/.exec(email.body.text);
+  if (!match) throw new Error(`No code in: ${email.body.text}`);
+  return match[1]!;
+}

@@ -80,6 +80,20 @@ describe('buildOpenApiDocument', () => {
     expect((await validateOpenApi(dangling)).valid).toBe(false);
   });
 
+  it('documents the staff password reset of every people module: 202, 404, 409, and a 429 with Retry-After', () => {
+    const people = modules.filter((module) => module.kind === 'person');
+    expect(people.length).toBeGreaterThan(0);
+    for (const module of people) {
+      const operation = document.paths[`/${module.name}/{id}/portal-access/password-reset`]?.post as JsonObject;
+      const responses = operation.responses as Record<string, JsonObject>;
+      expect(Object.keys(responses).sort()).toEqual(['202', '401', '404', '409', '429', '500']);
+      expect(JSON.stringify(responses['409'])).toContain('application/problem+json');
+      // The per-person limit, not API Gateway's throttling (which has no Retry-After).
+      expect(responses['429']!.headers).toHaveProperty('retry-after');
+      expect(operation.requestBody).toBeUndefined();
+    }
+  });
+
   it('describes every route of the route table exactly once, with the security its auth names', () => {
     const operations = Object.entries(document.paths).flatMap(([path, item]) =>
       Object.keys(item)
