@@ -6,7 +6,7 @@ import { httpHandler, json } from '../shared/http/http-handler';
 import { staffActor } from '../shared/http/staff-actor';
 
 const { config, dynamo, provisioner } = provisionerFromEnvironment();
-const admin = createAccessAdmin({ dynamo, tableName: config.TABLE_NAME, provisioner });
+const admin = createAccessAdmin({ dynamo, tableName: config.TABLE_NAME, provisioner, timeZone: config.TIME_ZONE });
 
 /** What staff see and can do about a person's portal access: status and history, resend, reconcile. */
 export const handler = httpHandler(async (event) => {

@@ -7,7 +7,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import type { StreamConsumer } from './lambda-functions';
+import type { ScheduledFunction, StreamConsumer } from './lambda-functions';
 import { SecureTopic } from './topics';
 
 export interface PorticoAlarmsProps {
@@ -15,6 +15,7 @@ export interface PorticoAlarmsProps {
   /** Subscribed to the alarm topic when given (AWS mails a confirmation link first). */
   readonly alarmEmail: string | undefined;
   readonly streams: readonly StreamConsumer[];
+  readonly scheduled: readonly ScheduledFunction[];
   readonly httpApi: apigw.HttpApi;
 }
 
@@ -73,6 +74,19 @@ export class PorticoAlarms extends Construct {
         alarmDescription: `${stream.name} is more than ${maxIteratorAge.toMinutes()} minutes behind the table stream.`,
         metric: stream.fn.metric('IteratorAge', { period, statistic: 'Maximum' }),
         threshold: maxIteratorAge.toMilliseconds(),
+      });
+    }
+
+    for (const run of props.scheduled) {
+      this.add(`${run.name}-failures`, {
+        alarmDescription: `A scheduled run of ${run.name} failed after its retries (or could not be invoked); the failure queue holds the event.`,
+        metric: run.failureQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+        threshold: 0,
+      });
+      this.add(`${run.name}-errors`, {
+        alarmDescription: `${run.name} failed a run (it is retried; the failures alarm fires if the retries fail too).`,
+        metric: run.fn.metricErrors({ period, statistic: 'Sum' }),
+        threshold: 0,
       });
     }
 

@@ -72,6 +72,8 @@ export interface DeploymentConfig {
   readonly cognitoCreateRate: number;
   /** Address subscribed to the alarm topic; undefined leaves the topic without subscribers. */
   readonly alarmEmail: string | undefined;
+  /** Days before a support window ends that the person gets one reminder email; 0 (the default) sends none. */
+  readonly supportReminderDays: number;
   /** Settings that fell back to development-only defaults; the app surfaces these as synth warnings. */
   readonly warnings: readonly string[];
 }
@@ -93,6 +95,7 @@ export const contextKeys = {
   portalSignInUrl: 'portalSignInUrl',
   cognitoCreateRate: 'cognitoCreateRate',
   alarmEmail: 'alarmEmail',
+  supportReminderDays: 'supportReminderDays',
 } as const;
 
 export const defaultApiThrottle: ApiThrottle = { rateLimit: 50, burstLimit: 100 };
@@ -165,6 +168,8 @@ export function parseDeploymentConfig(get: ContextGetter): DeploymentConfig {
     problems.push(`alarmEmail "${alarmEmail}" is not an email address.`);
   }
 
+  const supportReminderDays = readReminderDays(get, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     allowedOrigins,
@@ -179,8 +184,22 @@ export function parseDeploymentConfig(get: ContextGetter): DeploymentConfig {
     portalSignInUrl,
     cognitoCreateRate,
     alarmEmail,
+    supportReminderDays,
     warnings,
   };
+}
+
+/** Whole days, 0 (off, the default) to 99: the form SUPPORT_REMINDER_DAYS takes (functions/portal-access-daily.ts). */
+function readReminderDays(get: ContextGetter, problems: string[]): number {
+  const key = contextKeys.supportReminderDays;
+  const value = get(key);
+  if (value === undefined || value === null) return 0;
+  const days = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof days !== 'number' || !Number.isInteger(days) || days < 0 || days > 99) {
+    problems.push(`${key} must be a whole number of days from 0 (no reminders) to 99, got ${JSON.stringify(value)}.`);
+    return 0;
+  }
+  return days;
 }
 
 function isEmail(text: string): boolean {

@@ -18,6 +18,7 @@ import {
   type FunctionDeclaration,
 } from '../functions';
 import type { PorticoEmail } from './email';
+import { ScheduledRun } from './schedules';
 import { tableGrantsFor } from './table-permissions';
 import { TableStreamSource } from './table-stream';
 
@@ -46,13 +47,23 @@ export interface PorticoFunctionsProps {
   readonly provisioning: ProvisioningSettings;
   /** The deployment's IANA time zone: support windows are dates there. */
   readonly timeZone: string;
+  /** SUPPORT_REMINDER_DAYS: days before a window ends to remind the person; 0 sends no reminders. */
+  readonly supportReminderDays: number;
 }
 
 /** The user pool operation each declared trigger attaches to. */
 const cognitoOperations: Record<CognitoTrigger, cognito.UserPoolOperation> = {
+  PreAuthentication: cognito.UserPoolOperation.PRE_AUTHENTICATION,
   PreTokenGeneration: cognito.UserPoolOperation.PRE_TOKEN_GENERATION,
-  PostAuthentication: cognito.UserPoolOperation.POST_AUTHENTICATION,
 };
+
+/** A function run on a schedule, with the queue its failed runs go to. */
+export interface ScheduledFunction {
+  readonly name: string;
+  readonly fn: lambda.IFunction;
+  readonly failureQueue: sqs.IQueue;
+  readonly run: ScheduledRun;
+}
 
 /** A function the table stream feeds, with the queue its abandoned batches go to. */
 export interface StreamConsumer {
@@ -65,6 +76,7 @@ export interface StreamConsumer {
 export class PorticoFunctions extends Construct {
   readonly byName: ReadonlyMap<string, lambda.IFunction>;
   readonly streamConsumers: readonly StreamConsumer[];
+  readonly scheduled: readonly ScheduledFunction[];
 
   constructor(scope: Construct, id: string, props: PorticoFunctionsProps) {
     super(scope, id);
@@ -80,8 +92,10 @@ export class PorticoFunctions extends Construct {
       ACCESS_MAX_FAILURES: accessMaxFailures(),
       TIME_ZONE: props.timeZone,
       STAFF_USER_POOL_ID: props.staffUserPool.userPoolId,
+      SUPPORT_REMINDER_DAYS: String(props.supportReminderDays),
     };
     const streamConsumers: StreamConsumer[] = [];
+    const scheduled: ScheduledFunction[] = [];
     this.byName = new Map(
       functions.map((declaration) => {
         const fn = this.createFunction(declaration, environmentValues, props);
@@ -93,11 +107,20 @@ export class PorticoFunctions extends Construct {
           });
           streamConsumers.push({ name: declaration.name, fn, deadLetterQueue: source.deadLetterQueue });
         }
+        if (declaration.schedule) {
+          const run = new ScheduledRun(this, `${declaration.name}-schedule`, {
+            declaration: { ...declaration, schedule: declaration.schedule },
+            fn,
+            timeZone: props.timeZone,
+          });
+          scheduled.push({ name: declaration.name, fn, failureQueue: run.failureQueue, run });
+        }
         if (declaration.emailFeedback) props.email.subscribeToFeedback(fn);
         return [declaration.name, fn];
       }),
     );
     this.streamConsumers = streamConsumers;
+    this.scheduled = scheduled;
   }
 
   private createFunction(

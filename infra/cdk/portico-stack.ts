@@ -61,6 +61,7 @@ export class PorticoStack extends Stack {
         cognitoCreateRate: config.cognitoCreateRate,
       },
       timeZone: config.timeZone,
+      supportReminderDays: config.supportReminderDays,
     });
     this.api = new PorticoApi(this, 'Api', {
       functions: this.functions.byName,
@@ -81,6 +82,7 @@ export class PorticoStack extends Stack {
       topicKey,
       alarmEmail: config.alarmEmail,
       streams: this.functions.streamConsumers,
+      scheduled: this.functions.scheduled,
       httpApi: this.api.httpApi,
     });
 

@@ -11,6 +11,7 @@
  * - The sign-in page has labels, autocomplete hints and escaped values.
  */
 const { randomBytes } = require('node:crypto');
+const { preAuthenticationRefusal } = require('./cognito-local-pre-authentication.cjs');
 
 const pendingTtlMs = 5 * 60_000;
 /** New-password steps in progress: a random handle, so the temporary password never goes back to the page. */
@@ -185,6 +186,11 @@ function extendHostedLogin(routesModulePath) {
         }
 
         const user = fields.username ? await found.userPool.getUserByUsername(ctx, String(fields.username)) : null;
+        // Before the password is looked at, as Cognito's managed login runs it.
+        const refusal = fields.username
+          ? await preAuthenticationRefusal(services, ctx, { ...found, username: String(fields.username), user })
+          : undefined;
+        if (refusal) return res.status(200).type('text/html').send(signInPage(fields, refusal));
         if (!user || user.Password !== fields.password || user.UserStatus === 'UNCONFIRMED')
           return res.status(200).type('text/html').send(signInPage(fields, 'Incorrect username or password.'));
         if (user.UserStatus === 'FORCE_CHANGE_PASSWORD') {

@@ -20,6 +20,7 @@ import { RunLock } from './run-lock';
 import { matchesInterest } from '../../shared/data/stream-interest';
 import { defaultCreateRate } from '../../shared/access/provisioner-config';
 import { startStreamEventSource } from './stream-event-source';
+import { startLocalSchedules } from './schedules';
 import { createPortalWebServer } from './portal-web-server';
 import { buildPortalWeb, portalWebScopes } from '../portal-web';
 
@@ -186,6 +187,8 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
       ACCESS_MAX_FAILURES: accessMaxFailures(declarations),
       // Support windows are dates in this zone; the cloud takes it from the `timeZone` context.
       TIME_ZONE: process.env.TIME_ZONE ?? 'UTC',
+      // Off unless set, as in the cloud (the `supportReminderDays` context).
+      SUPPORT_REMINDER_DAYS: process.env.SUPPORT_REMINDER_DAYS ?? '0',
     });
 
     const issuerOf = (poolId: string) => `${cognito.endpoint}/${poolId}`;
@@ -239,6 +242,15 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
       });
       cleanups.push(() => source.stop());
     }
+
+    const schedules = startLocalSchedules({
+      declarations,
+      timeZone: process.env.TIME_ZONE!,
+      invoke: (name, event) => host.invoke(name, event),
+      failureFile: (name) => join(dataDir, 'schedules', `${name}.failures.jsonl`),
+      log,
+    });
+    cleanups.push(() => schedules.stop());
 
     const outputs: LocalOutputs = {
       ApiUrl: apiUrl,

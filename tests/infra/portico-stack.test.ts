@@ -58,6 +58,7 @@ const config = parseDeploymentConfig(
     // As `-c cognitoCreateRate=25` passes it.
     cognitoCreateRate: '25',
     alarmEmail: 'ops@example.com',
+    supportReminderDays: '7',
   }),
 );
 
@@ -80,6 +81,8 @@ describe('PorticoStack', () => {
   const functionId = (name: string) => logicalId(stack.functions.byName.get(name)!);
   const queueIdOf = (name: string) =>
     logicalId(stack.functions.streamConsumers.find((consumer) => consumer.name === name)!.deadLetterQueue);
+  const scheduleQueueIdOf = (name: string) =>
+    logicalId(stack.functions.scheduled.find((run) => run.name === name)!.failureQueue as never);
 
   it('skips bundling under test (the context key is the one this CDK version reads)', () => {
     expect(stack.bundlingRequired).toBe(false);
@@ -175,6 +178,7 @@ describe('PorticoStack', () => {
         ACCESS_MAX_FAILURES: String(streamFunctions[0]!.tableStream.maxRetryAttempts),
         TIME_ZONE: config.timeZone,
         STAFF_USER_POOL_ID: { Ref: logicalId(stack.identity.pools.staff.pool) },
+        SUPPORT_REMINDER_DAYS: '7',
       };
       for (const name of fn.environment) expect([name, variables[name]]).toEqual([name, expected[name]]);
       const logGroupId = (props.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
@@ -227,7 +231,7 @@ describe('PorticoStack', () => {
           expected[trigger] = { 'Fn::GetAtt': [logicalId(stack.functions.byName.get(fn.name) as never), 'Arn'] };
         }
       }
-      expect(Object.keys(expected).sort()).toEqual(['PostAuthentication', 'PreTokenGeneration']);
+      expect(Object.keys(expected).sort()).toEqual(['PreAuthentication', 'PreTokenGeneration']);
       expect(lambdaConfig(stack.identity.pools.portal.pool)).toEqual(expected);
       expect(lambdaConfig(stack.identity.pools.staff.pool)).toBeUndefined();
       // And nothing is left declared but unwired.
@@ -296,7 +300,11 @@ describe('PorticoStack', () => {
         asList(statement.Action).some((action) => action.startsWith('sqs:')),
       );
       expect(sqsStatements.map((statement) => statement.Resource)).toEqual(
-        fn.tableStream ? [{ 'Fn::GetAtt': [queueIdOf(name), 'Arn'] }] : [],
+        fn.tableStream
+          ? [{ 'Fn::GetAtt': [queueIdOf(name), 'Arn'] }]
+          : fn.schedule
+            ? [{ 'Fn::GetAtt': [scheduleQueueIdOf(name), 'Arn'] }]
+            : [],
       );
     });
 
@@ -824,8 +832,9 @@ describe('PorticoStack', () => {
           JSON.stringify(alarm.Properties.Dimensions).includes(JSON.stringify(dimension)),
       );
 
-    it('has three alarms per stream consumer and one for the API, all notifying the alarm topic', () => {
-      expect(alarms).toHaveLength(3 * streamFunctions.length + 1);
+    it('has three alarms per stream consumer, two per scheduled function and one for the API, all notifying the alarm topic', () => {
+      const scheduledFunctions = functions.filter((fn) => fn.schedule);
+      expect(alarms).toHaveLength(3 * streamFunctions.length + 2 * scheduledFunctions.length + 1);
       for (const [, alarm] of alarms) {
         expect(alarm.Properties).toMatchObject({
           AlarmActions: [{ Ref: alarmTopicId }],
@@ -970,6 +979,7 @@ describe('parseDeploymentConfig', () => {
       senderDomain: undefined,
       cognitoCreateRate: 40,
       alarmEmail: undefined,
+      supportReminderDays: 0,
     });
     // Undefined: CloudFront's own name and certificate; the stack puts PortalWebUrl in the URLs below
     // (tests/infra/portal-web.test.ts).
