@@ -231,6 +231,7 @@ beforeAll(async () => {
   process.env.PORTAL_USER_POOL_ID = POOL;
   process.env.SENDER_EMAIL = 'portal@example.com';
   process.env.PORTAL_SIGN_IN_URL = SIGN_IN_URL;
+  process.env.TIME_ZONE = 'UTC';
   process.env.AWS_REGION = 'eu-west-1';
   process.env.ACCESS_MAX_FAILURES = '3';
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -812,6 +813,13 @@ describe('7. planStreamWork', () => {
     ['an email removed', enabled, { ...enabled, email: undefined }],
     ['a username set', enabled, { ...enabled, portal: { enabled: true, username: 'ada.l' } }],
     ['an organizationId change', enabled, { ...enabled, organizationId: 'org_other' }],
+    ['a support window start set', enabled, { ...enabled, portal: { enabled: true, supportStartDate: '2026-04-01' } }],
+    ['a support window end set', enabled, { ...enabled, portal: { enabled: true, supportEndDate: '2026-02-28' } }],
+    [
+      'a support window end moved',
+      { ...enabled, portal: { enabled: true, supportEndDate: '2026-02-28' } },
+      { ...enabled, portal: { enabled: true, supportEndDate: '2026-12-31' } },
+    ],
     ['a delete of an enabled person', enabled, undefined],
     ['a delete of a disabled person (a disabled login may exist)', disabled, undefined],
   ] as const)('picks up %s', (_what, before, after) => {
