@@ -1,4 +1,12 @@
-import { addDays, planDailyCheck, type DailyPlan } from '../../shared/access/daily-access-check';
+import { BatchGetItemCommand, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  addDays,
+  createDailyAccessCheck,
+  planDailyCheck,
+  type DailyPlan,
+} from '../../shared/access/daily-access-check';
 import type { AccessVerdict } from '../../shared/access/evaluate-access';
 
 /** What the daily check does for one person: a table of recorded state, today's verdict and the window. */
@@ -101,4 +109,85 @@ describe('addDays', () => {
     ['2028-02-27', 2, '2028-02-29'],
     ['2026-03-01', -1, '2026-02-28'],
   ])('%s + %d = %s', (date, days, sum) => expect(addDays(date, days)).toBe(sum));
+});
+
+describe('createDailyAccessCheck: the walk', () => {
+  const dynamo = new DynamoDBClient({ region: 'eu-west-1' });
+  const dynamoMock = mockClient(dynamo);
+  afterEach(() => dynamoMock.reset());
+  afterAll(() => dynamoMock.restore());
+
+  const accessItem = (personId: string, status: string, reason?: string) =>
+    marshall(
+      { pk: personId, sk: 'ACCESS', gsi1pk: 'portal-access', gsi1sk: personId, personId, status, reason },
+      {
+        removeUndefinedValues: true,
+      },
+    );
+  const personItem = (id: string, supportEndDate: string) =>
+    marshall({
+      pk: id,
+      sk: 'RECORD',
+      id,
+      module: 'contacts',
+      email: `${id}@example.com`,
+      portal: { enabled: true, supportEndDate },
+    });
+
+  it('pages through the access index (one Query per page, no Scan), reconciles only who disagrees, and names failures', async () => {
+    dynamoMock
+      .on(QueryCommand)
+      .resolvesOnce({
+        Items: [accessItem('con_1', 'active'), accessItem('con_2', 'active')],
+        LastEvaluatedKey: { pk: { S: 'con_2' } },
+      })
+      .resolvesOnce({
+        Items: [accessItem('con_3', 'suspended', 'outsideSupportWindow'), accessItem('con_4', 'active')],
+      });
+    dynamoMock
+      .on(BatchGetItemCommand)
+      .callsFake((input: { RequestItems: Record<string, { Keys: { pk: { S: string } }[] }> }) => {
+        const ends: Record<string, string> = {
+          con_1: '2026-12-01',
+          con_2: '2027-01-01',
+          con_3: '2026-12-01',
+          con_4: '2026-11-30',
+        };
+        const keys = input.RequestItems.table!.Keys.map((key) => key.pk.S);
+        return { Responses: { table: keys.filter((id) => ends[id]).map((id) => personItem(id, ends[id]!)) } };
+      });
+    const reconciled: string[] = [];
+    const failures: string[] = [];
+    const check = createDailyAccessCheck({
+      dynamo,
+      tableName: 'table',
+      timeZone: 'UTC',
+      reminderDays: 0,
+      signInUrl: 'https://portal.example.com/',
+      now: () => new Date('2026-12-02T00:05:00Z'),
+      provisioner: {
+        reconcilePerson: async (personId) => {
+          if (personId === 'con_4') throw new Error('Cognito is down');
+          reconciled.push(personId);
+          return {
+            personId,
+            status: 'suspended',
+            verdict: { effective: false, reason: 'outsideSupportWindow' },
+            actions: [],
+          };
+        },
+        recordFailure: async (personId) => void failures.push(personId),
+        sendEmail: async () => undefined,
+      },
+    });
+    const summary = await check.run();
+    expect(summary).toEqual({ today: '2026-12-02', checked: 4, reconciled: 1, reminded: 0, failed: ['con_4'] });
+    // con_2 is inside its window and active; con_3 is already suspended for it: no reconcile, no Cognito call.
+    expect(reconciled).toEqual(['con_1']);
+    expect(failures).toEqual(['con_4']);
+    const queries = dynamoMock.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(queries).toHaveLength(2);
+    expect(queries[1]!.ExclusiveStartKey).toEqual({ pk: { S: 'con_2' } });
+    expect(queries.every((query) => query.IndexName === 'gsi1')).toBe(true);
+  });
 });
