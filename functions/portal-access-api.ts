@@ -11,6 +11,7 @@ const admin = createAccessAdmin({
   dynamo,
   tableName: config.TABLE_NAME,
   provisioner,
+  timeZone: config.TIME_ZONE,
   passwordReset: createLoginPasswordReset({ cognito, userPoolId: config.PORTAL_USER_POOL_ID }),
 });
 

@@ -33,7 +33,8 @@ export type EnvVarName =
   | 'ACCESS_MAX_FAILURES'
   | 'TIME_ZONE'
   | 'STAFF_USER_POOL_ID'
-  | 'ORIGIN_VERIFY_SECRET_ID';
+  | 'ORIGIN_VERIFY_SECRET_ID'
+  | 'SUPPORT_REMINDER_DAYS';
 
 /** Admin actions on the portal user pool, granted on that pool only. */
 export type PortalPoolAction =
@@ -52,7 +53,15 @@ export type PortalPoolAction =
 export type TableAccess = 'probe' | 'read' | 'write';
 
 /** Cognito triggers a function can serve (on the portal pool). */
-export type CognitoTrigger = 'PreTokenGeneration' | 'PostAuthentication';
+export type CognitoTrigger = 'PreAuthentication' | 'PreTokenGeneration';
+
+/** A run on the clock: EventBridge Scheduler in the cloud, a timer in the local runtime (infra/local/schedules.ts). */
+export interface FunctionSchedule {
+  /** Every day at this time (`HH:MM`, 24-hour) in the deployment's time zone (TIME_ZONE). */
+  readonly dailyAt: `${number}:${number}`;
+  /** Retries of a failed run (Lambda's asynchronous retries, 0 to 2); then the event goes to the failure queue. */
+  readonly maxRetryAttempts: 0 | 1 | 2;
+}
 
 /** A subscription to the table's stream: an event source mapping in the cloud, a poller locally. */
 export interface TableStreamSubscription {
@@ -76,6 +85,7 @@ export interface FunctionDeclaration {
   readonly routes: readonly HttpRoute[];
   readonly cognitoTriggers?: readonly CognitoTrigger[];
   readonly tableStream?: TableStreamSubscription;
+  readonly schedule?: FunctionSchedule;
   readonly portalPoolActions?: readonly PortalPoolAction[];
   /** Sends email through SES (the sender identity and configuration set only). */
   readonly sendsEmail?: boolean;
@@ -91,6 +101,7 @@ export interface FunctionDeclaration {
 const provisioning = {
   environment: [
     'TABLE_NAME',
+    'TIME_ZONE',
     'PORTAL_USER_POOL_ID',
     'SENDER_EMAIL',
     'PORTAL_SIGN_IN_URL',
@@ -140,8 +151,20 @@ export const functions: readonly FunctionDeclaration[] = [
     routes: portalRoutes.map(({ method, path }) => ({ method, path, auth: 'portal' as const })),
   },
   {
+    name: 'portal-sign-in-check',
+    description: 'Refuses a portal sign-in before the password is checked when access is not effective now.',
+    entry: 'functions/portal-sign-in-check.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    environment: triggerEnvironment,
+    // Write: the refusal goes into the person's access history.
+    tableAccess: ['read', 'write'],
+    routes: [],
+    cognitoTriggers: ['PreAuthentication'],
+  },
+  {
     name: 'portal-token-gate',
-    description: 'Refuses portal tokens (sign-in, hosted sign-in, refresh) when access is not effective now.',
+    description: 'Refuses portal tokens (sign-in, refresh) when access is not effective now; counts issued sign-ins.',
     entry: 'functions/portal-token-gate.ts',
     memoryMb: 256,
     timeoutSeconds: 5,
@@ -149,17 +172,7 @@ export const functions: readonly FunctionDeclaration[] = [
     tableAccess: ['read', 'write'],
     routes: [],
     cognitoTriggers: ['PreTokenGeneration'],
-  },
-  {
-    name: 'portal-sign-in-recorder',
-    description: 'Records portal sign-ins: last sign-in time, invited becomes active.',
-    entry: 'functions/portal-sign-in-recorder.ts',
-    memoryMb: 256,
-    timeoutSeconds: 5,
-    environment: triggerEnvironment,
-    tableAccess: ['write'],
-    routes: [],
-    cognitoTriggers: ['PostAuthentication'],
+    // Whether the person has chosen a password yet (invited → active), when the event does not say.
     portalPoolActions: ['AdminGetUser'],
   },
   {
@@ -184,6 +197,20 @@ export const functions: readonly FunctionDeclaration[] = [
     // Staff password resets; the stream controller never resets a password.
     portalPoolActions: [...provisioning.portalPoolActions, 'AdminResetUserPassword'],
     routes: accessRoutes().map(({ method, path }) => ({ method, path, auth: 'staff' as const })),
+  },
+  {
+    name: 'portal-access-daily',
+    description:
+      'Daily: brings portal logins in line with support windows that began or ended, and sends window-end reminders.',
+    entry: 'functions/portal-access-daily.ts',
+    memoryMb: 512,
+    // The whole walk in one run; a run cut short is retried from the start (every step is idempotent).
+    timeoutSeconds: 900,
+    ...provisioning,
+    environment: [...provisioning.environment, 'SUPPORT_REMINDER_DAYS'],
+    routes: [],
+    // Just after midnight in the deployment's zone: a window is whole days there.
+    schedule: { dailyAt: '00:05', maxRetryAttempts: 2 },
   },
   {
     name: 'ses-feedback',

@@ -7,7 +7,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import type { AsyncConsumer, StreamConsumer } from './lambda-functions';
+import type { AsyncConsumer, ScheduledFunction, StreamConsumer } from './lambda-functions';
 import { SecureTopic } from './topics';
 
 export interface PorticoAlarmsProps {
@@ -17,6 +17,7 @@ export interface PorticoAlarmsProps {
   readonly streams: readonly StreamConsumer[];
   /** Functions invoked asynchronously (SNS): alarms on their failure queues and failed invocations. */
   readonly asyncConsumers?: readonly AsyncConsumer[];
+  readonly scheduled: readonly ScheduledFunction[];
   readonly httpApi: apigw.HttpApi;
 }
 
@@ -101,6 +102,19 @@ export class PorticoAlarms extends Construct {
       this.add(`${consumer.name}-errors`, {
         alarmDescription: `${consumer.name} failed invocations (Lambda retries them; the failure queue gets what still fails).`,
         metric: consumer.fn.metricErrors({ period, statistic: 'Sum' }),
+        threshold: 0,
+      });
+    }
+
+    for (const run of props.scheduled) {
+      this.add(`${run.name}-failures`, {
+        alarmDescription: `A scheduled run of ${run.name} failed after its retries (or could not be invoked); the failure queue holds the event.`,
+        metric: run.failureQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+        threshold: 0,
+      });
+      this.add(`${run.name}-errors`, {
+        alarmDescription: `${run.name} failed a run (it is retried; the failures alarm fires if the retries fail too).`,
+        metric: run.fn.metricErrors({ period, statistic: 'Sum' }),
         threshold: 0,
       });
     }

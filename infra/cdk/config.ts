@@ -83,6 +83,8 @@ export interface DeploymentConfig {
    * code emails (password reset) and as their sender's display name. Default `Portico`.
    */
   readonly organizationName: string;
+  /** Days before a support window ends that the person gets one reminder email; 0 (the default) sends none. */
+  readonly supportReminderDays: number;
   /** Settings that fell back to development-only defaults; the app surfaces these as synth warnings. */
   readonly warnings: readonly string[];
 }
@@ -106,6 +108,7 @@ export const contextKeys = {
   alarmEmail: 'alarmEmail',
   originSecretVersion: 'originSecretVersion',
   organizationName: 'organizationName',
+  supportReminderDays: 'supportReminderDays',
 } as const;
 
 export const defaultApiThrottle: ApiThrottle = { rateLimit: 50, burstLimit: 100 };
@@ -186,6 +189,7 @@ export function parseDeploymentConfig(get: ContextGetter): DeploymentConfig {
   const organizationName = readString(get, contextKeys.organizationName, problems) ?? defaultOrganizationName;
   const organizationProblem = organizationNameProblem(organizationName);
   if (organizationProblem) problems.push(`organizationName "${organizationName}" ${organizationProblem}.`);
+  const supportReminderDays = readReminderDays(get, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -203,8 +207,22 @@ export function parseDeploymentConfig(get: ContextGetter): DeploymentConfig {
     alarmEmail,
     originSecretVersion,
     organizationName,
+    supportReminderDays,
     warnings,
   };
+}
+
+/** Whole days, 0 (off, the default) to 99: the form SUPPORT_REMINDER_DAYS takes (functions/portal-access-daily.ts). */
+function readReminderDays(get: ContextGetter, problems: string[]): number {
+  const key = contextKeys.supportReminderDays;
+  const value = get(key);
+  if (value === undefined || value === null) return 0;
+  const days = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof days !== 'number' || !Number.isInteger(days) || days < 0 || days > 99) {
+    problems.push(`${key} must be a whole number of days from 0 (no reminders) to 99, got ${JSON.stringify(value)}.`);
+    return 0;
+  }
+  return days;
 }
 
 function isEmail(text: string): boolean {

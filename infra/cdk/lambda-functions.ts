@@ -20,6 +20,7 @@ import {
 } from '../functions';
 import { AsyncInvocationFailures } from './async-invocation';
 import type { PorticoEmail } from './email';
+import { ScheduledRun } from './schedules';
 import { tableGrantsFor } from './table-permissions';
 import { TableStreamSource } from './table-stream';
 
@@ -50,13 +51,23 @@ export interface PorticoFunctionsProps {
   readonly timeZone: string;
   /** ORIGIN_VERIFY_SECRET_ID, which `readsOriginSecret` functions may read (infra/cdk/origin-secret.ts). */
   readonly originSecret: secretsmanager.ISecret;
+  /** SUPPORT_REMINDER_DAYS: days before a window ends to remind the person; 0 sends no reminders. */
+  readonly supportReminderDays: number;
 }
 
 /** The user pool operation each declared trigger attaches to. */
 const cognitoOperations: Record<CognitoTrigger, cognito.UserPoolOperation> = {
+  PreAuthentication: cognito.UserPoolOperation.PRE_AUTHENTICATION,
   PreTokenGeneration: cognito.UserPoolOperation.PRE_TOKEN_GENERATION,
-  PostAuthentication: cognito.UserPoolOperation.POST_AUTHENTICATION,
 };
+
+/** A function run on a schedule, with the queue its failed runs go to. */
+export interface ScheduledFunction {
+  readonly name: string;
+  readonly fn: lambda.IFunction;
+  readonly failureQueue: sqs.IQueue;
+  readonly run: ScheduledRun;
+}
 
 /** A function the table stream feeds, with the queue its abandoned batches go to. */
 export interface StreamConsumer {
@@ -77,6 +88,7 @@ export class PorticoFunctions extends Construct {
   readonly byName: ReadonlyMap<string, lambda.IFunction>;
   readonly streamConsumers: readonly StreamConsumer[];
   readonly asyncConsumers: readonly AsyncConsumer[];
+  readonly scheduled: readonly ScheduledFunction[];
 
   constructor(scope: Construct, id: string, props: PorticoFunctionsProps) {
     super(scope, id);
@@ -93,9 +105,11 @@ export class PorticoFunctions extends Construct {
       TIME_ZONE: props.timeZone,
       STAFF_USER_POOL_ID: props.staffUserPool.userPoolId,
       ORIGIN_VERIFY_SECRET_ID: props.originSecret.secretArn,
+      SUPPORT_REMINDER_DAYS: String(props.supportReminderDays),
     };
     const streamConsumers: StreamConsumer[] = [];
     const asyncConsumers: AsyncConsumer[] = [];
+    const scheduled: ScheduledFunction[] = [];
     this.byName = new Map(
       functions.map((declaration) => {
         const fn = this.createFunction(declaration, environmentValues, props);
@@ -118,11 +132,20 @@ export class PorticoFunctions extends Construct {
         } else if (declaration.emailFeedback) {
           throw new Error(`${declaration.name} receives email feedback through SNS: declare its asyncInvocation`);
         }
+        if (declaration.schedule) {
+          const run = new ScheduledRun(this, `${declaration.name}-schedule`, {
+            declaration: { ...declaration, schedule: declaration.schedule },
+            fn,
+            timeZone: props.timeZone,
+          });
+          scheduled.push({ name: declaration.name, fn, failureQueue: run.failureQueue, run });
+        }
         return [declaration.name, fn];
       }),
     );
     this.streamConsumers = streamConsumers;
     this.asyncConsumers = asyncConsumers;
+    this.scheduled = scheduled;
   }
 
   private createFunction(

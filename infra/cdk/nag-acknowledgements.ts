@@ -134,6 +134,23 @@ export function acknowledgeNagFindings(stack: PorticoStack): NagAcknowledgement[
     );
   }
 
+  // Scheduled runs: their failure queue is a dead-letter queue (SQS3); invoking a function grants its versions (IAM5).
+  for (const scheduled of stack.functions.scheduled) {
+    acknowledge(
+      scheduled.failureQueue,
+      'AwsSolutions-SQS3',
+      `This queue is where a failed run of ${scheduled.name} ends up: the dead-letter queue of its EventBridge Scheduler schedule and the function's asynchronous on-failure destination; the ${scheduled.name}-failures alarm fires on its first message. A queue behind it would hold nothing.`,
+    );
+    const fnId = stack.resolve((scheduled.fn.node.defaultChild as CfnElement).logicalId) as string;
+    const policy = scheduled.run.invokeRole.node.tryFindChild('DefaultPolicy');
+    if (!policy) throw new Error(`The ${scheduled.name} schedule role has no policy to review`);
+    acknowledge(
+      policy,
+      `AwsSolutions-IAM5[Resource::<${fnId}.Arn>:*]`,
+      `The scheduler role may invoke the ${scheduled.name} function only: \`<arn>:*\` is that same function's versions and aliases, as Lambda's invoke grant names them.`,
+    );
+  }
+
   // Public routes (APIG4), each only with its stated reason.
   for (const route of routeTable()) {
     const reason = publicRouteReasons[route.routeKey];

@@ -72,6 +72,7 @@ export class PorticoStack extends Stack {
       },
       timeZone: config.timeZone,
       originSecret: originSecret.secret,
+      supportReminderDays: config.supportReminderDays,
     });
     this.api = new PorticoApi(this, 'Api', {
       functions: this.functions.byName,
@@ -94,6 +95,7 @@ export class PorticoStack extends Stack {
       alarmEmail: config.alarmEmail,
       streams: this.functions.streamConsumers,
       asyncConsumers: this.functions.asyncConsumers,
+      scheduled: this.functions.scheduled,
       httpApi: this.api.httpApi,
     });
 

@@ -6,8 +6,8 @@
  * 1. AdminUserGlobalSignOut (unsupported there): revokes every refresh token of the user.
  * 2. Sign-in aliases: a pool created with AliasAttributes lets a user sign in with a verified email or
  *    their preferred_username, as Cognito does; cognito-local only knows email-as-username pools.
- * 3. The hosted login runs the PostAuthentication trigger, as Cognito's hosted UI does (cognito-local only
- *    runs it for InitiateAuth and RespondToAuthChallenge).
+ * 3. The PreAuthentication trigger (cognito-local-pre-authentication.cjs), before the password is checked, in
+ *    InitiateAuth and the hosted login, as Cognito runs it; cognito-local has no such trigger.
  * 4. Durable state: its store rewrote each pool file in place, so a crash mid-write (or two overlapping
  *    writes) left invalid JSON and the emulator would not start again. Writes now go to a temporary file,
  *    renamed over the old one (atomic), in the order they were made.
@@ -25,7 +25,6 @@ const lib = path.dirname(require.resolve('cognito-local/lib/index.js'));
 const { Targets } = require(path.join(lib, 'targets', 'targets.js'));
 const { UserPoolServiceImpl } = require(path.join(lib, 'services', 'userPoolService.js'));
 const { UserNotFoundError } = require(path.join(lib, 'errors.js'));
-const { JwtTokenGenerator } = require(path.join(lib, 'services', 'tokenGenerator.js'));
 
 Targets.AdminUserGlobalSignOut =
   ({ cognito }) =>
@@ -57,27 +56,7 @@ UserPoolServiceImpl.prototype.getUserByUsername = async function getUserByUserna
   );
 };
 
-const generateTokens = JwtTokenGenerator.prototype.generate;
-JwtTokenGenerator.prototype.generate = async function generateWithHostedPostAuthentication(
-  ctx,
-  user,
-  userGroups,
-  userPoolClient,
-  clientMetadata,
-  source,
-) {
-  if (source === 'HostedAuth' && this.triggers.enabled('PostAuthentication')) {
-    await this.triggers.postAuthentication(ctx, {
-      clientId: userPoolClient.ClientId,
-      clientMetadata,
-      source: 'PostAuthentication_Authentication',
-      userAttributes: user.Attributes,
-      username: user.Username,
-      userPoolId: userPoolClient.UserPoolId,
-    });
-  }
-  return generateTokens.call(this, ctx, user, userGroups, userPoolClient, clientMetadata, source);
-};
+require('./cognito-local-pre-authentication.cjs');
 
 require('./cognito-local-hosted-login.cjs').extendHostedLogin(path.join(lib, 'oauth2', 'routes.js'));
 

@@ -14,6 +14,7 @@
 const { randomBytes } = require('node:crypto');
 const { URLSearchParams } = require('node:url');
 const { forgotPasswordPages } = require('./cognito-local-hosted-forgot-password.cjs');
+const { preAuthenticationRefusal } = require('./cognito-local-pre-authentication.cjs');
 
 const pendingTtlMs = 5 * 60_000;
 /** New-password steps in progress: a random handle, so the temporary password never goes back to the page. */
@@ -208,6 +209,11 @@ function extendHostedLogin(routesModulePath) {
         }
 
         const user = fields.username ? await found.userPool.getUserByUsername(ctx, String(fields.username)) : null;
+        // Before the password is looked at, as Cognito's managed login runs it.
+        const refusal = fields.username
+          ? await preAuthenticationRefusal(services, ctx, { ...found, username: String(fields.username), user })
+          : undefined;
+        if (refusal) return res.status(200).type('text/html').send(signInPage(fields, refusal));
         // As Cognito's PasswordResetRequiredException: the old password no longer counts, the emailed code does.
         if (user?.UserStatus === 'RESET_REQUIRED')
           return res.status(200).type('text/html').send(forgotPassword.resetRequiredPage(fields, found.userPool));

@@ -23,6 +23,7 @@ import { matchesInterest } from '../../shared/data/stream-interest';
 import { defaultCreateRate } from '../../shared/access/provisioner-config';
 import { defaultOrganizationName, organizationNameProblem } from '../../shared/access/portal-code-email';
 import { startStreamEventSource } from './stream-event-source';
+import { startLocalSchedules } from './schedules';
 import { createPortalWebServer } from './portal-web-server';
 import { createSecretsEndpoint } from './secrets-endpoint';
 import { createAsyncInvoker } from './async-invoker';
@@ -251,6 +252,8 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
       // Support windows are dates in this zone; the cloud takes it from the `timeZone` context.
       TIME_ZONE: process.env.TIME_ZONE ?? 'UTC',
       ORIGIN_VERIFY_SECRET_ID: localOriginSecretId,
+      // Off unless set, as in the cloud (the `supportReminderDays` context).
+      SUPPORT_REMINDER_DAYS: process.env.SUPPORT_REMINDER_DAYS ?? '0',
     });
 
     const issuerOf = (poolId: string) => `${cognito.endpoint}/${poolId}`;
@@ -306,6 +309,14 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
       cleanups.push(() => source.stop());
     }
 
+    const schedules = startLocalSchedules({
+      declarations,
+      timeZone: process.env.TIME_ZONE!,
+      invoke: (name, event) => host.invoke(name, event),
+      failureFile: (name) => join(dataDir, 'schedules', `${name}.failures.jsonl`),
+      log,
+    });
+    cleanups.push(() => schedules.stop());
     // Registered last, so it runs first on stop (cleanups run in reverse): events already accepted are handled, or
     // written to their failure file, while the emulators they need still run.
     cleanups.push(async () => {

@@ -16,7 +16,8 @@ import { stackName, type LocalOutputs } from '../outputs';
  * redrive after an outage. `--all` walks the people who ever had portal access, through an index.
  *
  * Against the local stack it reads `.local/outputs.json`; against AWS pass `--outputs <cdk outputs file>`
- * and set SENDER_EMAIL and PORTAL_SIGN_IN_URL (and AWS credentials) in the environment.
+ * and set SENDER_EMAIL, PORTAL_SIGN_IN_URL and TIME_ZONE (the `timeZone` context; support windows are dates there)
+ * (and AWS credentials) in the environment.
  */
 const usage = 'Usage: npm run reconcile -- (--all | --person <id>) [--outputs FILE] [--data-dir DIR]';
 
@@ -54,6 +55,7 @@ function configure(outputsFile: string, local: boolean) {
           AWS_ENDPOINT_URL_SESV2: outputs.SesEndpoint,
           SENDER_EMAIL: process.env.SENDER_EMAIL ?? 'portal@portico.local',
           PORTAL_SIGN_IN_URL: process.env.PORTAL_SIGN_IN_URL ?? outputs.PortalWebUrl,
+          TIME_ZONE: process.env.TIME_ZONE ?? 'UTC',
         }
       : {}),
   });

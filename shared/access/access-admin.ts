@@ -11,8 +11,8 @@ import { tableDesign } from '../data/table-design';
 import { Conflict, NotFound, TooManyRequests } from '../http/errors';
 import type { ModuleDeclaration } from '../modules/registry';
 import { isRecordIdOf, recordKey } from '../records/record-keys';
-import { accessKey, historyPrefix, transitionAccess, type AccessState } from './access-state';
-import { evaluateAccess } from './evaluate-access';
+import { accessKey, historyPrefix, statusNow, transitionAccess, type AccessState } from './access-state';
+import { evaluateAccess, todayIn } from './evaluate-access';
 import { resettableLoginStatuses, type LoginPasswordReset } from './login-password-reset';
 import type { Provisioner } from './provisioning';
 
@@ -29,6 +29,8 @@ export function createAccessAdmin(deps: {
   readonly provisioner: Provisioner;
   /** Cognito's side of a staff password reset; only the staff API needs it. */
   readonly passwordReset?: LoginPasswordReset;
+  /** Support windows are dates in this zone. */
+  readonly timeZone: string;
   readonly now?: () => Date;
 }) {
   const { dynamo, tableName, provisioner } = deps;
@@ -39,8 +41,14 @@ export function createAccessAdmin(deps: {
       throw new NotFound(`There is no ${module.label} with id ${personId}.`);
   }
 
+  /**
+   * The person's access as it is now: effectiveness evaluated at this moment from the stored records and the clock
+   * (support window in the deployment's zone), never a value remembered from the last edit, with the reason when it
+   * is not effective. `recordedStatus` appears when the controller has yet to bring the login in line.
+   */
   async function status(module: ModuleDeclaration, personId: string) {
     assertPersonId(module, personId);
+    const today = todayIn(deps.timeZone, now());
     const [{ person, access }, history] = await Promise.all([
       provisioner.loadPerson(personId),
       dynamo.send(
@@ -60,11 +68,13 @@ export function createAccessAdmin(deps: {
       typeof organizationId === 'string'
         ? await dynamo.send(new GetItemCommand({ TableName: tableName, Key: marshall(recordKey(organizationId)) }))
         : undefined;
-    const verdict = evaluateAccess(person, organization?.Item ? unmarshall(organization.Item) : undefined);
+    const verdict = evaluateAccess(person, organization?.Item ? unmarshall(organization.Item) : undefined, today);
     const state: Partial<AccessState> = access ?? {};
+    const current = statusNow(access, verdict);
     return {
-      status: state.status ?? 'none',
-      ...(state.reason ? { reason: state.reason } : {}),
+      status: current.status,
+      ...(current.reason ? { reason: current.reason } : {}),
+      ...(current.status !== (state.status ?? 'none') ? { recordedStatus: state.status } : {}),
       effective: verdict.effective,
       ...(verdict.effective ? {} : { ineffectiveBecause: verdict.reason }),
       ...(state.invitedAt ? { invitedAt: state.invitedAt } : {}),

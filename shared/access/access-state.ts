@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { TransactWriteItemsCommand, TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { tableDesign, indexes } from '../data/table-design';
+import type { AccessVerdict, IneffectiveReason } from './evaluate-access';
 
 /**
  * The portal-access state of one person, kept beside the person's record (same partition):
@@ -9,6 +10,32 @@ import { tableDesign, indexes } from '../data/table-design';
  * so the trail survives a deletion.
  */
 export type AccessStatus = 'none' | 'pending' | 'invited' | 'active' | 'suspended' | 'failed' | 'revoked';
+
+/**
+ * Where access that is not effective leads: taken away by staff (flag off, person deleted) → `revoked`; anything
+ * that can come back without staff re-granting it (support window, partner organization, email) → `suspended`.
+ * The controller writes it when it disables the login; staff status shows it from the moment the verdict changes.
+ */
+export function ineffectiveStatus(reason: IneffectiveReason): 'revoked' | 'suspended' {
+  return reason === 'personDeleted' || reason === 'portalDisabled' ? 'revoked' : 'suspended';
+}
+
+/**
+ * The status staff see now: the recorded one, unless access stopped being effective since it was recorded (the
+ * support window ended overnight, say), in which case the status the controller will record (`suspended` with the
+ * reason) is shown at once instead of a stale `active`. Access that became effective again keeps the recorded
+ * `suspended` until the controller has enabled the login again, because until then the person cannot sign in.
+ */
+export function statusNow(
+  recorded: Pick<AccessState, 'status' | 'reason'> | undefined,
+  verdict: AccessVerdict,
+): { readonly status: AccessStatus; readonly reason?: string } {
+  const status = recorded?.status ?? 'none';
+  if (!verdict.effective && status !== 'none')
+    return { status: ineffectiveStatus(verdict.reason), reason: verdict.reason };
+  if (!verdict.effective) return { status };
+  return recorded?.reason ? { status, reason: recorded.reason } : { status };
+}
 
 export const accessSortKey = 'ACCESS';
 export const historyPrefix = 'HISTORY#';

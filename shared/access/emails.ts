@@ -83,3 +83,19 @@ export function emailChangedNotice(content: { name: string; from: string; to: st
   ]);
   return { subject: 'Your portal sign-in email changed', html, text };
 }
+
+/** Sent once, some days before the support window ends (when the deployment turns reminders on). */
+export function supportEndingReminder(content: { name: string; supportEndDate: string; signInUrl: string }): Email {
+  const text = [
+    `Hello ${content.name},`,
+    `Your access to the portal ends on ${content.supportEndDate} (the last day you can sign in).`,
+    `To keep it, contact your account manager before then. The portal: ${content.signInUrl}`,
+  ].join('\n\n');
+  const e = escapeHtml;
+  const html = layout('Your portal access ends soon', [
+    `Hello ${e(content.name)},`,
+    `Your access to the portal ends on <strong>${e(content.supportEndDate)}</strong> (the last day you can sign in).`,
+    `To keep it, contact your account manager before then. <a href="${e(content.signInUrl)}">The portal</a>`,
+  ]);
+  return { subject: `Your portal access ends on ${content.supportEndDate}`, html, text };
+}

@@ -1,8 +1,12 @@
 /**
- * Whether a person's portal access is effective, and if not, why. Pure: it takes the stored records and
- * answers; the controller and the Cognito triggers both ask it.
+ * Whether a person's portal access is effective on a given day, and if not, why. Pure: it takes the stored records
+ * and today's date in the deployment's time zone, and answers. Every place that decides access asks it: staff
+ * status, the provisioning controller and the daily check (what Cognito should hold), the sign-in and token
+ * gates, and every portal API request. Evaluated at the moment of asking, never cached, so the end of a support
+ * window counts from its first day without anyone editing anything.
  */
-export type IneffectiveReason = 'portalDisabled' | 'emailMissing' | 'organizationInactive' | 'personDeleted';
+export type IneffectiveReason =
+  'personDeleted' | 'portalDisabled' | 'emailMissing' | 'organizationInactive' | 'outsideSupportWindow';
 
 export type AccessVerdict =
   { readonly effective: true } | { readonly effective: false; readonly reason: IneffectiveReason };
@@ -11,16 +15,36 @@ export interface PersonForAccess {
   readonly module: string;
   readonly email?: unknown;
   readonly organizationId?: unknown;
-  readonly portal?: { readonly enabled?: unknown } | undefined;
+  readonly portal?:
+    { readonly enabled?: unknown; readonly supportStartDate?: unknown; readonly supportEndDate?: unknown } | undefined;
 }
 
 export interface OrganizationForAccess {
   readonly partnerStatus?: unknown;
 }
 
+/** Today's date (`YYYY-MM-DD`) in `timeZone`: support windows are whole days there. */
+export function todayIn(timeZone: string, now: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+/** Whether `today` lies in the person's support window; both ends inclusive, an absent end is open. */
+export function insideSupportWindow(portal: PersonForAccess['portal'], today: string): boolean {
+  const { supportStartDate: start, supportEndDate: end } = portal ?? {};
+  // ISO dates compare as strings.
+  if (typeof start === 'string' && today < start) return false;
+  if (typeof end === 'string' && today > end) return false;
+  return true;
+}
+
+/**
+ * The reasons are checked in this order, so the answer names the most fundamental one: a deleted person, then the
+ * flag staff set, then what the login needs (an email), then the partner organization, then the window.
+ */
 export function evaluateAccess(
   person: PersonForAccess | undefined,
   partnerOrganization: OrganizationForAccess | undefined,
+  today: string,
 ): AccessVerdict {
   if (!person) return { effective: false, reason: 'personDeleted' };
   if (person.portal?.enabled !== true) return { effective: false, reason: 'portalDisabled' };
@@ -29,5 +53,6 @@ export function evaluateAccess(
   if (person.module === 'partner-contacts' && partnerOrganization?.partnerStatus !== 'Active') {
     return { effective: false, reason: 'organizationInactive' };
   }
+  if (!insideSupportWindow(person.portal, today)) return { effective: false, reason: 'outsideSupportWindow' };
   return { effective: true };
 }

@@ -4,6 +4,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import * as z from 'zod/mini';
 import { userPools } from '../../infra/user-pools';
 import { readConfig } from '../config/read-config';
+import { timeZone } from '../portal/time-zone';
 import { createProvisioner } from './provisioning';
 import { createTokenBucket } from './rate-limiter';
 
@@ -12,6 +13,8 @@ const nonEmpty = z.string().check(z.minLength(1));
 /** What every function that provisions logins reads from its environment, checked at cold start. */
 export const provisionerEnvironment = z.object({
   TABLE_NAME: nonEmpty,
+  /** Support windows are dates in this zone: the controller keeps a login only inside one. */
+  TIME_ZONE: timeZone,
   PORTAL_USER_POOL_ID: nonEmpty,
   SENDER_EMAIL: z.email(),
   PORTAL_SIGN_IN_URL: z.url({ protocol: /^https?$/ }),
@@ -37,6 +40,7 @@ export function provisionerFromEnvironment(env: NodeJS.ProcessEnv = process.env)
     provisioner: createProvisioner({
       dynamo,
       tableName: config.TABLE_NAME,
+      timeZone: config.TIME_ZONE,
       cognito,
       userPoolId: config.PORTAL_USER_POOL_ID,
       ses: new SESv2Client({ retryMode: 'adaptive', maxAttempts: 6 }),

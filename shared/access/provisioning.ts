@@ -29,13 +29,14 @@ import {
   accessKey,
   accessListAttributes,
   historyItem,
+  ineffectiveStatus,
   type AccessState,
   type AccessStatus,
   type HistoryEntry,
   type InvitationClaim,
 } from './access-state';
 import { emailChangedNotice, invitationEmail, type Email } from './emails';
-import { evaluateAccess, type AccessVerdict } from './evaluate-access';
+import { evaluateAccess, todayIn, type AccessVerdict } from './evaluate-access';
 import type { RateLimiter } from './rate-limiter';
 import { logger } from '../observability/logger';
 
@@ -48,6 +49,8 @@ import { logger } from '../observability/logger';
 export interface ProvisioningDependencies {
   readonly dynamo: DynamoDBClient;
   readonly tableName: string;
+  /** Support windows are dates in this zone: outside one, access is not effective and the login is disabled. */
+  readonly timeZone: string;
   readonly cognito: CognitoIdentityProviderClient;
   readonly userPoolId: string;
   readonly ses: SESv2Client;
@@ -491,11 +494,15 @@ export function createProvisioner(deps: ProvisioningDependencies) {
     });
   }
 
-  async function revoke(personId: string, login: Login, actions: string[]) {
+  /**
+   * Disables the login and ends its sessions. `settled`: the state already records this very revocation, and the
+   * login is disabled, so a sign-out was done before (the daily check then costs no Cognito write per person).
+   */
+  async function revoke(personId: string, login: Login, settled: boolean, actions: string[]) {
     if (login.enabled) {
       await cognito.send(new AdminDisableUserCommand({ UserPoolId: userPoolId, Username: personId }));
       actions.push('disableLogin');
-    }
+    } else if (settled) return;
     // Refresh tokens stop working at once; access tokens are refused by the per-request check.
     await cognito.send(new AdminUserGlobalSignOutCommand({ UserPoolId: userPoolId, Username: personId }));
     actions.push('signOutEverywhere');
@@ -503,7 +510,7 @@ export function createProvisioner(deps: ProvisioningDependencies) {
 
   async function reconcilePerson(personId: string, actor = 'controller'): Promise<ReconcileOutcome> {
     const { person, access } = await loadPerson(personId);
-    const verdict = evaluateAccess(person, await loadOrganization(person));
+    const verdict = evaluateAccess(person, await loadOrganization(person), todayIn(deps.timeZone, now()));
     const login = await getLogin(personId);
     const actions: string[] = [];
     let status: AccessStatus = access?.status ?? 'none';
@@ -544,11 +551,10 @@ export function createProvisioner(deps: ProvisioningDependencies) {
         await cognito.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: personId }));
         actions.push('deleteLogin');
       } else if (login) {
-        await revoke(personId, login, actions);
+        const target = ineffectiveStatus(verdict.reason);
+        await revoke(personId, login, access?.status === target && access.reason === verdict.reason, actions);
       }
-      if (access || login) {
-        status = verdict.reason === 'personDeleted' || verdict.reason === 'portalDisabled' ? 'revoked' : 'suspended';
-      }
+      if (access || login) status = ineffectiveStatus(verdict.reason);
     }
 
     const reason = verdict.effective ? undefined : verdict.reason;
@@ -588,7 +594,7 @@ export function createProvisioner(deps: ProvisioningDependencies) {
     }
   }
 
-  return { reconcilePerson, recordFailure, loadPerson, saveState };
+  return { reconcilePerson, recordFailure, loadPerson, saveState, sendEmail };
 }
 
 export type Provisioner = ReturnType<typeof createProvisioner>;

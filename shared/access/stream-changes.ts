@@ -42,7 +42,10 @@ function personChangeTouchesAccess(before: Image | undefined, after: Image | und
     enabled(before) !== enabled(after) ||
     before?.email !== after.email ||
     before?.portal?.username !== after.portal?.username ||
-    before?.organizationId !== after.organizationId
+    before?.organizationId !== after.organizationId ||
+    // The window decides whether the login is enabled today: an edit of it takes effect now, not at the daily check.
+    before?.portal?.supportStartDate !== after.portal?.supportStartDate ||
+    before?.portal?.supportEndDate !== after.portal?.supportEndDate
   );
 }
 

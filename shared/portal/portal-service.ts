@@ -21,8 +21,9 @@ import {
 } from '../records/record-keys';
 import { hashPin, verifyPin } from '../security/pin-hash';
 import { loadPersonWithOrganization, type StoredPerson } from './people-store';
+import { evaluateAccess, todayIn } from '../access/evaluate-access';
 import { createPinAttempts } from './pin-attempts';
-import { evaluatePortalSession, refusalMessage, todayIn } from './portal-session';
+import { refusalMessage } from './portal-session';
 import { salesOrderContentHash, type Signature } from './sales-order-content';
 
 /**
@@ -63,8 +64,8 @@ export function createPortalService(deps: PortalServiceDependencies) {
   /** The person, if their access is effective now; otherwise the same 403 whatever the reason. */
   async function session(personId: string) {
     const { person, organization } = await loadPersonWithOrganization(dynamo, tableName, personId);
-    const verdict = evaluatePortalSession(person, organization, todayIn(deps.timeZone, now()));
-    if (!verdict.allowed || !person) throw new Forbidden(refusalMessage);
+    const verdict = evaluateAccess(person, organization, todayIn(deps.timeZone, now()));
+    if (!verdict.effective || !person) throw new Forbidden(refusalMessage);
     return { person, organization };
   }
 

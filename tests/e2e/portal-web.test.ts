@@ -347,12 +347,13 @@ describe('portal web app', () => {
     expect(await page.evaluate(() => sessionStorage.getItem('portico.session'))).toBeNull();
     await screenshot(page, '12-access-refused');
 
-    // Signing in again is refused with the same message.
+    // Signing in again is refused with the same message, on the hosted login's form, before the password is checked
+    // (pre authentication words it as Cognito does).
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByLabel('Email or username').fill(email);
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    expect(await alertText(page)).toBe(refusalMessage);
+    expect(await alertText(page)).toBe(`PreAuthentication failed with error ${refusalMessage}.`);
     expect(browser.pageErrors).toEqual([]);
     await page.close();
   });
@@ -371,8 +372,12 @@ describe('portal web app', () => {
     });
     expect(deactivated.status).toBe(200);
     await waitFor(
-      async () =>
-        (await api.call<Json>('GET', `/partner-contacts/${person.id}/portal-access`)).body.status === 'suspended',
+      async () => {
+        const { status, recordedStatus } = (await api.call<Json>('GET', `/partner-contacts/${person.id}/portal-access`))
+          .body;
+        // Shown at once; recorded once the controller has disabled the login.
+        return status === 'suspended' && recordedStatus === undefined;
+      },
       20_000,
       `${person.id} to be suspended`,
     );

@@ -111,9 +111,18 @@ describe('cdk-nag AwsSolutions', () => {
     // The one wildcard resource of the portal web deployment role: the web bucket's objects.
     const webBucketId = stack.resolve((stack.portalWeb.bucket.node.defaultChild as CfnElement).logicalId);
     const webObjects = `AwsSolutions-IAM5[Resource::<${webBucketId}.Arn>/*]`;
+    // Each scheduled function's versions and aliases (`<arn>:*`), on its own scheduler role only.
+    const scheduledInvokes = new Map(
+      stack.functions.scheduled.map((run) => [
+        `AwsSolutions-IAM5[Resource::<${stack.resolve((run.fn.node.defaultChild as CfnElement).logicalId)}.Arn>:*]`,
+        `${run.run.invokeRole.node.path}/DefaultPolicy`,
+      ]),
+    );
     for (const ack of acknowledgements) {
       if (ack.id === webObjects) {
         expect(ack.path).toBe(`${stack.portalWeb.deploymentRole.node.path}/DefaultPolicy`);
+      } else if (scheduledInvokes.has(ack.id)) {
+        expect(ack.path).toBe(scheduledInvokes.get(ack.id));
       } else {
         expect(reviewedRules).toContain(ack.id);
       }

@@ -59,6 +59,7 @@ const config = parseDeploymentConfig(
     cognitoCreateRate: '25',
     alarmEmail: 'ops@example.com',
     organizationName: 'Acme Partners',
+    supportReminderDays: '7',
   }),
 );
 
@@ -81,6 +82,8 @@ describe('PorticoStack', () => {
   const functionId = (name: string) => logicalId(stack.functions.byName.get(name)!);
   const queueIdOf = (name: string) =>
     logicalId(stack.functions.streamConsumers.find((consumer) => consumer.name === name)!.deadLetterQueue);
+  const scheduleQueueIdOf = (name: string) =>
+    logicalId(stack.functions.scheduled.find((run) => run.name === name)!.failureQueue as never);
 
   it('skips bundling under test (the context key is the one this CDK version reads)', () => {
     expect(stack.bundlingRequired).toBe(false);
@@ -177,6 +180,7 @@ describe('PorticoStack', () => {
         TIME_ZONE: config.timeZone,
         STAFF_USER_POOL_ID: { Ref: logicalId(stack.identity.pools.staff.pool) },
         ORIGIN_VERIFY_SECRET_ID: { Ref: logicalId(stack.originSecret.secret) },
+        SUPPORT_REMINDER_DAYS: '7',
       };
       for (const name of fn.environment) expect([name, variables[name]]).toEqual([name, expected[name]]);
       const logGroupId = (props.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
@@ -229,7 +233,7 @@ describe('PorticoStack', () => {
           expected[trigger] = { 'Fn::GetAtt': [logicalId(stack.functions.byName.get(fn.name) as never), 'Arn'] };
         }
       }
-      expect(Object.keys(expected).sort()).toEqual(['PostAuthentication', 'PreTokenGeneration']);
+      expect(Object.keys(expected).sort()).toEqual(['PreAuthentication', 'PreTokenGeneration']);
       expect(lambdaConfig(stack.identity.pools.portal.pool)).toEqual(expected);
       expect(lambdaConfig(stack.identity.pools.staff.pool)).toBeUndefined();
       // And nothing is left declared but unwired.
@@ -304,7 +308,9 @@ describe('PorticoStack', () => {
           ? [{ 'Fn::GetAtt': [queueIdOf(name), 'Arn'] }]
           : asyncFailed
             ? [{ 'Fn::GetAtt': [logicalId(asyncFailed), 'Arn'] }]
-            : [],
+            : fn.schedule
+              ? [{ 'Fn::GetAtt': [scheduleQueueIdOf(name), 'Arn'] }]
+              : [],
       );
     });
 
@@ -892,9 +898,12 @@ describe('PorticoStack', () => {
           JSON.stringify(alarm.Properties.Dimensions).includes(JSON.stringify(dimension)),
       );
 
-    it('has three alarms per stream consumer, three per asynchronously invoked function and one for the API, all notifying the alarm topic', () => {
+    it('has three alarms per stream consumer, three per asynchronously invoked function, two per scheduled function and one for the API, all notifying the alarm topic', () => {
       const asyncFunctions = functions.filter((fn) => fn.asyncInvocation);
-      expect(alarms).toHaveLength(3 * streamFunctions.length + 3 * asyncFunctions.length + 1);
+      const scheduledFunctions = functions.filter((fn) => fn.schedule);
+      expect(alarms).toHaveLength(
+        3 * streamFunctions.length + 3 * asyncFunctions.length + 2 * scheduledFunctions.length + 1,
+      );
       for (const [, alarm] of alarms) {
         expect(alarm.Properties).toMatchObject({
           AlarmActions: [{ Ref: alarmTopicId }],
@@ -1040,6 +1049,7 @@ describe('parseDeploymentConfig', () => {
       cognitoCreateRate: 40,
       alarmEmail: undefined,
       organizationName: 'Portico',
+      supportReminderDays: 0,
     });
     // Undefined: CloudFront's own name and certificate; the stack puts PortalWebUrl in the URLs below
     // (tests/infra/portal-web.test.ts).

@@ -35,6 +35,7 @@ const newPassword = () => `New#Passw0rd-${randomUUID().slice(0, 6)}`;
 interface AccessView {
   status: string;
   reason?: string;
+  recordedStatus?: string;
   effective: boolean;
   invitedAt?: string;
   activatedAt?: string;
@@ -53,7 +54,10 @@ async function untilStatus(module: string, id: string, status: string, reason?: 
   await waitFor(
     async () => {
       view = await access(module, id);
-      return view.status === status && (reason === undefined || view.reason === reason);
+      // Shown at once, recorded once the controller has brought the login in line (no `recordedStatus` then).
+      return (
+        view.status === status && view.recordedStatus === undefined && (reason === undefined || view.reason === reason)
+      );
     },
     20_000,
     `${id} to be ${status}${reason ? ` (${reason})` : ''}; last seen ${JSON.stringify(view)}`,

@@ -479,16 +479,18 @@ describe('support window', () => {
     expect(withoutCorrelation(next.body)).toEqual(refusal);
     await expect(hosted.refresh(user.tokens.refreshToken!)).rejects.toMatchObject({ step: 'refresh' });
     await expectSignInRefused(user);
-    await expect(hosted.signIn(user.email, user.password)).rejects.toMatchObject({ step: 'token' });
+    // The hosted login refuses at the form, before the password is checked (pre authentication).
+    await expect(hosted.signIn(user.email, user.password)).rejects.toMatchObject({ step: 'sign-in' });
 
     const refusals = refusalsIn(await accessOf('partner-contacts', user.person.id));
     expect(refusals).toEqual(
       expect.arrayContaining([
-        { reason: 'beforeSupportWindow', trigger: 'TokenGeneration_RefreshTokens' },
-        { reason: 'beforeSupportWindow', trigger: 'TokenGeneration_Authentication' },
-        { reason: 'beforeSupportWindow', trigger: 'TokenGeneration_HostedAuth' },
+        { reason: 'outsideSupportWindow', trigger: 'TokenGeneration_RefreshTokens' },
+        { reason: 'outsideSupportWindow', trigger: 'PreAuthentication_Authentication' },
       ]),
     );
+    // Both sign-ins (API and hosted login) were refused before any token was issued.
+    expect(refusals.filter((refusal) => refusal.trigger === 'PreAuthentication_Authentication')).toHaveLength(2);
   });
 
   it('after the window ends: sign-in, refresh and the next request are refused', async () => {
@@ -510,8 +512,8 @@ describe('support window', () => {
     const refusals = refusalsIn(await accessOf('partner-contacts', user.person.id));
     expect(refusals).toEqual(
       expect.arrayContaining([
-        { reason: 'afterSupportWindow', trigger: 'TokenGeneration_RefreshTokens' },
-        { reason: 'afterSupportWindow', trigger: 'TokenGeneration_Authentication' },
+        { reason: 'outsideSupportWindow', trigger: 'TokenGeneration_RefreshTokens' },
+        { reason: 'outsideSupportWindow', trigger: 'PreAuthentication_Authentication' },
       ]),
     );
   });

@@ -31,6 +31,7 @@ function admin(reset: () => Promise<void>) {
     dynamo,
     tableName: 'portico',
     provisioner,
+    timeZone: 'Europe/Berlin',
     now: () => at,
     passwordReset: {
       login: async () => ({ enabled: true, status: 'CONFIRMED' }),

@@ -21,7 +21,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { createAccessAdmin } from '../../shared/access/access-admin';
 import { applyEmailFeedback, type SesEvent } from '../../shared/access/email-feedback';
 import { escapeHtml, invitationEmail } from '../../shared/access/emails';
-import { evaluateAccess, type AccessVerdict } from '../../shared/access/evaluate-access';
 import {
   createProvisioner,
   InvitationInProgress,
@@ -139,6 +138,7 @@ function provisioner(overrides: Partial<ProvisioningDependencies> = {}) {
   return createProvisioner({
     dynamo: new DynamoDBClient({ region: 'eu-west-1' }),
     tableName: TABLE,
+    timeZone: 'UTC',
     cognito: new CognitoIdentityProviderClient({ region: 'eu-west-1' }),
     userPoolId: POOL,
     ses: new SESv2Client({ region: 'eu-west-1' }),
@@ -231,6 +231,7 @@ beforeAll(async () => {
   process.env.PORTAL_USER_POOL_ID = POOL;
   process.env.SENDER_EMAIL = 'portal@example.com';
   process.env.PORTAL_SIGN_IN_URL = SIGN_IN_URL;
+  process.env.TIME_ZONE = 'UTC';
   process.env.AWS_REGION = 'eu-west-1';
   process.env.ACCESS_MAX_FAILURES = '3';
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -812,6 +813,13 @@ describe('7. planStreamWork', () => {
     ['an email removed', enabled, { ...enabled, email: undefined }],
     ['a username set', enabled, { ...enabled, portal: { enabled: true, username: 'ada.l' } }],
     ['an organizationId change', enabled, { ...enabled, organizationId: 'org_other' }],
+    ['a support window start set', enabled, { ...enabled, portal: { enabled: true, supportStartDate: '2026-04-01' } }],
+    ['a support window end set', enabled, { ...enabled, portal: { enabled: true, supportEndDate: '2026-02-28' } }],
+    [
+      'a support window end moved',
+      { ...enabled, portal: { enabled: true, supportEndDate: '2026-02-28' } },
+      { ...enabled, portal: { enabled: true, supportEndDate: '2026-12-31' } },
+    ],
     ['a delete of an enabled person', enabled, undefined],
     ['a delete of a disabled person (a disabled login may exist)', disabled, undefined],
   ] as const)('picks up %s', (_what, before, after) => {
@@ -883,79 +891,7 @@ describe('7. planStreamWork', () => {
 
 /* ================================================================== 8 */
 
-describe('8. evaluateAccess and the invitation email', () => {
-  const active = { partnerStatus: 'Active' };
-  const inactive = { partnerStatus: 'Inactive' };
-  const contact = { module: 'contacts', email: 'a@example.com', portal: { enabled: true } };
-  const partner = {
-    module: 'partner-contacts',
-    email: 'a@example.com',
-    organizationId: 'porg_1',
-    portal: { enabled: true },
-  };
-
-  it.each<[string, Parameters<typeof evaluateAccess>[0], Parameters<typeof evaluateAccess>[1], AccessVerdict]>([
-    ['no person', undefined, active, { effective: false, reason: 'personDeleted' }],
-    [
-      'no portal settings',
-      { module: 'contacts', email: 'a@example.com' },
-      undefined,
-      { effective: false, reason: 'portalDisabled' },
-    ],
-    [
-      'portal disabled',
-      { ...contact, portal: { enabled: false } },
-      undefined,
-      { effective: false, reason: 'portalDisabled' },
-    ],
-    [
-      'portal "true" as a string',
-      { ...contact, portal: { enabled: 'true' } },
-      undefined,
-      { effective: false, reason: 'portalDisabled' },
-    ],
-    [
-      'portal disabled and no email',
-      { module: 'contacts', portal: {} },
-      undefined,
-      { effective: false, reason: 'portalDisabled' },
-    ],
-    ['no email', { ...contact, email: undefined }, undefined, { effective: false, reason: 'emailMissing' }],
-    ['an empty email', { ...contact, email: '' }, undefined, { effective: false, reason: 'emailMissing' }],
-    [
-      'an email that is not a string',
-      { ...contact, email: 42 },
-      undefined,
-      { effective: false, reason: 'emailMissing' },
-    ],
-    ['a contact', contact, undefined, { effective: true }],
-    ['a contact, whatever the organization', contact, inactive, { effective: true }],
-    ['a lead', { ...contact, module: 'leads' }, undefined, { effective: true }],
-    ['a partner contact of an active partner', partner, active, { effective: true }],
-    [
-      'a partner contact of an inactive partner',
-      partner,
-      inactive,
-      { effective: false, reason: 'organizationInactive' },
-    ],
-    ['a partner contact of no organization', partner, undefined, { effective: false, reason: 'organizationInactive' }],
-    ['a partner without a status', partner, {}, { effective: false, reason: 'organizationInactive' }],
-    [
-      'a partner status "active" (wrong case)',
-      partner,
-      { partnerStatus: 'active' },
-      { effective: false, reason: 'organizationInactive' },
-    ],
-    [
-      'a partner contact without email, inactive partner',
-      { ...partner, email: undefined },
-      inactive,
-      { effective: false, reason: 'emailMissing' },
-    ],
-  ])('%s', (_what, person, organization, verdict) => {
-    expect(evaluateAccess(person, organization)).toEqual(verdict);
-  });
-
+describe('8. the invitation email', () => {
   it('escapeHtml escapes the five characters, and & first', () => {
     expect(escapeHtml(`<>&"'`)).toBe('&lt;&gt;&amp;&quot;&#39;');
     expect(escapeHtml('&lt;')).toBe('&amp;lt;');
@@ -1194,6 +1130,7 @@ describe('11. staff resend and drift', () => {
       dynamo: new DynamoDBClient({ region: 'eu-west-1' }),
       tableName: TABLE,
       provisioner: provisioner(),
+      timeZone: 'UTC',
       now: clock.now,
     });
 

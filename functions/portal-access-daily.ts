@@ -1,0 +1,37 @@
+import * as z from 'zod/mini';
+import { createDailyAccessCheck, DailyCheckIncomplete } from '../shared/access/daily-access-check';
+import { provisionerFromEnvironment } from '../shared/access/provisioner-config';
+import { readConfig } from '../shared/config/read-config';
+import { logger } from '../shared/observability/logger';
+
+const { config, dynamo, provisioner } = provisionerFromEnvironment();
+const reminders = readConfig(
+  z.object({
+    /** Days before a support window ends to remind the person; absent or 0: no reminders (the default). */
+    SUPPORT_REMINDER_DAYS: z.optional(z.string().check(z.regex(/^(0|[1-9][0-9]?)$/))),
+  }),
+);
+const check = createDailyAccessCheck({
+  dynamo,
+  tableName: config.TABLE_NAME,
+  timeZone: config.TIME_ZONE,
+  provisioner,
+  reminderDays: Number(reminders.SUPPORT_REMINDER_DAYS ?? 0),
+  signInUrl: config.PORTAL_SIGN_IN_URL,
+});
+
+/**
+ * Daily, on a schedule (EventBridge Scheduler; a timer locally): logins follow support windows that began or ended
+ * overnight, and reminders go out. The event carries nothing the check uses: it always asks the clock.
+ */
+export const handler = async (): Promise<{ checked: number; reconciled: number; reminded: number }> => {
+  const summary = await check.run();
+  logger.info('Daily access check done', { ...summary, failed: summary.failed.length });
+  // Failing the invocation makes Lambda retry it, then hand the event to the failure queue (an alarm watches it).
+  if (summary.failed.length > 0) {
+    throw new DailyCheckIncomplete(
+      `${summary.failed.length} of ${summary.checked} people could not be brought in line: ${summary.failed.slice(0, 20).join(', ')}`,
+    );
+  }
+  return { checked: summary.checked, reconciled: summary.reconciled, reminded: summary.reminded };
+};

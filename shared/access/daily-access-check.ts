@@ -1,0 +1,286 @@
+import { randomUUID } from 'node:crypto';
+import {
+  BatchGetItemCommand,
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { indexes } from '../data/table-design';
+import { logger } from '../observability/logger';
+import { recordKey } from '../records/record-keys';
+import { accessKey, accessListName, transitionAccess, type AccessState } from './access-state';
+import { eachConcurrently } from './each-concurrently';
+import { supportEndingReminder } from './emails';
+import { evaluateAccess, todayIn, type AccessVerdict, type PersonForAccess } from './evaluate-access';
+import type { Provisioner } from './provisioning';
+
+/**
+ * The daily access check (functions/portal-access-daily.ts, just after midnight in the deployment's zone):
+ *
+ * 1. Walk every ACCESS item through the access index (gsi1pk = `portal-access`), one Query per page, never a Scan.
+ * 2. For each page, read the people and their partner organizations (BatchGetItem) and evaluate access today.
+ * 3. Where the verdict and the recorded state disagree (a window ended: the login is still enabled; a window began:
+ *    it is still disabled), run the provisioning controller's reconcile for that person, which brings Cognito in
+ *    line and records the status (`suspended` / `outsideSupportWindow`, or back to `active` / `invited`).
+ * 4. With reminders on, send one reminder per window end, N days before it (a conditional write claims it first).
+ *
+ * People already in line cost table reads only: no Cognito call, no write. A person that fails is recorded on
+ * their access (as the stream does) and the run ends in an error after the others, so Lambda retries it and, in
+ * the end, the event lands in the failure queue (an alarm watches it).
+ */
+
+export interface DailyPlan {
+  /** The login may not match today's verdict: reconcile the person. */
+  readonly reconcile: boolean;
+  /** The window end to remind the person of now, if any. */
+  readonly remindOf?: string;
+}
+
+type Recorded = Pick<AccessState, 'status' | 'reason'> & {
+  readonly supportEndReminder?: { readonly endDate?: string };
+};
+
+/** `date` (YYYY-MM-DD) plus `days`, in calendar days. */
+export function addDays(date: string, days: number): string {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, day + days)).toISOString().slice(0, 10);
+}
+
+/** What the daily check does for one person, from the recorded state, today's verdict and the window. Pure. */
+export function planDailyCheck(
+  recorded: Recorded,
+  verdict: AccessVerdict,
+  person: PersonForAccess | undefined,
+  today: string,
+  reminderDays: number,
+): DailyPlan {
+  const settled = recorded.status === 'suspended' || recorded.status === 'revoked';
+  const reconcile = verdict.effective
+    ? settled
+    : recorded.status !== 'none' && (!settled || recorded.reason !== verdict.reason);
+  const end = person?.portal?.supportEndDate;
+  const remindOf =
+    reminderDays > 0 &&
+    verdict.effective &&
+    (recorded.status === 'active' || recorded.status === 'invited') &&
+    typeof end === 'string' &&
+    end >= today &&
+    end <= addDays(today, reminderDays) &&
+    recorded.supportEndReminder?.endDate !== end
+      ? end
+      : undefined;
+  return { reconcile, ...(remindOf ? { remindOf } : {}) };
+}
+
+export interface DailyAccessCheckDependencies {
+  readonly dynamo: DynamoDBClient;
+  readonly tableName: string;
+  readonly timeZone: string;
+  readonly provisioner: Pick<Provisioner, 'reconcilePerson' | 'recordFailure' | 'sendEmail'>;
+  /** Days before a window's end to send the reminder; 0 turns reminders off. */
+  readonly reminderDays: number;
+  /** The portal's address, put in reminders. */
+  readonly signInUrl: string;
+  readonly now?: () => Date;
+  /** People checked at once; Cognito's quotas, not this, are the limit that matters (SDK retries absorb throttling). */
+  readonly concurrency?: number;
+}
+
+export interface DailyCheckSummary {
+  readonly today: string;
+  readonly checked: number;
+  readonly reconciled: number;
+  readonly reminded: number;
+  readonly failed: readonly string[];
+}
+
+type Person = PersonForAccess & Record<string, unknown> & { readonly id: string };
+type AccessItem = AccessState & { readonly supportEndReminder?: { readonly endDate?: string } };
+
+/** The run ended with people it could not bring in line; they are named in the log and on their access. */
+export class DailyCheckIncomplete extends Error {
+  override readonly name = 'DailyCheckIncomplete';
+}
+
+export function createDailyAccessCheck(deps: DailyAccessCheckDependencies) {
+  const { dynamo, tableName, provisioner } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  /** Records by id; BatchGetItem takes 100 keys, and keys it leaves unprocessed are asked again. */
+  async function readRecords(ids: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
+    const found = new Map<string, Record<string, unknown>>();
+    const unique = [...new Set(ids)];
+    for (let start = 0; start < unique.length; start += 100) {
+      let keys = unique.slice(start, start + 100).map((id) => marshall(recordKey(id)));
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 50 * 2 ** attempt)));
+        if (attempt > 8) throw new Error('DynamoDB kept keys unprocessed; retry later');
+        const result = await dynamo.send(
+          new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of result.Responses?.[tableName] ?? []) {
+          const record = unmarshall(item);
+          found.set(record.id as string, record);
+        }
+        keys = (result.UnprocessedKeys?.[tableName]?.Keys ?? []) as typeof keys;
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Claims the reminder for this window end with one conditional write, sends it, then records the send (with a
+   * history entry). At most once per window end: a failed send gives the claim back so a retry sends it; a crash
+   * between claim and send loses that reminder rather than risk sending it twice.
+   */
+  async function remind(person: Person, endDate: string): Promise<boolean> {
+    const claim = randomUUID();
+    const at = now().toISOString();
+    try {
+      await dynamo.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: marshall(accessKey(person.id)),
+          UpdateExpression: 'SET supportEndReminder = :claim',
+          ConditionExpression:
+            'attribute_exists(personId) AND (attribute_not_exists(supportEndReminder) OR supportEndReminder.endDate <> :end)',
+          ExpressionAttributeValues: marshall({ ':claim': { endDate, claim, claimedAt: at }, ':end': endDate }),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+    let messageId: string | undefined;
+    try {
+      messageId = await provisioner.sendEmail(
+        person.id,
+        person.email as string,
+        supportEndingReminder({
+          name: [person.firstName, person.lastName].filter(Boolean).join(' ') || 'there',
+          supportEndDate: endDate,
+          signInUrl: deps.signInUrl,
+        }),
+        'support-end-reminder',
+      );
+    } catch (error) {
+      await dynamo
+        .send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: marshall(accessKey(person.id)),
+            UpdateExpression: 'REMOVE supportEndReminder',
+            ConditionExpression: 'supportEndReminder.claim = :claim',
+            ExpressionAttributeValues: marshall({ ':claim': claim }),
+          }),
+        )
+        .catch(() => {});
+      throw error;
+    }
+    await transitionAccess({ dynamo, tableName }, person.id, {
+      update: 'SET supportEndReminder.sentAt = :at, supportEndReminder.messageId = :message',
+      condition: 'supportEndReminder.claim = :claim',
+      values: { ':at': now().toISOString(), ':message': messageId ?? 'unknown', ':claim': claim },
+      history: {
+        at,
+        actor: 'daily-check',
+        event: 'supportEndReminderSent',
+        detail: { to: person.email, supportEndDate: endDate, messageId },
+      },
+    });
+    return true;
+  }
+
+  /** One person, given what the page read: the plan, then the steps it asks for. */
+  async function checkLoaded(
+    access: AccessItem,
+    person: Person | undefined,
+    organization: Record<string, unknown> | undefined,
+    today: string,
+  ): Promise<{ reconciled: boolean; reminded: boolean }> {
+    const verdict = evaluateAccess(person, organization, today);
+    const plan = planDailyCheck(access, verdict, person, today, deps.reminderDays);
+    let reconciled = false;
+    if (plan.reconcile) {
+      const outcome = await provisioner.reconcilePerson(access.personId, 'daily-check');
+      reconciled = true;
+      if (outcome.actions.length) logger.info('Daily check brought a login in line', { ...outcome });
+    }
+    const reminded = plan.remindOf && person ? await remind(person, plan.remindOf) : false;
+    return { reconciled, reminded };
+  }
+
+  async function readPeople(accessItems: readonly AccessItem[]) {
+    const people = await readRecords(accessItems.map((access) => access.personId));
+    const organizationIds = [...people.values()].flatMap((person) =>
+      person.module === 'partner-contacts' && typeof person.organizationId === 'string' ? [person.organizationId] : [],
+    );
+    const organizations = await readRecords(organizationIds);
+    return {
+      personOf: (id: string) => people.get(id) as Person | undefined,
+      organizationOf: (person: Person | undefined) =>
+        typeof person?.organizationId === 'string' ? organizations.get(person.organizationId) : undefined,
+    };
+  }
+
+  /** Every person with an ACCESS item, page by page. */
+  async function run(): Promise<DailyCheckSummary> {
+    const today = todayIn(deps.timeZone, now());
+    let checked = 0;
+    let reconciled = 0;
+    let reminded = 0;
+    const failed: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamo.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: indexes.byType.indexName,
+          KeyConditionExpression: '#pk = :list',
+          ExpressionAttributeNames: { '#pk': indexes.byType.partitionKey },
+          ExpressionAttributeValues: marshall({ ':list': accessListName }),
+          ExclusiveStartKey: startKey as never,
+          Limit: 100,
+        }),
+      );
+      const accessItems = (page.Items ?? []).map((item) => unmarshall(item) as AccessItem);
+      const { personOf, organizationOf } = await readPeople(accessItems);
+      await eachConcurrently(accessItems, deps.concurrency ?? 8, async (access) => {
+        checked++;
+        const person = personOf(access.personId);
+        try {
+          const outcome = await checkLoaded(access, person, organizationOf(person), today);
+          if (outcome.reconciled) reconciled++;
+          if (outcome.reminded) reminded++;
+        } catch (error) {
+          failed.push(access.personId);
+          logger.error('Daily access check failed for a person', { personId: access.personId, error: error as Error });
+          await provisioner
+            .recordFailure(access.personId, error)
+            .catch((recordError: unknown) =>
+              logger.error('Could not record the failure', { personId: access.personId, error: recordError as Error }),
+            );
+        }
+      });
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return { today, checked, reconciled, reminded, failed };
+  }
+
+  /** One person, as the walk checks them (the same plan and steps), without walking everyone else. */
+  async function checkPerson(personId: string): Promise<{ reconciled: boolean; reminded: boolean }> {
+    const today = todayIn(deps.timeZone, now());
+    const { Item: item } = await dynamo.send(
+      new GetItemCommand({ TableName: tableName, Key: marshall(accessKey(personId)), ConsistentRead: true }),
+    );
+    if (!item) return { reconciled: false, reminded: false };
+    const { personOf, organizationOf } = await readPeople([{ personId } as AccessItem]);
+    const person = personOf(personId);
+    return checkLoaded(unmarshall(item) as AccessItem, person, organizationOf(person), today);
+  }
+
+  return { run, checkPerson };
+}
