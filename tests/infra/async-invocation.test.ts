@@ -71,7 +71,11 @@ describe('asynchronously invoked functions', () => {
     const { failed, undelivered } = consumer.failures;
 
     it('sends an event that failed every retry to its failure queue (the on-failure destination)', () => {
-      const configs = ofType('AWS::Lambda::EventInvokeConfig');
+      // Scheduled functions have invoke configs of their own (tests/infra/schedules.test.ts).
+      const configs = ofType('AWS::Lambda::EventInvokeConfig').filter(
+        ([, resource]) =>
+          JSON.stringify(resource.Properties.FunctionName) === JSON.stringify({ Ref: logicalId(consumer.fn) }),
+      );
       expect(configs).toHaveLength(1);
       expect(configs[0]![1].Properties).toEqual({
         FunctionName: { Ref: logicalId(consumer.fn) },
