@@ -3,7 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { esbuildOptions } from '../infra/bundling';
-import { functions, type FunctionDeclaration } from '../infra/functions';
+import { functions, type FunctionDeclaration } from '../shared/declarations/functions';
 import { repoRoot } from '../infra/local/stack-process';
 
 /**

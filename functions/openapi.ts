@@ -1,4 +1,4 @@
-import { routeTable } from '../infra/functions';
+import { routeTable } from '../shared/declarations/functions';
 import { httpHandler, json } from '../shared/http/http-handler';
 import { modules } from '../shared/modules/registry';
 import { buildOpenApiDocument, type OpenApiDocument } from '../shared/openapi/openapi-document';

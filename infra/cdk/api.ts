@@ -6,8 +6,8 @@ import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { routeTable, type RouteAuth } from '../functions';
-import { userPools, type PoolKind } from '../user-pools';
+import { routeTable, type RouteAuth } from '../../shared/declarations/functions';
+import { userPools, type PoolKind } from '../../shared/security/user-pools';
 import type { ApiThrottle } from './config';
 
 export interface AuthorizerPool {

@@ -2,7 +2,7 @@ import { Aws, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { portalCodeEmail } from '../../shared/access/portal-code-email';
-import { userPools, type PoolKind, type UserPoolDeclaration } from '../user-pools';
+import { userPools, type PoolKind, type UserPoolDeclaration } from '../../shared/security/user-pools';
 import type { PorticoEmail } from './email';
 
 export interface PorticoIdentityProps {

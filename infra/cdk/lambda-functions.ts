@@ -17,7 +17,7 @@ import {
   type CognitoTrigger,
   type EnvVarName,
   type FunctionDeclaration,
-} from '../functions';
+} from '../../shared/declarations/functions';
 import { AsyncInvocationFailures } from './async-invocation';
 import type { PorticoEmail } from './email';
 import { ScheduledRun } from './schedules';

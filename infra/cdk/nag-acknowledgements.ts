@@ -2,8 +2,8 @@ import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
-import { routeTable } from '../functions';
-import { userPools, type PoolKind } from '../user-pools';
+import { routeTable } from '../../shared/declarations/functions';
+import { userPools, type PoolKind } from '../../shared/security/user-pools';
 import { threatProtection } from './identity';
 import type { PorticoStack } from './portico-stack';
 

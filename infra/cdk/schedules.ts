@@ -6,7 +6,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { FunctionDeclaration, FunctionSchedule } from '../functions';
+import type { FunctionDeclaration, FunctionSchedule } from '../../shared/declarations/functions';
 
 export interface ScheduledRunProps {
   readonly declaration: FunctionDeclaration & { readonly schedule: FunctionSchedule };

@@ -1,4 +1,4 @@
-import type { TableAccess } from '../functions';
+import type { TableAccess } from '../../shared/declarations/functions';
 
 /** Which ARNs a group of actions applies to: the table itself, or each of its secondary indexes (`<table>/index/<name>`). */
 export type TableResourceScope = 'table' | 'indexes';

@@ -6,7 +6,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { tableDesign } from '../../shared/data/table-design';
 import type { StreamInterest } from '../../shared/data/stream-interest';
-import type { FunctionDeclaration, TableStreamSubscription } from '../functions';
+import type { FunctionDeclaration, TableStreamSubscription } from '../../shared/declarations/functions';
 
 /** An event source mapping's filters: each is one pattern, a record reaches the function if any pattern matches. */
 export type StreamFilters = readonly Record<string, unknown>[];

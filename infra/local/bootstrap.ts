@@ -26,7 +26,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { portalCodeEmail } from '../../shared/access/portal-code-email';
 import { tableDesign } from '../../shared/data/table-design';
-import { userPools, type UserPoolDeclaration } from '../user-pools';
+import { userPools, type UserPoolDeclaration } from '../../shared/security/user-pools';
 import { waitFor } from './managed-process';
 
 /**

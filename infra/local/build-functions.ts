@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { esbuildOptions } from '../bundling';
-import type { FunctionDeclaration } from '../functions';
+import type { FunctionDeclaration } from '../../shared/declarations/functions';
 
 /** Bundles every declared function as CDK would, into `<outDir>/<name>.js`; returns the file of each. */
 export async function buildFunctions(

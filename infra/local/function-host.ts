@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import type { FunctionDeclaration } from '../functions';
+import type { FunctionDeclaration } from '../../shared/declarations/functions';
 import { localAccountId, localRegion } from './local-aws';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;

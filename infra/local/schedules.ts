@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { FunctionDeclaration, FunctionSchedule } from '../functions';
+import type { FunctionDeclaration, FunctionSchedule } from '../../shared/declarations/functions';
 
 /**
  * The local stand-in for EventBridge Scheduler: each function declaring a `schedule` is invoked every day at its

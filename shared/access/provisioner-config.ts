@@ -2,7 +2,7 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import * as z from 'zod/mini';
-import { userPools } from '../../infra/user-pools';
+import { userPools } from '../security/user-pools';
 import { readConfig } from '../config/read-config';
 import { timeZone } from '../portal/time-zone';
 import { createProvisioner } from './provisioning';

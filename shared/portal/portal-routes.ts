@@ -1,4 +1,4 @@
-import type { HttpMethod } from '../../infra/functions';
+import type { HttpMethod } from '../declarations/functions';
 
 export type PortalOperation = 'me' | 'list' | 'get' | 'setPin' | 'signSalesOrder';
 

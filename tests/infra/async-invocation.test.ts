@@ -1,7 +1,7 @@
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { functions } from '../../infra/functions';
+import { functions } from '../../shared/declarations/functions';
 import { parseDeploymentConfig } from '../../infra/cdk/config';
 import { PorticoStack } from '../../infra/cdk/portico-stack';
 import type { Statement } from './iam-statement';

@@ -1,7 +1,7 @@
 import { App, type CfnElement } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { routeTable } from '../../infra/functions';
+import { routeTable } from '../../shared/declarations/functions';
 import { parseDeploymentConfig } from '../../infra/cdk/config';
 import {
   acknowledgeNagFindings,

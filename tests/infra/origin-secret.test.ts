@@ -1,7 +1,7 @@
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { functions } from '../../infra/functions';
+import { functions } from '../../shared/declarations/functions';
 import { ConfigError, parseDeploymentConfig } from '../../infra/cdk/config';
 import { PorticoStack } from '../../infra/cdk/portico-stack';
 import { originVerifyHeader } from '../../shared/http/origin-verify';

@@ -4,7 +4,7 @@ import { App, type CfnElement } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { functions } from '../../infra/functions';
+import { functions } from '../../shared/declarations/functions';
 import { cloudOutputNames, outputNames } from '../../infra/outputs';
 import { portalWebApiPaths, portalWebScopes, portalWebSecurityHeaders } from '../../infra/portal-web';
 import { parseDeploymentConfig } from '../../infra/cdk/config';

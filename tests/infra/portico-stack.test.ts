@@ -5,9 +5,9 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { functions, routeTable, type FunctionDeclaration } from '../../infra/functions';
+import { functions, routeTable, type FunctionDeclaration } from '../../shared/declarations/functions';
 import { outputNames } from '../../infra/outputs';
-import { userPools, type PoolKind } from '../../infra/user-pools';
+import { userPools, type PoolKind } from '../../shared/security/user-pools';
 import {
   ConfigError,
   defaultCognitoCreateRate,
@@ -16,7 +16,7 @@ import {
   type DeploymentConfig,
 } from '../../infra/cdk/config';
 import { serviceName } from '../../infra/cdk/lambda-functions';
-import { accessMaxFailures } from '../../infra/functions';
+import { accessMaxFailures } from '../../shared/declarations/functions';
 import { PorticoStack } from '../../infra/cdk/portico-stack';
 import { filtersFor } from '../../infra/cdk/table-stream';
 import { accessStreamInterest } from '../../shared/access/stream-changes';

@@ -1,6 +1,6 @@
 import { App, type CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { functions, type FunctionDeclaration, type FunctionSchedule } from '../../infra/functions';
+import { functions, type FunctionDeclaration, type FunctionSchedule } from '../../shared/declarations/functions';
 import { ConfigError, parseDeploymentConfig } from '../../infra/cdk/config';
 import { PorticoStack } from '../../infra/cdk/portico-stack';
 import { cronOf } from '../../infra/cdk/schedules';

@@ -6,7 +6,7 @@ import type { AsyncFailureRecord } from '../../infra/local/async-invoker';
 import { localCredentials, localRegion } from '../../infra/local/local-aws';
 import { asyncFailureFile } from '../../infra/local/local-stack';
 import { waitFor } from '../../infra/local/managed-process';
-import { functions } from '../../infra/functions';
+import { functions } from '../../shared/declarations/functions';
 import { stackOutputs } from '../support/outputs';
 
 /**

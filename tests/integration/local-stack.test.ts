@@ -1,6 +1,6 @@
 import { CognitoIdentityProviderClient, DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
-import { userPools } from '../../infra/user-pools';
+import { userPools } from '../../shared/security/user-pools';
 import { localOutputNames, outputNames, type LocalOutputs } from '../../infra/outputs';
 import { localCredentials, localRegion } from '../../infra/local/local-aws';
 import { stackOutputs } from '../support/outputs';

@@ -1,5 +1,5 @@
 import type { LocalOutputs } from '../../infra/outputs';
-import { routeTable } from '../../infra/functions';
+import { routeTable } from '../../shared/declarations/functions';
 import { stackOutputs } from '../support/outputs';
 import { staffAccessToken } from '../support/tokens';
 

@@ -4,7 +4,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { localCredentials, localRegion } from '../../infra/local/local-aws';
 import { localSenderEmail } from '../../infra/local/local-stack';
 import type { LocalOutputs } from '../../infra/outputs';
-import { userPools } from '../../infra/user-pools';
+import { userPools } from '../../shared/security/user-pools';
 import { createAccessAdmin } from '../../shared/access/access-admin';
 import { createDailyAccessCheck } from '../../shared/access/daily-access-check';
 import { createProvisioner } from '../../shared/access/provisioning';

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
 import { buildEvent, compileRoutes, matchRoute, toHttpResponse } from '../../infra/local/api-gateway';
-import { routeTable, type FunctionDeclaration } from '../../infra/functions';
+import { routeTable, type FunctionDeclaration } from '../../shared/declarations/functions';
 
 const declare = (name: string, routes: FunctionDeclaration['routes']): FunctionDeclaration => ({
   name,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { generatePassword } from '../../shared/security/generate-password';
-import { userPools } from '../../infra/user-pools';
+import { userPools } from '../../shared/security/user-pools';
 
 describe('generatePassword', () => {
   it('always meets the pool policy: length and every character class', () => {

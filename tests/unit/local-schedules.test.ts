@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FunctionDeclaration } from '../../infra/functions';
+import type { FunctionDeclaration } from '../../shared/declarations/functions';
 import { scheduledEvent, startLocalSchedules } from '../../infra/local/schedules';
 
 /** The local stand-in for EventBridge Scheduler: runs at the declared time, retries, then a failure file. */

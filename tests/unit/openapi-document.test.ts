@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import Ajv2020 from 'ajv/dist/2020';
 import type { Context } from 'aws-lambda';
-import { routeTable, type RouteBinding } from '../../infra/functions';
+import { routeTable, type RouteBinding } from '../../shared/declarations/functions';
 import type { HttpEvent } from '../../shared/http/http-handler';
 import { moduleRoutes } from '../../shared/modules/module-routes';
 import { findModule, modules, type ModuleDeclaration, type ModuleName } from '../../shared/modules/registry';

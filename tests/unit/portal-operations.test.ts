@@ -1,4 +1,4 @@
-import { routeTable } from '../../infra/functions';
+import { routeTable } from '../../shared/declarations/functions';
 import { modules } from '../../shared/modules/registry';
 import { buildOpenApiDocument, type JsonObject } from '../../shared/openapi/openapi-document';
 import { portalRoutes } from '../../shared/portal/portal-routes';

@@ -1,8 +1,8 @@
-import { accessRoutes } from '../shared/access/access-routes';
-import { accessStreamInterest } from '../shared/access/stream-changes';
-import type { StreamInterest } from '../shared/data/stream-interest';
-import { moduleRoutes } from '../shared/modules/module-routes';
-import { portalRoutes } from '../shared/portal/portal-routes';
+import { accessRoutes } from '../access/access-routes';
+import { accessStreamInterest } from '../access/stream-changes';
+import type { StreamInterest } from '../data/stream-interest';
+import { moduleRoutes } from '../modules/module-routes';
+import { portalRoutes } from '../portal/portal-routes';
 
 /**
  * The function registry: every Lambda function Portico runs, with its routes, triggers, environment and
