@@ -6,7 +6,13 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { accessMaxFailures, cognitoTriggerTable, functions, routeTable, type FunctionDeclaration } from '../../shared/declarations/functions';
+import {
+  accessMaxFailures,
+  cognitoTriggerTable,
+  functions,
+  routeTable,
+  type FunctionDeclaration,
+} from '../../shared/declarations/functions';
 import { stackName, type LocalOutputs } from '../outputs';
 import { createApiGateway } from './api-gateway';
 import { generatePassword } from '../../shared/security/generate-password';
