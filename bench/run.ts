@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultCreateRate } from '../shared/access/provisioner-config';
+import { defaultCreateRate } from '../shared/config/provisioning-defaults';
 import { portalPartition } from '../shared/records/record-keys';
 import { defaultPageSize } from '../shared/records/list-query';
 import { localCredentials, localRegion } from '../infra/local/local-aws';

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { defaultCreateRate } from '../../shared/config/provisioning-defaults';
 import { defaultOrganizationName, organizationNameProblem } from '../../shared/access/portal-code-email';
 
 /**
@@ -118,9 +119,6 @@ export const placeholderSenderEmail = 'no-reply@example.com';
 
 /** Cognito's default AdminCreateUser quota, per account and region. */
 export const cognitoCreateUserQuota = 50;
-
-/** The default creation rate: the provisioning code's own default (shared/access/provisioner-config.ts). */
-export const defaultCognitoCreateRate = 40;
 
 /** CloudFront takes viewer certificates from ACM in this region only, wherever the stack is. */
 export const cloudFrontCertificateRegion = 'us-east-1';
@@ -353,13 +351,13 @@ function readSignInUrl(
 function readCreateRate(get: ContextGetter, problems: string[], warnings: string[]): number {
   const key = contextKeys.cognitoCreateRate;
   const value = get(key);
-  if (value === undefined || value === null) return defaultCognitoCreateRate;
+  if (value === undefined || value === null) return defaultCreateRate;
   const rate = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof rate !== 'number' || !Number.isFinite(rate) || !createRatePattern.test(String(rate))) {
     problems.push(
       `${key} must be a number of Cognito user creations per second, at least 1 (Cognito's default quota is ${cognitoCreateUserQuota}), got ${JSON.stringify(value)}.`,
     );
-    return defaultCognitoCreateRate;
+    return defaultCreateRate;
   }
   if (rate > cognitoCreateUserQuota) {
     warnings.push(

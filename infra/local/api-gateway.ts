@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { RouteAuth, RouteBinding } from '../../shared/declarations/functions';
+import type { RouteAuth, RouteBinding } from '../../shared/http/routes';
 import type { JwtAuthorizer } from './jwt-authorizer';
 import { localAccountId } from './local-aws';
 

@@ -26,7 +26,7 @@ import { localCredentials, localRegion } from './local-aws';
 import { assertPortsFree, defaultPorts, freePorts, type LocalPorts } from './ports';
 import { RunLock } from './run-lock';
 import { matchesInterest } from '../../shared/data/stream-interest';
-import { defaultCreateRate } from '../../shared/access/provisioner-config';
+import { defaultCreateRate } from '../../shared/config/provisioning-defaults';
 import { defaultOrganizationName, organizationNameProblem } from '../../shared/access/portal-code-email';
 import { startStreamEventSource } from './stream-event-source';
 import { startLocalSchedules } from './schedules';

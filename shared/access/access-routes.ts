@@ -1,4 +1,4 @@
-import type { HttpMethod } from '../declarations/functions';
+import type { HttpMethod } from '../http/routes';
 import { modules, type ModuleDeclaration } from '../modules/registry';
 
 export type AccessOperation = 'status' | 'resendInvitation' | 'passwordReset' | 'reconcile';

@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import * as z from 'zod/mini';
 import { userPools } from '../security/user-pools';
+import { defaultAccessMaxFailures, defaultCreateRate } from '../config/provisioning-defaults';
 import { readConfig } from '../config/read-config';
 import { timeZone } from '../portal/time-zone';
 import { createProvisioner } from './provisioning';
@@ -24,7 +25,8 @@ export const provisionerEnvironment = z.object({
   ACCESS_MAX_FAILURES: z.optional(z.string().check(z.regex(/^[1-9][0-9]*$/))),
 });
 
-export const defaultCreateRate = 40;
+// Declared once beside the other provisioning defaults; named here too for this module's readers.
+export { defaultCreateRate } from '../config/provisioning-defaults';
 
 export function provisionerFromEnvironment(env: NodeJS.ProcessEnv = process.env) {
   const config = readConfig(provisionerEnvironment, env);
@@ -49,7 +51,7 @@ export function provisionerFromEnvironment(env: NodeJS.ProcessEnv = process.env)
       signInUrl: config.PORTAL_SIGN_IN_URL,
       creations: createTokenBucket(rate),
       temporaryPasswordValidityDays: userPools.portal.temporaryPasswordValidityDays,
-      maxFailures: Number(config.ACCESS_MAX_FAILURES ?? 5),
+      maxFailures: Number(config.ACCESS_MAX_FAILURES ?? defaultAccessMaxFailures),
     }),
   };
 }

@@ -3,24 +3,17 @@ import { accessStreamInterest } from '../access/stream-changes';
 import type { StreamInterest } from '../data/stream-interest';
 import { moduleRoutes } from '../modules/module-routes';
 import { portalRoutes } from '../portal/portal-routes';
+import type { HttpRoute, RouteBinding } from '../http/routes';
+import { defaultAccessMaxFailures } from '../config/provisioning-defaults';
+
+// Route types are declared in shared/http/routes.ts; named here too for the registry's readers.
+export type { HttpMethod, HttpRoute, RouteAuth, RouteBinding } from '../http/routes';
 
 /**
  * The function registry: every Lambda function Portico runs, with its routes, triggers, environment and
  * permissions. The CDK stack and the local runtime both read this list, so a route or function cannot
  * exist in one and not the other.
  */
-
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-/** Which JWT authorizer guards a route; `none` means public. */
-export type RouteAuth = 'none' | 'staff' | 'portal';
-
-export interface HttpRoute {
-  readonly method: HttpMethod;
-  /** API Gateway HTTP API path syntax: `/items/{id}`, `/files/{proxy+}`. */
-  readonly path: string;
-  readonly auth: RouteAuth;
-}
 
 /** Environment variables a handler's config reads; each runtime supplies the values for its resources. */
 export type EnvVarName =
@@ -268,11 +261,6 @@ export const functions: readonly FunctionDeclaration[] = [
   },
 ];
 
-export interface RouteBinding extends HttpRoute {
-  readonly routeKey: string;
-  readonly functionName: string;
-}
-
 /** Every HTTP route with the function serving it, in declaration order. */
 export function routeTable(declarations: readonly FunctionDeclaration[] = functions): RouteBinding[] {
   const seen = new Set<string>();
@@ -297,9 +285,6 @@ export function cognitoTriggerTable(declarations: readonly FunctionDeclaration[]
   }
   return table;
 }
-
-/** Failures in a row before a person's access shows `failed`, when no stream consumer says otherwise. */
-export const defaultAccessMaxFailures = 5;
 
 /**
  * ACCESS_MAX_FAILURES: as many failures in a row as the stream consumer reading it retries a record, so a person

@@ -1,4 +1,4 @@
-import type { HttpMethod } from '../declarations/functions';
+import type { HttpMethod } from '../http/routes';
 import { modules, type ModuleDeclaration } from './registry';
 
 export type RecordOperation = 'create' | 'list' | 'get' | 'update' | 'delete';

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { version } from '../../package.json';
-import type { HttpMethod, RouteAuth, RouteBinding } from '../declarations/functions';
+import type { HttpMethod, RouteAuth, RouteBinding } from '../http/routes';
 import { maxBodyBytes } from '../http/request';
 import { accessOperation } from './access-operations';
 import { problemContentType } from '../http/problem';

@@ -1,4 +1,4 @@
-import type { HttpMethod } from '../declarations/functions';
+import type { HttpMethod } from '../http/routes';
 
 export type PortalOperation = 'me' | 'list' | 'get' | 'setPin' | 'signSalesOrder';
 

@@ -10,7 +10,6 @@ import { outputNames } from '../../infra/outputs';
 import { userPools, type PoolKind } from '../../shared/security/user-pools';
 import {
   ConfigError,
-  defaultCognitoCreateRate,
   parseDeploymentConfig,
   placeholderSenderEmail,
   type DeploymentConfig,
@@ -22,7 +21,8 @@ import { filtersFor } from '../../infra/cdk/table-stream';
 import { accessStreamInterest } from '../../shared/access/stream-changes';
 import { tableAccessGrants, tableGrantsFor } from '../../infra/cdk/table-permissions';
 import { accessSortKey } from '../../shared/access/access-state';
-import { defaultCreateRate, provisionerEnvironment } from '../../shared/access/provisioner-config';
+import { provisionerEnvironment } from '../../shared/access/provisioner-config';
+import { defaultCreateRate } from '../../shared/config/provisioning-defaults';
 import { planStreamWork } from '../../shared/access/stream-changes';
 import { tableDesign } from '../../shared/data/table-design';
 import { modules } from '../../shared/modules/registry';
@@ -1132,8 +1132,8 @@ describe('parseDeploymentConfig', () => {
   });
 
   it('defaults the creation rate to the provisioning code default, below the Cognito quota', () => {
-    expect(defaultCognitoCreateRate).toBe(defaultCreateRate);
-    expect(defaultCognitoCreateRate).toBeLessThan(50);
+    expect(parseDeploymentConfig(context({})).cognitoCreateRate).toBe(defaultCreateRate);
+    expect(defaultCreateRate).toBeLessThan(50);
   });
 
   it('reads the sender, sign-in URL, creation rate and alarm address', () => {
