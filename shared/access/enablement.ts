@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { ModuleDeclaration } from '../modules/registry';
-import type { WritePlan } from '../records/write-plan';
+import type { WritePlan } from '../data/write-plan';
 import { accessKey, accessListAttributes, historyItem } from './access-state';
 
 /**

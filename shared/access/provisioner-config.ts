@@ -5,7 +5,7 @@ import * as z from 'zod/mini';
 import { userPools } from '../security/user-pools';
 import { defaultAccessMaxFailures, defaultCreateRate } from '../config/provisioning-defaults';
 import { readConfig } from '../config/read-config';
-import { timeZone } from '../portal/time-zone';
+import { timeZone } from '../config/time-zone';
 import { createProvisioner } from './provisioning';
 import { createTokenBucket } from './rate-limiter';
 

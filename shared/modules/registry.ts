@@ -1,4 +1,4 @@
-import { signatureAfterEdit, type Signature } from '../portal/sales-order-content';
+import { signatureAfterEdit, type Signature } from './sales-order-content';
 import * as z from 'zod/mini';
 import {
   address,

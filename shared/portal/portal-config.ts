@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { readConfig } from '../config/read-config';
-import { timeZone } from './time-zone';
+import { timeZone } from '../config/time-zone';
 
 /** What the portal API reads from its environment, checked at cold start. */
 export const readPortalConfig = () =>

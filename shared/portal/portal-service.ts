@@ -24,7 +24,7 @@ import { loadPersonWithOrganization, type StoredPerson } from './people-store';
 import { evaluateAccess, todayIn } from '../access/evaluate-access';
 import { createPinAttempts } from './pin-attempts';
 import { refusalMessage } from './portal-session';
-import { salesOrderContentHash, type Signature } from './sales-order-content';
+import { salesOrderContentHash, type Signature } from '../modules/sales-order-content';
 
 /**
  * What a signed-in partner or customer can see and do. Every call first re-checks that their access is

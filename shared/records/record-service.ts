@@ -21,7 +21,7 @@ import {
   recordKey,
   type ClaimKind,
 } from './record-keys';
-import { StaleRead, WritePlan } from './write-plan';
+import { StaleRead, WritePlan } from '../data/write-plan';
 import { planAccessChange } from '../access/enablement';
 
 /**
