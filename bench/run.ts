@@ -3,7 +3,7 @@ import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultCreateRate } from '../shared/config/provisioning-defaults';
-import { portalPartition } from '../shared/records/record-keys';
+import { portalPartition } from '../shared/data/keys';
 import { defaultPageSize } from '../shared/records/list-query';
 import { localCredentials, localRegion } from '../infra/local/local-aws';
 import { localOriginSecretId, localSenderEmail } from '../infra/local/local-stack';

@@ -10,7 +10,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { tableDesign } from '../data/table-design';
 import { Conflict, NotFound, TooManyRequests } from '../http/errors';
 import type { ModuleDeclaration } from '../modules/registry';
-import { isRecordIdOf, recordKey } from '../records/record-keys';
+import { isRecordIdOf, recordKey } from '../data/keys';
 import { accessKey, historyPrefix, statusNow, transitionAccess, type AccessState } from './access-state';
 import { evaluateAccess, todayIn } from './evaluate-access';
 import { resettableLoginStatuses, type LoginPasswordReset } from './login-password-reset';

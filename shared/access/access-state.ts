@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { TransactWriteItemsCommand, TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { tableDesign, indexes } from '../data/table-design';
+import { accessKey, historyItem as catalogHistoryItem } from '../data/keys';
 import type { AccessVerdict, IneffectiveReason } from './evaluate-access';
 
 /**
@@ -37,10 +36,8 @@ export function statusNow(
   return recorded?.reason ? { status, reason: recorded.reason } : { status };
 }
 
-export const accessSortKey = 'ACCESS';
-export const historyPrefix = 'HISTORY#';
-/** ACCESS items are listed (gsi1) under this pseudo-module, for `reconcile --all`. */
-export const accessListName = 'portal-access';
+// The access item's keys are in the key catalog (shared/data/keys.ts); named here too for this module's readers.
+export { accessKey, accessListAttributes, accessListName, accessSortKey, historyPrefix } from '../data/keys';
 
 export interface InvitationClaim {
   readonly enablementId: string;
@@ -77,21 +74,8 @@ export interface HistoryEntry {
   readonly detail?: Record<string, unknown>;
 }
 
-export function accessKey(personId: string) {
-  return { [tableDesign.partitionKey]: personId, [tableDesign.sortKey]: accessSortKey };
-}
-
-/** Index attributes that list every ACCESS item (gsi1), so `reconcile --all` never scans. */
-export function accessListAttributes(personId: string) {
-  return { [indexes.byType.partitionKey]: accessListName, [indexes.byType.sortKey]: personId };
-}
-
 export function historyItem(personId: string, entry: HistoryEntry) {
-  return {
-    [tableDesign.partitionKey]: personId,
-    [tableDesign.sortKey]: `${historyPrefix}${entry.at}#${randomUUID().slice(0, 8)}`,
-    ...entry,
-  };
+  return catalogHistoryItem(personId, entry);
 }
 
 export interface AccessTransition {

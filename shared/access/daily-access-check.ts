@@ -10,7 +10,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { indexes } from '../data/table-design';
 import { logger } from '../observability/logger';
-import { recordKey } from '../records/record-keys';
+import { recordKey } from '../data/keys';
 import { accessKey, accessListName, transitionAccess, type AccessState } from './access-state';
 import { eachConcurrently } from './each-concurrently';
 import { supportEndingReminder } from './emails';

@@ -23,7 +23,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { recordKey } from '../records/record-keys';
+import { accessSortKey, recordKey, recordSortKey } from '../data/keys';
 import { generatePassword } from '../security/generate-password';
 import {
   accessKey,
@@ -124,8 +124,9 @@ export function createProvisioner(deps: ProvisioningDependencies) {
     );
     const items = (result.Responses?.[tableName] ?? []).map((item) => unmarshall(item));
     if (Object.keys(result.UnprocessedKeys ?? {}).length) throw new Error('DynamoDB left keys unprocessed; retry');
-    const person = items.find((item) => item.sk === 'RECORD') as Person | undefined;
-    const access = items.find((item) => item.sk === 'ACCESS') as (AccessState & Record<string, unknown>) | undefined;
+    const person = items.find((item) => item.sk === recordSortKey) as Person | undefined;
+    const access = items.find((item) => item.sk === accessSortKey) as
+      (AccessState & Record<string, unknown>) | undefined;
     return { person, access: access ? { ...access, personId } : undefined };
   }
 

@@ -3,7 +3,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { StreamInterest } from '../data/stream-interest';
 import { findModule, modules } from '../modules/registry';
-import { recordSortKey } from '../records/record-keys';
+import { recordSortKey } from '../data/keys';
 
 /**
  * Which stream records concern portal access, reduced to the people to reconcile. Pure: the controller
@@ -57,7 +57,7 @@ export function planStreamWork(records: readonly DynamoDBRecord[]): StreamWork {
     const keys = record.dynamodb?.Keys;
     const sequence = record.dynamodb?.SequenceNumber;
     // Access state and history items live beside the record; only the record itself is a change of data.
-    if (keys?.sk?.S !== 'RECORD' || !keys.pk?.S || !sequence) {
+    if (keys?.sk?.S !== recordSortKey || !keys.pk?.S || !sequence) {
       ignored++;
       continue;
     }

@@ -44,6 +44,3 @@ export const tableDesign = {
   ttlAttribute: 'expiresAt',
   globalSecondaryIndexes: Object.values(indexes) as readonly IndexDesign[],
 } as const;
-
-/** Key of the item the health check reads: it never exists, so reading it proves reachability and nothing else. */
-export const healthProbeKey = { [tableDesign.partitionKey]: 'HEALTH', [tableDesign.sortKey]: 'PROBE' } as const;

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { Conflict, type DomainError } from '../http/errors';
-import { claimKey, recordKey, type ClaimKind } from '../records/record-keys';
+import { claimKey, recordKey, type ClaimKind } from './keys';
 
 /**
  * One request's write, as a list of conditional actions committed atomically: a single PutItem/DeleteItem

@@ -1,6 +1,6 @@
 import { GetItemCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '../data/marshall-key';
-import { healthProbeKey } from '../data/table-design';
+import { healthProbeKey } from '../data/keys';
 
 export type CheckStatus = 'ok' | 'fail';
 

@@ -1,6 +1,6 @@
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { recordKey } from '../records/record-keys';
+import { recordKey } from '../data/keys';
 
 export type StoredPerson = Record<string, unknown> & {
   id: string;

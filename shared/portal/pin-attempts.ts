@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { Forbidden, Locked, type DomainError } from '../http/errors';
-import { pinAttemptsKey } from '../records/record-keys';
+import { pinAttemptsKey } from '../data/keys';
 
 /**
  * The wrong-PIN lockout: signing a sales order and changing a PIN (its current PIN) share one count per person,

@@ -18,7 +18,7 @@ import {
   portalViewerKey,
   portalViewerOf,
   recordKey,
-} from '../records/record-keys';
+} from '../data/keys';
 import { hashPin, verifyPin } from '../security/pin-hash';
 import { loadPersonWithOrganization, type StoredPerson } from './people-store';
 import { evaluateAccess, todayIn } from '../access/evaluate-access';

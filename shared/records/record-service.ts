@@ -18,9 +18,11 @@ import {
   internalAttributes,
   isRecordIdOf,
   newRecordId,
+  emailPartition,
+  linkPartition,
   recordKey,
   type ClaimKind,
-} from './record-keys';
+} from '../data/keys';
 import { StaleRead, WritePlan } from '../data/write-plan';
 import { planAccessChange } from '../access/enablement';
 
@@ -425,8 +427,8 @@ export function createRecordService({
     const partitionValue = !filter
       ? module.name
       : filter.name === 'email'
-        ? `EMAIL#${filter.value}`
-        : `LINK#${filter.value}`;
+        ? emailPartition(filter.value)
+        : linkPartition(filter.value);
     const keyCondition = filter ? '#pk = :pk AND begins_with(#sk, :module)' : '#pk = :pk';
     const startKey = query.cursor
       ? decodeCursor(query.cursor, {

@@ -26,7 +26,7 @@ import { defaultCreateRate } from '../../shared/config/provisioning-defaults';
 import { planStreamWork } from '../../shared/access/stream-changes';
 import { tableDesign } from '../../shared/data/table-design';
 import { modules } from '../../shared/modules/registry';
-import { recordSortKey } from '../../shared/records/record-keys';
+import { recordSortKey } from '../../shared/data/keys';
 import type { Statement } from './iam-statement';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };

@@ -4,7 +4,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { localCredentials, localRegion } from '../../infra/local/local-aws';
 import type { DomainError } from '../../shared/http/errors';
 import { createPinAttempts, pinAttemptRules, type PinAttempts } from '../../shared/portal/pin-attempts';
-import { pinAttemptsKey } from '../../shared/records/record-keys';
+import { pinAttemptsKey } from '../../shared/data/keys';
 import { stackOutputs } from '../support/outputs';
 
 /**

@@ -5,7 +5,7 @@ import { etagOf, versionsFromIfMatch } from '../../shared/records/etag';
 import { parseListQuery } from '../../shared/records/list-query';
 import { applyMergePatch } from '../../shared/records/merge-patch';
 import { toPublicRecord } from '../../shared/records/record-service';
-import { claimKey, indexAttributes, recordKey } from '../../shared/records/record-keys';
+import { claimKey, indexAttributes, recordKey } from '../../shared/data/keys';
 import { errorsOf } from './support/failures';
 
 const moduleNamed = (name: string): ModuleDeclaration => findModule(name)!;
