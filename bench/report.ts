@@ -1,5 +1,37 @@
 import { machineBusy, machineSteal } from './cpu';
-import type { BenchResults } from './run';
+import type { BundleReport } from './bundles';
+import type { ColdResult } from './cold-start';
+import type { PortalWebLoad } from './portal-web';
+import type { ProvisioningResult } from './provisioning';
+import type { TableCeiling } from './table-ceiling';
+import type { WarmCounts, WarmTimes } from './warm';
+
+/** What a benchmark run measured, as bench/run.ts writes it and the report reads it. */
+export interface BenchResults {
+  readonly machine: {
+    readonly cpus: number;
+    readonly cpuModel: string;
+    readonly memoryGb: number;
+    readonly node: string;
+    readonly platform: string;
+    readonly loadAverageAtStart: readonly number[];
+    readonly date: string;
+  };
+  readonly settings: {
+    readonly n: number;
+    readonly rounds: number;
+    readonly warmIterations: number;
+    readonly ceilingOperations: number;
+    readonly lambdaNodeFlags: readonly string[];
+  };
+  readonly wallSeconds: number;
+  readonly bundles: BundleReport;
+  readonly coldInit: readonly ColdResult[];
+  readonly warm: { readonly times: WarmTimes; readonly callsPerRequest: WarmCounts };
+  readonly tableCeiling: readonly TableCeiling[];
+  readonly portalWeb: { readonly scriptBytes: number; readonly scriptGzipBytes: number; readonly load: PortalWebLoad };
+  readonly provisioning: readonly ProvisioningResult[];
+}
 
 /**
  * The results as rows of one Markdown table. Every goal of issue 7 is a row with `pass` or `miss`: the bench

@@ -17,9 +17,9 @@ import { httpEvent, portalClaims, staffClaims } from './events';
 import { measurePortalWebLoad, type PortalWebLoad } from './portal-web';
 import { measureProvisioning, type ProvisioningResult } from './provisioning';
 import { buildPortalWeb } from '../infra/portal-web';
-import { markdownTable, reportRows } from './report';
+import { markdownTable, reportRows, type BenchResults } from './report';
 import { measureInMemoryCeiling, measureTableCeiling, type TableCeiling } from './table-ceiling';
-import { measureWarm, type WarmCounts, type WarmTimes } from './warm';
+import { measureWarm } from './warm';
 
 /**
  * `npm run bench`: bundle sizes, cold init, warm overhead, the portal web app's size and load, the table's
@@ -30,32 +30,6 @@ import { measureWarm, type WarmCounts, type WarmTimes } from './warm';
  *
  * `--n 0` skips provisioning.
  */
-
-export interface BenchResults {
-  readonly machine: {
-    readonly cpus: number;
-    readonly cpuModel: string;
-    readonly memoryGb: number;
-    readonly node: string;
-    readonly platform: string;
-    readonly loadAverageAtStart: readonly number[];
-    readonly date: string;
-  };
-  readonly settings: {
-    readonly n: number;
-    readonly rounds: number;
-    readonly warmIterations: number;
-    readonly ceilingOperations: number;
-    readonly lambdaNodeFlags: readonly string[];
-  };
-  readonly wallSeconds: number;
-  readonly bundles: BundleReport;
-  readonly coldInit: readonly ColdResult[];
-  readonly warm: { readonly times: WarmTimes; readonly callsPerRequest: WarmCounts };
-  readonly tableCeiling: readonly TableCeiling[];
-  readonly portalWeb: { readonly scriptBytes: number; readonly scriptGzipBytes: number; readonly load: PortalWebLoad };
-  readonly provisioning: readonly ProvisioningResult[];
-}
 
 const log = (message: string) => console.error(`[bench] ${message}`);
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { accessListName } from '../../shared/access/access-state';
+import { accessListName } from '../../shared/data/keys';
 import { eachConcurrently } from '../../shared/access/each-concurrently';
 import { provisionerFromEnvironment } from '../../shared/access/provisioner-config';
 import { indexes } from '../../shared/data/table-design';

@@ -20,7 +20,7 @@ import { PorticoStack } from '../../infra/cdk/portico-stack';
 import { filtersFor } from '../../infra/cdk/table-stream';
 import { accessStreamInterest } from '../../shared/access/stream-changes';
 import { tableAccessGrants, tableGrantsFor } from '../../infra/cdk/table-permissions';
-import { accessSortKey } from '../../shared/access/access-state';
+import { accessSortKey } from '../../shared/data/keys';
 import { provisionerEnvironment } from '../../shared/access/provisioner-config';
 import { defaultCreateRate } from '../../shared/config/provisioning-defaults';
 import { planStreamWork } from '../../shared/access/stream-changes';

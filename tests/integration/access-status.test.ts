@@ -6,7 +6,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { localCredentials, localRegion } from '../../infra/local/local-aws';
 import { waitFor } from '../../infra/local/managed-process';
 import type { LocalOutputs } from '../../infra/outputs';
-import { accessKey } from '../../shared/access/access-state';
+import { accessKey } from '../../shared/data/keys';
 import { findModule } from '../../shared/modules/registry';
 import { refusalMessage } from '../../shared/portal/portal-session';
 import { accessServicesAt } from '../support/access-services';
