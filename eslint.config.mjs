@@ -1,6 +1,9 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const noInfra = { group: ['**/infra', '**/infra/*'], message: 'shared/ and functions/ never import infra/.' };
+const noHandlers = { group: ['**/functions/*'], message: 'Only Lambda reads a handler; shared code is in shared/.' };
+
 export default tseslint.config(
   { ignores: ['node_modules/', '.local/', 'cdk.out/', 'coverage/', 'dist/'] },
   eslint.configs.recommended,
@@ -18,6 +21,16 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
   },
+  // Dependencies point one way (tests/unit/architecture-layers.test.ts checks it too, and cycles): functions/ and
+  // infra/ import shared/; shared/ imports neither, and only Lambda reads a handler in functions/.
+  ...[
+    { files: ['shared/**'], forbidden: [noInfra, noHandlers] },
+    { files: ['functions/**'], forbidden: [noInfra] },
+    { files: ['infra/**', 'bench/**'], forbidden: [noHandlers] },
+  ].map(({ files, forbidden }) => ({
+    files,
+    rules: { 'no-restricted-imports': ['error', { patterns: forbidden }] },
+  })),
   {
     files: ['infra/local/start.ts', 'infra/local/token.ts', 'infra/ops/**', 'infra/cdk/**', 'scripts/**', 'bench/**'],
     rules: { 'no-console': 'off' },
