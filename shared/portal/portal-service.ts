@@ -1,10 +1,4 @@
-import {
-  ConditionalCheckFailedException,
-  GetItemCommand,
-  QueryCommand,
-  UpdateItemCommand,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { indexes, tableDesign } from '../data/table-design';
 import { Conflict, Forbidden, NotFound } from '../http/errors';
@@ -25,6 +19,7 @@ import { evaluateAccess, todayIn } from '../access/evaluate-access';
 import { createPinAttempts } from './pin-attempts';
 import { refusalMessage } from './portal-session';
 import { salesOrderContentHash, type Signature } from '../modules/sales-order-content';
+import { updateRecord } from '../records/update-record';
 
 /**
  * What a signed-in partner or customer can see and do. Every call first re-checks that their access is
@@ -178,28 +173,13 @@ export function createPortalService(deps: PortalServiceDependencies) {
       );
     }
     const pinHash = await hashPin(request.newPin);
-    try {
-      await dynamo.send(
-        new UpdateItemCommand({
-          TableName: tableName,
-          Key: marshall(recordKey(personId)),
-          // A change like any other: the person's version moves, so staff holding an old ETag re-read it.
-          UpdateExpression: 'SET portal.pinHash = :hash, version = version + :one, updatedAt = :at, updatedBy = :by',
-          ConditionExpression: 'version = :version',
-          ExpressionAttributeValues: marshall({
-            ':hash': pinHash,
-            ':one': 1,
-            ':at': now().toISOString(),
-            ':by': `portal:${personId}`,
-            ':version': person.version,
-          }),
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException)
-        throw new Conflict('Your profile changed meanwhile; try again.');
-      throw error;
-    }
+    // A change like any other: the person's version moves, so staff holding an old ETag re-read it.
+    const changed = await updateRecord({ dynamo, tableName }, personId, {
+      set: { 'portal.pinHash': pinHash, updatedBy: `portal:${personId}` },
+      at: now().toISOString(),
+      when: { version: person.version as number },
+    });
+    if (!changed) throw new Conflict('Your profile changed meanwhile; try again.');
   }
 
   /** Signs a visible, unsigned sales order with the person's PIN; records who, when, from where, and what. */
@@ -228,28 +208,13 @@ export function createPortalService(deps: PortalServiceDependencies) {
       // Recorded in a legal record: no control or bidi characters (and no half of a pair cut by the slice).
       userAgent: withUnsafeCharactersReplaced(origin.userAgent.slice(0, 512)),
     };
-    try {
-      await dynamo.send(
-        new UpdateItemCommand({
-          TableName: tableName,
-          Key: marshall(recordKey(orderId)),
-          UpdateExpression: 'SET signature = :signature, version = version + :one, updatedAt = :at, updatedBy = :by',
-          // Signed exactly what was read: a staff edit in between fails this and the person signs again.
-          ConditionExpression: 'version = :version',
-          ExpressionAttributeValues: marshall({
-            ':signature': signature,
-            ':one': 1,
-            ':at': signature.signedAt,
-            ':by': `portal:${personId}`,
-            ':version': order.version,
-          }),
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException)
-        throw new Conflict('The sales order changed while you were signing; review it and sign again.');
-      throw error;
-    }
+    // Signed exactly what was read: a staff edit in between fails the condition and the person signs again.
+    const signed = await updateRecord({ dynamo, tableName }, orderId, {
+      set: { signature, updatedBy: `portal:${personId}` },
+      at: signature.signedAt,
+      when: { version: order.version as number },
+    });
+    if (!signed) throw new Conflict('The sales order changed while you were signing; review it and sign again.');
     return signature;
   }
 

@@ -1,4 +1,4 @@
-import { GetItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { indexes, tableDesign } from '../data/table-design';
 import { Conflict, NotFound, PreconditionFailed, ValidationFailed, type DomainError } from '../http/errors';
@@ -24,6 +24,7 @@ import {
   type ClaimKind,
 } from '../data/keys';
 import { StaleRead, WritePlan } from '../data/write-plan';
+import { updateRecord } from './update-record';
 import { planAccessChange } from '../access/enablement';
 
 /**
@@ -217,20 +218,13 @@ export function createRecordService({
   /** A partner organization whose primary contact leaves it (deleted or moved) forgets that contact. */
   async function forgetPrimaryContact(organizationId: unknown, contactId: string) {
     if (typeof organizationId !== 'string') return;
-    try {
-      await dynamo.send(
-        new UpdateItemCommand({
-          TableName: tableName,
-          Key: marshall(recordKey(organizationId)),
-          // A change like any other: a new version, so a writer holding the old ETag cannot bring it back.
-          UpdateExpression: 'REMOVE primaryContactId SET version = version + :one, updatedAt = :now',
-          ConditionExpression: 'primaryContactId = :contact',
-          ExpressionAttributeValues: marshall({ ':contact': contactId, ':one': 1, ':now': now().toISOString() }),
-        }),
-      );
-    } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-    }
+    // A change like any other: a new version, so a writer holding the old ETag cannot bring it back. When the
+    // organization names another primary contact by now, there is nothing to forget.
+    await updateRecord({ dynamo, tableName }, organizationId, {
+      remove: ['primaryContactId'],
+      at: now().toISOString(),
+      when: { equals: { primaryContactId: contactId } },
+    });
   }
 
   /**
