@@ -205,7 +205,7 @@ async function main() {
             portalEvent,
             recordId: ticketId,
             personId,
-            // A customer contact sees the records linked to them (shared/records/record-keys.ts).
+            // A customer contact sees the records linked to them (shared/data/keys.ts).
             partition: portalPartition(personId, 'tickets'),
             limit: defaultPageSize,
             warmup: 50,

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 
 export interface AsyncInvocationFailuresProps {
   readonly fn: lambda.Function;
-  /** Retries after the first attempt (infra/functions.ts `asyncInvocation`). */
+  /** Retries after the first attempt (shared/declarations/functions.ts `asyncInvocation`). */
   readonly maxRetryAttempts: number;
   /** Encrypts both queues: the events hold email addresses. */
   readonly key: kms.IKey;

@@ -195,7 +195,7 @@ export class PorticoIdentity extends Construct {
   }
 }
 
-/** CDK's names for the standard attributes a client may write (infra/user-pools.ts). */
+/** CDK's names for the standard attributes a client may write (shared/security/user-pools.ts). */
 const standardAttributeKeys = { locale: 'locale', zoneinfo: 'timezone' } as const;
 
 /**

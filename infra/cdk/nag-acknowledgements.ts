@@ -23,7 +23,7 @@ export interface NagAcknowledgement {
 }
 
 /**
- * Routes callable without a token (declared `auth: 'none'` in infra/functions.ts), each with why it may be. A public
+ * Routes callable without a token (declared `auth: 'none'` in shared/declarations/functions.ts), each with why it may be. A public
  * route missing here is not acknowledged, so it fails cdk-nag (AwsSolutions-APIG4) until someone states the reason.
  */
 export const publicRouteReasons: Readonly<Record<string, string>> = {
@@ -80,7 +80,7 @@ export function acknowledgeNagFindings(stack: PorticoStack): NagAcknowledgement[
       acknowledge(
         pool,
         'AwsSolutions-COG2',
-        `The ${kind} user pool makes MFA (TOTP) optional, as infra/user-pools.ts declares: ${optionalMfaReasons[kind]}.${protection}`,
+        `The ${kind} user pool makes MFA (TOTP) optional, as shared/security/user-pools.ts declares: ${optionalMfaReasons[kind]}.${protection}`,
       );
     }
     const essentials = essentialsPlanReasons[kind];

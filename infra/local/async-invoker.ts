@@ -13,7 +13,7 @@ import { localAccountId, localRegion } from './local-aws';
 export interface AsyncInvokerOptions {
   readonly functionName: string;
   readonly invoke: (event: unknown) => Promise<unknown>;
-  /** Retries after the first attempt (infra/functions.ts `asyncInvocation`). */
+  /** Retries after the first attempt (shared/declarations/functions.ts `asyncInvocation`). */
   readonly maxRetryAttempts: number;
   /** Absolute path of the file that plays the on-failure destination; undefined drops the event, as Lambda does. */
   readonly failureFile: string | undefined;

@@ -240,7 +240,7 @@ async function assertSignInSettings(
   const otherMode = wantsAliases ? existing?.UsernameAttributes : existing?.AliasAttributes;
   if ([...(actual ?? [])].sort().join() !== [...expected].sort().join() || (otherMode?.length ?? 0) > 0) {
     throw new Error(
-      `The local user pool ${pool.poolName} was created with other sign-in settings than infra/user-pools.ts declares. ` +
+      `The local user pool ${pool.poolName} was created with other sign-in settings than shared/security/user-pools.ts declares. ` +
         'Start from empty data with `npm start -- --fresh`.',
     );
   }

@@ -3,7 +3,7 @@ import { tableDesign } from './table-design';
 
 /**
  * Which stream records a subscriber wants: items of one sort key (the CRM record itself, not the items kept
- * beside it) belonging to some modules. Declared once per subscription (infra/functions.ts); Lambda's filter
+ * beside it) belonging to some modules. Declared once per subscription (shared/declarations/functions.ts); Lambda's filter
  * criteria are built from it in the cloud and the local event source applies `matchesInterest`, so both drop
  * the same records before the handler runs.
  */

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 
 /**
- * A password from a CSPRNG that meets the pools' policy (infra/user-pools.ts): every character class
+ * A password from a CSPRNG that meets the pools' policy (shared/security/user-pools.ts): every character class
  * present, ambiguous characters (0/O, 1/l/I) left out so a person can type it from an email.
  */
 export function generatePassword(length = 20): string {

@@ -37,7 +37,7 @@ describe('the local stack', () => {
     expect(await response.json()).toEqual({ message: 'Not Found' });
   });
 
-  it('creates both user pools with the sign-in settings infra/user-pools.ts declares', async () => {
+  it('creates both user pools with the sign-in settings shared/security/user-pools.ts declares', async () => {
     const cognito = new CognitoIdentityProviderClient({
       endpoint: outputs.CognitoEndpoint,
       region: localRegion,
