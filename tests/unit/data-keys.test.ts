@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   accessKey,
   claimKey,
+  indexAttributes,
   historyKey,
   itemCatalog,
   pinAttemptsKey,
@@ -10,9 +11,11 @@ import {
   type CatalogEntry,
 } from '../../shared/data/keys';
 import { tableDesign } from '../../shared/data/table-design';
+import { findModule, type ModuleDeclaration } from '../../shared/modules/registry';
 import { repoRoot } from './support/import-graph';
 import { catalogItemsTable, markdownTable, toMarkdown } from './support/items-table';
 
+const moduleNamed = (name: string): ModuleDeclaration => findModule(name)!;
 const dataModel = () => readFileSync(join(repoRoot, 'docs/data-model.md'), 'utf8');
 const { partitionKey: pk, sortKey: sk } = tableDesign;
 
@@ -69,5 +72,58 @@ describe('the key catalog', () => {
       (at) => historyKey('p', at)[sk]!,
     );
     expect([later, earlier].sort()).toEqual([earlier, later]);
+  });
+});
+
+describe('keys and index attributes', () => {
+  const createdAt = '2025-03-04T05:06:07.089Z';
+
+  it('a person with an email is listed by type and found by email', () => {
+    const id = 'con_00000000-0000-4000-8000-000000000001';
+    expect(indexAttributes(moduleNamed('contacts'), { id, createdAt, email: 'jane@example.com' })).toEqual({
+      gsi1pk: 'contacts',
+      gsi1sk: `${createdAt}#${id}`,
+      gsi3pk: 'EMAIL#jane@example.com',
+      gsi3sk: `contacts#${createdAt}#${id}`,
+    });
+  });
+
+  it('a person linked to an organization is also listed under it', () => {
+    const id = 'pcon_00000000-0000-4000-8000-000000000001';
+    const organizationId = 'porg_00000000-0000-4000-8000-000000000002';
+    expect(indexAttributes(moduleNamed('partner-contacts'), { id, createdAt, organizationId })).toEqual({
+      gsi1pk: 'partner-contacts',
+      gsi1sk: `${createdAt}#${id}`,
+      gsi2pk: `LINK#${organizationId}`,
+      gsi2sk: `partner-contacts#${createdAt}#${id}`,
+    });
+  });
+
+  it('a record with a contactId and an organizationId is listed under both', () => {
+    const id = 'tkt_00000000-0000-4000-8000-000000000001';
+    const contactId = 'con_00000000-0000-4000-8000-000000000002';
+    const organizationId = 'org_00000000-0000-4000-8000-000000000003';
+    expect(indexAttributes(moduleNamed('tickets'), { id, createdAt, contactId, organizationId })).toEqual({
+      gsi1pk: 'tickets',
+      gsi1sk: `${createdAt}#${id}`,
+      gsi2pk: `LINK#${organizationId}`,
+      gsi2sk: `tickets#${createdAt}#${id}`,
+      gsi3pk: `LINK#${contactId}`,
+      gsi3sk: `tickets#${createdAt}#${id}`,
+    });
+  });
+
+  it('an organization with an email is only listed by type (email lookups are for people)', () => {
+    const id = 'org_00000000-0000-4000-8000-000000000001';
+    expect(indexAttributes(moduleNamed('organizations'), { id, createdAt, email: 'info@example.com' })).toEqual({
+      gsi1pk: 'organizations',
+      gsi1sk: `${createdAt}#${id}`,
+    });
+  });
+
+  it('record and claim keys', () => {
+    expect(recordKey('con_1')).toEqual({ pk: 'con_1', sk: 'RECORD' });
+    expect(claimKey('email', 'Jane@Example.com')).toEqual({ pk: 'UNIQUE#email#jane@example.com', sk: 'UNIQUE' });
+    expect(claimKey('username', 'Jane.Doe')).toEqual({ pk: 'UNIQUE#username#jane.doe', sk: 'UNIQUE' });
   });
 });
