@@ -3,7 +3,7 @@ import { email, reference } from '../modules/fields';
 import { idPrefixes, type FilterName, type ModuleDeclaration } from '../modules/registry';
 import { validate } from '../modules/validate';
 import { ValidationFailed } from '../http/errors';
-import type { ListQuery } from './record-service';
+import type { ListQuery } from './record-list';
 
 export const defaultPageSize = 25;
 export const maxPageSize = 100;

@@ -1,38 +1,25 @@
-import { GetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { indexes, tableDesign } from '../data/table-design';
+import { planAccessChange } from '../access/enablement';
+import { indexAttributes, isRecordIdOf, newRecordId, recordKey, type ClaimKind } from '../data/keys';
+import { StaleRead, WritePlan } from '../data/write-plan';
 import { Conflict, NotFound, PreconditionFailed, ValidationFailed, type DomainError } from '../http/errors';
-import {
-  idPrefixes,
-  moduleOfId,
-  type FilterName,
-  type ModuleDeclaration,
-  type ReferenceDeclaration,
-} from '../modules/registry';
+import { idPrefixes, moduleOfId, type ModuleDeclaration, type ReferenceDeclaration } from '../modules/registry';
 import { validate } from '../modules/validate';
 import { hashPin } from '../security/pin-hash';
-import { decodeCursor, encodeCursor } from './cursor';
 import { applyMergePatch } from './merge-patch';
-import {
-  indexAttributes,
-  internalAttributes,
-  isRecordIdOf,
-  newRecordId,
-  emailPartition,
-  linkPartition,
-  recordKey,
-  type ClaimKind,
-} from '../data/keys';
-import { StaleRead, WritePlan } from '../data/write-plan';
+import { claimsOf, toPublicRecord, writableFields, type PublicRecord, type StoredRecord } from './public-record';
+import { listRecords, type ListPage, type ListQuery } from './record-list';
 import { updateRecord } from './update-record';
-import { planAccessChange } from '../access/enablement';
+
+// Named here too for the service's callers.
+export type { ListPage, ListQuery } from './record-list';
+export { toPublicRecord, type PublicRecord } from './public-record';
 
 /**
  * Staff-side CRUD of every module: validation, defaults, derived fields, references, link counters and
  * portal uniqueness claims, each request in the fewest DynamoDB round trips (docs/data-model.md).
  */
-
-export type PublicRecord = Record<string, unknown> & { id: string; version: number };
 
 export interface RecordServiceDependencies {
   readonly dynamo: DynamoDBClient;
@@ -41,76 +28,8 @@ export interface RecordServiceDependencies {
   readonly newId?: (module: ModuleDeclaration) => string;
 }
 
-export interface ListQuery {
-  readonly limit: number;
-  readonly cursor?: string;
-  readonly filter?: { readonly name: FilterName; readonly value: string };
-}
-
-export interface ListPage {
-  readonly items: PublicRecord[];
-  readonly nextCursor: string | null;
-}
-
-type StoredRecord = Record<string, unknown> & {
-  id: string;
-  version: number;
-  createdAt: string;
-  createdBy: string;
-  linkCount?: number;
-  portal?: Record<string, unknown>;
-};
-
-/** Fields the server owns: clients can neither set nor patch them. */
-const serverFields = ['id', 'version', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy'] as const;
-
 /** Attempts of a read-modify-write that lost a race before answering 409. */
 const maxAttempts = 4;
-
-/** What a client sees: id first, then the fields, then the server's bookkeeping; no keys, no hash. */
-export function toPublicRecord(item: Record<string, unknown>): PublicRecord {
-  const visible: Record<string, unknown> = { id: item.id };
-  for (const [name, value] of Object.entries(item).sort(([a], [b]) => a.localeCompare(b))) {
-    if (!internalAttributes.has(name) && !(serverFields as readonly string[]).includes(name)) visible[name] = value;
-  }
-  for (const name of serverFields) visible[name] = item[name];
-  if (visible.portal && typeof visible.portal === 'object') {
-    const { pinHash, ...portal } = visible.portal as Record<string, unknown>;
-    visible.portal = { ...portal, hasPin: typeof pinHash === 'string' };
-  }
-  return visible as PublicRecord;
-}
-
-/** The fields a client wrote, as a merge patch applies to them: no server fields, no derived ones, no hash. */
-function writableFields(module: ModuleDeclaration, item: StoredRecord): Record<string, unknown> {
-  const derived = new Set(Object.keys(module.derive?.({}) ?? {}));
-  const fields: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(item)) {
-    if (
-      internalAttributes.has(name) ||
-      (serverFields as readonly string[]).includes(name) ||
-      derived.has(name) ||
-      module.serverOwned?.includes(name)
-    )
-      continue;
-    fields[name] = value;
-  }
-  if (fields.portal) {
-    const { pinHash: _pinHash, ...portal } = fields.portal as Record<string, unknown>;
-    fields.portal = portal;
-  }
-  return fields;
-}
-
-/** Portal uniqueness claims a person holds: its email and username, while portal access is enabled. */
-function claimsOf(module: ModuleDeclaration, fields: Record<string, unknown>): Map<ClaimKind, string> {
-  const claims = new Map<ClaimKind, string>();
-  const portal = fields.portal as { enabled?: boolean; username?: string } | undefined;
-  if (module.kind !== 'person' || portal?.enabled !== true) return claims;
-  if (typeof fields.email === 'string') claims.set('email', fields.email);
-  if (typeof portal.username === 'string') claims.set('username', portal.username);
-  return claims;
-}
 
 function referenceProblem(module: ModuleDeclaration, reference: ReferenceDeclaration, id: string): ValidationFailed {
   const target = moduleOfId(id)?.label ?? 'record';
@@ -415,41 +334,8 @@ export function createRecordService({
     await plan.commit(dynamo);
   }
 
-  async function list(module: ModuleDeclaration, query: ListQuery): Promise<ListPage> {
-    const filter = query.filter;
-    const index = !filter ? indexes.byType : filter.name === 'organizationId' ? indexes.byLink : indexes.byLookup;
-    const partitionValue = !filter
-      ? module.name
-      : filter.name === 'email'
-        ? emailPartition(filter.value)
-        : linkPartition(filter.value);
-    const keyCondition = filter ? '#pk = :pk AND begins_with(#sk, :module)' : '#pk = :pk';
-    const startKey = query.cursor
-      ? decodeCursor(query.cursor, {
-          attributes: [tableDesign.partitionKey, tableDesign.sortKey, index.partitionKey, index.sortKey],
-          partitionKey: index.partitionKey,
-          partitionValue,
-        })
-      : undefined;
-    const result = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: index.indexName,
-        KeyConditionExpression: keyCondition,
-        ExpressionAttributeNames: { '#pk': index.partitionKey, ...(filter ? { '#sk': index.sortKey } : {}) },
-        ExpressionAttributeValues: marshall({
-          ':pk': partitionValue,
-          ...(filter ? { ':module': `${module.name}#` } : {}),
-        }),
-        ScanIndexForward: false,
-        Limit: query.limit,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    return {
-      items: (result.Items ?? []).map((item) => toPublicRecord(unmarshall(item))),
-      nextCursor: encodeCursor(result.LastEvaluatedKey),
-    };
+  function list(module: ModuleDeclaration, query: ListQuery): Promise<ListPage> {
+    return listRecords({ dynamo, tableName }, module, query);
   }
 
   return { create, get, list, update, remove };

@@ -10,7 +10,7 @@ import type { HttpEvent } from '../../shared/http/http-handler';
 import { moduleRoutes } from '../../shared/modules/module-routes';
 import { findModule, modules, type ModuleDeclaration, type ModuleName } from '../../shared/modules/registry';
 import { buildOpenApiDocument, type JsonObject, type OpenApiDocument } from '../../shared/openapi/openapi-document';
-import { toPublicRecord } from '../../shared/records/record-service';
+import { toPublicRecord } from '../../shared/records/public-record';
 
 /**
  * The validator ships as ESM only (and reads its schemas through `import.meta.url`), which jest's CommonJS

@@ -1,4 +1,4 @@
-import { toPublicRecord } from '../../shared/records/record-service';
+import { toPublicRecord } from '../../shared/records/public-record';
 
 describe('toPublicRecord', () => {
   const stored = {
