@@ -7,26 +7,22 @@
  * Shards are read one page at a time in turn, so the records of one shard are always handled in order, one batch at
  * a time.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { appendFile, open, rename } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { appendFile } from 'node:fs/promises';
 import { dirname, isAbsolute } from 'node:path';
 import {
   DescribeStreamCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
   type _Record,
-  type AttributeValue,
   type DynamoDBStreamsClient,
   type Shard,
   type ShardIteratorType,
 } from '@aws-sdk/client-dynamodb-streams';
-import type {
-  AttributeValue as LambdaAttributeValue,
-  DynamoDBBatchResponse,
-  DynamoDBRecord,
-  DynamoDBStreamEvent,
-} from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { compareSequenceNumbers } from '../../shared/data/sequence-numbers';
+import { loadCheckpoint, saveCheckpoint, type Checkpoint, type ShardProgress } from './stream-checkpoint';
+import { toLambdaRecord } from './stream-records';
 
 export { compareSequenceNumbers };
 
@@ -484,135 +480,10 @@ function sequenceNumberOf(record: _Record | undefined): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Records in Lambda's event shape
-
-function toLambdaRecord(record: _Record, streamArn: string, region: string | undefined): DynamoDBRecord {
-  const change = record.dynamodb ?? {};
-  const identity = record.userIdentity;
-  return withoutUndefined({
-    eventID: record.eventID,
-    eventName: record.eventName,
-    eventVersion: '1.1',
-    eventSource: 'aws:dynamodb',
-    awsRegion: region ?? record.awsRegion,
-    dynamodb: withoutUndefined({
-      // GetRecords gives a Date; Lambda's event has epoch seconds.
-      ApproximateCreationDateTime: change.ApproximateCreationDateTime
-        ? Math.floor(change.ApproximateCreationDateTime.getTime() / 1000)
-        : undefined,
-      Keys: change.Keys && toLambdaImage(change.Keys),
-      NewImage: change.NewImage && toLambdaImage(change.NewImage),
-      OldImage: change.OldImage && toLambdaImage(change.OldImage),
-      SequenceNumber: change.SequenceNumber,
-      SizeBytes: change.SizeBytes,
-      StreamViewType: change.StreamViewType,
-    }),
-    eventSourceARN: streamArn,
-    // Lambda spells the identity of TTL deletions in camel case.
-    userIdentity: identity && { type: identity.Type, principalId: identity.PrincipalId },
-  });
-}
-
-function toLambdaImage(image: Record<string, AttributeValue>): Record<string, LambdaAttributeValue> {
-  return Object.fromEntries(Object.entries(image).map(([name, value]) => [name, toLambdaAttribute(value)]));
-}
-
-/** The SDK decodes binary values to bytes; the event's JSON carries them in base64, as the stream API does. */
-function toLambdaAttribute(value: AttributeValue): LambdaAttributeValue {
-  if (value.B !== undefined) return { B: Buffer.from(value.B).toString('base64') };
-  if (value.BS !== undefined) return { BS: value.BS.map((bytes) => Buffer.from(bytes).toString('base64')) };
-  if (value.M !== undefined) return { M: toLambdaImage(value.M) };
-  if (value.L !== undefined) return { L: value.L.map(toLambdaAttribute) };
-  return { ...value } as LambdaAttributeValue;
-}
-
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// The checkpoint file
-
-interface ShardProgress {
-  /** The last record handed over successfully or given up to the failure file. */
-  sequenceNumber?: string;
-  /** The shard is closed and every record of it is processed. */
-  finished?: boolean;
-}
-
-interface Checkpoint {
-  streamArn: string;
-  shards: Record<string, ShardProgress>;
-}
-
-function loadCheckpoint(file: string, streamArn: string, logger: StreamEventSourceLogger): Checkpoint {
-  const fresh: Checkpoint = { streamArn, shards: {} };
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') return fresh;
-    throw error;
-  }
-  const saved = parseCheckpoint(text, file);
-  if (saved.streamArn !== streamArn) {
-    logger.info('The checkpoint is of another stream (table recreated?); starting from TRIM_HORIZON', {
-      checkpointFile: file,
-      checkpointStreamArn: saved.streamArn,
-      streamArn,
-    });
-    return fresh;
-  }
-  return saved;
-}
-
-/** A damaged checkpoint stops the start: silently starting over would replay the whole stream. */
-function parseCheckpoint(text: string, file: string): Checkpoint {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  if (!isCheckpoint(value)) throw new Error(`${file} is not a stream checkpoint; delete it to start from TRIM_HORIZON`);
-  return value;
-}
-
-function isCheckpoint(value: unknown): value is Checkpoint {
-  if (typeof value !== 'object' || value === null) return false;
-  const { streamArn, shards } = value as Record<string, unknown>;
-  if (typeof streamArn !== 'string' || typeof shards !== 'object' || shards === null) return false;
-  return Object.values(shards).every((progress: unknown) => {
-    if (typeof progress !== 'object' || progress === null) return false;
-    const { sequenceNumber, finished } = progress as Record<string, unknown>;
-    const sequenceOk =
-      sequenceNumber === undefined || (typeof sequenceNumber === 'string' && /^\d+$/.test(sequenceNumber));
-    return sequenceOk && (finished === undefined || typeof finished === 'boolean');
-  });
-}
-
-/** Write a temporary file and rename it over the checkpoint, so a crash leaves the old or the new one, never half. */
-async function saveCheckpoint(file: string, checkpoint: Checkpoint): Promise<void> {
-  const temporary = `${file}.${process.pid}.tmp`;
-  const handle = await open(temporary, 'w');
-  try {
-    await handle.writeFile(`${JSON.stringify(checkpoint, null, 2)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temporary, file);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 // Errors
 
 function errorName(error: unknown): string | undefined {
   return error instanceof Error ? error.name : undefined;
-}
-
-function errorCode(error: unknown): unknown {
-  return typeof error === 'object' && error !== null ? Reflect.get(error, 'code') : undefined;
 }
 
 function describeError(error: unknown, { withStack = false } = {}): Record<string, string | undefined> {
