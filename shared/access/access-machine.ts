@@ -1,0 +1,370 @@
+import { randomUUID } from 'node:crypto';
+import {
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  type DynamoDBClient,
+  type TransactWriteItem,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { indexes, tableDesign } from '../data/table-design';
+import {
+  accessKey,
+  accessListName,
+  historyPrefix,
+  type AccessState,
+  type AccessStatus,
+  type AccessTransitionName,
+  type HistoryEntry,
+  type InvitationClaim,
+} from './access-state';
+import {
+  accessWriteItems,
+  conditionalWrite,
+  historyWriteItem,
+  setExpression,
+  type AccessWrite,
+  type AccessWriteOutcome,
+} from './access-machine-writes';
+
+/**
+ * The owner of a person's ACCESS item and its history entries: no other module writes them
+ * (tests/unit/architecture-access-owner.test.ts fails if one does). Each transition is a named function making ONE
+ * conditional write (with its history entry in the same transaction where it has one); its allowed starting
+ * statuses are declared in `accessTransitions` (access-state.ts) and become part of that write's condition.
+ *
+ * | transition               | from                      | to        | who                                    |
+ * | ------------------------ | ------------------------- | --------- | -------------------------------------- |
+ * | markPending              | any                       | pending   | staff tick the portal flag (record write) |
+ * | ensure/renewEnablement   | any                       | same      | controller: one invitation per enablement |
+ * | claim/releaseInvitation  | any                       | same      | controller: invitation lease             |
+ * | markInvited              | any                       | invited   | controller, after SES accepted          |
+ * | confirmInvited/Active    | any                       | inv./act. | controller: status follows the login    |
+ * | suspend / revoke         | any                       | susp./rev.| controller: access not effective        |
+ * | recordFailure / markFailed | any / not failed        | same/failed | controller, daily check: errors       |
+ * | markEmailFailed          | any (latest invitation)   | failed    | SES bounce or complaint                 |
+ * | markActive               | invited                   | active    | sign-in with a chosen password          |
+ * | recordSignIn             | any (item exists)         | same      | sign-in                                 |
+ * | requestResend            | invited, failed           | same      | staff (one a minute)                    |
+ * | requestPasswordReset     | active                    | same      | staff (one a minute)                    |
+ * | noteEmailChange, markEmailChangeAnnounced, recordUsernameChange | any | same | controller: attributes |
+ * | claim/release/markReminderSent | any (item exists)   | same      | daily check: support-end reminder        |
+ */
+
+export type { AccessWriteOutcome };
+
+/** The transaction items of a staff write that ticks (or unticks) the portal flag. */
+export function portalFlagItems(
+  tableName: string,
+  change: { readonly personId: string; readonly enabled: boolean; readonly actor: string; readonly at: string },
+): TransactWriteItem[] {
+  const entry = {
+    at: change.at,
+    actor: `staff:${change.actor}`,
+    event: change.enabled ? 'portalEnabled' : 'portalDisabled',
+  };
+  if (!change.enabled) return [historyWriteItem(tableName, change.personId, entry)];
+  const { personId, at } = change;
+  // A new enablement: one invitation per enablement.
+  const set = setExpression(
+    personId,
+    { status: 'pending', enablementId: randomUUID(), failures: 0 },
+    ['reason', 'lastError'],
+    at,
+  );
+  return accessWriteItems(tableName, personId, { transition: 'markPending', ...set, history: entry });
+}
+
+/** Where a run of the controller leaves the status once the login agrees with the verdict. */
+export type SettledStatus = 'invited' | 'active' | 'suspended' | 'revoked';
+const settleTransition = {
+  invited: 'confirmInvited',
+  active: 'confirmActive',
+  suspended: 'suspend',
+  revoked: 'revoke',
+};
+
+export function createAccessMachine(deps: {
+  readonly dynamo: DynamoDBClient;
+  readonly tableName: string;
+  readonly now?: () => Date;
+}) {
+  const { dynamo, tableName } = deps;
+  const now = () => (deps.now?.() ?? new Date()).toISOString();
+
+  const write = (personId: string, change: AccessWrite) => conditionalWrite(deps, personId, change);
+
+  /** Whole attributes set and removed (with the index attributes), and the history entry naming the step. */
+  function record(
+    transition: AccessTransitionName,
+    personId: string,
+    change: { set?: Record<string, unknown>; remove?: readonly string[]; history?: Omit<HistoryEntry, 'at'> },
+    at = now(),
+  ) {
+    const expression = setExpression(personId, change.set ?? {}, change.remove ?? [], at);
+    return write(personId, {
+      transition,
+      ...expression,
+      ...(change.history ? { history: { ...change.history, at } } : {}),
+    });
+  }
+
+  const ifExists = { condition: 'attribute_exists(#pk)', names: { '#pk': tableDesign.partitionKey } };
+
+  return {
+    /** The ACCESS item as it is now (strongly consistent), or undefined before the first write. */
+    async read(personId: string): Promise<AccessState | undefined> {
+      const { Item: item } = await dynamo.send(
+        new GetItemCommand({ TableName: tableName, Key: marshall(accessKey(personId)), ConsistentRead: true }),
+      );
+      return item ? ({ ...unmarshall(item), personId } as AccessState) : undefined;
+    },
+
+    /** The newest history entries first. */
+    async history(personId: string, limit: number): Promise<Record<string, unknown>[]> {
+      const result = await dynamo.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :history)',
+          ExpressionAttributeNames: { '#pk': tableDesign.partitionKey, '#sk': tableDesign.sortKey },
+          ExpressionAttributeValues: marshall({ ':pk': personId, ':history': historyPrefix }),
+          ScanIndexForward: false,
+          Limit: limit,
+        }),
+      );
+      return (result.Items ?? []).map((item) => {
+        const { [tableDesign.partitionKey]: _pk, [tableDesign.sortKey]: _sk, ...entry } = unmarshall(item);
+        return entry;
+      });
+    },
+
+    /** One page of every ACCESS item (the access index, never a Scan), for the daily check and `reconcile --all`. */
+    async listPage(startKey: Record<string, unknown> | undefined, limit = 100) {
+      const page = await dynamo.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: indexes.byType.indexName,
+          KeyConditionExpression: '#pk = :list',
+          ExpressionAttributeNames: { '#pk': indexes.byType.partitionKey },
+          ExpressionAttributeValues: marshall({ ':list': accessListName }),
+          ExclusiveStartKey: startKey as never,
+          Limit: limit,
+        }),
+      );
+      const items = (page.Items ?? []).map((item) => unmarshall(item) as AccessState & Record<string, unknown>);
+      return { items, next: page.LastEvaluatedKey as Record<string, unknown> | undefined };
+    },
+
+    /** A person enabled before the ACCESS item existed (or by drift) gets an enablement now. */
+    async ensureEnablement(personId: string): Promise<string> {
+      const update = 'SET enablementId = if_not_exists(enablementId, :id)';
+      const outcome = await write(personId, {
+        transition: 'ensureEnablement',
+        update,
+        values: { ':id': randomUUID() },
+        returnNew: true,
+      });
+      return (outcome as { item: AccessState }).item.enablementId!;
+    },
+
+    /** Replaces the enablement `seen`, unless another run already did: then that run's is the one to invite for. */
+    async renewEnablement(personId: string, seen: string | undefined): Promise<string> {
+      const outcome = await write(personId, {
+        transition: 'renewEnablement',
+        update: 'SET enablementId = :fresh',
+        condition: seen ? 'enablementId = :seen' : 'attribute_not_exists(enablementId)',
+        values: { ':fresh': randomUUID(), ...(seen ? { ':seen': seen } : {}) },
+        returnNew: true,
+      });
+      if (outcome.applied) return outcome.item!.enablementId!;
+      return (await this.read(personId))!.enablementId!;
+    },
+
+    /** Claims the send of `enablementId`'s invitation unless sent, or claimed by another worker less than a lease ago. */
+    async claimInvitation(personId: string, enablementId: string, claimedAt: Date, leaseMs: number) {
+      const outcome = await write(personId, {
+        transition: 'claimInvitation',
+        update: 'SET invitation = :claim',
+        condition:
+          'attribute_not_exists(invitation) OR invitation.enablementId <> :enablement OR ' +
+          '(invitation.#state = :sending AND invitation.claimedAt < :stale)',
+        names: { '#state': 'state' },
+        values: {
+          ':claim': { enablementId, state: 'sending', claimedAt: claimedAt.toISOString() } satisfies InvitationClaim,
+          ':enablement': enablementId,
+          ':sending': 'sending',
+          ':stale': new Date(claimedAt.getTime() - leaseMs).toISOString(),
+        },
+      });
+      return outcome.applied
+        ? { claimed: true as const }
+        : { claimed: false as const, held: outcome.current?.invitation };
+    },
+
+    /** Gives up our claim after a failure before the email could have gone, so a retry need not wait out the lease. */
+    async releaseInvitation(personId: string, claimedAt: string) {
+      await write(personId, {
+        transition: 'releaseInvitation',
+        update: 'REMOVE invitation',
+        condition: 'invitation.claimedAt = :claimedAt AND invitation.#state = :sending',
+        names: { '#state': 'state' },
+        values: { ':claimedAt': claimedAt, ':sending': 'sending' },
+      });
+    },
+
+    /** One write records the send and the status it leads to; the history entry names the transition. */
+    markInvited(personId: string, invitation: InvitationClaim, detail: Record<string, unknown>) {
+      return record('markInvited', personId, {
+        set: { invitation, status: 'invited', invitedAt: invitation.claimedAt, failures: 0 },
+        remove: ['reason', 'lastError'],
+        history: { actor: 'controller', event: 'invitationSent', detail },
+      });
+    },
+
+    /** The status a controller run leaves (failures cleared); a history entry when the status or reason changed. */
+    settle(
+      personId: string,
+      status: SettledStatus,
+      change: { reason?: string; activatedAt?: string; history?: Omit<HistoryEntry, 'at'> },
+    ) {
+      const transition = settleTransition[status as keyof typeof settleTransition] as AccessTransitionName;
+      const { reason, activatedAt } = change;
+      return record(transition ?? 'revoke', personId, {
+        set: { status, ...(reason ? { reason } : {}), ...(activatedAt ? { activatedAt } : {}), failures: 0 },
+        remove: [...(reason ? [] : ['reason']), 'lastError'],
+        history: change.history,
+      });
+    },
+
+    /** Counts a failed attempt; answers the state as it is now. */
+    async recordFailure(personId: string, message: string): Promise<AccessState> {
+      const outcome = await write(personId, {
+        transition: 'recordFailure',
+        update: 'ADD failures :one SET lastError = :message, updatedAt = :now',
+        values: { ':one': 1, ':message': message, ':now': now() },
+        returnNew: true,
+      });
+      return (outcome as { item: AccessState }).item;
+    },
+
+    markFailed(personId: string, from: AccessStatus, error: string) {
+      return record('markFailed', personId, {
+        set: { status: 'failed' },
+        history: { actor: 'controller', event: 'statusChanged', detail: { from, to: 'failed', error } },
+      });
+    },
+
+    /** A bounce or complaint on the latest invitation only: feedback on an older one must not undo a newer success. */
+    markEmailFailed(personId: string, messageId: string, reason: 'emailBounced' | 'emailComplaint', error: string) {
+      const at = now();
+      return write(personId, {
+        transition: 'markEmailFailed',
+        update: 'SET #status = :failed, reason = :reason, lastError = :error, updatedAt = :at',
+        condition: 'invitation.messageId = :message',
+        names: { '#status': 'status' },
+        values: { ':failed': 'failed', ':reason': reason, ':error': error, ':at': at, ':message': messageId },
+        history: { at, actor: 'ses', event: reason, detail: { messageId } },
+      });
+    },
+
+    /** A sign-in with a password the person chose. */
+    markActive(personId: string, at: string) {
+      return write(personId, {
+        transition: 'markActive',
+        update: 'SET #status = :active, activatedAt = if_not_exists(activatedAt, :at), updatedAt = :at',
+        values: { ':active': 'active', ':at': at },
+        history: { at, actor: 'sign-in', event: 'statusChanged', detail: { from: 'invited', to: 'active' } },
+      });
+    },
+
+    recordSignIn: (personId: string, at: string) =>
+      write(personId, {
+        transition: 'recordSignIn',
+        update: 'SET lastSignInAt = :at',
+        ...ifExists,
+        values: { ':at': at },
+      }),
+
+    /** A refused token issue: staff see why someone could not sign in. History only. */
+    async recordRefusedSignIn(personId: string, detail: Record<string, unknown>, at: string) {
+      const entry = { at, actor: 'sign-in', event: 'signInRefused', detail };
+      await dynamo.send(new PutItemCommand(historyWriteItem(tableName, personId, entry).Put!));
+    },
+
+    /** A fresh enablement (hence invitation), at most one per `cutoff`. */
+    requestResend(personId: string, actor: string, at: string, cutoff: string) {
+      return write(personId, {
+        transition: 'requestResend',
+        update: 'SET enablementId = :enablement, lastResendAt = :at, updatedAt = :at',
+        condition: '(attribute_not_exists(lastResendAt) OR lastResendAt <= :cutoff)',
+        values: { ':enablement': randomUUID(), ':at': at, ':cutoff': cutoff },
+        history: { at, actor: `staff:${actor}`, event: 'invitationRequested' },
+      });
+    },
+
+    requestPasswordReset(personId: string, actor: string, at: string, cutoff: string) {
+      return write(personId, {
+        transition: 'requestPasswordReset',
+        update: 'SET lastPasswordResetAt = :at, updatedAt = :at',
+        condition: '(attribute_not_exists(lastPasswordResetAt) OR lastPasswordResetAt <= :cutoff)',
+        values: { ':at': at, ':cutoff': cutoff },
+        history: { at, actor: `staff:${actor}`, event: 'passwordResetRequested' },
+      });
+    },
+
+    /** Removes this request's mark, and only it, so staff may ask again at once after Cognito failed. */
+    giveBackPasswordReset: (personId: string, at: string) =>
+      write(personId, {
+        transition: 'giveBackPasswordReset',
+        update: 'REMOVE lastPasswordResetAt',
+        condition: 'lastPasswordResetAt = :at',
+        values: { ':at': at },
+      }),
+
+    /** Recorded before Cognito changes: if we crash after, the retry still owes both notices. */
+    noteEmailChange: (personId: string, change: { from: string; to: string }) =>
+      record('noteEmailChange', personId, { set: { pendingEmailNotice: change } }),
+
+    markEmailChangeAnnounced: (personId: string, detail: Record<string, unknown>) =>
+      record('markEmailChangeAnnounced', personId, {
+        remove: ['pendingEmailNotice'],
+        history: { actor: 'controller', event: 'emailChanged', detail },
+      }),
+
+    recordUsernameChange: (personId: string, from: string | null, to: string | null) =>
+      record('recordUsernameChange', personId, {
+        history: { actor: 'controller', event: 'usernameChanged', detail: { from, to } },
+      }),
+
+    /** Claims the reminder of one window end; false when it was claimed (or sent) already. */
+    async claimReminder(personId: string, endDate: string, claim: string, at: string) {
+      const outcome = await write(personId, {
+        transition: 'claimReminder',
+        update: 'SET supportEndReminder = :claim',
+        condition:
+          'attribute_exists(personId) AND (attribute_not_exists(supportEndReminder) OR supportEndReminder.endDate <> :end)',
+        values: { ':claim': { endDate, claim, claimedAt: at }, ':end': endDate },
+      });
+      return outcome.applied;
+    },
+
+    releaseReminder: (personId: string, claim: string) =>
+      write(personId, {
+        transition: 'releaseReminder',
+        update: 'REMOVE supportEndReminder',
+        condition: 'supportEndReminder.claim = :claim',
+        values: { ':claim': claim },
+      }),
+
+    markReminderSent: (personId: string, claim: string, messageId: string | undefined, history: HistoryEntry) =>
+      write(personId, {
+        transition: 'markReminderSent',
+        update: 'SET supportEndReminder.sentAt = :at, supportEndReminder.messageId = :message',
+        condition: 'supportEndReminder.claim = :claim',
+        values: { ':at': now(), ':message': messageId ?? 'unknown', ':claim': claim },
+        history,
+      }),
+  };
+}
+
+export type AccessMachine = ReturnType<typeof createAccessMachine>;
