@@ -1,17 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { PutItemCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { tableDesign } from '../data/table-design';
+import { createAccessReads } from './access-reads';
 import {
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  type DynamoDBClient,
-  type TransactWriteItem,
-} from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { indexes, tableDesign } from '../data/table-design';
-import {
-  accessKey,
-  accessListName,
-  historyPrefix,
   type AccessState,
   type AccessStatus,
   type AccessTransitionName,
@@ -42,7 +33,7 @@ import {
  * | confirmInvited/Active    | any                       | inv./act. | controller: status follows the login    |
  * | suspend / revoke         | any                       | susp./rev.| controller: access not effective        |
  * | recordFailure / markFailed | any / not failed        | same/failed | controller, daily check: errors       |
- * | markEmailFailed          | any (latest invitation)   | failed    | SES bounce or complaint                 |
+ * | markEmailFailed          | any but none (latest inv.) | failed    | SES bounce or complaint                 |
  * | markActive               | invited                   | active    | sign-in with a chosen password          |
  * | recordSignIn             | any (item exists)         | same      | sign-in                                 |
  * | requestResend            | invited, failed           | same      | staff (one a minute)                    |
@@ -77,12 +68,13 @@ export function portalFlagItems(
 
 /** Where a run of the controller leaves the status once the login agrees with the verdict. */
 export type SettledStatus = 'invited' | 'active' | 'suspended' | 'revoked';
-const settleTransition = {
-  invited: 'confirmInvited',
-  active: 'confirmActive',
-  suspended: 'suspend',
-  revoked: 'revoke',
-};
+/** What a controller run records with the status it leaves. */
+export interface Settlement {
+  readonly reason?: string;
+  readonly activatedAt?: string;
+  /** When the status or reason changed. */
+  readonly history?: Omit<HistoryEntry, 'at'>;
+}
 
 export function createAccessMachine(deps: {
   readonly dynamo: DynamoDBClient;
@@ -109,51 +101,19 @@ export function createAccessMachine(deps: {
     });
   }
 
+  function settle(transition: AccessTransitionName, personId: string, status: SettledStatus, change: Settlement) {
+    const { reason, activatedAt } = change;
+    return record(transition, personId, {
+      set: { status, ...(reason ? { reason } : {}), ...(activatedAt ? { activatedAt } : {}), failures: 0 },
+      remove: [...(reason ? [] : ['reason']), 'lastError'],
+      history: change.history,
+    });
+  }
+
   const ifExists = { condition: 'attribute_exists(#pk)', names: { '#pk': tableDesign.partitionKey } };
 
   return {
-    /** The ACCESS item as it is now (strongly consistent), or undefined before the first write. */
-    async read(personId: string): Promise<AccessState | undefined> {
-      const { Item: item } = await dynamo.send(
-        new GetItemCommand({ TableName: tableName, Key: marshall(accessKey(personId)), ConsistentRead: true }),
-      );
-      return item ? ({ ...unmarshall(item), personId } as AccessState) : undefined;
-    },
-
-    /** The newest history entries first. */
-    async history(personId: string, limit: number): Promise<Record<string, unknown>[]> {
-      const result = await dynamo.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :history)',
-          ExpressionAttributeNames: { '#pk': tableDesign.partitionKey, '#sk': tableDesign.sortKey },
-          ExpressionAttributeValues: marshall({ ':pk': personId, ':history': historyPrefix }),
-          ScanIndexForward: false,
-          Limit: limit,
-        }),
-      );
-      return (result.Items ?? []).map((item) => {
-        const { [tableDesign.partitionKey]: _pk, [tableDesign.sortKey]: _sk, ...entry } = unmarshall(item);
-        return entry;
-      });
-    },
-
-    /** One page of every ACCESS item (the access index, never a Scan), for the daily check and `reconcile --all`. */
-    async listPage(startKey: Record<string, unknown> | undefined, limit = 100) {
-      const page = await dynamo.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: indexes.byType.indexName,
-          KeyConditionExpression: '#pk = :list',
-          ExpressionAttributeNames: { '#pk': indexes.byType.partitionKey },
-          ExpressionAttributeValues: marshall({ ':list': accessListName }),
-          ExclusiveStartKey: startKey as never,
-          Limit: limit,
-        }),
-      );
-      const items = (page.Items ?? []).map((item) => unmarshall(item) as AccessState & Record<string, unknown>);
-      return { items, next: page.LastEvaluatedKey as Record<string, unknown> | undefined };
-    },
+    ...createAccessReads(deps),
 
     /** A person enabled before the ACCESS item existed (or by drift) gets an enablement now. */
     async ensureEnablement(personId: string): Promise<string> {
@@ -221,20 +181,14 @@ export function createAccessMachine(deps: {
       });
     },
 
-    /** The status a controller run leaves (failures cleared); a history entry when the status or reason changed. */
-    settle(
-      personId: string,
-      status: SettledStatus,
-      change: { reason?: string; activatedAt?: string; history?: Omit<HistoryEntry, 'at'> },
-    ) {
-      const transition = settleTransition[status as keyof typeof settleTransition] as AccessTransitionName;
-      const { reason, activatedAt } = change;
-      return record(transition ?? 'revoke', personId, {
-        set: { status, ...(reason ? { reason } : {}), ...(activatedAt ? { activatedAt } : {}), failures: 0 },
-        remove: [...(reason ? [] : ['reason']), 'lastError'],
-        history: change.history,
-      });
-    },
+    /** The status a controller run leaves once the login agrees (failures cleared): invited, */
+    confirmInvited: (personId: string, change: Settlement) => settle('confirmInvited', personId, 'invited', change),
+    /** …active (the person chose a password), */
+    confirmActive: (personId: string, change: Settlement) => settle('confirmActive', personId, 'active', change),
+    /** …suspended (access may come back without staff: window, organization, email), */
+    suspend: (personId: string, change: Settlement) => settle('suspend', personId, 'suspended', change),
+    /** …revoked (taken away by staff: flag off, person deleted). */
+    revoke: (personId: string, change: Settlement) => settle('revoke', personId, 'revoked', change),
 
     /** Counts a failed attempt; answers the state as it is now. */
     async recordFailure(personId: string, message: string): Promise<AccessState> {

@@ -123,7 +123,7 @@ export const accessTransitions = {
   revoke: { from: 'any', to: 'revoked' },
   recordFailure: { from: 'any', to: 'same' },
   markFailed: { from: ['none', 'pending', 'invited', 'active', 'suspended', 'revoked'], to: 'failed' },
-  markEmailFailed: { from: 'any', to: 'failed' },
+  markEmailFailed: { from: ['pending', 'invited', 'active', 'suspended', 'failed', 'revoked'], to: 'failed' },
   requestResend: { from: ['invited', 'failed'], to: 'same' },
   requestPasswordReset: { from: ['active'], to: 'same' },
   giveBackPasswordReset: { from: 'any', to: 'same' },

@@ -92,7 +92,10 @@ export function createReconcileExecutor(deps: {
         const from = run.access?.status ?? 'none';
         const detail = { from, to: status, reason, actions };
         const history = step.history ? { actor: run.actor, event: 'statusChanged', detail } : undefined;
-        await machine.settle(personId, status, { reason, activatedAt, history });
+        const transition = (
+          { invited: 'confirmInvited', active: 'confirmActive', suspended: 'suspend', revoked: 'revoke' } as const
+        )[status];
+        await machine[transition](personId, { reason, activatedAt, history });
         return false;
       }
     }
