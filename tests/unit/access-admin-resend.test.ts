@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createAccessAdmin } from '../../shared/access/access-admin';
 import { Conflict, TooManyRequests } from '../../shared/http/errors';
 import { findModule } from '../../shared/modules/registry';
-import { temporaryPasswordIn } from './support/provisioning-fakes';
+import { temporaryPasswordIn } from './support/cognito-ses-fakes';
 import { rejectionOf } from './support/failures';
 
 import {
@@ -34,12 +34,12 @@ describe('11. staff resend and drift', () => {
     });
 
   it('resend: a new enablement and exactly one more invitation; 429 within a minute; 409 once signed in', async () => {
-    enablePerson(id);
+    await enablePerson(id);
     await provisioner().reconcilePerson(id);
     clock.advance(5_000);
     const outcome = await admin().resendInvitation(contacts, id, 'staff-1');
     expect(outcome.actions).toEqual(['resetTemporaryPassword', 'sendInvitation']);
-    const { invitations, state } = expectConverged(id, 2);
+    const { invitations, state } = await expectConverged(id, 2);
     expect(state.enablementId).not.toBe('enablement-1');
 
     clock.advance(30_000);
@@ -60,7 +60,7 @@ describe('11. staff resend and drift', () => {
   });
 
   it('two staff resends at once: one goes through, the other is 429; one more invitation in all', async () => {
-    enablePerson(id);
+    await enablePerson(id);
     await provisioner().reconcilePerson(id);
     clock.advance(120_000);
     const results = await Promise.allSettled([
@@ -70,11 +70,11 @@ describe('11. staff resend and drift', () => {
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')!;
     expect(rejected.reason).toBeInstanceOf(TooManyRequests);
-    expectConverged(id, 2);
+    await expectConverged(id, 2);
   });
 
   it('a login deleted out of band is recreated by reconcile, with one fresh invitation', async () => {
-    enablePerson(id);
+    await enablePerson(id);
     await provisioner().reconcilePerson(id);
     fakes.cognito.users.delete(id);
     clock.advance(60_000);
@@ -84,12 +84,12 @@ describe('11. staff resend and drift', () => {
     expect(fakes.cognito.created).toEqual([id, id]);
     expect(fakes.ses.invitations(id)).toHaveLength(2);
     expect(temporaryPasswordIn(fakes.ses.invitations(id)[1]!)).toBe(fakes.cognito.users.get(id)!.password);
-    expect(access(id)).toMatchObject({ status: 'invited', invitation: { state: 'sent' } });
+    expect(await access(id)).toMatchObject({ status: 'invited', invitation: { state: 'sent' } });
   });
 
   // As for a re-enable: overlapping runs agree on one fresh enablement, so one new invitation goes out.
   it('a lost login seen by two overlapping runs is recreated with one invitation', async () => {
-    enablePerson(id);
+    await enablePerson(id);
     await provisioner().reconcilePerson(id);
     fakes.cognito.users.delete(id);
     clock.advance(60_000);

@@ -63,7 +63,7 @@ describe('8. the invitation email', () => {
 
   it('end to end: the invitation the controller sends escapes a hostile name and carries the live password', async () => {
     const id = contactId(8);
-    enablePerson(id, {
+    await enablePerson(id, {
       firstName: '<script>',
       lastName: '<img src=x onerror=alert(1)>',
       portal: { enabled: true, username: 'ada.l', supportEndDate: '2026-12-31' },

@@ -34,9 +34,9 @@ describe('10. applyEmailFeedback', () => {
     },
   });
 
-  beforeEach(() => {
-    fakes.table.put(personItem(id));
-    fakes.table.put(
+  beforeEach(async () => {
+    await fakes.table.put(personItem(id));
+    await fakes.table.put(
       pendingAccess(id, 'enablement-2', {
         status: 'invited',
         invitation: {
@@ -51,22 +51,22 @@ describe('10. applyEmailFeedback', () => {
 
   it('a permanent bounce of the latest invitation marks the person failed with emailBounced', async () => {
     expect(await applyEmailFeedback(deps(), event())).toBe('marked');
-    expect(access(id)).toMatchObject({
+    expect(await access(id)).toMatchObject({
       status: 'failed',
       reason: 'emailBounced',
       lastError: 'The invitation bounced permanently.',
       updatedAt: '2026-03-01T09:00:00.000Z',
     });
-    expect(history(id)).toEqual([
+    expect(await history(id)).toEqual([
       expect.objectContaining({ actor: 'ses', event: 'emailBounced', detail: { messageId: 'msg-2' } }),
     ]);
   });
 
   it('a bounce of an older invitation is stale and changes nothing', async () => {
-    const before = access(id);
+    const before = await access(id);
     expect(await applyEmailFeedback(deps(), event({ messageId: 'msg-1' }))).toBe('stale');
-    expect(access(id)).toEqual(before);
-    expect(history(id)).toEqual([]);
+    expect(await access(id)).toEqual(before);
+    expect(await history(id)).toEqual([]);
   });
 
   it('a transient bounce is ignored without a write', async () => {
@@ -74,17 +74,19 @@ describe('10. applyEmailFeedback', () => {
     expect(await applyEmailFeedback(deps(), transient)).toBe('ignored');
     expect(await applyEmailFeedback(deps(), event({ bounce: { bounceType: 'Undetermined' } }))).toBe('ignored');
     expect(mocks.dynamo.calls()).toHaveLength(0);
-    expect(access(id).status).toBe('invited');
+    expect((await access(id)).status).toBe('invited');
   });
 
   it('a complaint marks emailComplaint (SES event publishing or SNS notification form)', async () => {
     expect(await applyEmailFeedback(deps(), event({ eventType: 'Complaint', bounce: undefined }))).toBe('marked');
-    expect(access(id)).toMatchObject({ status: 'failed', reason: 'emailComplaint' });
-    fakes.table.put(pendingAccess(id, 'e', { status: 'invited', invitation: { messageId: 'msg-2', state: 'sent' } }));
+    expect(await access(id)).toMatchObject({ status: 'failed', reason: 'emailComplaint' });
+    await fakes.table.put(
+      pendingAccess(id, 'e', { status: 'invited', invitation: { messageId: 'msg-2', state: 'sent' } }),
+    );
     expect(await applyEmailFeedback(deps(), { ...event(), eventType: undefined, notificationType: 'Complaint' })).toBe(
       'marked',
     );
-    expect(access(id)).toMatchObject({ reason: 'emailComplaint' });
+    expect(await access(id)).toMatchObject({ reason: 'emailComplaint' });
   });
 
   it('feedback on other mail (email-change notices), or without a person or message id, is ignored', async () => {
@@ -100,14 +102,14 @@ describe('10. applyEmailFeedback', () => {
   });
 
   it('feedback for a person without an ACCESS item is stale and creates none', async () => {
-    fakes.table.delete(id, 'ACCESS');
+    await fakes.table.delete(id, 'ACCESS');
     expect(await applyEmailFeedback(deps(), event())).toBe('stale');
-    expect(fakes.table.get(id, 'ACCESS')).toBeUndefined();
+    expect(await fakes.table.get(id, 'ACCESS')).toBeUndefined();
   });
 
   it('end to end: the bounce of the invitation the controller sent (its SES message id) is marked', async () => {
     const other = contactId(11);
-    enablePerson(other);
+    await enablePerson(other);
     await provisioner().reconcilePerson(other);
     const [sent] = fakes.ses.invitations(other);
     const bounce: SesEvent = {
@@ -119,13 +121,13 @@ describe('10. applyEmailFeedback', () => {
       },
     };
     expect(await applyEmailFeedback(deps(), bounce)).toBe('marked');
-    expect(access(other)).toMatchObject({ status: 'failed', reason: 'emailBounced' });
+    expect(await access(other)).toMatchObject({ status: 'failed', reason: 'emailBounced' });
   });
 
   // A reconcile that sends nothing must not erase the bounce staff need to see.
   it('a bounce is not erased by a later reconcile that sends nothing', async () => {
     const other = contactId(12);
-    enablePerson(other);
+    await enablePerson(other);
     const p = provisioner();
     await p.reconcilePerson(other);
     const [sent] = fakes.ses.invitations(other);
@@ -137,6 +139,6 @@ describe('10. applyEmailFeedback', () => {
     clock.advance(60_000);
     await p.reconcilePerson(other); // e.g. the same stream record replayed
     expect(fakes.ses.invitations(other)).toHaveLength(1);
-    expect(access(other)).toMatchObject({ status: 'failed', reason: 'emailBounced' });
+    expect(await access(other)).toMatchObject({ status: 'failed', reason: 'emailBounced' });
   });
 });

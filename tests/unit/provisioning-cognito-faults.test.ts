@@ -38,21 +38,21 @@ describe('2. Cognito throttling on AdminCreateUser', () => {
   const b = contactId(0xb);
 
   it("fails only that person's first sequence number; the others in the batch go through", async () => {
-    enablePerson(a);
-    enablePerson(b);
+    await enablePerson(a);
+    await enablePerson(b);
     fakes.cognito.faults.add({ op: 'AdminCreateUser', match: forUser(a), error: throttledCognito });
     const response = await handler(
       batch(enableRecord('500', a), enableRecord('501', b), titleRecord('502', b), titleRecord('503', a)),
     );
     expect(failures(response)).toEqual(['500']);
-    expectConverged(b);
+    await expectConverged(b);
     expect(fakes.cognito.users.has(a)).toBe(false);
     expect(fakes.ses.invitations(a)).toHaveLength(0);
-    expect(access(a)).toMatchObject({ failures: 1, lastError: 'TooManyRequestsException: Rate exceeded' });
+    expect(await access(a)).toMatchObject({ failures: 1, lastError: 'TooManyRequestsException: Rate exceeded' });
   });
 
   it('counts failures up to maxFailures (then `failed` with lastError); a later success invites once and clears them', async () => {
-    enablePerson(a);
+    await enablePerson(a);
     const p = provisioner(); // maxFailures: 3
     fakes.cognito.faults.add({ op: 'AdminCreateUser', times: 4, error: throttledCognito });
     const seen: { failures: unknown; status: unknown }[] = [];
@@ -60,7 +60,7 @@ describe('2. Cognito throttling on AdminCreateUser', () => {
       const error = await rejectionOf(p.reconcilePerson(a));
       expect(error).toBeInstanceOf(CognitoThrottled);
       await p.recordFailure(a, error);
-      seen.push({ failures: access(a).failures, status: access(a).status });
+      seen.push({ failures: (await access(a)).failures, status: (await access(a)).status });
       // Lambda's next retry comes after the invitation lease (see the quick-retry test below).
       clock.advance(LEASE + 1_000);
     }
@@ -70,8 +70,8 @@ describe('2. Cognito throttling on AdminCreateUser', () => {
       { failures: 3, status: 'failed' },
       { failures: 4, status: 'failed' },
     ]);
-    expect(access(a).lastError).toBe('TooManyRequestsException: Rate exceeded');
-    expect(history(a).filter((entry) => entry.event === 'statusChanged')).toEqual([
+    expect((await access(a)).lastError).toBe('TooManyRequestsException: Rate exceeded');
+    expect((await history(a)).filter((entry) => entry.event === 'statusChanged')).toEqual([
       expect.objectContaining({
         detail: { from: 'pending', to: 'failed', error: 'TooManyRequestsException: Rate exceeded' },
       }),
@@ -81,24 +81,26 @@ describe('2. Cognito throttling on AdminCreateUser', () => {
     const outcome = await p.reconcilePerson(a);
     expect(outcome).toMatchObject({ status: 'invited', actions: ['createLogin', 'sendInvitation'] });
     expect(fakes.cognito.calls('AdminCreateUser')).toHaveLength(5);
-    expectConverged(a);
+    await expectConverged(a);
     // The history names the way out of `failed`.
-    expect(history(a).some((entry) => (entry.detail as { from?: string } | undefined)?.from === 'failed')).toBe(true);
+    expect((await history(a)).some((entry) => (entry.detail as { from?: string } | undefined)?.from === 'failed')).toBe(
+      true,
+    );
   });
 
   it('a failure before anything was mailed releases the claim: the retry goes ahead at once and lastError keeps the cause', async () => {
-    enablePerson(a);
+    await enablePerson(a);
     const p = provisioner();
     fakes.cognito.faults.add({ op: 'AdminCreateUser', times: 1, error: throttledCognito });
     await p.recordFailure(a, await rejectionOf(p.reconcilePerson(a)));
-    expect(access(a).invitation).toBeUndefined();
-    expect(access(a).lastError).toBe('TooManyRequestsException: Rate exceeded');
+    expect((await access(a)).invitation).toBeUndefined();
+    expect((await access(a)).lastError).toBe('TooManyRequestsException: Rate exceeded');
     clock.advance(1_000);
     const outcome = await p.reconcilePerson(a);
     expect(outcome.actions).toEqual(['createLogin', 'sendInvitation']);
     expect(clock.sleeps).toEqual([]);
     expect(fakes.cognito.calls('AdminCreateUser')).toHaveLength(2);
-    expectConverged(a);
+    await expectConverged(a);
   });
 
   it('InvitationInProgress names itself', () => {
@@ -106,23 +108,23 @@ describe('2. Cognito throttling on AdminCreateUser', () => {
   });
 
   it("the controller does not count another worker's send in progress as a failure of the person", async () => {
-    enablePerson(a);
+    await enablePerson(a);
     // A claim held by another worker, fresh: the controller reports the record for retry and records nothing.
     const p = provisioner();
     await p.reconcilePerson(a);
-    fakes.table.put({
-      ...access(a),
+    await fakes.table.put({
+      ...(await access(a)),
       enablementId: 'enablement-2',
       // The handler's provisioner runs on the real clock: a claim made just now is fresh to it.
       invitation: { enablementId: 'enablement-2', state: 'sending', claimedAt: new Date().toISOString() },
     });
     expect(failures(await handler(batch(enableRecord('520', a))))).toEqual(['520']);
-    expect(access(a).failures ?? 0).toBe(0);
-    expect(access(a).lastError).toBeUndefined();
+    expect((await access(a)).failures ?? 0).toBe(0);
+    expect((await access(a)).lastError).toBeUndefined();
   });
 
   it('a failure to record the failure still fails the batch item', async () => {
-    enablePerson(a);
+    await enablePerson(a);
     fakes.cognito.faults.add({ op: 'AdminCreateUser', error: throttledCognito });
     fakes.table.faults.add({
       op: 'UpdateItem',
@@ -130,7 +132,7 @@ describe('2. Cognito throttling on AdminCreateUser', () => {
       error: () => new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: {} }),
     });
     expect(failures(await handler(batch(enableRecord('510', a))))).toEqual(['510']);
-    expect(access(a).failures).toBe(0);
+    expect((await access(a)).failures).toBe(0);
   });
 });
 
@@ -138,7 +140,7 @@ describe('5. a crash between AdminCreateUser and the email', () => {
   const id = contactId(5);
 
   it('the user was created but the answer lost: the retry resets the password instead of creating again', async () => {
-    enablePerson(id);
+    await enablePerson(id);
     fakes.cognito.faults.add({
       op: 'AdminCreateUser',
       when: 'after',
@@ -155,11 +157,11 @@ describe('5. a crash between AdminCreateUser and the email', () => {
     expect(outcome.actions).toEqual(['resetTemporaryPassword', 'sendInvitation']);
     expect(fakes.cognito.calls('AdminCreateUser')).toHaveLength(1);
     expect(fakes.cognito.calls('AdminSetUserPassword', 'ok')).toHaveLength(1);
-    expectConverged(id);
+    await expectConverged(id);
   });
 
   it('a stale read that misses the new user: AdminCreateUser says UsernameExists, the retry sets the password', async () => {
-    enablePerson(id);
+    await enablePerson(id);
     fakes.ses.faults.add({
       op: 'SendEmail',
       times: 1,
@@ -176,6 +178,6 @@ describe('5. a crash between AdminCreateUser and the email', () => {
     await p.reconcilePerson(id);
     expect(fakes.cognito.calls('AdminCreateUser').map((call) => call.outcome)).toEqual(['ok', 'error']);
     expect(fakes.cognito.calls('AdminSetUserPassword', 'ok')).toHaveLength(1);
-    expectConverged(id);
+    await expectConverged(id);
   });
 });

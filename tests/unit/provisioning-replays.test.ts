@@ -1,5 +1,5 @@
 import { InvitationInProgress } from '../../shared/access/provisioning';
-import { temporaryPasswordIn } from './support/provisioning-fakes';
+import { temporaryPasswordIn } from './support/cognito-ses-fakes';
 
 import {
   access,
@@ -36,25 +36,25 @@ describe('1. replays, duplicates and out-of-order records', () => {
   const id = contactId(1);
 
   it('the same reconcile run 5 times in a row creates one login and sends one invitation', async () => {
-    enablePerson(id);
+    await enablePerson(id);
     const outcomes = [];
     let written = 0;
     for (let run = 0; run < 5; run++) {
       outcomes.push(await provisioner().reconcilePerson(id));
-      if (run === 0) written = history(id).length;
+      if (run === 0) written = (await history(id)).length;
       clock.advance(1_000);
     }
     expect(outcomes.map((o) => o.actions)).toEqual([['createLogin', 'sendInvitation'], [], [], [], []]);
     expect(outcomes.every((o) => o.status === 'invited')).toBe(true);
-    expectConverged(id);
+    await expectConverged(id);
     expect(creationsTaken).toBe(1);
     // Replays write nothing more: the history has one invitationSent entry, and nothing after the first run.
-    expect(history(id).filter((entry) => entry.event === 'invitationSent')).toHaveLength(1);
-    expect(history(id)).toHaveLength(written);
+    expect((await history(id)).filter((entry) => entry.event === 'invitationSent')).toHaveLength(1);
+    expect(await history(id)).toHaveLength(written);
   });
 
   it('5 concurrent runs: one wins the claim, the others back off with InvitationInProgress', async () => {
-    enablePerson(id);
+    await enablePerson(id);
     const p = provisioner();
     const results = await Promise.allSettled(Array.from({ length: 5 }, () => p.reconcilePerson(id)));
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -66,59 +66,59 @@ describe('1. replays, duplicates and out-of-order records', () => {
     await Promise.all(Array.from({ length: 5 }, () => p.reconcilePerson(id)));
     expect(fakes.cognito.calls('AdminCreateUser')).toHaveLength(1);
     expect(fakes.ses.attempts).toHaveLength(1);
-    expectConverged(id);
+    await expectConverged(id);
   });
 
   it('the same batch delivered twice to the controller: still one login, one invitation', async () => {
     const other = contactId(2);
-    enablePerson(id);
-    enablePerson(other);
+    await enablePerson(id);
+    await enablePerson(other);
     const event = batch(enableRecord('100', id), enableRecord('101', other), titleRecord('102', id));
     expect(failures(await handler(event))).toEqual([]);
     expect(failures(await handler(event))).toEqual([]);
-    expectConverged(id);
-    expectConverged(other);
+    await expectConverged(id);
+    await expectConverged(other);
     expect(fakes.ses.sent).toHaveLength(2);
   });
 
   it('the same batch delivered twice at once: the loser reports the people, its retry changes nothing', async () => {
     fakeDateOnly();
-    enablePerson(id);
+    await enablePerson(id);
     const event = batch(enableRecord('200', id));
     const [first, second] = await Promise.all([handler(event), handler(event)]);
     // One delivery reconciled the person; the other found the claim held and asks Lambda to retry.
     expect([failures(first), failures(second)].sort()).toEqual([[], ['200']]);
     jest.setSystemTime(Date.now() + LEASE + 1_000);
     expect(failures(await handler(event))).toEqual([]);
-    expectConverged(id);
+    await expectConverged(id);
     // The failed delivery counted one failure; the successful retry reset it.
-    expect(access(id).failures).toBe(0);
+    expect((await access(id)).failures).toBe(0);
   });
 
   it('a "disable" record processed after the "enable" one, while the table says enabled, ends enabled', async () => {
-    enablePerson(id);
+    await enablePerson(id);
     // Staff disabled then re-enabled; the enable was handled, then the older disable arrives (replayed).
     expect(failures(await handler(batch(enableRecord('300', id))))).toEqual([]);
     expect(failures(await handler(batch(disableRecord('299', id))))).toEqual([]);
     // And both in one batch, in either order: the controller follows the table, not the records.
     expect(failures(await handler(batch(enableRecord('301', id), disableRecord('302', id))))).toEqual([]);
     expect(failures(await handler(batch(disableRecord('303', id), enableRecord('304', id))))).toEqual([]);
-    expectConverged(id);
+    await expectConverged(id);
     expect(fakes.cognito.calls('AdminDisableUser')).toHaveLength(0);
     expect(fakes.cognito.calls('AdminUserGlobalSignOut')).toHaveLength(0);
   });
 
   it('an "enable" record processed after the table says disabled creates nothing', async () => {
-    fakes.table.put(personItem(id, { portal: { enabled: false } }));
+    await fakes.table.put(personItem(id, { portal: { enabled: false } }));
     expect(failures(await handler(batch(enableRecord('400', id))))).toEqual([]);
     expect(fakes.cognito.users.size).toBe(0);
     expect(fakes.ses.attempts).toHaveLength(0);
-    expect(fakes.table.get(id, 'ACCESS')).toBeUndefined();
+    expect(await fakes.table.get(id, 'ACCESS')).toBeUndefined();
   });
 
   it('re-enabling someone who never signed in, replayed: one fresh invitation, and the login enabled', async () => {
-    fakes.table.put(personItem(id));
-    fakes.table.put(
+    await fakes.table.put(personItem(id));
+    await fakes.table.put(
       pendingAccess(id, 'enablement-2', {
         invitation: {
           enablementId: 'enablement-1',
@@ -140,8 +140,8 @@ describe('1. replays, duplicates and out-of-order records', () => {
 
   // Overlapping runs must agree on one fresh enablement, or each would claim its own and send its own invitation.
   it('re-enabling: two overlapping runs (controller + staff reconcile) send one invitation', async () => {
-    fakes.table.put(personItem(id));
-    fakes.table.put(
+    await fakes.table.put(personItem(id));
+    await fakes.table.put(
       pendingAccess(id, 'enablement-2', {
         invitation: {
           enablementId: 'enablement-1',

@@ -1,7 +1,7 @@
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { MessageRejected, TooManyRequestsException as SesThrottled } from '@aws-sdk/client-sesv2';
 import { InvitationInProgress } from '../../shared/access/provisioning';
-import { temporaryPasswordIn } from './support/provisioning-fakes';
+import { temporaryPasswordIn } from './support/cognito-ses-fakes';
 import { rejectionOf } from './support/failures';
 
 import {
@@ -28,7 +28,7 @@ describe('3. SES rejects the SendEmail', () => {
   const sesThrottled = () => new SesThrottled({ message: 'Maximum sending rate exceeded.', $metadata: {} });
 
   async function firstAttemptFails() {
-    enablePerson(id);
+    await enablePerson(id);
     fakes.ses.faults.add({ op: 'SendEmail', times: 1, error: sesThrottled });
     const p = provisioner();
     const error = await rejectionOf(p.reconcilePerson(id));
@@ -37,7 +37,7 @@ describe('3. SES rejects the SendEmail', () => {
     // The login exists, SES accepted nothing, and the claim was given up so a retry need not wait.
     expect(fakes.cognito.users.has(id)).toBe(true);
     expect(fakes.ses.sent).toHaveLength(0);
-    expect(access(id).invitation).toBeUndefined();
+    expect((await access(id)).invitation).toBeUndefined();
     return p;
   }
 
@@ -49,16 +49,16 @@ describe('3. SES rejects the SendEmail', () => {
     expect(clock.sleeps).toEqual([]);
     expect(fakes.ses.attempts).toHaveLength(2);
     expect(fakes.ses.sent).toHaveLength(1);
-    expectConverged(id);
+    await expectConverged(id);
   });
 
   it('a claim left by a worker that crashed mid-send is waited out when its lease is nearly over, then taken over', async () => {
-    enablePerson(id);
+    await enablePerson(id);
     const p = provisioner();
     await p.reconcilePerson(id);
     // Simulate a crash after the claim: another enablement claimed 27 s ago and never finished.
-    fakes.table.put({
-      ...access(id),
+    await fakes.table.put({
+      ...(await access(id)),
       enablementId: 'enablement-crashed',
       invitation: { enablementId: 'enablement-crashed', state: 'sending', claimedAt: clock.now().toISOString() },
     });
@@ -76,12 +76,12 @@ describe('3. SES rejects the SendEmail', () => {
     expect(fakes.cognito.calls('AdminCreateUser')).toHaveLength(1);
     expect(fakes.cognito.calls('AdminSetUserPassword', 'ok')).toHaveLength(1);
     expect(fakes.ses.attempts).toHaveLength(2);
-    const { user } = expectConverged(id);
+    const { user } = await expectConverged(id);
     expect(user.password).toBe('Temporary-password-2');
   });
 
   it('a permanent rejection (MessageRejected) is retried the same way and is not lost', async () => {
-    enablePerson(id);
+    await enablePerson(id);
     fakes.ses.faults.add({
       op: 'SendEmail',
       times: 3,
@@ -92,13 +92,13 @@ describe('3. SES rejects the SendEmail', () => {
       await p.recordFailure(id, await rejectionOf(p.reconcilePerson(id)));
       clock.advance(LEASE + 1);
     }
-    expect(access(id)).toMatchObject({
+    expect(await access(id)).toMatchObject({
       status: 'failed',
       failures: 3,
       lastError: 'MessageRejected: Email address is not verified.',
     });
     await p.reconcilePerson(id);
-    expectConverged(id);
+    await expectConverged(id);
     expect(fakes.ses.attempts).toHaveLength(4);
   });
 });
@@ -107,7 +107,7 @@ describe('4. a crash after SES accepted, before the claim was marked sent', () =
   const id = contactId(4);
 
   it('the retry after the lease sends again: at least one and at most two invitations, never zero', async () => {
-    enablePerson(id);
+    await enablePerson(id);
     // SES accepts; the write recording it (invitation: sent, with history) is lost: throttled, or the
     // Lambda dies right there.
     fakes.table.faults.add({
@@ -118,7 +118,7 @@ describe('4. a crash after SES accepted, before the claim was marked sent', () =
     const p = provisioner();
     await p.recordFailure(id, await rejectionOf(p.reconcilePerson(id)));
     expect(fakes.ses.sent).toHaveLength(1);
-    expect(access(id).invitation).toMatchObject({ state: 'sending' });
+    expect((await access(id)).invitation).toMatchObject({ state: 'sending' });
 
     // Within the lease: nothing more.
     clock.advance(10_000);
@@ -129,7 +129,7 @@ describe('4. a crash after SES accepted, before the claim was marked sent', () =
     // invitation (with a new temporary password; the first email's one no longer works) rather than risk none.
     clock.advance(LEASE);
     await p.reconcilePerson(id);
-    const { invitations } = expectConverged(id, 2);
+    const { invitations } = await expectConverged(id, 2);
     expect(temporaryPasswordIn(invitations[0]!)).not.toBe(temporaryPasswordIn(invitations[1]!));
     expect(fakes.cognito.calls('AdminCreateUser')).toHaveLength(1);
 

@@ -1,10 +1,6 @@
 import { createTokenBucket } from '../../shared/access/rate-limiter';
 
-import { setUpProvisioningScenario } from './support/provisioning-scenario';
-
 /** createTokenBucket paces AdminCreateUser under the Cognito quota. */
-
-setUpProvisioningScenario();
 
 describe('9. createTokenBucket', () => {
   it('100 takes at 40/s: a burst of 10 at once, then one every 25 ms, never more than 50 in a second (fake clock)', async () => {

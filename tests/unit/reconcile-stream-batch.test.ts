@@ -36,7 +36,7 @@ describe('6. a partial batch', () => {
   it("names exactly the failing people's first sequence numbers, in numeric order; the rest is done once", async () => {
     fakeDateOnly();
     const [a, b, c] = [contactId(0xa1), contactId(0xb1), contactId(0xc1)];
-    for (const id of [a, b, c]) enablePerson(id);
+    for (const id of [a, b, c]) await enablePerson(id);
     fakes.cognito.faults.add({ op: 'AdminCreateUser', match: forUser(a), error: throttledCognito });
     fakes.ses.faults.add({
       op: 'SendEmail',
@@ -55,7 +55,7 @@ describe('6. a partial batch', () => {
     ];
     const first = await handler(batch(...records));
     expect(failures(first)).toEqual(['99999999999999999999', '100000000000000000001']);
-    expectConverged(b);
+    await expectConverged(b);
     expect(fakes.ses.invitations(a)).toHaveLength(0);
     expect(fakes.ses.invitations(c)).toHaveLength(0);
 
@@ -68,7 +68,7 @@ describe('6. a partial batch', () => {
     fakes.ses.faults.clear();
     jest.setSystemTime(Date.now() + LEASE + 1_000);
     expect(failures(await handler(batch(...retried)))).toEqual([]);
-    for (const id of [a, b, c]) expectConverged(id);
+    for (const id of [a, b, c]) await expectConverged(id);
     expect(fakes.ses.invitations(b)).toHaveLength(1);
     expect(fakes.ses.sent).toHaveLength(3);
   });
@@ -86,23 +86,23 @@ describe('6. a partial batch', () => {
       partnerStatus,
       version: 1,
     });
-    fakes.table.put(orgItem('Active'));
-    for (const id of contacts) enablePerson(id, { organizationId: org });
+    await fakes.table.put(orgItem('Active'));
+    for (const id of contacts) await enablePerson(id, { organizationId: org });
     expect(
       failures(await handler(batch(...contacts.map((id, i) => enableRecord(`70${i}`, id, { organizationId: org }))))),
     ).toEqual([]);
-    for (const id of contacts) expectConverged(id);
+    for (const id of contacts) await expectConverged(id);
 
     // Deactivated: both logins disabled and signed out everywhere, with the reason.
-    fakes.table.put(orgItem('Inactive'));
+    await fakes.table.put(orgItem('Inactive'));
     expect(failures(await handler(batch(streamRecord('710', orgItem('Active'), orgItem('Inactive')))))).toEqual([]);
     for (const id of contacts) {
       expect(fakes.cognito.users.get(id)).toMatchObject({ enabled: false, signOuts: 1 });
-      expect(access(id)).toMatchObject({ status: 'suspended', reason: 'organizationInactive' });
+      expect(await access(id)).toMatchObject({ status: 'suspended', reason: 'organizationInactive' });
     }
 
     // Re-activated, but the listing is throttled: the organization's record is what Lambda retries.
-    fakes.table.put(orgItem('Active'));
+    await fakes.table.put(orgItem('Active'));
     fakes.table.faults.add({
       op: 'Query',
       times: 1,
@@ -115,8 +115,8 @@ describe('6. a partial batch', () => {
       // Never signed in: a fresh enablement, hence exactly one fresh invitation each.
       expect(fakes.cognito.users.get(id)).toMatchObject({ enabled: true });
       expect(fakes.ses.invitations(id)).toHaveLength(2);
-      expect(access(id)).toMatchObject({ status: 'invited', failures: 0 });
-      expect(access(id)).not.toHaveProperty('reason');
+      expect(await access(id)).toMatchObject({ status: 'invited', failures: 0 });
+      expect(await access(id)).not.toHaveProperty('reason');
     }
   });
 });

@@ -10,12 +10,9 @@ import {
   personIdOf,
   personItem,
   streamRecord,
-  setUpProvisioningScenario,
 } from './support/provisioning-scenario';
 
 /** planStreamWork: which stream records concern portal access, reduced to the people to reconcile. */
-
-setUpProvisioningScenario();
 
 describe('7. planStreamWork', () => {
   const id = contactId(7);

@@ -14,7 +14,8 @@ import type {
 import { mockClient } from 'aws-sdk-client-mock';
 import { createProvisioner, type ProvisioningDependencies } from '../../../shared/access/provisioning';
 import { logger } from '../../../shared/observability/logger';
-import { FakeClock, installFakes, temporaryPasswordIn, type Fakes, type Mocks } from './provisioning-fakes';
+import { FakeClock, installFakes, temporaryPasswordIn, type Fakes, type Mocks } from './cognito-ses-fakes';
+import { startLocalTable, type LocalTable } from './local-table';
 
 /**
  * Faults the emulators cannot produce: Cognito and SES throttling and rejections, a crash between two steps
@@ -94,12 +95,12 @@ export function pendingAccess(id: string, enablementId = 'enablement-1', fields:
 }
 
 /** A person staff just enabled: the record and the pending ACCESS item. */
-export function enablePerson(id: string, fields: Item = {}) {
-  fakes.table.put(personItem(id, fields));
-  fakes.table.put(pendingAccess(id));
+export async function enablePerson(id: string, fields: Item = {}) {
+  await fakes.table.put(personItem(id, fields));
+  await fakes.table.put(pendingAccess(id));
 }
 
-export const access = (id: string) => fakes.table.get(id, 'ACCESS') ?? {};
+export const access = async (id: string): Promise<Item> => (await fakes.table.get(id, 'ACCESS')) ?? {};
 export const history = (id: string) => fakes.table.partition(id, 'HISTORY#');
 
 export function provisioner(overrides: Partial<ProvisioningDependencies> = {}) {
@@ -132,17 +133,17 @@ export const toAddress = (address: string) => (input: SendEmailCommandInput) =>
  * The invariant every scenario ends in: one Cognito user created once, `emails` accepted invitations, the
  * last of which carries the password Cognito holds, and an ACCESS item that says so with no failure left.
  */
-export function expectConverged(id: string, emails = 1) {
+export async function expectConverged(id: string, emails = 1) {
   expect(fakes.cognito.created.filter((username) => username === id)).toHaveLength(1);
   const user = fakes.cognito.users.get(id);
   expect(user).toMatchObject({ enabled: true, status: 'FORCE_CHANGE_PASSWORD' });
-  expect(user!.attributes.email).toBe(fakes.table.get(id, 'RECORD')!.email);
+  expect(user!.attributes.email).toBe((await fakes.table.get(id, 'RECORD'))!.email);
   const invitations = fakes.ses.invitations(id);
   expect(invitations).toHaveLength(emails);
   const last = invitations.at(-1)!;
   expect(last.to).toEqual([user!.attributes.email]);
   expect(temporaryPasswordIn(last)).toBe(user!.password);
-  const state = access(id);
+  const state = await access(id);
   expect(state).toMatchObject({
     status: 'invited',
     failures: 0,
@@ -218,15 +219,22 @@ export function fakeDateOnly(start = '2026-03-01T09:00:00.000Z') {
 
 /** Registers the hooks every provisioning fault suite runs under: fresh fakes and clock per test, the handler. */
 export function setUpProvisioningScenario() {
-  beforeAll(() => logger.setLogLevel('SILENT'));
-  beforeEach(() => {
-    fakes = installFakes(mocks, { tableName: TABLE, userPoolId: POOL });
+  let table: LocalTable;
+  let stop: () => Promise<void>;
+  beforeAll(async () => {
+    logger.setLogLevel('SILENT');
+    ({ table, stop } = await startLocalTable(TABLE));
+  }, 60_000);
+  beforeEach(async () => {
+    await table.clear();
+    fakes = installFakes(mocks, { table, userPoolId: POOL });
     clock = new FakeClock('2026-03-01T09:00:00.000Z');
     passwords = 0;
     creationsTaken = 0;
   });
   afterEach(() => jest.useRealTimers());
-  afterAll(() => {
+  afterAll(async () => {
+    await stop?.();
     mocks.dynamo.restore();
     mocks.cognito.restore();
     mocks.ses.restore();
