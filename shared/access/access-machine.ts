@@ -24,22 +24,26 @@ import {
  * conditional write (with its history entry in the same transaction where it has one); its allowed starting
  * statuses are declared in `accessTransitions` (access-state.ts) and become part of that write's condition.
  *
- * | transition               | from                      | to        | who                                    |
- * | ------------------------ | ------------------------- | --------- | -------------------------------------- |
- * | markPending              | any                       | pending   | staff tick the portal flag (record write) |
- * | ensure/renewEnablement   | any                       | same      | controller: one invitation per enablement |
- * | claim/releaseInvitation  | any                       | same      | controller: invitation lease             |
- * | markInvited              | any                       | invited   | controller, after SES accepted          |
- * | confirmInvited/Active    | any                       | inv./act. | controller: status follows the login    |
- * | suspend / revoke         | any                       | susp./rev.| controller: access not effective        |
- * | recordFailure / markFailed | any / not failed        | same/failed | controller, daily check: errors       |
- * | markEmailFailed          | any but none (latest inv.) | failed    | SES bounce or complaint                 |
- * | markActive               | invited                   | active    | sign-in with a chosen password          |
- * | recordSignIn             | any (item exists)         | same      | sign-in                                 |
- * | requestResend            | invited, failed           | same      | staff (one a minute)                    |
- * | requestPasswordReset     | active                    | same      | staff (one a minute)                    |
- * | noteEmailChange, markEmailChangeAnnounced, recordUsernameChange | any | same | controller: attributes |
- * | claim/release/markReminderSent | any (item exists)   | same      | daily check: support-end reminder        |
+ * | transition                   | from               | to        | written by                                   |
+ * | ---------------------------- | ------------------ | --------- | -------------------------------------------- |
+ * | markPending                  | any                | pending   | staff tick the portal flag (the record write) |
+ * | ensureEnablement, renew…     | any                | same      | controller: one invitation per enablement    |
+ * | claimInvitation, release…    | any                | same      | controller: the invitation lease             |
+ * | markInvited                  | any                | invited   | controller, once SES accepted the invitation |
+ * | confirmInvited               | any                | invited   | controller: status follows the login         |
+ * | confirmActive                | any                | active    | controller: the person chose a password      |
+ * | suspend                      | any                | suspended | controller: window, organization, email      |
+ * | revoke                       | any                | revoked   | controller: flag off, person deleted         |
+ * | recordFailure                | any                | same      | controller, daily check: an error counted    |
+ * | markFailed                   | all but failed     | failed    | controller: too many errors in a row         |
+ * | markEmailFailed              | all but none       | failed    | SES bounce/complaint on the latest invitation |
+ * | markActive                   | invited            | active    | sign-in with a password the person chose     |
+ * | recordSignIn                 | any (item exists)  | same      | sign-in                                      |
+ * | requestResend                | invited, failed    | same      | staff, at most one a minute                  |
+ * | requestPasswordReset         | active             | same      | staff, at most one a minute                  |
+ * | giveBackPasswordReset        | any                | same      | staff: Cognito refused the reset             |
+ * | noteEmailChange, mark…, …    | any                | same      | controller: email and username follow        |
+ * | claimReminder, release…, …   | any (item exists)  | same      | daily check: the support-end reminder        |
  */
 
 export type { AccessWriteOutcome };
