@@ -1,17 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import {
-  ConditionalCheckFailedException,
-  GetItemCommand,
-  QueryCommand,
-  UpdateItemCommand,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { tableDesign } from '../data/table-design';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Conflict, NotFound, TooManyRequests } from '../http/errors';
 import type { ModuleDeclaration } from '../modules/registry';
-import { isRecordIdOf, recordKey } from '../data/keys';
-import { accessKey, historyPrefix, statusNow, transitionAccess, type AccessState } from './access-state';
+import { createPersonLoader } from '../people/person-loader';
+import { isRecordIdOf } from '../data/keys';
+import { createAccessMachine } from './access-machine';
+import { statusNow, type AccessState } from './access-state';
 import { evaluateAccess, todayIn } from './evaluate-access';
 import { resettableLoginStatuses, type LoginPasswordReset } from './login-password-reset';
 import type { Provisioner } from './provisioning';
@@ -33,8 +26,10 @@ export function createAccessAdmin(deps: {
   readonly timeZone: string;
   readonly now?: () => Date;
 }) {
-  const { dynamo, tableName, provisioner } = deps;
+  const { provisioner } = deps;
   const now = deps.now ?? (() => new Date());
+  const machine = createAccessMachine(deps);
+  const people = createPersonLoader(deps);
 
   function assertPersonId(module: ModuleDeclaration, personId: string) {
     if (module.kind !== 'person' || !isRecordIdOf(module, personId))
@@ -49,26 +44,13 @@ export function createAccessAdmin(deps: {
   async function status(module: ModuleDeclaration, personId: string) {
     assertPersonId(module, personId);
     const today = todayIn(deps.timeZone, now());
-    const [{ person, access }, history] = await Promise.all([
-      provisioner.loadPerson(personId),
-      dynamo.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :history)',
-          ExpressionAttributeNames: { '#pk': tableDesign.partitionKey, '#sk': tableDesign.sortKey },
-          ExpressionAttributeValues: marshall({ ':pk': personId, ':history': historyPrefix }),
-          ScanIndexForward: false,
-          Limit: historyShown,
-        }),
-      ),
+    const [{ person, organization }, access, history] = await Promise.all([
+      people.load(personId),
+      machine.read(personId),
+      machine.history(personId, historyShown),
     ]);
     if (!person && !access) throw new NotFound(`There is no ${module.label} with id ${personId}.`);
-    const organizationId = person?.module === 'partner-contacts' ? person.organizationId : undefined;
-    const organization =
-      typeof organizationId === 'string'
-        ? await dynamo.send(new GetItemCommand({ TableName: tableName, Key: marshall(recordKey(organizationId)) }))
-        : undefined;
-    const verdict = evaluateAccess(person, organization?.Item ? unmarshall(organization.Item) : undefined, today);
+    const verdict = evaluateAccess(person, organization, today);
     const state: Partial<AccessState> = access ?? {};
     const current = statusNow(access, verdict);
     return {
@@ -81,10 +63,7 @@ export function createAccessAdmin(deps: {
       ...(state.activatedAt ? { activatedAt: state.activatedAt } : {}),
       ...(state.lastSignInAt ? { lastSignInAt: state.lastSignInAt } : {}),
       ...(state.lastError ? { lastError: state.lastError } : {}),
-      history: (history.Items ?? []).map((item) => {
-        const { pk: _pk, sk: _sk, ...entry } = unmarshall(item);
-        return entry;
-      }),
+      history,
     };
   }
 
@@ -96,19 +75,7 @@ export function createAccessAdmin(deps: {
     assertPersonId(module, personId);
     const at = now();
     const cutoff = new Date(at.getTime() - resendIntervalSeconds * 1000).toISOString();
-    const outcome = await transitionAccess({ dynamo, tableName }, personId, {
-      update: 'SET enablementId = :enablement, lastResendAt = :at, updatedAt = :at',
-      condition: '#status IN (:invited, :failed) AND (attribute_not_exists(lastResendAt) OR lastResendAt <= :cutoff)',
-      names: { '#status': 'status' },
-      values: {
-        ':enablement': randomUUID(),
-        ':at': at.toISOString(),
-        ':invited': 'invited',
-        ':failed': 'failed',
-        ':cutoff': cutoff,
-      },
-      history: { at: at.toISOString(), actor: `staff:${actor}`, event: 'invitationRequested' },
-    });
+    const outcome = await machine.requestResend(personId, actor, at.toISOString(), cutoff);
     if (!outcome.applied) {
       const state = outcome.current;
       if (state && (state.status === 'invited' || state.status === 'failed') && state.lastResendAt) {
@@ -147,13 +114,7 @@ export function createAccessAdmin(deps: {
       );
     const at = now().toISOString();
     const cutoff = new Date(Date.parse(at) - passwordResetIntervalSeconds * 1000).toISOString();
-    const outcome = await transitionAccess({ dynamo, tableName }, personId, {
-      update: 'SET lastPasswordResetAt = :at, updatedAt = :at',
-      condition: '#status = :active AND (attribute_not_exists(lastPasswordResetAt) OR lastPasswordResetAt <= :cutoff)',
-      names: { '#status': 'status' },
-      values: { ':at': at, ':active': 'active', ':cutoff': cutoff },
-      history: { at, actor: `staff:${actor}`, event: 'passwordResetRequested' },
-    });
+    const outcome = await machine.requestPasswordReset(personId, actor, at, cutoff);
     if (!outcome.applied) {
       const state = outcome.current as (AccessState & { lastPasswordResetAt?: string }) | undefined;
       if (state?.status === 'active' && state.lastPasswordResetAt) {
@@ -170,27 +131,11 @@ export function createAccessAdmin(deps: {
     try {
       await deps.passwordReset.reset(personId);
     } catch (error) {
-      await giveBackPasswordReset(personId, at).catch(() => {});
+      // Lets staff ask again at once: removes this request's mark, and only it.
+      await machine.giveBackPasswordReset(personId, at).catch(() => {});
       throw error;
     }
     return { personId, status: 'active', passwordResetRequestedAt: at };
-  }
-
-  /** Lets staff ask again at once after Cognito failed: removes this request's mark, and only it. */
-  async function giveBackPasswordReset(personId: string, at: string) {
-    try {
-      await dynamo.send(
-        new UpdateItemCommand({
-          TableName: tableName,
-          Key: marshall(accessKey(personId)),
-          UpdateExpression: 'REMOVE lastPasswordResetAt',
-          ConditionExpression: 'lastPasswordResetAt = :at',
-          ExpressionAttributeValues: marshall({ ':at': at }),
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
   }
 
   async function reconcile(module: ModuleDeclaration, personId: string, actor: string) {

@@ -1,6 +1,4 @@
-import { TransactWriteItemsCommand, TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { accessKey, historyItem as catalogHistoryItem } from '../data/keys';
+import { historyItem as catalogHistoryItem } from '../data/keys';
 import type { AccessVerdict, IneffectiveReason } from './evaluate-access';
 
 /**
@@ -78,51 +76,57 @@ export function historyItem(personId: string, entry: HistoryEntry) {
   return catalogHistoryItem(personId, entry);
 }
 
-export interface AccessTransition {
-  readonly update: string;
-  readonly condition: string;
-  readonly values: Record<string, unknown>;
-  readonly names?: Record<string, string>;
-  readonly history: HistoryEntry;
-}
+/** Every status, `none` standing for "no ACCESS item yet". */
+export const accessStatuses: readonly AccessStatus[] = [
+  'none',
+  'pending',
+  'invited',
+  'active',
+  'suspended',
+  'failed',
+  'revoked',
+];
 
 /**
- * A conditional change of a person's access state and its history entry, in one transaction. Answers whether
- * the condition held; when it did not, with the state as it was, so the caller can say why.
+ * The transitions of the access state machine (shared/access/access-machine.ts writes them): the statuses each may
+ * start from (`any`: every status, `none` included where the write creates the item) and the status it leaves
+ * (`same`: the status does not change). A guard narrower than `any` is part of the transition's conditional
+ * write, so DynamoDB refuses a transition from a status not listed, even under concurrency.
  */
-export async function transitionAccess(
-  deps: { readonly dynamo: DynamoDBClient; readonly tableName: string },
-  personId: string,
-  transition: AccessTransition,
-): Promise<{ readonly applied: true } | { readonly applied: false; readonly current?: AccessState }> {
-  try {
-    await deps.dynamo.send(
-      new TransactWriteItemsCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: deps.tableName,
-              Key: marshall(accessKey(personId)),
-              UpdateExpression: transition.update,
-              ConditionExpression: transition.condition,
-              ...(transition.names ? { ExpressionAttributeNames: transition.names } : {}),
-              ExpressionAttributeValues: marshall(transition.values),
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            },
-          },
-          {
-            Put: {
-              TableName: deps.tableName,
-              Item: marshall(historyItem(personId, transition.history), { removeUndefinedValues: true }),
-            },
-          },
-        ],
-      }),
-    );
-    return { applied: true };
-  } catch (error) {
-    const reason = error instanceof TransactionCanceledException ? error.CancellationReasons?.[0] : undefined;
-    if (reason?.Code !== 'ConditionalCheckFailed') throw error;
-    return { applied: false, current: reason.Item ? (unmarshall(reason.Item) as AccessState) : undefined };
-  }
+export const accessTransitions = {
+  markPending: { from: 'any', to: 'pending' },
+  ensureEnablement: { from: 'any', to: 'same' },
+  renewEnablement: { from: 'any', to: 'same' },
+  claimInvitation: { from: 'any', to: 'same' },
+  releaseInvitation: { from: 'any', to: 'same' },
+  markInvited: { from: 'any', to: 'invited' },
+  confirmInvited: { from: 'any', to: 'invited' },
+  markActive: { from: ['invited'], to: 'active' },
+  confirmActive: { from: 'any', to: 'active' },
+  suspend: { from: 'any', to: 'suspended' },
+  revoke: { from: 'any', to: 'revoked' },
+  recordFailure: { from: 'any', to: 'same' },
+  markFailed: { from: ['none', 'pending', 'invited', 'active', 'suspended', 'revoked'], to: 'failed' },
+  markEmailFailed: { from: ['pending', 'invited', 'active', 'suspended', 'failed', 'revoked'], to: 'failed' },
+  requestResend: { from: ['invited', 'failed'], to: 'same' },
+  requestPasswordReset: { from: ['active'], to: 'same' },
+  giveBackPasswordReset: { from: 'any', to: 'same' },
+  recordSignIn: { from: 'any', to: 'same' },
+  noteEmailChange: { from: 'any', to: 'same' },
+  markEmailChangeAnnounced: { from: 'any', to: 'same' },
+  recordUsernameChange: { from: 'any', to: 'same' },
+  claimReminder: { from: 'any', to: 'same' },
+  releaseReminder: { from: 'any', to: 'same' },
+  markReminderSent: { from: 'any', to: 'same' },
+} as const satisfies Record<
+  string,
+  { readonly from: 'any' | readonly AccessStatus[]; readonly to: AccessStatus | 'same' }
+>;
+
+export type AccessTransitionName = keyof typeof accessTransitions;
+
+/** Whether `transition` may start from `status` (before any other condition it has, such as a rate limit). */
+export function transitionAllowed(transition: AccessTransitionName, status: AccessStatus): boolean {
+  const { from } = accessTransitions[transition];
+  return from === 'any' || (from as readonly AccessStatus[]).includes(status);
 }

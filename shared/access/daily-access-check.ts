@@ -1,20 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import {
-  BatchGetItemCommand,
-  ConditionalCheckFailedException,
-  GetItemCommand,
-  QueryCommand,
-  UpdateItemCommand,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { indexes } from '../data/table-design';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { logger } from '../observability/logger';
-import { recordKey } from '../data/keys';
-import { accessKey, accessListName, transitionAccess, type AccessState } from './access-state';
+import { createPersonLoader, greetingNameOf, type Organization, type Person } from '../people/person-loader';
+import { createAccessMachine } from './access-machine';
+import type { AccessState } from './access-state';
 import { eachConcurrently } from './each-concurrently';
 import { supportEndingReminder } from './emails';
-import { evaluateAccess, todayIn, type AccessVerdict, type PersonForAccess } from './evaluate-access';
+import { evaluateAccess, todayIn, type AccessVerdict } from './evaluate-access';
 import type { Provisioner } from './provisioning';
 
 /**
@@ -53,7 +45,7 @@ export function addDays(date: string, days: number): string {
 export function planDailyCheck(
   recorded: Recorded,
   verdict: AccessVerdict,
-  person: PersonForAccess | undefined,
+  person: Pick<Person, 'portal'> | undefined,
   today: string,
   reminderDays: number,
 ): DailyPlan {
@@ -97,7 +89,6 @@ export interface DailyCheckSummary {
   readonly failed: readonly string[];
 }
 
-type Person = PersonForAccess & Record<string, unknown> & { readonly id: string };
 type AccessItem = AccessState & { readonly supportEndReminder?: { readonly endDate?: string } };
 
 /** The run ended with people it could not bring in line; they are named in the log and on their access. */
@@ -106,30 +97,10 @@ export class DailyCheckIncomplete extends Error {
 }
 
 export function createDailyAccessCheck(deps: DailyAccessCheckDependencies) {
-  const { dynamo, tableName, provisioner } = deps;
+  const { provisioner } = deps;
   const now = deps.now ?? (() => new Date());
-
-  /** Records by id; BatchGetItem takes 100 keys, and keys it leaves unprocessed are asked again. */
-  async function readRecords(ids: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
-    const found = new Map<string, Record<string, unknown>>();
-    const unique = [...new Set(ids)];
-    for (let start = 0; start < unique.length; start += 100) {
-      let keys = unique.slice(start, start + 100).map((id) => marshall(recordKey(id)));
-      for (let attempt = 0; keys.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 50 * 2 ** attempt)));
-        if (attempt > 8) throw new Error('DynamoDB kept keys unprocessed; retry later');
-        const result = await dynamo.send(
-          new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of result.Responses?.[tableName] ?? []) {
-          const record = unmarshall(item);
-          found.set(record.id as string, record);
-        }
-        keys = (result.UnprocessedKeys?.[tableName]?.Keys ?? []) as typeof keys;
-      }
-    }
-    return found;
-  }
+  const machine = createAccessMachine(deps);
+  const people = createPersonLoader(deps);
 
   /**
    * Claims the reminder for this window end with one conditional write, sends it, then records the send (with a
@@ -139,57 +110,24 @@ export function createDailyAccessCheck(deps: DailyAccessCheckDependencies) {
   async function remind(person: Person, endDate: string): Promise<boolean> {
     const claim = randomUUID();
     const at = now().toISOString();
-    try {
-      await dynamo.send(
-        new UpdateItemCommand({
-          TableName: tableName,
-          Key: marshall(accessKey(person.id)),
-          UpdateExpression: 'SET supportEndReminder = :claim',
-          ConditionExpression:
-            'attribute_exists(personId) AND (attribute_not_exists(supportEndReminder) OR supportEndReminder.endDate <> :end)',
-          ExpressionAttributeValues: marshall({ ':claim': { endDate, claim, claimedAt: at }, ':end': endDate }),
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    if (!(await machine.claimReminder(person.id, endDate, claim, at))) return false;
     let messageId: string | undefined;
     try {
       messageId = await provisioner.sendEmail(
         person.id,
         person.email as string,
-        supportEndingReminder({
-          name: [person.firstName, person.lastName].filter(Boolean).join(' ') || 'there',
-          supportEndDate: endDate,
-          signInUrl: deps.signInUrl,
-        }),
+        supportEndingReminder({ name: greetingNameOf(person), supportEndDate: endDate, signInUrl: deps.signInUrl }),
         'support-end-reminder',
       );
     } catch (error) {
-      await dynamo
-        .send(
-          new UpdateItemCommand({
-            TableName: tableName,
-            Key: marshall(accessKey(person.id)),
-            UpdateExpression: 'REMOVE supportEndReminder',
-            ConditionExpression: 'supportEndReminder.claim = :claim',
-            ExpressionAttributeValues: marshall({ ':claim': claim }),
-          }),
-        )
-        .catch(() => {});
+      await machine.releaseReminder(person.id, claim).catch(() => {});
       throw error;
     }
-    await transitionAccess({ dynamo, tableName }, person.id, {
-      update: 'SET supportEndReminder.sentAt = :at, supportEndReminder.messageId = :message',
-      condition: 'supportEndReminder.claim = :claim',
-      values: { ':at': now().toISOString(), ':message': messageId ?? 'unknown', ':claim': claim },
-      history: {
-        at,
-        actor: 'daily-check',
-        event: 'supportEndReminderSent',
-        detail: { to: person.email, supportEndDate: endDate, messageId },
-      },
+    await machine.markReminderSent(person.id, claim, messageId, {
+      at,
+      actor: 'daily-check',
+      event: 'supportEndReminderSent',
+      detail: { to: person.email, supportEndDate: endDate, messageId },
     });
     return true;
   }
@@ -198,7 +136,7 @@ export function createDailyAccessCheck(deps: DailyAccessCheckDependencies) {
   async function checkLoaded(
     access: AccessItem,
     person: Person | undefined,
-    organization: Record<string, unknown> | undefined,
+    organization: Organization | undefined,
     today: string,
   ): Promise<{ reconciled: boolean; reminded: boolean }> {
     const verdict = evaluateAccess(person, organization, today);
@@ -213,19 +151,6 @@ export function createDailyAccessCheck(deps: DailyAccessCheckDependencies) {
     return { reconciled, reminded };
   }
 
-  async function readPeople(accessItems: readonly AccessItem[]) {
-    const people = await readRecords(accessItems.map((access) => access.personId));
-    const organizationIds = [...people.values()].flatMap((person) =>
-      person.module === 'partner-contacts' && typeof person.organizationId === 'string' ? [person.organizationId] : [],
-    );
-    const organizations = await readRecords(organizationIds);
-    return {
-      personOf: (id: string) => people.get(id) as Person | undefined,
-      organizationOf: (person: Person | undefined) =>
-        typeof person?.organizationId === 'string' ? organizations.get(person.organizationId) : undefined,
-    };
-  }
-
   /** Every person with an ACCESS item, page by page. */
   async function run(): Promise<DailyCheckSummary> {
     const today = todayIn(deps.timeZone, now());
@@ -235,24 +160,14 @@ export function createDailyAccessCheck(deps: DailyAccessCheckDependencies) {
     const failed: string[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await dynamo.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: indexes.byType.indexName,
-          KeyConditionExpression: '#pk = :list',
-          ExpressionAttributeNames: { '#pk': indexes.byType.partitionKey },
-          ExpressionAttributeValues: marshall({ ':list': accessListName }),
-          ExclusiveStartKey: startKey as never,
-          Limit: 100,
-        }),
-      );
-      const accessItems = (page.Items ?? []).map((item) => unmarshall(item) as AccessItem);
-      const { personOf, organizationOf } = await readPeople(accessItems);
+      const page = await machine.listPage(startKey);
+      const accessItems = page.items as AccessItem[];
+      const loaded = await people.loadMany(accessItems.map((access) => access.personId));
       await eachConcurrently(accessItems, deps.concurrency ?? 8, async (access) => {
         checked++;
-        const person = personOf(access.personId);
+        const { person, organization } = loaded(access.personId);
         try {
-          const outcome = await checkLoaded(access, person, organizationOf(person), today);
+          const outcome = await checkLoaded(access, person, organization, today);
           if (outcome.reconciled) reconciled++;
           if (outcome.reminded) reminded++;
         } catch (error) {
@@ -265,7 +180,7 @@ export function createDailyAccessCheck(deps: DailyAccessCheckDependencies) {
             );
         }
       });
-      startKey = page.LastEvaluatedKey;
+      startKey = page.next;
     } while (startKey);
     return { today, checked, reconciled, reminded, failed };
   }
@@ -273,13 +188,10 @@ export function createDailyAccessCheck(deps: DailyAccessCheckDependencies) {
   /** One person, as the walk checks them (the same plan and steps), without walking everyone else. */
   async function checkPerson(personId: string): Promise<{ reconciled: boolean; reminded: boolean }> {
     const today = todayIn(deps.timeZone, now());
-    const { Item: item } = await dynamo.send(
-      new GetItemCommand({ TableName: tableName, Key: marshall(accessKey(personId)), ConsistentRead: true }),
-    );
-    if (!item) return { reconciled: false, reminded: false };
-    const { personOf, organizationOf } = await readPeople([{ personId } as AccessItem]);
-    const person = personOf(personId);
-    return checkLoaded(unmarshall(item) as AccessItem, person, organizationOf(person), today);
+    const access = await machine.read(personId);
+    if (!access) return { reconciled: false, reminded: false };
+    const { person, organization } = await people.load(personId);
+    return checkLoaded(access as AccessItem, person, organization, today);
   }
 
   return { run, checkPerson };

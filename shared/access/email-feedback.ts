@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { transitionAccess } from './access-state';
+import { createAccessMachine } from './access-machine';
 
 /**
  * SES bounce and complaint events (event publishing through a configuration set) for invitations: the
@@ -31,23 +31,8 @@ export async function applyEmailFeedback(
         ? 'emailBounced'
         : undefined;
   if (!reason || !personId || !messageId || purpose !== 'invitation') return 'ignored';
-  const at = (deps.now?.() ?? new Date()).toISOString();
-  const outcome = await transitionAccess(deps, personId, {
-    update: 'SET #status = :failed, reason = :reason, lastError = :error, updatedAt = :at',
-    // Only the latest invitation counts: feedback on an older one must not undo a newer success.
-    condition: 'invitation.messageId = :message',
-    names: { '#status': 'status' },
-    values: {
-      ':failed': 'failed',
-      ':reason': reason,
-      ':error':
-        reason === 'emailBounced'
-          ? 'The invitation bounced permanently.'
-          : 'The recipient marked the invitation as spam.',
-      ':at': at,
-      ':message': messageId,
-    },
-    history: { at, actor: 'ses', event: reason, detail: { messageId } },
-  });
+  const error =
+    reason === 'emailBounced' ? 'The invitation bounced permanently.' : 'The recipient marked the invitation as spam.';
+  const outcome = await createAccessMachine(deps).markEmailFailed(personId, messageId, reason, error);
   return outcome.applied ? 'marked' : 'stale';
 }

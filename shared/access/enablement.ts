@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import type { ModuleDeclaration } from '../modules/registry';
 import type { WritePlan } from '../data/write-plan';
-import { accessKey, accessListAttributes, historyItem } from './access-state';
+import { portalFlagItems } from './access-machine';
 
 /**
  * What a staff write does to portal access, inside the same transaction as the write itself: ticking the
@@ -25,41 +23,6 @@ export function planAccessChange(
   const enabledBefore = (change.before.portal as { enabled?: boolean } | undefined)?.enabled === true;
   const enabledAfter = (change.after.portal as { enabled?: boolean } | undefined)?.enabled === true;
   if (enabledBefore === enabledAfter) return;
-  const { tableName, personId, at } = change;
-  if (enabledAfter) {
-    const values = {
-      ':pending': 'pending',
-      ':enablement': randomUUID(),
-      ':at': at,
-      ':zero': 0,
-      ':person': personId,
-      ...Object.fromEntries(Object.entries(accessListAttributes(personId)).map(([name, value]) => [`:${name}`, value])),
-    };
-    plan.add({
-      Update: {
-        TableName: tableName,
-        Key: marshall(accessKey(personId)),
-        UpdateExpression:
-          'SET #status = :pending, enablementId = :enablement, updatedAt = :at, failures = :zero, personId = :person, ' +
-          `${Object.keys(accessListAttributes(personId))
-            .map((name) => `${name} = :${name}`)
-            .join(', ')} ` +
-          'REMOVE reason, lastError',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: marshall(values),
-      },
-    });
-  }
-  plan.add({
-    Put: {
-      TableName: tableName,
-      Item: marshall(
-        historyItem(personId, {
-          at,
-          actor: `staff:${change.actor}`,
-          event: enabledAfter ? 'portalEnabled' : 'portalDisabled',
-        }),
-      ),
-    },
-  });
+  const { personId, actor, at } = change;
+  for (const item of portalFlagItems(change.tableName, { personId, enabled: enabledAfter, actor, at })) plan.add(item);
 }

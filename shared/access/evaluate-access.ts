@@ -1,3 +1,5 @@
+import type { Organization, Person } from '../people/person-loader';
+
 /**
  * Whether a person's portal access is effective on a given day, and if not, why. Pure: it takes the stored records
  * and today's date in the deployment's time zone, and answers. Every place that decides access asks it: staff
@@ -11,17 +13,9 @@ export type IneffectiveReason =
 export type AccessVerdict =
   { readonly effective: true } | { readonly effective: false; readonly reason: IneffectiveReason };
 
-export interface PersonForAccess {
-  readonly module: string;
-  readonly email?: unknown;
-  readonly organizationId?: unknown;
-  readonly portal?:
-    { readonly enabled?: unknown; readonly supportStartDate?: unknown; readonly supportEndDate?: unknown } | undefined;
-}
-
-export interface OrganizationForAccess {
-  readonly partnerStatus?: unknown;
-}
+/** What the verdict reads of a person (shared/people/person-loader.ts) and of their partner organization. */
+export type PersonForAccess = Pick<Person, 'module' | 'email' | 'organizationId' | 'portal'>;
+export type OrganizationForAccess = Pick<Organization, 'partnerStatus'>;
 
 /** Today's date (`YYYY-MM-DD`) in `timeZone`: support windows are whole days there. */
 export function todayIn(timeZone: string, now: Date): string {

@@ -1,16 +1,8 @@
-import {
-  AdminGetUserCommand,
-  AdminResetUserPasswordCommand,
-  UserNotFoundException,
-  type CognitoIdentityProviderClient,
-} from '@aws-sdk/client-cognito-identity-provider';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { createCognitoLoginGateway, type Login } from './cognito-login-gateway';
 
 /** The portal login as a password reset sees it. */
-export interface LoginForReset {
-  readonly enabled: boolean;
-  /** CONFIRMED once the person chose a password; RESET_REQUIRED after a reset; FORCE_CHANGE_PASSWORD before. */
-  readonly status: string;
-}
+export type LoginForReset = Pick<Login, 'enabled' | 'status'>;
 
 /** Cognito states in which a person has a password of their own to replace. */
 export const resettableLoginStatuses: readonly string[] = ['CONFIRMED', 'RESET_REQUIRED'];
@@ -25,23 +17,11 @@ export function createLoginPasswordReset(deps: {
   readonly cognito: CognitoIdentityProviderClient;
   readonly userPoolId: string;
 }) {
-  const { cognito, userPoolId } = deps;
-
-  async function login(personId: string): Promise<LoginForReset | undefined> {
-    try {
-      const user = await cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: personId }));
-      return { enabled: user.Enabled !== false, status: user.UserStatus ?? 'UNKNOWN' };
-    } catch (error) {
-      if (error instanceof UserNotFoundException || (error as Error).name === 'UserNotFoundException') return undefined;
-      throw error;
-    }
-  }
-
-  async function reset(personId: string): Promise<void> {
-    await cognito.send(new AdminResetUserPasswordCommand({ UserPoolId: userPoolId, Username: personId }));
-  }
-
-  return { login, reset };
+  const logins = createCognitoLoginGateway(deps);
+  return {
+    login: (personId: string): Promise<LoginForReset | undefined> => logins.get(personId),
+    reset: async (personId: string): Promise<void> => void (await logins.resetPassword(personId)),
+  };
 }
 
 export type LoginPasswordReset = ReturnType<typeof createLoginPasswordReset>;

@@ -14,7 +14,7 @@ import {
   recordKey,
 } from '../data/keys';
 import { hashPin, verifyPin } from '../security/pin-hash';
-import { loadPersonWithOrganization, type StoredPerson } from './people-store';
+import { createPersonLoader, type Person } from '../people/person-loader';
 import { evaluateAccess, todayIn } from '../access/evaluate-access';
 import { createPinAttempts } from './pin-attempts';
 import { refusalMessage } from './portal-session';
@@ -49,24 +49,25 @@ function portalView(item: Record<string, unknown>): Record<string, unknown> {
   return view;
 }
 
-const fullName = (person: StoredPerson) => [person.firstName, person.lastName].filter(Boolean).join(' ');
+const fullName = (person: Person) => [person.firstName, person.lastName].filter(Boolean).join(' ');
 
 export function createPortalService(deps: PortalServiceDependencies) {
   const { dynamo, tableName } = deps;
   const now = deps.now ?? (() => new Date());
   const pinAttempts = createPinAttempts({ dynamo, tableName, now });
+  const people = createPersonLoader({ dynamo, tableName });
 
   /** The person, if their access is effective now; otherwise the same 403 whatever the reason. */
   async function session(personId: string) {
-    const { person, organization } = await loadPersonWithOrganization(dynamo, tableName, personId);
+    const { person, organization } = await people.load(personId);
     const verdict = evaluateAccess(person, organization, todayIn(deps.timeZone, now()));
     if (!verdict.effective || !person) throw new Forbidden(refusalMessage);
     return { person, organization };
   }
 
-  const componentsOf = (person: StoredPerson): readonly string[] => person.portal?.components ?? portalModuleNames;
+  const componentsOf = (person: Person): readonly string[] => person.portal?.components ?? portalModuleNames;
 
-  function portalModule(person: StoredPerson, moduleName: string): ModuleDeclaration {
+  function portalModule(person: Person, moduleName: string): ModuleDeclaration {
     const module = findModule(moduleName);
     if (!module?.portalVisible) throw new NotFound(`There is no portal section ${moduleName}.`);
     if (!componentsOf(person).includes(module.name))
@@ -139,7 +140,7 @@ export function createPortalService(deps: PortalServiceDependencies) {
   }
 
   /** A record this person may see, or a 404 that does not say whether it exists. */
-  async function visibleRecord(person: StoredPerson, module: ModuleDeclaration, id: string) {
+  async function visibleRecord(person: Person, module: ModuleDeclaration, id: string) {
     const notFound = new NotFound(`There is no ${module.label} ${id} in your portal.`);
     if (!isRecordIdOf(module, id)) throw notFound;
     const result = await dynamo.send(

@@ -1,12 +1,6 @@
 import { AdminGetUserCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import {
-  ConditionalCheckFailedException,
-  PutItemCommand,
-  UpdateItemCommand,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
-import { accessKey, historyItem, transitionAccess } from '../access/access-state';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createAccessMachine } from '../access/access-machine';
 
 /** A refused token issue goes into the person's access history: staff see why someone could not sign in. */
 export async function recordRefusedSignIn(
@@ -15,12 +9,7 @@ export async function recordRefusedSignIn(
   detail: { reason: string; trigger: string },
   at: Date = new Date(),
 ) {
-  await deps.dynamo.send(
-    new PutItemCommand({
-      TableName: deps.tableName,
-      Item: marshall(historyItem(personId, { at: at.toISOString(), actor: 'sign-in', event: 'signInRefused', detail })),
-    }),
-  );
+  await createAccessMachine(deps).recordRefusedSignIn(personId, detail, at.toISOString());
 }
 
 /**
@@ -35,29 +24,11 @@ export async function recordSignIn(
   at: Date = new Date(),
 ): Promise<'active' | 'recorded'> {
   const when = at.toISOString();
-  await deps.dynamo
-    .send(
-      new UpdateItemCommand({
-        TableName: deps.tableName,
-        Key: marshall(accessKey(personId)),
-        UpdateExpression: 'SET lastSignInAt = :at',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: marshall({ ':at': when }),
-      }),
-    )
-    .catch((error: unknown) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
+  const machine = createAccessMachine(deps);
+  await machine.recordSignIn(personId, when);
   const status =
     userStatus ??
     (await deps.cognito.send(new AdminGetUserCommand({ UserPoolId: deps.userPoolId, Username: personId }))).UserStatus;
   if (status !== 'CONFIRMED') return 'recorded';
-  const outcome = await transitionAccess(deps, personId, {
-    update: 'SET #status = :active, activatedAt = if_not_exists(activatedAt, :at), updatedAt = :at',
-    condition: '#status = :invited',
-    names: { '#status': 'status' },
-    values: { ':active': 'active', ':invited': 'invited', ':at': when },
-    history: { at: when, actor: 'sign-in', event: 'statusChanged', detail: { from: 'invited', to: 'active' } },
-  });
-  return outcome.applied ? 'active' : 'recorded';
+  return (await machine.markActive(personId, when)).applied ? 'active' : 'recorded';
 }

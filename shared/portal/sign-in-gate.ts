@@ -2,7 +2,7 @@ import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-iden
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { evaluateAccess, todayIn, type AccessVerdict } from '../access/evaluate-access';
 import { logger } from '../observability/logger';
-import { loadPersonWithOrganization, type StoredPerson } from './people-store';
+import { createPersonLoader, type Person } from '../people/person-loader';
 import { recordRefusedSignIn, recordSignIn } from './sign-in-events';
 
 /**
@@ -32,9 +32,9 @@ export async function admit(
   deps: SignInGateDependencies,
   personId: string,
   trigger: string,
-): Promise<{ readonly verdict: AccessVerdict; readonly person?: StoredPerson }> {
+): Promise<{ readonly verdict: AccessVerdict; readonly person?: Person }> {
   const now = deps.now?.() ?? new Date();
-  const { person, organization } = await loadPersonWithOrganization(deps.dynamo, deps.tableName, personId);
+  const { person, organization } = await createPersonLoader(deps).load(personId);
   const verdict = evaluateAccess(person, organization, todayIn(deps.timeZone, now));
   if (!verdict.effective) {
     logger.warn('Portal sign-in refused', { personId, reason: verdict.reason, trigger });

@@ -1,5 +1,11 @@
-import { DynamoDBClient, QueryCommand, TransactWriteItemsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  QueryCommand,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createAccessAdmin } from '../../shared/access/access-admin';
 import type { Provisioner } from '../../shared/access/provisioning';
@@ -20,12 +26,22 @@ function admin(reset: () => Promise<void>) {
   mock.on(QueryCommand).resolves({ Items: [] });
   mock.on(TransactWriteItemsCommand).resolves({});
   mock.on(UpdateItemCommand).resolves({});
-  const provisioner = {
-    loadPerson: async () => ({
-      person: { id: personId, module: 'contacts', email: 'ann@example.com', portal: { enabled: true } },
-      access: { personId, status: 'active' as const },
-    }),
-  } as unknown as Provisioner;
+  // The person's record and ACCESS item, as the table holds them.
+  mock.on(GetItemCommand).callsFake((input: { Key: Record<string, { S: string }> }) => ({
+    Item: marshall(
+      input.Key.sk!.S === 'ACCESS'
+        ? { pk: personId, sk: 'ACCESS', personId, status: 'active' }
+        : {
+            pk: personId,
+            sk: 'RECORD',
+            id: personId,
+            module: 'contacts',
+            email: 'ann@example.com',
+            portal: { enabled: true },
+          },
+    ),
+  }));
+  const provisioner = {} as Provisioner;
   const calls = { resets: 0 };
   const instance = createAccessAdmin({
     dynamo,

@@ -6,6 +6,9 @@ import {
   type AccessVerdict,
   type IneffectiveReason,
 } from '../../shared/access/evaluate-access';
+import type { Organization, Person } from '../../shared/people/person-loader';
+
+type Loose = Record<string, unknown> | undefined;
 
 /** The one decision every gate, the controller and staff status ask: tables of inputs and answers. */
 const today = '2026-12-02';
@@ -21,7 +24,8 @@ describe('evaluateAccess: who may use the portal today', () => {
     portal: { enabled: true },
   };
 
-  it.each<[string, Parameters<typeof evaluateAccess>[0], Parameters<typeof evaluateAccess>[1], AccessVerdict]>([
+  // Stored data is whatever was written: the table includes values of the wrong type on purpose.
+  it.each<[string, Loose, Loose, AccessVerdict]>([
     ['no person', undefined, active, { effective: false, reason: 'personDeleted' }],
     [
       'no portal settings',
@@ -80,14 +84,14 @@ describe('evaluateAccess: who may use the portal today', () => {
       { effective: false, reason: 'emailMissing' },
     ],
   ])('%s', (_what, person, organization, verdict) => {
-    expect(evaluateAccess(person, organization, today)).toEqual(verdict);
+    expect(evaluateAccess(person as Person, organization as Organization, today)).toEqual(verdict);
   });
 
   const windowed = (supportStartDate?: string, supportEndDate?: string) => ({
     ...contact,
     portal: { enabled: true, supportStartDate, supportEndDate },
   });
-  it.each<[string, Parameters<typeof evaluateAccess>[0], AccessVerdict]>([
+  it.each<[string, Loose, AccessVerdict]>([
     ['no window at all', windowed(), { effective: true }],
     ['inside the window', windowed('2026-12-01', '2026-12-03'), { effective: true }],
     ['a window of today alone (both ends inclusive)', windowed(today, today), { effective: true }],
@@ -110,7 +114,7 @@ describe('evaluateAccess: who may use the portal today', () => {
       { effective: false, reason: 'portalDisabled' },
     ],
   ])('%s', (_what, person, verdict) => {
-    expect(evaluateAccess(person, undefined, today)).toEqual(verdict);
+    expect(evaluateAccess(person as Person, undefined, today)).toEqual(verdict);
   });
 
   it('names an inactive partner organization before the window', () => {

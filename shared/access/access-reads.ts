@@ -1,0 +1,54 @@
+import { GetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { indexes, tableDesign } from '../data/table-design';
+import { accessKey, accessListName, historyPrefix, type AccessState } from './access-state';
+
+/** Reads of the ACCESS item and its history (the access machine, access-machine.ts, owns every write of them). */
+export function createAccessReads(deps: { readonly dynamo: DynamoDBClient; readonly tableName: string }) {
+  const { dynamo, tableName } = deps;
+
+  /** The ACCESS item as it is now (strongly consistent), or undefined before the first write. */
+  async function read(personId: string): Promise<AccessState | undefined> {
+    const { Item: item } = await dynamo.send(
+      new GetItemCommand({ TableName: tableName, Key: marshall(accessKey(personId)), ConsistentRead: true }),
+    );
+    return item ? ({ ...unmarshall(item), personId } as AccessState) : undefined;
+  }
+
+  /** The newest history entries first. */
+  async function history(personId: string, limit: number): Promise<Record<string, unknown>[]> {
+    const result = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :history)',
+        ExpressionAttributeNames: { '#pk': tableDesign.partitionKey, '#sk': tableDesign.sortKey },
+        ExpressionAttributeValues: marshall({ ':pk': personId, ':history': historyPrefix }),
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (result.Items ?? []).map((item) => {
+      const { [tableDesign.partitionKey]: _pk, [tableDesign.sortKey]: _sk, ...entry } = unmarshall(item);
+      return entry;
+    });
+  }
+
+  /** One page of every ACCESS item (the access index, never a Scan), for the daily check and `reconcile --all`. */
+  async function listPage(startKey: Record<string, unknown> | undefined, limit = 100) {
+    const page = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: indexes.byType.indexName,
+        KeyConditionExpression: '#pk = :list',
+        ExpressionAttributeNames: { '#pk': indexes.byType.partitionKey },
+        ExpressionAttributeValues: marshall({ ':list': accessListName }),
+        ExclusiveStartKey: startKey as never,
+        Limit: limit,
+      }),
+    );
+    const items = (page.Items ?? []).map((item) => unmarshall(item) as AccessState & Record<string, unknown>);
+    return { items, next: page.LastEvaluatedKey as Record<string, unknown> | undefined };
+  }
+
+  return { read, history, listPage };
+}

@@ -1,0 +1,80 @@
+import type { DynamoDBRecord } from 'aws-lambda';
+import { compareSequenceNumbers } from '../data/sequence-numbers';
+import { logger } from '../observability/logger';
+import { eachConcurrently } from './each-concurrently';
+import { InvitationInProgress, type Provisioner } from './provisioning';
+import { planStreamWork, type StreamWork } from './stream-changes';
+
+/** One page of a partner organization's partner contacts (the record service's listing, injected). */
+export type ListPartnerContacts = (
+  organizationId: string,
+  cursor: string | undefined,
+) => Promise<{ readonly ids: readonly string[]; readonly nextCursor?: string | null }>;
+
+/**
+ * A partner organization's status decides its partner contacts' access: a change of it reconciles every contact,
+ * each under the organization record's sequence number unless the batch names the person earlier. Answers the
+ * sequence numbers of organizations whose contacts could not be listed (Lambda retries from there).
+ */
+export async function fanOutOrganizations(work: StreamWork, listPartnerContacts: ListPartnerContacts) {
+  const failed: string[] = [];
+  for (const [organizationId, sequence] of work.organizations) {
+    try {
+      let cursor: string | undefined;
+      do {
+        const page = await listPartnerContacts(organizationId, cursor);
+        for (const personId of page.ids) {
+          const seen = work.people.get(personId);
+          if (!seen || compareSequenceNumbers(sequence, seen) < 0) work.people.set(personId, sequence);
+        }
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+    } catch (error) {
+      logger.error('Could not list the partner contacts of an organization', { organizationId, error: error as Error });
+      failed.push(sequence);
+    }
+  }
+  return failed;
+}
+
+/**
+ * The table's stream → portal logins. Each person touched by the batch is reconciled once (the controller reads
+ * current state, so several records of one person collapse into one run); a person that fails is reported by its
+ * first record, so Lambda retries from there and never past it. Answers the failed sequence numbers, in order.
+ */
+export async function reconcileStreamBatch(
+  records: readonly DynamoDBRecord[],
+  deps: {
+    readonly provisioner: Pick<Provisioner, 'reconcilePerson' | 'recordFailure'>;
+    readonly listPartnerContacts: ListPartnerContacts;
+    /** People reconciled at once; the creation rate limiter, not this, keeps Cognito under its quota. */
+    readonly concurrency: number;
+  },
+): Promise<string[]> {
+  const { provisioner } = deps;
+  const work = planStreamWork(records);
+  const failed = await fanOutOrganizations(work, deps.listPartnerContacts);
+  await eachConcurrently([...work.people], deps.concurrency, async ([personId, sequence]) => {
+    try {
+      const outcome = await provisioner.reconcilePerson(personId);
+      if (outcome.actions.length) logger.info('Reconciled portal access', { ...outcome });
+    } catch (error) {
+      failed.push(sequence);
+      // Another worker is sending this person's invitation: retry later, but it is no failure of theirs.
+      if (error instanceof InvitationInProgress) return logger.info('Invitation in progress elsewhere', { personId });
+      logger.error('Portal access reconciliation failed', { personId, error: error as Error });
+      await provisioner
+        .recordFailure(personId, error)
+        .catch((recordError: unknown) =>
+          logger.error('Could not record the failure', { personId, error: recordError as Error }),
+        );
+    }
+  });
+  logger.info('Stream batch done', {
+    records: records.length,
+    people: work.people.size,
+    ignored: work.ignored,
+    failed: failed.length,
+  });
+  return failed.sort(compareSequenceNumbers);
+}

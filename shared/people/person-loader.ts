@@ -1,0 +1,104 @@
+import { BatchGetItemCommand, GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { recordKey } from '../data/keys';
+
+/** A person record (contact, lead or partner contact) as the record service stores it: the one person type. */
+export type Person = Record<string, unknown> & {
+  readonly id: string;
+  readonly module: string;
+  readonly version?: number;
+  readonly firstName?: string;
+  readonly lastName?: string;
+  readonly email?: string;
+  readonly organizationId?: string;
+  readonly emailOptOut?: boolean;
+  readonly portal?: {
+    readonly enabled?: boolean;
+    readonly username?: string;
+    readonly supportStartDate?: string;
+    readonly supportEndDate?: string;
+    readonly canESign?: boolean;
+    readonly pinReset?: boolean;
+    readonly components?: string[];
+    readonly pinHash?: string;
+  };
+};
+
+/** A partner organization as access reads it. */
+export type Organization = Record<string, unknown> & { readonly id: string; readonly partnerStatus?: unknown };
+
+export interface PersonWithOrganization {
+  readonly person?: Person;
+  /** The person's partner organization, for a partner contact. */
+  readonly organization?: Organization;
+}
+
+const partnerOrganizationIdOf = (person: Person | undefined) =>
+  person?.module === 'partner-contacts' && typeof person.organizationId === 'string'
+    ? person.organizationId
+    : undefined;
+
+/** The name an email greets the person with. */
+export const greetingNameOf = (person: Pick<Person, 'firstName' | 'lastName'>) =>
+  [person.firstName, person.lastName].filter(Boolean).join(' ') || 'there';
+
+/**
+ * "The person and their partner organization", read the one way every caller needs it: strongly consistent, so a
+ * change staff just made is what the next sign-in, request, reconcile or status sees.
+ */
+export function createPersonLoader(deps: { readonly dynamo: DynamoDBClient; readonly tableName: string }) {
+  const { dynamo, tableName } = deps;
+
+  async function read(id: string) {
+    const result = await dynamo.send(
+      new GetItemCommand({ TableName: tableName, Key: marshall(recordKey(id)), ConsistentRead: true }),
+    );
+    return result.Item ? unmarshall(result.Item) : undefined;
+  }
+
+  async function load(personId: string): Promise<PersonWithOrganization> {
+    const person = (await read(personId)) as Person | undefined;
+    const organizationId = partnerOrganizationIdOf(person);
+    const organization = organizationId ? ((await read(organizationId)) as Organization | undefined) : undefined;
+    return { person, organization };
+  }
+
+  /** Records by id; BatchGetItem takes 100 keys, and keys it leaves unprocessed are asked again. */
+  async function readMany(ids: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
+    const found = new Map<string, Record<string, unknown>>();
+    const unique = [...new Set(ids)];
+    for (let start = 0; start < unique.length; start += 100) {
+      let keys = unique.slice(start, start + 100).map((id) => marshall(recordKey(id)));
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 50 * 2 ** attempt)));
+        if (attempt > 8) throw new Error('DynamoDB kept keys unprocessed; retry later');
+        const result = await dynamo.send(
+          new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of result.Responses?.[tableName] ?? []) {
+          const record = unmarshall(item);
+          found.set(record.id as string, record);
+        }
+        keys = (result.UnprocessedKeys?.[tableName]?.Keys ?? []) as typeof keys;
+      }
+    }
+    return found;
+  }
+
+  /** Many people and their partner organizations in two batched reads (the daily check's pages). */
+  async function loadMany(personIds: readonly string[]): Promise<(personId: string) => PersonWithOrganization> {
+    const people = await readMany(personIds);
+    const organizations = await readMany(
+      [...people.values()].flatMap((person) => partnerOrganizationIdOf(person as Person) ?? []),
+    );
+    return (personId) => {
+      const person = people.get(personId) as Person | undefined;
+      const organizationId = partnerOrganizationIdOf(person);
+      return { person, organization: organizationId ? (organizations.get(organizationId) as Organization) : undefined };
+    };
+  }
+
+  return { load, loadMany };
+}
+
+export type PersonLoader = ReturnType<typeof createPersonLoader>;
