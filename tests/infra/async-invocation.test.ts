@@ -5,6 +5,7 @@ import { functions } from '../../shared/declarations/functions';
 import { parseDeploymentConfig } from '../../infra/cdk/config';
 import { PorticoStack } from '../../infra/cdk/portico-stack';
 import type { Statement } from './iam-statement';
+import { render } from './synth-stack';
 
 /**
  * Nothing lost on the asynchronous paths (infra/cdk/async-invocation.ts): a function SNS invokes (SES feedback) has
@@ -24,16 +25,6 @@ const logicalId = (construct: IConstruct): string =>
   stack.resolve((construct.node.defaultChild as CfnElement).logicalId) as string;
 const getAtt = (construct: IConstruct, attribute = 'Arn') => ({ 'Fn::GetAtt': [logicalId(construct), attribute] });
 const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
-
-/** An intrinsic as text: `{"Fn::Join":["",["a",{"Ref":"X"}]]}` → `a${X}`. */
-function render(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const object = value as Record<string, unknown>;
-  if (typeof object.Ref === 'string') return `\${${object.Ref}}`;
-  const join = object['Fn::Join'] as [string, unknown[]] | undefined;
-  if (join) return join[1].map(render).join(join[0]);
-  throw new Error(`Cannot render ${JSON.stringify(value)}`);
-}
 
 const keyId = logicalId(stack.email.topicKey);
 const keyStatements = () => (resources[keyId]!.Properties.KeyPolicy as { Statement: Statement[] }).Statement;

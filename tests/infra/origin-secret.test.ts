@@ -6,6 +6,7 @@ import { ConfigError, parseDeploymentConfig } from '../../infra/cdk/config';
 import { PorticoStack } from '../../infra/cdk/portico-stack';
 import { originVerifyHeader } from '../../shared/http/origin-verify';
 import type { Statement } from './iam-statement';
+import { render } from './synth-stack';
 
 /**
  * The origin secret (infra/cdk/origin-secret.ts): CloudFront adds it to every request it forwards to the API, the
@@ -22,16 +23,6 @@ function synth(context: Record<string, unknown> = {}) {
     stack.resolve((construct.node.defaultChild as CfnElement).logicalId) as string;
   const ofType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
   return { stack, template, logicalId, ofType };
-}
-
-/** An intrinsic as text: `{"Fn::Join":["",["a",{"Ref":"X"}]]}` → `a${X}`. */
-function render(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const object = value as Record<string, unknown>;
-  if (typeof object.Ref === 'string') return `\${${object.Ref}}`;
-  const join = object['Fn::Join'] as [string, unknown[]] | undefined;
-  if (join) return join[1].map(render).join(join[0]);
-  throw new Error(`Cannot render ${JSON.stringify(value)}`);
 }
 
 type Origin = { DomainName: unknown; OriginCustomHeaders?: { HeaderName: string; HeaderValue: unknown }[] };

@@ -10,6 +10,7 @@ import { userPools, type PoolKind } from '../../shared/security/user-pools';
 import { parseDeploymentConfig } from '../../infra/cdk/config';
 import { PorticoStack } from '../../infra/cdk/portico-stack';
 import { envReadsOf } from './env-reads';
+import { render } from './synth-stack';
 
 /**
  * What runs locally is what deploys: the routes the local API gateway serves are the routes the synthesized HTTP API
@@ -42,16 +43,6 @@ const resources = Template.fromStack(stack).toJSON().Resources as Record<string,
 const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
 const logicalId = (construct: IConstruct) =>
   stack.resolve((construct.node.defaultChild as CfnElement).logicalId) as string;
-
-/** An intrinsic as text: `{"Fn::Join":["",["a",{"Ref":"X"}]]}` → `a${X}`. Other intrinsics are refused. */
-function render(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const object = value as Record<string, unknown>;
-  if (typeof object.Ref === 'string') return `\${${object.Ref}}`;
-  const join = object['Fn::Join'] as [string, unknown[]] | undefined;
-  if (join) return join[1].map(render).join(join[0]);
-  throw new Error(`Cannot render ${JSON.stringify(value)}`);
-}
 
 interface ServedRoute {
   readonly method: string;

@@ -9,6 +9,16 @@ import { PorticoStack } from '../../infra/cdk/portico-stack';
 
 export type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
 
+/** An intrinsic as text: `{"Fn::Join":["",["a",{"Ref":"X"}]]}` → `a${X}`. Other intrinsics are refused. */
+export function render(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const object = value as Record<string, unknown>;
+  if (typeof object.Ref === 'string') return `\${${object.Ref}}`;
+  const join = object['Fn::Join'] as [string, unknown[]] | undefined;
+  if (join) return join[1].map(render).join(join[0]);
+  throw new Error(`Cannot render ${JSON.stringify(value)}`);
+}
+
 export const context = (values: Record<string, unknown>) => (key: string) => values[key];
 
 export function synth(config: DeploymentConfig) {

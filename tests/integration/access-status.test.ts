@@ -1,20 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { AdminEnableUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminEnableUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { localCredentials, localRegion } from '../../infra/local/local-aws';
 import { waitFor } from '../../infra/local/managed-process';
-import type { LocalOutputs } from '../../infra/outputs';
 import { accessKey } from '../../shared/data/keys';
 import { findModule } from '../../shared/modules/registry';
 import { refusalMessage } from '../../shared/portal/portal-session';
 import { accessServicesAt } from '../support/access-services';
-import { hostedLogin, HostedLoginError, parseLoginForm, pkcePair } from '../support/hosted-login';
-import { mailbox, temporaryPasswordIn } from '../support/mailbox';
-import { stackOutputs } from '../support/outputs';
-import { portalUsers } from '../support/portal-users';
-import { staffApi, type StaffApi } from '../support/staff-api';
+import { HostedLoginError, parseLoginForm, pkcePair } from '../support/hosted-login';
+import { temporaryPasswordIn } from '../support/mailbox';
+import { localStackContext } from '../support/local-stack-context';
 
 /**
  * Finding 4: staff status tells the truth now, the daily check brings logins in line with support windows, a
@@ -24,29 +21,7 @@ jest.setTimeout(90_000);
 
 type Json = Record<string, unknown>;
 
-let outputs: LocalOutputs;
-let api: StaffApi;
-let users: ReturnType<typeof portalUsers>;
-let mail: ReturnType<typeof mailbox>;
-let hosted: ReturnType<typeof hostedLogin>;
-let cognito: CognitoIdentityProviderClient;
-
-beforeAll(async () => {
-  outputs = stackOutputs();
-  api = await staffApi(outputs);
-  users = portalUsers(outputs);
-  mail = mailbox(outputs.SesEndpoint);
-  hosted = hostedLogin(outputs);
-  cognito = new CognitoIdentityProviderClient({
-    endpoint: outputs.CognitoEndpoint,
-    region: localRegion,
-    credentials: localCredentials,
-  });
-});
-afterAll(() => {
-  users.close();
-  cognito.destroy();
-});
+const local = localStackContext();
 
 const short = () => randomUUID().slice(0, 8);
 const newPassword = () => `New#Passw0rd-${short()}`;
@@ -68,7 +43,7 @@ interface AccessView {
 }
 
 async function accessOf(id: string): Promise<AccessView> {
-  const response = await api.call<AccessView>('GET', `/partner-contacts/${id}/portal-access`);
+  const response = await local.api.call<AccessView>('GET', `/partner-contacts/${id}/portal-access`);
   expect(response.status).toBe(200);
   return response.body;
 }
@@ -81,12 +56,12 @@ async function untilAccess(id: string, check: (view: AccessView) => boolean, wha
 
 /** A partner contact of an active partner, with portal access and the window given, as staff create one. */
 async function partnerContact(portal: Json = {}) {
-  const organization = await api.create('partner-organizations', {
+  const organization = await local.api.create('partner-organizations', {
     name: `Partner ${short()}`,
     partnerStatus: 'Active',
   });
   const email = `window.${short()}@example.com`;
-  const person = await api.create('partner-contacts', {
+  const person = await local.api.create('partner-contacts', {
     firstName: 'Wendy',
     lastName: `Window ${short()}`,
     email,
@@ -99,17 +74,17 @@ async function partnerContact(portal: Json = {}) {
 /** Invited, then signed in with a password of their own: `active`. */
 async function activePerson(portal: Json = {}) {
   const { person, email } = await partnerContact(portal);
-  const [invitation] = await mail.waitFor(email);
+  const [invitation] = await local.mail.waitFor(email);
   await untilAccess(person.id, (view) => view.status === 'invited', 'invited');
   const password = newPassword();
-  await users.firstSignIn(email, temporaryPasswordIn(invitation!), password);
+  await local.users.firstSignIn(email, temporaryPasswordIn(invitation!), password);
   await untilAccess(person.id, (view) => view.status === 'active', 'active');
   return { person, email, password };
 }
 
 /** What the Cognito API answers a sign-in: the error's type and message, or tokens. */
 async function signInAnswer(username: string, password: string) {
-  return users.signIn(username, password).then(
+  return local.users.signIn(username, password).then(
     (result) => ({ tokens: Boolean(result.AuthenticationResult?.AccessToken), challenge: result.ChallengeName }),
     (error: Error) => ({ error: error.name, message: error.message }),
   );
@@ -118,10 +93,10 @@ async function signInAnswer(username: string, password: string) {
 /** What the hosted login answers a filled-in form: the page's error, or where it redirects. */
 async function hostedAnswer(username: string, password: string) {
   const { challenge } = pkcePair();
-  const authorize = new URL(`${outputs.CognitoEndpoint}/oauth2/authorize`);
+  const authorize = new URL(`${local.outputs.CognitoEndpoint}/oauth2/authorize`);
   authorize.search = new URLSearchParams({
-    client_id: outputs.PortalClientId,
-    redirect_uri: outputs.PortalWebUrl,
+    client_id: local.outputs.PortalClientId,
+    redirect_uri: local.outputs.PortalWebUrl,
     response_type: 'code',
     code_challenge: challenge,
     code_challenge_method: 'S256',
@@ -149,7 +124,7 @@ describe('staff status tells the truth now', () => {
     expect(now.recordedStatus).toBeUndefined();
 
     // Tomorrow, through the very code the status route runs: the records are untouched, only the clock moved.
-    const tomorrow = accessServicesAt(outputs, inDays(1));
+    const tomorrow = accessServicesAt(local.outputs, inDays(1));
     try {
       const view = await tomorrow.admin.status(findModule('partner-contacts')!, person.id);
       expect(view).toMatchObject({
@@ -164,14 +139,15 @@ describe('staff status tells the truth now', () => {
     }
     // Nothing was written: today the route still answers active, and the login is enabled.
     expect(await accessOf(person.id)).toMatchObject({ status: 'active', effective: true });
-    expect((await users.login(person.id))?.enabled).toBe(true);
+    expect((await local.users.login(person.id))?.enabled).toBe(true);
   });
 
   it('the route answers the live verdict even where the recorded state lags behind it', async () => {
     const { person } = await activePerson({ supportStartDate: dayOffset(-30), supportEndDate: dayOffset(5) });
     // The window ends: the edit reaches the controller through the stream, which suspends the login.
     expect(
-      (await api.call('PATCH', `/partner-contacts/${person.id}`, { portal: { supportEndDate: dayOffset(-1) } })).status,
+      (await local.api.call('PATCH', `/partner-contacts/${person.id}`, { portal: { supportEndDate: dayOffset(-1) } }))
+        .status,
     ).toBe(200);
     await untilAccess(
       person.id,
@@ -191,11 +167,11 @@ describe('staff status tells the truth now', () => {
 });
 
 async function setRecordedStatus(personId: string, status: string) {
-  const services = accessServicesAt(outputs, () => new Date());
+  const services = accessServicesAt(local.outputs, () => new Date());
   try {
     await services.dynamo.send(
       new UpdateItemCommand({
-        TableName: outputs.TableName,
+        TableName: local.outputs.TableName,
         Key: marshall(accessKey(personId)),
         UpdateExpression: 'SET #status = :status REMOVE reason',
         ExpressionAttributeNames: { '#status': 'status' },
@@ -210,8 +186,8 @@ async function setRecordedStatus(personId: string, status: string) {
 describe('the daily check', () => {
   it('disables the login of someone whose window ended overnight, and records suspended / outsideSupportWindow', async () => {
     const { person, email } = await activePerson({ supportStartDate: dayOffset(-30), supportEndDate: today() });
-    expect((await users.login(person.id))?.enabled).toBe(true);
-    const tomorrow = accessServicesAt(outputs, inDays(1));
+    expect((await local.users.login(person.id))?.enabled).toBe(true);
+    const tomorrow = accessServicesAt(local.outputs, inDays(1));
     try {
       expect(await tomorrow.daily.checkPerson(person.id)).toEqual({ reconciled: true, reminded: false });
       // Run again: already in line, nothing to do.
@@ -219,7 +195,7 @@ describe('the daily check', () => {
     } finally {
       tomorrow.close();
     }
-    expect((await users.login(person.id))?.enabled).toBe(false);
+    expect((await local.users.login(person.id))?.enabled).toBe(false);
     const view = await accessOf(person.id);
     // Today, to the route, the window is still open: the recorded state says what the check did.
     expect(view.history).toContainEqual(
@@ -232,14 +208,14 @@ describe('the daily check', () => {
     // Recorded suspended; today (to the route) the window is still open, so the verdict is effective again.
     expect(view).toMatchObject({ status: 'suspended', reason: 'outsideSupportWindow', effective: true });
     // No email for a suspension.
-    expect(await mail.to(email)).toHaveLength(1);
+    expect(await local.mail.to(email)).toHaveLength(1);
   });
 
   it('enables the login again when the window begins, without a new invitation for someone who had signed in', async () => {
     const { person, email } = await activePerson({ supportStartDate: dayOffset(-30), supportEndDate: dayOffset(30) });
     // Staff move the start to tomorrow: the stream suspends the login at once.
     expect(
-      (await api.call('PATCH', `/partner-contacts/${person.id}`, { portal: { supportStartDate: dayOffset(1) } }))
+      (await local.api.call('PATCH', `/partner-contacts/${person.id}`, { portal: { supportStartDate: dayOffset(1) } }))
         .status,
     ).toBe(200);
     await untilAccess(
@@ -247,12 +223,12 @@ describe('the daily check', () => {
       (view) => view.status === 'suspended' && view.recordedStatus === undefined,
       'suspended',
     );
-    await waitFor(async () => (await users.login(person.id))?.enabled === false, 20_000, 'the login disabled');
+    await waitFor(async () => (await local.users.login(person.id))?.enabled === false, 20_000, 'the login disabled');
 
-    const tomorrow = accessServicesAt(outputs, inDays(1));
+    const tomorrow = accessServicesAt(local.outputs, inDays(1));
     try {
       expect(await tomorrow.daily.checkPerson(person.id)).toEqual({ reconciled: true, reminded: false });
-      expect((await users.login(person.id))?.enabled).toBe(true);
+      expect((await local.users.login(person.id))?.enabled).toBe(true);
       expect(await tomorrow.admin.status(findModule('partner-contacts')!, person.id)).toMatchObject({
         status: 'active',
         effective: true,
@@ -260,7 +236,7 @@ describe('the daily check', () => {
     } finally {
       tomorrow.close();
     }
-    expect(await mail.to(email)).toHaveLength(1);
+    expect(await local.mail.to(email)).toHaveLength(1);
   });
 
   it('invites someone whose window begins only then (no login and no mail before it)', async () => {
@@ -271,24 +247,25 @@ describe('the daily check', () => {
       'suspended, as recorded',
     );
     expect(before).toMatchObject({ reason: 'outsideSupportWindow', effective: false });
-    expect(await users.login(person.id)).toBeUndefined();
-    expect(await mail.to(email)).toEqual([]);
+    expect(await local.users.login(person.id)).toBeUndefined();
+    expect(await local.mail.to(email)).toEqual([]);
 
-    const tomorrow = accessServicesAt(outputs, inDays(1));
+    const tomorrow = accessServicesAt(local.outputs, inDays(1));
     try {
       expect(await tomorrow.daily.checkPerson(person.id)).toEqual({ reconciled: true, reminded: false });
     } finally {
       tomorrow.close();
     }
-    expect((await users.login(person.id))?.enabled).toBe(true);
-    const [invitation] = await mail.waitFor(email);
+    expect((await local.users.login(person.id))?.enabled).toBe(true);
+    const [invitation] = await local.mail.waitFor(email);
     expect(invitation!.subject).toBe('Your portal access');
   });
 
   it('runs as the scheduled function through the local Lambda endpoint: a login still enabled past its window is disabled', async () => {
     const { person } = await activePerson({ supportStartDate: dayOffset(-30), supportEndDate: dayOffset(5) });
     expect(
-      (await api.call('PATCH', `/partner-contacts/${person.id}`, { portal: { supportEndDate: dayOffset(-1) } })).status,
+      (await local.api.call('PATCH', `/partner-contacts/${person.id}`, { portal: { supportEndDate: dayOffset(-1) } }))
+        .status,
     ).toBe(200);
     await untilAccess(
       person.id,
@@ -296,11 +273,13 @@ describe('the daily check', () => {
       'suspended',
     );
     // As if the window had ended since the last run: the login enabled, the recorded state still active.
-    await cognito.send(new AdminEnableUserCommand({ UserPoolId: outputs.PortalUserPoolId, Username: person.id }));
+    await local.cognito.send(
+      new AdminEnableUserCommand({ UserPoolId: local.outputs.PortalUserPoolId, Username: person.id }),
+    );
     await setRecordedStatus(person.id, 'active');
 
     const lambda = new LambdaClient({
-      endpoint: outputs.LambdaEndpoint,
+      endpoint: local.outputs.LambdaEndpoint,
       region: localRegion,
       credentials: localCredentials,
     });
@@ -318,7 +297,7 @@ describe('the daily check', () => {
     } finally {
       lambda.destroy();
     }
-    expect((await users.login(person.id))?.enabled).toBe(false);
+    expect((await local.users.login(person.id))?.enabled).toBe(false);
     expect(await accessOf(person.id)).toMatchObject({ status: 'suspended', reason: 'outsideSupportWindow' });
     expect((await accessOf(person.id)).recordedStatus).toBeUndefined();
   });
@@ -328,7 +307,7 @@ describe('the reminder before a window ends', () => {
   it('is off by default: the scheduled run sends none', async () => {
     const { person, email } = await activePerson({ supportStartDate: dayOffset(-30), supportEndDate: dayOffset(2) });
     const lambda = new LambdaClient({
-      endpoint: outputs.LambdaEndpoint,
+      endpoint: local.outputs.LambdaEndpoint,
       region: localRegion,
       credentials: localCredentials,
     });
@@ -338,14 +317,14 @@ describe('the reminder before a window ends', () => {
     } finally {
       lambda.destroy();
     }
-    expect((await mail.to(email)).map((message) => message.subject)).toEqual(['Your portal access']);
+    expect((await local.mail.to(email)).map((message) => message.subject)).toEqual(['Your portal access']);
     expect((await accessOf(person.id)).history.map((entry) => entry.event)).not.toContain('supportEndReminderSent');
   });
 
   it('when on, is sent once per window end, however many runs (and retries) there are at once', async () => {
     const end = dayOffset(3);
     const { person, email } = await activePerson({ supportStartDate: dayOffset(-30), supportEndDate: end });
-    const services = accessServicesAt(outputs, () => new Date(), { reminderDays: 7 });
+    const services = accessServicesAt(local.outputs, () => new Date(), { reminderDays: 7 });
     try {
       const runs = await Promise.all(Array.from({ length: 6 }, () => services.daily.checkPerson(person.id)));
       expect(runs.filter((run) => run.reminded)).toHaveLength(1);
@@ -353,10 +332,10 @@ describe('the reminder before a window ends', () => {
     } finally {
       services.close();
     }
-    const reminders = (await mail.to(email)).filter((message) => message.subject !== 'Your portal access');
+    const reminders = (await local.mail.to(email)).filter((message) => message.subject !== 'Your portal access');
     expect(reminders).toHaveLength(1);
     expect(reminders[0]!.subject).toBe(`Your portal access ends on ${end}`);
-    expect(reminders[0]!.body.text).toContain(outputs.PortalWebUrl);
+    expect(reminders[0]!.body.text).toContain(local.outputs.PortalWebUrl);
     const view = await accessOf(person.id);
     expect(view.history).toContainEqual(
       expect.objectContaining({
@@ -368,16 +347,16 @@ describe('the reminder before a window ends', () => {
     // The window is extended, then its new end comes near: one reminder for that end too.
     const later = dayOffset(20);
     expect(
-      (await api.call('PATCH', `/partner-contacts/${person.id}`, { portal: { supportEndDate: later } })).status,
+      (await local.api.call('PATCH', `/partner-contacts/${person.id}`, { portal: { supportEndDate: later } })).status,
     ).toBe(200);
-    const nearLater = accessServicesAt(outputs, inDays(15), { reminderDays: 7 });
+    const nearLater = accessServicesAt(local.outputs, inDays(15), { reminderDays: 7 });
     try {
       expect(await nearLater.daily.checkPerson(person.id)).toEqual({ reconciled: false, reminded: true });
       expect(await nearLater.daily.checkPerson(person.id)).toEqual({ reconciled: false, reminded: false });
     } finally {
       nearLater.close();
     }
-    expect((await mail.to(email)).map((message) => message.subject)).toEqual([
+    expect((await local.mail.to(email)).map((message) => message.subject)).toEqual([
       'Your portal access',
       `Your portal access ends on ${end}`,
       `Your portal access ends on ${later}`,
@@ -388,15 +367,15 @@ describe('the reminder before a window ends', () => {
 describe('signing in', () => {
   it('an allowed sign-in records lastSignInAt and invited → active; a refresh does not count as a sign-in', async () => {
     const { person, email } = await partnerContact();
-    const [invitation] = await mail.waitFor(email);
+    const [invitation] = await local.mail.waitFor(email);
     await untilAccess(person.id, (view) => view.status === 'invited', 'invited');
     // The temporary password only earns the new-password challenge: no token, no sign-in.
-    const challenge = await users.signIn(email, temporaryPasswordIn(invitation!));
+    const challenge = await local.users.signIn(email, temporaryPasswordIn(invitation!));
     expect(challenge.ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
     expect((await accessOf(person.id)).lastSignInAt).toBeUndefined();
 
     const password = newPassword();
-    await users.firstSignIn(email, temporaryPasswordIn(invitation!), password);
+    await local.users.firstSignIn(email, temporaryPasswordIn(invitation!), password);
     const first = await accessOf(person.id);
     expect(first).toMatchObject({
       status: 'active',
@@ -404,11 +383,11 @@ describe('signing in', () => {
       activatedAt: expect.any(String),
     });
 
-    const signedIn = await users.signIn(email, password);
+    const signedIn = await local.users.signIn(email, password);
     const second = await accessOf(person.id);
     expect(Date.parse(second.lastSignInAt!)).toBeGreaterThan(Date.parse(first.lastSignInAt!));
 
-    const refreshed = await users.refresh(signedIn.AuthenticationResult!.RefreshToken!);
+    const refreshed = await local.users.refresh(signedIn.AuthenticationResult!.RefreshToken!);
     expect(refreshed.AuthenticationResult?.AccessToken).toEqual(expect.any(String));
     expect((await accessOf(person.id)).lastSignInAt).toBe(second.lastSignInAt);
   });
@@ -418,7 +397,8 @@ describe('signing in', () => {
     const before = await accessOf(person.id);
     expect(before.lastSignInAt).toEqual(expect.any(String));
     expect(
-      (await api.call('PATCH', `/partner-contacts/${person.id}`, { portal: { supportEndDate: dayOffset(-1) } })).status,
+      (await local.api.call('PATCH', `/partner-contacts/${person.id}`, { portal: { supportEndDate: dayOffset(-1) } }))
+        .status,
     ).toBe(200);
 
     const right = await signInAnswer(email, password);
@@ -426,7 +406,7 @@ describe('signing in', () => {
       error: 'UserLambdaValidationException',
       message: `PreAuthentication failed with error ${refusalMessage}.`,
     });
-    await expect(hosted.signIn(email, password)).rejects.toBeInstanceOf(HostedLoginError);
+    await expect(local.hosted.signIn(email, password)).rejects.toBeInstanceOf(HostedLoginError);
 
     const after = await accessOf(person.id);
     expect(after.lastSignInAt).toBe(before.lastSignInAt);
@@ -448,7 +428,7 @@ describe('signing in', () => {
 
     const organizationId = person.organizationId as string;
     expect(
-      (await api.call('PATCH', `/partner-organizations/${organizationId}`, { partnerStatus: 'Inactive' })).status,
+      (await local.api.call('PATCH', `/partner-organizations/${organizationId}`, { partnerStatus: 'Inactive' })).status,
     ).toBe(200);
 
     const refusal = {

@@ -2,21 +2,17 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CodeMismatchException,
-  CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
   ForgotPasswordCommand,
   InvalidPasswordException,
   NotAuthorizedException,
   PasswordResetRequiredException,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { LocalOutputs } from '../../infra/outputs';
-import { localCredentials, localRegion } from '../../infra/local/local-aws';
 import { waitFor } from '../../infra/local/managed-process';
 import { activeContact, strongPassword, uniqueEmail } from '../support/active-person';
-import { codeIn, mailbox } from '../support/mailbox';
-import { stackOutputs } from '../support/outputs';
-import { portalUsers } from '../support/portal-users';
-import { staffApi, type StaffApi } from '../support/staff-api';
+import { codeIn } from '../support/mailbox';
+import { localStackContext } from '../support/local-stack-context';
+import { rejectionOf } from '../support/rejection-of';
 
 /**
  * Forgotten password through the Cognito API (ForgotPassword, ConfirmForgotPassword) on the local stack: the code
@@ -24,40 +20,14 @@ import { staffApi, type StaffApi } from '../support/staff-api';
  */
 jest.setTimeout(90_000);
 
-let outputs: LocalOutputs;
-let api: StaffApi;
-let users: ReturnType<typeof portalUsers>;
-let mail: ReturnType<typeof mailbox>;
-let cognito: CognitoIdentityProviderClient;
-
-beforeAll(async () => {
-  outputs = stackOutputs();
-  api = await staffApi(outputs);
-  users = portalUsers(outputs);
-  mail = mailbox(outputs.SesEndpoint);
-  cognito = new CognitoIdentityProviderClient({
-    endpoint: outputs.CognitoEndpoint,
-    region: localRegion,
-    credentials: localCredentials,
-  });
-});
-afterAll(() => {
-  users.close();
-  cognito.destroy();
-});
-
-const refusal = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (error: unknown) => error as Error,
-  );
+const local = localStackContext();
 
 const forgot = (username: string) =>
-  cognito.send(new ForgotPasswordCommand({ ClientId: outputs.PortalClientId, Username: username }));
+  local.cognito.send(new ForgotPasswordCommand({ ClientId: local.outputs.PortalClientId, Username: username }));
 const confirm = (username: string, code: string, password: string) =>
-  cognito.send(
+  local.cognito.send(
     new ConfirmForgotPasswordCommand({
-      ClientId: outputs.PortalClientId,
+      ClientId: local.outputs.PortalClientId,
       Username: username,
       ConfirmationCode: code,
       Password: password,
@@ -75,7 +45,7 @@ const deliveriesLogged = () => emulatorLogs().split('Code sent to the local mail
 
 describe('forgot password through the Cognito API', () => {
   it('mails a code that sets a new password under the policy, once, and never logs it', async () => {
-    const { email, username, password } = await activeContact(api, mail, users);
+    const { email, username, password } = await activeContact(local.api, local.mail, local.users);
     const logged = deliveriesLogged();
 
     const sent = await forgot(username);
@@ -85,23 +55,25 @@ describe('forgot password through the Cognito API', () => {
       DeliveryMedium: 'EMAIL',
       Destination: `${email[0]}***@e***`,
     });
-    const [, message] = await mail.waitFor(email, 2);
+    const [, message] = await local.mail.waitFor(email, 2);
     expect(message!.subject).toBe('Your Portico portal code');
     expect(message!.from).toBe('Portico <portal@portico.local>');
     const code = codeIn(message!);
 
     // The pool's password policy holds; a wrong code changes nothing.
-    expect(await refusal(confirm(username, code, 'short'))).toBeInstanceOf(InvalidPasswordException);
+    expect(await rejectionOf(confirm(username, code, 'short'))).toBeInstanceOf(InvalidPasswordException);
     const wrong = code === '000000' ? '111111' : '000000';
-    expect(await refusal(confirm(username, wrong, strongPassword()))).toBeInstanceOf(CodeMismatchException);
-    expect((await users.signIn(username, password)).AuthenticationResult?.AccessToken).toEqual(expect.any(String));
+    expect(await rejectionOf(confirm(username, wrong, strongPassword()))).toBeInstanceOf(CodeMismatchException);
+    expect((await local.users.signIn(username, password)).AuthenticationResult?.AccessToken).toEqual(
+      expect.any(String),
+    );
 
     const chosen = strongPassword();
     await confirm(username, code, chosen);
-    expect((await users.signIn(email, chosen)).AuthenticationResult?.AccessToken).toEqual(expect.any(String));
-    expect(await refusal(users.signIn(email, password))).toBeInstanceOf(Error);
+    expect((await local.users.signIn(email, chosen)).AuthenticationResult?.AccessToken).toEqual(expect.any(String));
+    expect(await rejectionOf(local.users.signIn(email, password))).toBeInstanceOf(Error);
     // Used once: the same code does not set another password.
-    expect(await refusal(confirm(username, code, strongPassword()))).toBeInstanceOf(CodeMismatchException);
+    expect(await rejectionOf(confirm(username, code, strongPassword()))).toBeInstanceOf(CodeMismatchException);
 
     // The delivery was logged (so the log is being written), the code was not.
     await waitFor(async () => deliveriesLogged() > logged, 10_000, 'the delivery to be logged');
@@ -116,28 +88,28 @@ describe('forgot password through the Cognito API', () => {
       DeliveryMedium: 'EMAIL',
       Destination: 'n***@e***',
     });
-    expect(await refusal(confirm(nobody, '123456', strongPassword()))).toBeInstanceOf(CodeMismatchException);
-    expect(await mail.to(nobody)).toEqual([]);
+    expect(await rejectionOf(confirm(nobody, '123456', strongPassword()))).toBeInstanceOf(CodeMismatchException);
+    expect(await local.mail.to(nobody)).toEqual([]);
   });
 
   it('sends no code to someone who has not chosen a password yet: their invitation is the way in', async () => {
     const email = uniqueEmail('invited');
-    await api.create('contacts', { lastName: 'Invited', email, portal: { enabled: true } });
-    await mail.waitFor(email);
-    const error = await refusal(forgot(email));
+    await local.api.create('contacts', { lastName: 'Invited', email, portal: { enabled: true } });
+    await local.mail.waitFor(email);
+    const error = await rejectionOf(forgot(email));
     expect(error).toBeInstanceOf(NotAuthorizedException);
     expect(error?.message).toBe('User password cannot be reset in the current state.');
-    expect(await mail.to(email)).toHaveLength(1);
+    expect(await local.mail.to(email)).toHaveLength(1);
   });
 
   it('a login whose password staff reset must use the code: the old password no longer signs in', async () => {
-    const { person, email, password } = await activeContact(api, mail, users);
-    expect((await api.call('POST', `/contacts/${person.id}/portal-access/password-reset`)).status).toBe(202);
-    expect(await refusal(users.signIn(email, password))).toBeInstanceOf(PasswordResetRequiredException);
-    const [, message] = await mail.waitFor(email, 2);
+    const { person, email, password } = await activeContact(local.api, local.mail, local.users);
+    expect((await local.api.call('POST', `/contacts/${person.id}/portal-access/password-reset`)).status).toBe(202);
+    expect(await rejectionOf(local.users.signIn(email, password))).toBeInstanceOf(PasswordResetRequiredException);
+    const [, message] = await local.mail.waitFor(email, 2);
     const chosen = strongPassword();
     await confirm(email, codeIn(message!), chosen);
-    expect((await users.signIn(email, chosen)).AuthenticationResult?.AccessToken).toEqual(expect.any(String));
-    expect((await users.login(person.id))?.status).toBe('CONFIRMED');
+    expect((await local.users.signIn(email, chosen)).AuthenticationResult?.AccessToken).toEqual(expect.any(String));
+    expect((await local.users.login(person.id))?.status).toBe('CONFIRMED');
   });
 });

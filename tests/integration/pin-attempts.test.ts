@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { localCredentials, localRegion } from '../../infra/local/local-aws';
 import type { DomainError } from '../../shared/http/errors';
 import { createPinAttempts, pinAttemptRules, type PinAttempts } from '../../shared/portal/pin-attempts';
 import { pinAttemptsKey } from '../../shared/data/keys';
-import { stackOutputs } from '../support/outputs';
+import { stackTable } from '../support/stack-table';
 
 /**
  * The attempt reservation of shared/portal/pin-attempts.ts against DynamoDB Local, with a clock the test moves:
@@ -14,22 +13,13 @@ import { stackOutputs } from '../support/outputs';
 const minute = 60_000;
 const { limit, windowMs, lockoutMs } = pinAttemptRules;
 
-let dynamo: DynamoDBClient;
-let tableName: string;
+const table = stackTable();
 let time: number;
 let attempts: PinAttempts;
 
 beforeAll(() => {
-  const outputs = stackOutputs();
-  tableName = outputs.TableName;
-  dynamo = new DynamoDBClient({
-    endpoint: outputs.DynamoDbEndpoint,
-    region: localRegion,
-    credentials: localCredentials,
-  });
-  attempts = createPinAttempts({ dynamo, tableName, now: () => new Date(time) });
+  attempts = createPinAttempts({ dynamo: table.dynamo, tableName: table.tableName, now: () => new Date(time) });
 });
-afterAll(() => dynamo.destroy());
 beforeEach(() => {
   time = Date.parse('2026-06-01T09:00:00.000Z');
 });
@@ -53,8 +43,8 @@ const wrongAnswer = (attemptsLeft: number): Refusal => ({ status: attemptsLeft >
 const lockedAnswer: Refusal = { status: 423, attemptsLeft: undefined };
 
 async function stored(id: string) {
-  const result = await dynamo.send(
-    new GetItemCommand({ TableName: tableName, Key: marshall(pinAttemptsKey(id)), ConsistentRead: true }),
+  const result = await table.dynamo.send(
+    new GetItemCommand({ TableName: table.tableName, Key: marshall(pinAttemptsKey(id)), ConsistentRead: true }),
   );
   return result.Item ? unmarshall(result.Item) : undefined;
 }

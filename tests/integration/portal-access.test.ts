@@ -1,14 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { LocalOutputs } from '../../infra/outputs';
 import { localCredentials, localRegion } from '../../infra/local/local-aws';
 import { waitFor } from '../../infra/local/managed-process';
-import { mailbox, temporaryPasswordIn } from '../support/mailbox';
-import { stackOutputs } from '../support/outputs';
+import { temporaryPasswordIn } from '../support/mailbox';
 import { repoRoot } from '../../infra/local/stack-process';
-import { portalUsers } from '../support/portal-users';
-import { staffApi, type StaffApi } from '../support/staff-api';
+import { localStackContext } from '../support/local-stack-context';
 
 /**
  * Portal access end to end on the local stack: a staff write → DynamoDB Local's stream → the local event
@@ -16,18 +13,7 @@ import { staffApi, type StaffApi } from '../support/staff-api';
  */
 jest.setTimeout(90_000);
 
-let outputs: LocalOutputs;
-let api: StaffApi;
-let users: ReturnType<typeof portalUsers>;
-let mail: ReturnType<typeof mailbox>;
-
-beforeAll(async () => {
-  outputs = stackOutputs();
-  api = await staffApi(outputs);
-  users = portalUsers(outputs);
-  mail = mailbox(outputs.SesEndpoint);
-});
-afterAll(() => users.close());
+const local = localStackContext();
 
 const uniqueEmail = (name: string) => `${name}.${randomUUID().slice(0, 8)}@example.com`;
 const newPassword = () => `New#Passw0rd-${randomUUID().slice(0, 6)}`;
@@ -44,7 +30,7 @@ interface AccessView {
 }
 
 async function access(module: string, id: string): Promise<AccessView> {
-  const response = await api.call<AccessView>('GET', `/${module}/${id}/portal-access`);
+  const response = await local.api.call<AccessView>('GET', `/${module}/${id}/portal-access`);
   expect(response.status).toBe(200);
   return response.body;
 }
@@ -66,13 +52,16 @@ async function untilStatus(module: string, id: string, status: string, reason?: 
 }
 
 async function activePartnerOrganization() {
-  return api.create('partner-organizations', { name: `Partner ${randomUUID().slice(0, 6)}`, partnerStatus: 'Active' });
+  return local.api.create('partner-organizations', {
+    name: `Partner ${randomUUID().slice(0, 6)}`,
+    partnerStatus: 'Active',
+  });
 }
 
 async function invitedPartnerContact(extra: Record<string, unknown> = {}) {
   const organization = await activePartnerOrganization();
   const email = uniqueEmail('partner');
-  const person = await api.create('partner-contacts', {
+  const person = await local.api.create('partner-contacts', {
     firstName: 'Pat',
     lastName: 'Partner',
     email,
@@ -80,7 +69,7 @@ async function invitedPartnerContact(extra: Record<string, unknown> = {}) {
     ...extra,
     portal: { enabled: true, ...(extra.portal as object | undefined) },
   });
-  const [invitation] = await mail.waitFor(email);
+  const [invitation] = await local.mail.waitFor(email);
   await untilStatus('partner-contacts', person.id, 'invited');
   return { organization, person, email, invitation: invitation!, temporaryPassword: temporaryPasswordIn(invitation!) };
 }
@@ -95,9 +84,11 @@ describe('enabling portal access', () => {
         supportEndDate: '2027-12-31',
       },
     });
-    const username = (await api.call('GET', `/partner-contacts/${person.id}`)).body.portal as { username: string };
+    const username = (await local.api.call('GET', `/partner-contacts/${person.id}`)).body.portal as {
+      username: string;
+    };
 
-    const login = await users.login(person.id);
+    const login = await local.users.login(person.id);
     expect(login).toMatchObject({ enabled: true, status: 'FORCE_CHANGE_PASSWORD' });
     expect(login?.attributes).toMatchObject({ email, email_verified: 'true', preferred_username: username.username });
 
@@ -112,7 +103,7 @@ describe('enabling portal access', () => {
     expect(invitation.body.text).toContain('http://');
 
     // The password in the email is the one Cognito holds, and it forces a new password.
-    const signedIn = await users.firstSignIn(email, temporaryPassword, newPassword());
+    const signedIn = await local.users.firstSignIn(email, temporaryPassword, newPassword());
     expect(signedIn.AuthenticationResult?.AccessToken).toEqual(expect.any(String));
 
     // Choosing their own password made them active (the post-sign-in trigger).
@@ -137,7 +128,7 @@ describe('enabling portal access', () => {
     );
     expect(view.history.find((entry) => entry.event === 'portalEnabled')?.actor).toMatch(/^staff:/);
     // Exactly one invitation, even after everything settled.
-    expect(await mail.to(email)).toHaveLength(1);
+    expect(await local.mail.to(email)).toHaveLength(1);
   });
 
   it('sends the invitation even to someone who opted out of email: it is transactional', async () => {
@@ -147,7 +138,7 @@ describe('enabling portal access', () => {
 
   it('sets pending in the enabling request itself', async () => {
     const organization = await activePartnerOrganization();
-    const person = await api.create('partner-contacts', {
+    const person = await local.api.create('partner-contacts', {
       lastName: 'Pending',
       email: uniqueEmail('pending'),
       organizationId: organization.id,
@@ -159,10 +150,10 @@ describe('enabling portal access', () => {
   });
 
   it('leaves someone without an email suspended, with no login and no mail', async () => {
-    const person = await api.create('leads', { lastName: 'No Email', portal: { enabled: true } });
+    const person = await local.api.create('leads', { lastName: 'No Email', portal: { enabled: true } });
     const view = await untilStatus('leads', person.id, 'suspended', 'emailMissing');
     expect(view.effective).toBe(false);
-    expect(await users.login(person.id)).toBeUndefined();
+    expect(await local.users.login(person.id)).toBeUndefined();
   });
 });
 
@@ -170,25 +161,27 @@ describe('taking access away', () => {
   it('unticking disables the login and revokes its refresh tokens (positive control first)', async () => {
     const { person, email, temporaryPassword } = await invitedPartnerContact();
     const password = newPassword();
-    await users.firstSignIn(email, temporaryPassword, password);
+    await local.users.firstSignIn(email, temporaryPassword, password);
     // A refresh token from a plain password sign-in (cognito-local does not keep the challenge's one).
-    const tokens = (await users.signIn(email, password)).AuthenticationResult!;
-    expect((await users.refresh(tokens.RefreshToken!)).AuthenticationResult?.AccessToken).toEqual(expect.any(String));
-
-    expect((await api.call('PATCH', `/partner-contacts/${person.id}`, { portal: { enabled: false } })).status).toBe(
-      200,
+    const tokens = (await local.users.signIn(email, password)).AuthenticationResult!;
+    expect((await local.users.refresh(tokens.RefreshToken!)).AuthenticationResult?.AccessToken).toEqual(
+      expect.any(String),
     );
+
+    expect(
+      (await local.api.call('PATCH', `/partner-contacts/${person.id}`, { portal: { enabled: false } })).status,
+    ).toBe(200);
     const view = await untilStatus('partner-contacts', person.id, 'revoked', 'portalDisabled');
     expect(view.effective).toBe(false);
-    expect((await users.login(person.id))?.enabled).toBe(false);
-    await expect(users.refresh(tokens.RefreshToken!)).rejects.toThrow();
+    expect((await local.users.login(person.id))?.enabled).toBe(false);
+    await expect(local.users.refresh(tokens.RefreshToken!)).rejects.toThrow();
   });
 
   it('deactivating a partner organization suspends every partner contact of it; reactivating restores them', async () => {
     const organization = await activePartnerOrganization();
     const people = await Promise.all(
       ['One', 'Two'].map((name) =>
-        api.create('partner-contacts', {
+        local.api.create('partner-contacts', {
           lastName: name,
           email: uniqueEmail(name.toLowerCase()),
           organizationId: organization.id,
@@ -198,23 +191,23 @@ describe('taking access away', () => {
     );
     for (const person of people) await untilStatus('partner-contacts', person.id, 'invited');
 
-    await api.call('PATCH', `/partner-organizations/${organization.id}`, { partnerStatus: 'Inactive' });
+    await local.api.call('PATCH', `/partner-organizations/${organization.id}`, { partnerStatus: 'Inactive' });
     for (const person of people) {
       await untilStatus('partner-contacts', person.id, 'suspended', 'organizationInactive');
-      expect((await users.login(person.id))?.enabled).toBe(false);
+      expect((await local.users.login(person.id))?.enabled).toBe(false);
     }
 
-    await api.call('PATCH', `/partner-organizations/${organization.id}`, { partnerStatus: 'Active' });
+    await local.api.call('PATCH', `/partner-organizations/${organization.id}`, { partnerStatus: 'Active' });
     for (const person of people) {
       await untilStatus('partner-contacts', person.id, 'invited');
-      expect((await users.login(person.id))?.enabled).toBe(true);
+      expect((await local.users.login(person.id))?.enabled).toBe(true);
     }
   });
 
   it('deleting the person deletes the login and keeps the audit trail', async () => {
     const { person } = await invitedPartnerContact();
-    expect((await api.call('DELETE', `/partner-contacts/${person.id}`)).status).toBe(204);
-    await waitFor(async () => (await users.login(person.id)) === undefined, 20_000, 'the login to be deleted');
+    expect((await local.api.call('DELETE', `/partner-contacts/${person.id}`)).status).toBe(204);
+    await waitFor(async () => (await local.users.login(person.id)) === undefined, 20_000, 'the login to be deleted');
     const view = await untilStatus('partner-contacts', person.id, 'revoked', 'personDeleted');
     expect(view.history.map((entry) => entry.event)).toContain('invitationSent');
   });
@@ -223,27 +216,27 @@ describe('taking access away', () => {
 describe('giving access back', () => {
   it('re-enabling someone who never signed in sends a fresh invitation with a new password', async () => {
     const { person, email, temporaryPassword } = await invitedPartnerContact();
-    await api.call('PATCH', `/partner-contacts/${person.id}`, { portal: { enabled: false } });
+    await local.api.call('PATCH', `/partner-contacts/${person.id}`, { portal: { enabled: false } });
     await untilStatus('partner-contacts', person.id, 'revoked');
-    await api.call('PATCH', `/partner-contacts/${person.id}`, { portal: { enabled: true } });
-    const [, second] = await mail.waitFor(email, 2);
+    await local.api.call('PATCH', `/partner-contacts/${person.id}`, { portal: { enabled: true } });
+    const [, second] = await local.mail.waitFor(email, 2);
     const fresh = temporaryPasswordIn(second!);
     expect(fresh).not.toBe(temporaryPassword);
-    expect((await users.login(person.id))?.enabled).toBe(true);
-    await users.firstSignIn(email, fresh, newPassword());
+    expect((await local.users.login(person.id))?.enabled).toBe(true);
+    await local.users.firstSignIn(email, fresh, newPassword());
   });
 
   it('re-enabling someone who had signed in restores the same login without a new invitation', async () => {
     const { person, email, temporaryPassword } = await invitedPartnerContact();
     const password = newPassword();
-    await users.firstSignIn(email, temporaryPassword, password);
-    await api.call('PATCH', `/partner-contacts/${person.id}`, { portal: { enabled: false } });
+    await local.users.firstSignIn(email, temporaryPassword, password);
+    await local.api.call('PATCH', `/partner-contacts/${person.id}`, { portal: { enabled: false } });
     await untilStatus('partner-contacts', person.id, 'revoked');
-    await api.call('PATCH', `/partner-contacts/${person.id}`, { portal: { enabled: true } });
+    await local.api.call('PATCH', `/partner-contacts/${person.id}`, { portal: { enabled: true } });
     await untilStatus('partner-contacts', person.id, 'active');
-    expect((await users.login(person.id))?.enabled).toBe(true);
-    expect((await users.signIn(email, password)).AuthenticationResult?.AccessToken).toEqual(expect.any(String));
-    expect(await mail.to(email)).toHaveLength(1);
+    expect((await local.users.login(person.id))?.enabled).toBe(true);
+    expect((await local.users.signIn(email, password)).AuthenticationResult?.AccessToken).toEqual(expect.any(String));
+    expect(await local.mail.to(email)).toHaveLength(1);
   });
 });
 
@@ -251,27 +244,33 @@ describe('changing who the person is', () => {
   it('an email change moves the sign-in email, keeps the password and tells both addresses', async () => {
     const { person, email, temporaryPassword } = await invitedPartnerContact();
     const password = newPassword();
-    await users.firstSignIn(email, temporaryPassword, password);
+    await local.users.firstSignIn(email, temporaryPassword, password);
     const newEmail = uniqueEmail('moved');
-    expect((await api.call('PATCH', `/partner-contacts/${person.id}`, { email: newEmail })).status).toBe(200);
+    expect((await local.api.call('PATCH', `/partner-contacts/${person.id}`, { email: newEmail })).status).toBe(200);
 
-    const [toNew] = await mail.waitFor(newEmail);
-    const toOld = (await mail.waitFor(email, 2))[1];
+    const [toNew] = await local.mail.waitFor(newEmail);
+    const toOld = (await local.mail.waitFor(email, 2))[1];
     for (const notice of [toNew!, toOld!]) {
       expect(notice.subject).toBe('Your portal sign-in email changed');
       expect(notice.body.text).toContain(`from ${email} to ${newEmail}`);
     }
-    await waitFor(async () => (await users.login(person.id))?.attributes.email === newEmail, 20_000, 'the new email');
-    expect((await users.signIn(newEmail, password)).AuthenticationResult?.AccessToken).toEqual(expect.any(String));
-    await expect(users.signIn(email, password)).rejects.toThrow();
+    await waitFor(
+      async () => (await local.users.login(person.id))?.attributes.email === newEmail,
+      20_000,
+      'the new email',
+    );
+    expect((await local.users.signIn(newEmail, password)).AuthenticationResult?.AccessToken).toEqual(
+      expect.any(String),
+    );
+    await expect(local.users.signIn(email, password)).rejects.toThrow();
   });
 
   it('a username change moves the sign-in username', async () => {
     const { person } = await invitedPartnerContact({ portal: { username: `old-${randomUUID().slice(0, 6)}` } });
     const username = `new-${randomUUID().slice(0, 6)}`;
-    await api.call('PATCH', `/partner-contacts/${person.id}`, { portal: { username } });
+    await local.api.call('PATCH', `/partner-contacts/${person.id}`, { portal: { username } });
     await waitFor(
-      async () => (await users.login(person.id))?.attributes.preferred_username === username,
+      async () => (await local.users.login(person.id))?.attributes.preferred_username === username,
       20_000,
       'the new username in Cognito',
     );
@@ -281,24 +280,24 @@ describe('changing who the person is', () => {
 describe('staff actions', () => {
   it('resends an invitation with a new password: 202, then 429 within the minute', async () => {
     const { person, email, temporaryPassword } = await invitedPartnerContact();
-    const resent = await api.call('POST', `/partner-contacts/${person.id}/portal-access/invitations`);
+    const resent = await local.api.call('POST', `/partner-contacts/${person.id}/portal-access/invitations`);
     expect(resent.status).toBe(202);
-    const [, second] = await mail.waitFor(email, 2);
+    const [, second] = await local.mail.waitFor(email, 2);
     expect(temporaryPasswordIn(second!)).not.toBe(temporaryPassword);
-    const again = await api.call('POST', `/partner-contacts/${person.id}/portal-access/invitations`);
+    const again = await local.api.call('POST', `/partner-contacts/${person.id}/portal-access/invitations`);
     expect(again.status).toBe(429);
     expect(Number(again.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(await mail.to(email)).toHaveLength(2);
+    expect(await local.mail.to(email)).toHaveLength(2);
   });
 
   it('refuses to resend to someone who is active or was never invited (409)', async () => {
-    const never = await api.create('contacts', { lastName: 'Never', email: uniqueEmail('never') });
-    expect((await api.call('POST', `/contacts/${never.id}/portal-access/invitations`)).status).toBe(409);
+    const never = await local.api.create('contacts', { lastName: 'Never', email: uniqueEmail('never') });
+    expect((await local.api.call('POST', `/contacts/${never.id}/portal-access/invitations`)).status).toBe(409);
     const { person, email, temporaryPassword } = await invitedPartnerContact();
-    await users.firstSignIn(email, temporaryPassword, newPassword());
-    await api.call('POST', `/partner-contacts/${person.id}/portal-access/reconcile`);
+    await local.users.firstSignIn(email, temporaryPassword, newPassword());
+    await local.api.call('POST', `/partner-contacts/${person.id}/portal-access/reconcile`);
     await untilStatus('partner-contacts', person.id, 'active');
-    const refused = await api.call('POST', `/partner-contacts/${person.id}/portal-access/invitations`);
+    const refused = await local.api.call('POST', `/partner-contacts/${person.id}/portal-access/invitations`);
     expect(refused.status).toBe(409);
     expect(refused.body.detail).toMatch(/active/);
   });
@@ -308,22 +307,22 @@ describe('staff actions', () => {
     const { AdminDeleteUserCommand, CognitoIdentityProviderClient } =
       await import('@aws-sdk/client-cognito-identity-provider');
     const cognito = new CognitoIdentityProviderClient({
-      endpoint: outputs.CognitoEndpoint,
+      endpoint: local.outputs.CognitoEndpoint,
       region: localRegion,
       credentials: localCredentials,
     });
-    await cognito.send(new AdminDeleteUserCommand({ UserPoolId: outputs.PortalUserPoolId, Username: person.id }));
+    await cognito.send(new AdminDeleteUserCommand({ UserPoolId: local.outputs.PortalUserPoolId, Username: person.id }));
     cognito.destroy();
-    const repaired = await api.call<{ actions: string[] }>(
+    const repaired = await local.api.call<{ actions: string[] }>(
       'POST',
       `/partner-contacts/${person.id}/portal-access/reconcile`,
     );
     expect(repaired.status).toBe(200);
     expect(repaired.body.actions).toEqual(expect.arrayContaining(['createLogin', 'sendInvitation']));
-    expect((await users.login(person.id))?.enabled).toBe(true);
-    expect(await mail.waitFor(email, 2)).toHaveLength(2);
+    expect((await local.users.login(person.id))?.enabled).toBe(true);
+    expect(await local.mail.waitFor(email, 2)).toHaveLength(2);
     // Reconciling again finds nothing to do.
-    const again = await api.call<{ actions: string[] }>(
+    const again = await local.api.call<{ actions: string[] }>(
       'POST',
       `/partner-contacts/${person.id}/portal-access/reconcile`,
     );
@@ -335,11 +334,13 @@ describe('staff actions', () => {
     const { AdminDisableUserCommand, CognitoIdentityProviderClient } =
       await import('@aws-sdk/client-cognito-identity-provider');
     const cognito = new CognitoIdentityProviderClient({
-      endpoint: outputs.CognitoEndpoint,
+      endpoint: local.outputs.CognitoEndpoint,
       region: localRegion,
       credentials: localCredentials,
     });
-    await cognito.send(new AdminDisableUserCommand({ UserPoolId: outputs.PortalUserPoolId, Username: person.id }));
+    await cognito.send(
+      new AdminDisableUserCommand({ UserPoolId: local.outputs.PortalUserPoolId, Username: person.id }),
+    );
     cognito.destroy();
     const run = (...args: string[]) =>
       spawnSync(
@@ -353,9 +354,9 @@ describe('staff actions', () => {
     const one = run('--person', person.id);
     expect(one.status).toBe(0);
     expect(one.stdout).toContain(`${person.id}: invited (enableLogin`);
-    expect((await users.login(person.id))?.enabled).toBe(true);
+    expect((await local.users.login(person.id))?.enabled).toBe(true);
     // It was re-enabled without having signed in: a fresh invitation.
-    expect(await mail.waitFor(email, 2)).toHaveLength(2);
+    expect(await local.mail.waitFor(email, 2)).toHaveLength(2);
     const all = run('--all');
     expect(all.status).toBe(0);
     // Other tests share this stack, so some of their people may still be mid-flight: only failures would be wrong.
@@ -363,7 +364,7 @@ describe('staff actions', () => {
   });
 
   it('answers 404 for the access of a person that does not exist', async () => {
-    expect((await api.call('GET', `/contacts/con_${randomUUID()}/portal-access`)).status).toBe(404);
+    expect((await local.api.call('GET', `/contacts/con_${randomUUID()}/portal-access`)).status).toBe(404);
   });
 });
 
@@ -373,7 +374,7 @@ describe('email feedback', () => {
     const view = await access('partner-contacts', person.id);
     const messageId = view.history.find((entry) => entry.event === 'invitationSent')?.detail?.messageId as string;
     const lambda = new LambdaClient({
-      endpoint: outputs.LambdaEndpoint,
+      endpoint: local.outputs.LambdaEndpoint,
       region: localRegion,
       credentials: localCredentials,
     });
@@ -395,6 +396,6 @@ describe('email feedback', () => {
     const failed = await untilStatus('partner-contacts', person.id, 'failed', 'emailBounced');
     expect(failed.lastError).toMatch(/bounced/);
     // Failed invitations may be sent again.
-    expect((await api.call('POST', `/partner-contacts/${person.id}/portal-access/invitations`)).status).toBe(202);
+    expect((await local.api.call('POST', `/partner-contacts/${person.id}/portal-access/invitations`)).status).toBe(202);
   });
 });

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import type { LocalOutputs } from '../../infra/outputs';
 import { originVerifyHeader } from '../../shared/http/origin-verify';
 import { hostedLogin, parseLoginForm, pkcePair } from '../support/hosted-login';
-import { mailbox, temporaryPasswordIn } from '../support/mailbox';
-import { stackOutputs } from '../support/outputs';
-import { portalUsers } from '../support/portal-users';
-import { apiClient, staffApi, type StaffApi } from '../support/staff-api';
+import { temporaryPasswordIn } from '../support/mailbox';
+import { apiClient } from '../support/staff-api';
+import { localStackContext } from '../support/local-stack-context';
 
 /**
  * The web app's origin (CloudFront's part, locally) and the local hosted login's first-sign-in step, over
@@ -16,45 +14,37 @@ jest.setTimeout(60_000);
 
 type Json = Record<string, unknown>;
 
-let outputs: LocalOutputs;
-let api: StaffApi;
-let mail: ReturnType<typeof mailbox>;
-let users: ReturnType<typeof portalUsers>;
-
-beforeAll(async () => {
-  outputs = stackOutputs();
-  api = await staffApi(outputs);
-  mail = mailbox(outputs.SesEndpoint);
-  users = portalUsers(outputs);
-});
-afterAll(() => users.close());
+const local = localStackContext();
 
 const short = () => randomUUID().slice(0, 8);
 const goodPassword = () => `Good#Passw0rd-${short()}`;
 
 /** A partner contact invited to the portal, not yet signed in: email and temporary password. */
 async function invitedPartner(portal: Json = {}) {
-  const organization = await api.create('partner-organizations', { name: `Web ${short()}`, partnerStatus: 'Active' });
+  const organization = await local.api.create('partner-organizations', {
+    name: `Web ${short()}`,
+    partnerStatus: 'Active',
+  });
   const email = `web.${short()}@example.com`;
-  const person = await api.create('partner-contacts', {
+  const person = await local.api.create('partner-contacts', {
     firstName: 'Wendy',
     lastName: 'Web',
     email,
     organizationId: organization.id,
     portal: { enabled: true, ...portal },
   });
-  const [invitation] = await mail.waitFor(email);
+  const [invitation] = await local.mail.waitFor(email);
   return { organization, person, email, temporaryPassword: temporaryPasswordIn(invitation!) };
 }
 
 describe('the web app origin', () => {
   it('serves the app with strict security headers and revalidated entry files', async () => {
-    const response = await fetch(outputs.PortalWebUrl);
+    const response = await fetch(local.outputs.PortalWebUrl);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(response.headers.get('cache-control')).toBe('no-cache');
     const csp = response.headers.get('content-security-policy')!;
-    expect(csp).toContain(`connect-src 'self' ${new URL(outputs.CognitoEndpoint).origin}`);
+    expect(csp).toContain(`connect-src 'self' ${new URL(local.outputs.CognitoEndpoint).origin}`);
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(response.headers.get('x-frame-options')).toBe('DENY');
@@ -64,39 +54,39 @@ describe('the web app origin', () => {
 
     const html = await response.text();
     const script = /<script type="module" src="([^"]+)"/.exec(html)![1]!;
-    const asset = await fetch(new URL(script, outputs.PortalWebUrl));
+    const asset = await fetch(new URL(script, local.outputs.PortalWebUrl));
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
   });
 
   it('tells the app where the hosted login is and which client it is', async () => {
-    const response = await fetch(new URL('config.json', outputs.PortalWebUrl));
+    const response = await fetch(new URL('config.json', local.outputs.PortalWebUrl));
     expect(response.headers.get('cache-control')).toBe('no-cache');
     expect(await response.json()).toEqual({
-      loginUrl: outputs.CognitoEndpoint,
-      clientId: outputs.PortalClientId,
+      loginUrl: local.outputs.CognitoEndpoint,
+      clientId: local.outputs.PortalClientId,
       scopes: 'openid email profile',
     });
   });
 
   it('serves only the files of the build: anything else is a 404, and only GET or HEAD', async () => {
     for (const path of ['/nothing-here.js', '/..%2Fpackage.json', '/%2e%2e/%2e%2e/package.json', '/index.html/'])
-      expect({ path, status: (await fetch(new URL(path, outputs.PortalWebUrl))).status }).toEqual({
+      expect({ path, status: (await fetch(new URL(path, local.outputs.PortalWebUrl))).status }).toEqual({
         path,
         status: 404,
       });
-    expect((await fetch(outputs.PortalWebUrl, { method: 'POST', body: 'x' })).status).toBe(405);
-    expect((await fetch(outputs.PortalWebUrl, { method: 'HEAD' })).status).toBe(200);
+    expect((await fetch(local.outputs.PortalWebUrl, { method: 'POST', body: 'x' })).status).toBe(405);
+    expect((await fetch(local.outputs.PortalWebUrl, { method: 'HEAD' })).status).toBe(200);
   });
 
   it('forwards /portal/* to the API on its own origin, where the gateway checks the token', async () => {
-    const response = await fetch(new URL('portal/me', outputs.PortalWebUrl));
+    const response = await fetch(new URL('portal/me', local.outputs.PortalWebUrl));
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ message: 'Unauthorized' });
     expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
     // Nothing else of the API is reachable through the web origin.
-    expect((await fetch(new URL('organizations', outputs.PortalWebUrl))).status).toBe(404);
+    expect((await fetch(new URL('organizations', local.outputs.PortalWebUrl))).status).toBe(404);
   });
 });
 
@@ -144,15 +134,15 @@ describe('the address recorded in a signature', () => {
   beforeAll(async () => {
     const { organization, person, email, temporaryPassword } = await invitedPartner({ canESign: true });
     const password = goodPassword();
-    await users.firstSignIn(email, temporaryPassword, password);
-    const { accessToken } = await hostedLogin(outputs).signIn(email, password);
-    const web = apiClient(outputs.PortalWebUrl.replace(/\/$/, ''), accessToken);
+    await local.users.firstSignIn(email, temporaryPassword, password);
+    const { accessToken } = await hostedLogin(local.outputs).signIn(email, password);
+    const web = apiClient(local.outputs.PortalWebUrl.replace(/\/$/, ''), accessToken);
     expect((await web('PUT', '/portal/pin', { newPin: '2468' })).status).toBe(204);
     signer = { organization, person, accessToken };
   });
 
   const newOrder = () =>
-    api.create('sales-orders', {
+    local.api.create('sales-orders', {
       subject: `Signed ${short()}`,
       organizationId: signer.organization.id,
       contactId: signer.person.id,
@@ -165,7 +155,7 @@ describe('the address recorded in a signature', () => {
     const order = await newOrder();
     const signed = await requestFrom(
       '127.0.0.2',
-      new URL(`portal/sales-orders/${order.id}/signature`, outputs.PortalWebUrl).toString(),
+      new URL(`portal/sales-orders/${order.id}/signature`, local.outputs.PortalWebUrl).toString(),
       signer.accessToken,
       { pin: '2468' },
       { ...forgedViewer, [originVerifyHeader]: 'a-guess' },
@@ -179,7 +169,7 @@ describe('the address recorded in a signature', () => {
     const order = await newOrder();
     const signed = await requestFrom(
       '127.0.0.3',
-      `${outputs.ApiUrl}/portal/sales-orders/${order.id}/signature`,
+      `${local.outputs.ApiUrl}/portal/sales-orders/${order.id}/signature`,
       signer.accessToken,
       { pin: '2468' },
       forgedViewer,
@@ -192,7 +182,7 @@ describe('the address recorded in a signature', () => {
     const order = await newOrder();
     const signed = await requestFrom(
       '127.0.0.3',
-      `${outputs.ApiUrl}/portal/sales-orders/${order.id}/signature`,
+      `${local.outputs.ApiUrl}/portal/sales-orders/${order.id}/signature`,
       signer.accessToken,
       { pin: '2468' },
       { ...forgedViewer, [originVerifyHeader]: randomUUID() },
@@ -204,13 +194,13 @@ describe('the address recorded in a signature', () => {
 
 describe('the local hosted login', () => {
   const client = () => ({
-    redirectUri: outputs.PortalWebUrl,
+    redirectUri: local.outputs.PortalWebUrl,
     authorize: async (state = short()) => {
       const { verifier, challenge } = pkcePair();
-      const url = new URL(`${outputs.CognitoEndpoint}/oauth2/authorize`);
+      const url = new URL(`${local.outputs.CognitoEndpoint}/oauth2/authorize`);
       url.search = new URLSearchParams({
-        client_id: outputs.PortalClientId,
-        redirect_uri: outputs.PortalWebUrl,
+        client_id: local.outputs.PortalClientId,
+        redirect_uri: local.outputs.PortalWebUrl,
         response_type: 'code',
         code_challenge: challenge,
         code_challenge_method: 'S256',
@@ -260,24 +250,24 @@ describe('the local hosted login', () => {
       confirm_password: `${password}x`,
     });
     expect(mismatch.html).toContain('not the same');
-    expect((await users.login(email))?.status).toBe('FORCE_CHANGE_PASSWORD');
+    expect((await local.users.login(email))?.status).toBe('FORCE_CHANGE_PASSWORD');
 
     const chosen = await post(step.action, { ...step.fields, new_password: password, confirm_password: password });
     expect(chosen.status).toBe(302);
     const callback = new URL(chosen.location!);
-    expect(`${callback.origin}${callback.pathname}`).toBe(outputs.PortalWebUrl);
+    expect(`${callback.origin}${callback.pathname}`).toBe(local.outputs.PortalWebUrl);
     expect(callback.searchParams.get('state')).toBe(state);
-    expect((await users.login(email))?.status).toBe('CONFIRMED');
+    expect((await local.users.login(email))?.status).toBe('CONFIRMED');
 
     // The code is for this client and verifier; the person then signs in with the new password only.
-    const token = await fetch(`${outputs.CognitoEndpoint}/oauth2/token`, {
+    const token = await fetch(`${local.outputs.CognitoEndpoint}/oauth2/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
         grant_type: 'authorization_code',
-        client_id: outputs.PortalClientId,
+        client_id: local.outputs.PortalClientId,
         code: callback.searchParams.get('code')!,
-        redirect_uri: outputs.PortalWebUrl,
+        redirect_uri: local.outputs.PortalWebUrl,
         code_verifier: verifier,
       }).toString(),
     });
@@ -298,26 +288,26 @@ describe('the local hosted login', () => {
   it('revokes a refresh token, and signs out only to a registered address', async () => {
     const { email, temporaryPassword } = await invitedPartner();
     const password = goodPassword();
-    await users.firstSignIn(email, temporaryPassword, password);
-    const login = hostedLogin(outputs);
+    await local.users.firstSignIn(email, temporaryPassword, password);
+    const login = hostedLogin(local.outputs);
     const tokens = await login.signIn(email, password);
     await expect(login.refresh(tokens.refreshToken!)).resolves.toMatchObject({ accessToken: expect.any(String) });
 
-    const revoke = await post(`${outputs.CognitoEndpoint}/oauth2/revoke`, {
+    const revoke = await post(`${local.outputs.CognitoEndpoint}/oauth2/revoke`, {
       token: tokens.refreshToken!,
-      client_id: outputs.PortalClientId,
+      client_id: local.outputs.PortalClientId,
     });
     expect(revoke.status).toBe(200);
     await expect(login.refresh(tokens.refreshToken!)).rejects.toMatchObject({ step: 'refresh', status: 400 });
 
     const logout = (uri: string) =>
       fetch(
-        `${outputs.CognitoEndpoint}/logout?${new URLSearchParams({ client_id: outputs.PortalClientId, logout_uri: uri })}`,
+        `${local.outputs.CognitoEndpoint}/logout?${new URLSearchParams({ client_id: local.outputs.PortalClientId, logout_uri: uri })}`,
         { redirect: 'manual' },
       );
-    const registered = await logout(outputs.PortalWebUrl);
+    const registered = await logout(local.outputs.PortalWebUrl);
     expect(registered.status).toBe(302);
-    expect(registered.headers.get('location')).toBe(outputs.PortalWebUrl);
+    expect(registered.headers.get('location')).toBe(local.outputs.PortalWebUrl);
     expect((await logout('https://evil.example.com/')).status).toBe(400);
   });
 });

@@ -1,13 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { waitFor } from '../../infra/local/managed-process';
-import type { LocalOutputs } from '../../infra/outputs';
 import { refusalMessage } from '../../shared/portal/portal-session';
-import { hostedLogin, jwtClaims, type HostedTokens } from '../support/hosted-login';
-import { mailbox, temporaryPasswordIn } from '../support/mailbox';
-import { stackOutputs } from '../support/outputs';
-import { portalUsers } from '../support/portal-users';
-import { apiClient, staffApi, type ApiResponse, type StaffApi } from '../support/staff-api';
+import { jwtClaims } from '../support/hosted-login';
+import { temporaryPasswordIn } from '../support/mailbox';
+import { apiClient, type ApiResponse } from '../support/staff-api';
 import { cognitoLocalSigningKey, signJwt, staffAccessToken, strangerKey } from '../support/tokens';
+import { localStackContext } from '../support/local-stack-context';
+import { portalOnboarding, type OnboardedPerson } from '../support/portal-onboarding';
 
 /**
  * The portal end to end on the local stack: staff give a person portal access → the invitation in the local
@@ -19,20 +18,12 @@ jest.setTimeout(60_000);
 type Json = Record<string, unknown>;
 type Page = { items: Json[]; nextCursor: string | null };
 
-let outputs: LocalOutputs;
-let api: StaffApi;
-let users: ReturnType<typeof portalUsers>;
-let mail: ReturnType<typeof mailbox>;
-let hosted: ReturnType<typeof hostedLogin>;
-
-beforeAll(async () => {
-  outputs = stackOutputs();
-  api = await staffApi(outputs);
-  users = portalUsers(outputs);
-  mail = mailbox(outputs.SesEndpoint);
-  hosted = hostedLogin(outputs);
+const local = localStackContext();
+let onboarding: ReturnType<typeof portalOnboarding>;
+beforeAll(() => {
+  onboarding = portalOnboarding(local.outputs, local.api);
 });
-afterAll(() => users.close());
+afterAll(() => onboarding.close());
 
 const short = () => randomUUID().slice(0, 8);
 const uniqueEmail = (name: string) => `${name}.${short()}@example.com`;
@@ -64,7 +55,7 @@ function portalCall<T = Json>(
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<ApiResponse<T>> {
-  return apiClient(outputs.ApiUrl, token)<T>(method, path, body, headers);
+  return apiClient(local.outputs.ApiUrl, token)<T>(method, path, body, headers);
 }
 
 interface AccessView {
@@ -76,62 +67,22 @@ interface AccessView {
 }
 
 async function accessOf(module: string, id: string): Promise<AccessView> {
-  const response = await api.call<AccessView>('GET', `/${module}/${id}/portal-access`);
+  const response = await local.api.call<AccessView>('GET', `/${module}/${id}/portal-access`);
   expect(response.status).toBe(200);
   return response.body;
 }
 
-interface PortalUser {
-  readonly person: Json & { id: string };
-  readonly module: string;
-  readonly email: string;
-  readonly password: string;
-  readonly tokens: HostedTokens;
-  /** The person's portal API with the access token of the hosted sign-in. */
-  readonly call: <T = Json>(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers?: Record<string, string>,
-  ) => Promise<ApiResponse<T>>;
-}
+type PortalUser = OnboardedPerson;
 
 async function activePartnerOrganization(name = `Partner ${short()}`) {
-  return api.create('partner-organizations', { name, partnerStatus: 'Active' });
+  return local.api.create('partner-organizations', { name, partnerStatus: 'Active' });
 }
 
-/**
- * The whole way in: staff create the person with portal access, the invitation arrives, the person answers
- * the new-password challenge, then signs in through the hosted login.
- */
-async function onboard(
-  options: { module?: 'partner-contacts' | 'contacts'; organizationId?: string; fields?: Json; portal?: Json } = {},
-): Promise<PortalUser> {
-  const module = options.module ?? 'partner-contacts';
-  const organizationId =
-    options.organizationId ?? (module === 'partner-contacts' ? (await activePartnerOrganization()).id : undefined);
-  const email = uniqueEmail(module === 'contacts' ? 'customer' : 'partner');
-  const person = await api.create(module, {
-    firstName: 'Pat',
-    lastName: `Person ${short()}`,
-    email,
-    ...(organizationId ? { organizationId } : {}),
-    ...options.fields,
-    portal: { enabled: true, ...options.portal },
-  });
-  const [invitation] = await mail.waitFor(email);
-  const password = newPassword();
-  const first = await users.firstSignIn(email, temporaryPasswordIn(invitation!), password);
-  expect(first.AuthenticationResult?.AccessToken).toEqual(expect.any(String));
-  const tokens = await hosted.signIn(email, password);
-  return {
-    person,
-    module,
-    email,
-    password,
-    tokens,
-    call: (method, path, body, headers) => portalCall(tokens.accessToken, method, path, body, headers),
-  };
+/** The whole way in (tests/support/portal-onboarding.ts), where the first sign-in itself gives tokens. */
+async function onboard(options: Parameters<typeof onboarding.onboard>[0] = {}): Promise<PortalUser> {
+  const user = await onboarding.onboard(options);
+  expect(user.firstSignIn.AuthenticationResult?.AccessToken).toEqual(expect.any(String));
+  return user;
 }
 
 const ids = (items: readonly Json[]) => items.map((item) => item.id as string);
@@ -140,14 +91,14 @@ describe('signing in', () => {
   it('first sign-in makes the access active with lastSignInAt; the hosted sign-in updates lastSignInAt', async () => {
     const organization = await activePartnerOrganization();
     const email = uniqueEmail('first');
-    const person = await api.create('partner-contacts', {
+    const person = await local.api.create('partner-contacts', {
       firstName: 'Fay',
       lastName: 'First',
       email,
       organizationId: organization.id,
       portal: { enabled: true },
     });
-    const [invitation] = await mail.waitFor(email);
+    const [invitation] = await local.mail.waitFor(email);
     let beforeFirst: AccessView | undefined;
     await waitFor(
       async () => (beforeFirst = await accessOf('partner-contacts', person.id)).status === 'invited',
@@ -156,7 +107,7 @@ describe('signing in', () => {
     );
     expect(beforeFirst!.lastSignInAt).toBeUndefined();
     const password = newPassword();
-    await users.firstSignIn(email, temporaryPasswordIn(invitation!), password);
+    await local.users.firstSignIn(email, temporaryPasswordIn(invitation!), password);
 
     const afterFirst = await accessOf('partner-contacts', person.id);
     expect(afterFirst).toMatchObject({ status: 'active', lastSignInAt: expect.any(String) });
@@ -165,12 +116,15 @@ describe('signing in', () => {
     );
 
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const tokens = await hosted.signIn(email, password);
+    const tokens = await local.hosted.signIn(email, password);
     const afterHosted = await accessOf('partner-contacts', person.id);
     expect(Date.parse(afterHosted.lastSignInAt!)).toBeGreaterThan(Date.parse(afterFirst.lastSignInAt!));
 
     // The tokens name the person (access token's username; ID token's claims from the gate).
-    expect(jwtClaims(tokens.accessToken)).toMatchObject({ username: person.id, client_id: outputs.PortalClientId });
+    expect(jwtClaims(tokens.accessToken)).toMatchObject({
+      username: person.id,
+      client_id: local.outputs.PortalClientId,
+    });
     expect(jwtClaims(tokens.idToken)).toMatchObject({
       portal_person_id: person.id,
       portal_module: 'partner-contacts',
@@ -183,10 +137,10 @@ describe('signing in', () => {
   it('signs in through the hosted login with the portal username too', async () => {
     const username = `user-${short()}`;
     const user = await onboard({ portal: { username } });
-    const tokens = await hosted.signIn(username, user.password);
+    const tokens = await local.hosted.signIn(username, user.password);
     expect(jwtClaims(tokens.accessToken).username).toBe(user.person.id);
     // A wrong password never reaches the callback.
-    await expect(hosted.signIn(username, `${user.password}x`)).rejects.toMatchObject({ step: 'sign-in' });
+    await expect(local.hosted.signIn(username, `${user.password}x`)).rejects.toMatchObject({ step: 'sign-in' });
   });
 });
 
@@ -202,16 +156,16 @@ describe('what a portal user sees', () => {
   beforeAll(async () => {
     const partnerOrganization = await activePartnerOrganization();
     const otherPartnerOrganization = await activePartnerOrganization();
-    customerOrganization = await api.create('organizations', { name: `Customer ${short()}` });
+    customerOrganization = await local.api.create('organizations', { name: `Customer ${short()}` });
     [partner, customer, sameOrganizationContact, otherPartnerContact, otherCustomerContact] = await Promise.all([
       onboard({ organizationId: partnerOrganization.id }),
       onboard({ module: 'contacts', organizationId: customerOrganization.id }),
-      api.create('partner-contacts', { lastName: 'Colleague', organizationId: partnerOrganization.id }),
-      api.create('partner-contacts', { lastName: 'Stranger', organizationId: otherPartnerOrganization.id }),
-      api.create('contacts', { lastName: 'Coworker', organizationId: customerOrganization.id }),
+      local.api.create('partner-contacts', { lastName: 'Colleague', organizationId: partnerOrganization.id }),
+      local.api.create('partner-contacts', { lastName: 'Stranger', organizationId: otherPartnerOrganization.id }),
+      local.api.create('contacts', { lastName: 'Coworker', organizationId: customerOrganization.id }),
     ]);
     const create = async (name: string, fields: Json) =>
-      (tickets[name] = await api.create('tickets', { title: `${name} ${short()}`, ...fields }));
+      (tickets[name] = await local.api.create('tickets', { title: `${name} ${short()}`, ...fields }));
     await Promise.all([
       create('linked', { contactId: partner.person.id, showOnPortal: true }),
       create('hidden', { contactId: partner.person.id, showOnPortal: false }),
@@ -262,7 +216,7 @@ describe('what a portal user sees', () => {
 
   it("shows a partner contact its organization's records, including those of another partner contact of it", async () => {
     // The record service files a partner contact's record under its organization too.
-    const colleagueTicket = await api.call('GET', `/tickets/${tickets.colleague!.id}`);
+    const colleagueTicket = await local.api.call('GET', `/tickets/${tickets.colleague!.id}`);
     expect(colleagueTicket.body.organizationId).toBe(partner.person.organizationId);
 
     const list = await partner.call<Page>('GET', '/portal/tickets');
@@ -305,7 +259,7 @@ describe('what a portal user sees', () => {
 
   it('limits modules to the portal components: a module outside them is 403, one inside is 200', async () => {
     const limited = await onboard({ portal: { components: ['tickets'] } });
-    await api.create('invoices', { subject: 'Limited', contactId: limited.person.id, showOnPortal: true });
+    await local.api.create('invoices', { subject: 'Limited', contactId: limited.person.id, showOnPortal: true });
     const inside = await limited.call<Page>('GET', '/portal/tickets');
     expect(inside.status).toBe(200);
     const outside = await limited.call('GET', '/portal/invoices');
@@ -322,14 +276,14 @@ describe('what a portal user sees', () => {
     const organizationId = partner.person.organizationId as string;
     const created: string[] = [];
     for (let index = 0; index < 5; index++) {
-      const document = await api.create('documents', {
+      const document = await local.api.create('documents', {
         title: `Doc ${index}`,
         organizationId,
         showOnPortal: true,
       });
       created.push(document.id);
     }
-    await api.create('documents', { title: 'Hidden doc', organizationId, showOnPortal: false });
+    await local.api.create('documents', { title: 'Hidden doc', organizationId, showOnPortal: false });
 
     const seen: string[] = [];
     const pageSizes: number[] = [];
@@ -366,7 +320,7 @@ describe('what a portal user sees', () => {
   });
 
   it('follows staff edits of showOnPortal: unticked it leaves the list and answers 404, ticked it is back', async () => {
-    const quote = await api.create('quotes', {
+    const quote = await local.api.create('quotes', {
       subject: `Quote ${short()}`,
       contactId: customer.person.id,
       showOnPortal: true,
@@ -374,11 +328,11 @@ describe('what a portal user sees', () => {
     const listed = async () => ids((await customer.call<Page>('GET', '/portal/quotes')).body.items);
     expect(await listed()).toEqual([quote.id]);
 
-    expect((await api.call('PATCH', `/quotes/${quote.id}`, { showOnPortal: false })).status).toBe(200);
+    expect((await local.api.call('PATCH', `/quotes/${quote.id}`, { showOnPortal: false })).status).toBe(200);
     expect(await listed()).toEqual([]);
     expect((await customer.call('GET', `/portal/quotes/${quote.id}`)).status).toBe(404);
 
-    expect((await api.call('PATCH', `/quotes/${quote.id}`, { showOnPortal: true })).status).toBe(200);
+    expect((await local.api.call('PATCH', `/quotes/${quote.id}`, { showOnPortal: true })).status).toBe(200);
     expect(await listed()).toEqual([quote.id]);
     expect((await customer.call('GET', `/portal/quotes/${quote.id}`)).status).toBe(200);
   });
@@ -431,7 +385,7 @@ describe('GET /portal/me', () => {
     expect(JSON.stringify(me.body)).not.toMatch(/gsi\d|"pk"|"sk"|pinHash|"version"/);
 
     // A customer contact gets its customer organization's name.
-    const customerOrganization = await api.create('organizations', { name: `Customer Org ${short()}` });
+    const customerOrganization = await local.api.create('organizations', { name: `Customer Org ${short()}` });
     const customer = await onboard({ module: 'contacts', organizationId: customerOrganization.id });
     const customerMe = await customer.call('GET', '/portal/me');
     expect(customerMe.body).toMatchObject({
@@ -449,7 +403,7 @@ describe('GET /portal/me', () => {
 
 /** Sign-in refused by the access gate: the same message whatever the reason. */
 async function expectSignInRefused(user: PortalUser) {
-  const refused = await users.signIn(user.email, user.password).then(
+  const refused = await local.users.signIn(user.email, user.password).then(
     () => undefined,
     (error: Error) => error,
   );
@@ -467,9 +421,9 @@ describe('support window', () => {
     const user = await onboard({ portal: { supportStartDate: dayOffset(-10), supportEndDate: dayOffset(10) } });
     // Positive controls.
     expect((await user.call('GET', '/portal/me')).status).toBe(200);
-    expect((await hosted.refresh(user.tokens.refreshToken!)).accessToken).toEqual(expect.any(String));
+    expect((await local.hosted.refresh(user.tokens.refreshToken!)).accessToken).toEqual(expect.any(String));
 
-    const patched = await api.call('PATCH', `/partner-contacts/${user.person.id}`, {
+    const patched = await local.api.call('PATCH', `/partner-contacts/${user.person.id}`, {
       portal: { supportStartDate: dayOffset(1), supportEndDate: dayOffset(30) },
     });
     expect(patched.status).toBe(200);
@@ -477,10 +431,10 @@ describe('support window', () => {
     const next = await user.call('GET', '/portal/me');
     expect(next.status).toBe(403);
     expect(withoutCorrelation(next.body)).toEqual(refusal);
-    await expect(hosted.refresh(user.tokens.refreshToken!)).rejects.toMatchObject({ step: 'refresh' });
+    await expect(local.hosted.refresh(user.tokens.refreshToken!)).rejects.toMatchObject({ step: 'refresh' });
     await expectSignInRefused(user);
     // The hosted login refuses at the form, before the password is checked (pre authentication).
-    await expect(hosted.signIn(user.email, user.password)).rejects.toMatchObject({ step: 'sign-in' });
+    await expect(local.hosted.signIn(user.email, user.password)).rejects.toMatchObject({ step: 'sign-in' });
 
     const refusals = refusalsIn(await accessOf('partner-contacts', user.person.id));
     expect(refusals).toEqual(
@@ -496,9 +450,9 @@ describe('support window', () => {
   it('after the window ends: sign-in, refresh and the next request are refused', async () => {
     const user = await onboard({ portal: { supportStartDate: dayOffset(-30), supportEndDate: dayOffset(5) } });
     expect((await user.call('GET', '/portal/me')).status).toBe(200);
-    expect((await hosted.refresh(user.tokens.refreshToken!)).accessToken).toEqual(expect.any(String));
+    expect((await local.hosted.refresh(user.tokens.refreshToken!)).accessToken).toEqual(expect.any(String));
 
-    const patched = await api.call('PATCH', `/partner-contacts/${user.person.id}`, {
+    const patched = await local.api.call('PATCH', `/partner-contacts/${user.person.id}`, {
       portal: { supportEndDate: dayOffset(-1) },
     });
     expect(patched.status).toBe(200);
@@ -506,7 +460,7 @@ describe('support window', () => {
     const next = await user.call('GET', '/portal/tickets');
     expect(next.status).toBe(403);
     expect(withoutCorrelation(next.body)).toEqual(refusal);
-    await expect(hosted.refresh(user.tokens.refreshToken!)).rejects.toMatchObject({ step: 'refresh' });
+    await expect(local.hosted.refresh(user.tokens.refreshToken!)).rejects.toMatchObject({ step: 'refresh' });
     await expectSignInRefused(user);
 
     const refusals = refusalsIn(await accessOf('partner-contacts', user.person.id));
@@ -523,9 +477,9 @@ describe('support window', () => {
     const me = await user.call('GET', '/portal/me');
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ supportStartDate: today(), supportEndDate: today() });
-    const refreshed = await hosted.refresh(user.tokens.refreshToken!);
+    const refreshed = await local.hosted.refresh(user.tokens.refreshToken!);
     expect((await portalCall(refreshed.accessToken, 'GET', '/portal/tickets')).status).toBe(200);
-    expect((await users.signIn(user.email, user.password)).AuthenticationResult?.AccessToken).toEqual(
+    expect((await local.users.signIn(user.email, user.password)).AuthenticationResult?.AccessToken).toEqual(
       expect.any(String),
     );
     expect(refusalsIn(await accessOf('partner-contacts', user.person.id))).toEqual([]);
@@ -536,15 +490,17 @@ describe('taking access away takes effect at once', () => {
   it('deactivating the partner organization: the next request and the next refresh are refused', async () => {
     const user = await onboard();
     const organizationId = user.person.organizationId as string;
-    const refreshed = await hosted.refresh(user.tokens.refreshToken!);
+    const refreshed = await local.hosted.refresh(user.tokens.refreshToken!);
     expect((await portalCall(refreshed.accessToken, 'GET', '/portal/me')).status).toBe(200);
 
-    const patched = await api.call('PATCH', `/partner-organizations/${organizationId}`, { partnerStatus: 'Inactive' });
+    const patched = await local.api.call('PATCH', `/partner-organizations/${organizationId}`, {
+      partnerStatus: 'Inactive',
+    });
     expect(patched.status).toBe(200);
     const next = await user.call('GET', '/portal/me');
     expect(next.status).toBe(403);
     expect(withoutCorrelation(next.body)).toEqual(refusal);
-    await expect(hosted.refresh(user.tokens.refreshToken!)).rejects.toMatchObject({ step: 'refresh' });
+    await expect(local.hosted.refresh(user.tokens.refreshToken!)).rejects.toMatchObject({ step: 'refresh' });
     // cognito-local lets disabled logins sign in: the gate alone refuses, with the same message.
     const refused = await expectSignInRefused(user);
     expect(refused.message).not.toMatch(/organi[sz]ation|inactive|partner/i);
@@ -553,16 +509,18 @@ describe('taking access away takes effect at once', () => {
     expect(refusalsIn(view)).toContainEqual(expect.objectContaining({ reason: 'organizationInactive' }));
 
     // Active again: the same access token works on the next request.
-    await api.call('PATCH', `/partner-organizations/${organizationId}`, { partnerStatus: 'Active' });
+    await local.api.call('PATCH', `/partner-organizations/${organizationId}`, { partnerStatus: 'Active' });
     expect((await user.call('GET', '/portal/me')).status).toBe(200);
   });
 
   it('unticking the portal flag: the next request and the next refresh are refused, with the same message', async () => {
     const user = await onboard();
-    const refreshed = await hosted.refresh(user.tokens.refreshToken!);
+    const refreshed = await local.hosted.refresh(user.tokens.refreshToken!);
     expect((await portalCall(refreshed.accessToken, 'GET', '/portal/tickets')).status).toBe(200);
 
-    const patched = await api.call('PATCH', `/partner-contacts/${user.person.id}`, { portal: { enabled: false } });
+    const patched = await local.api.call('PATCH', `/partner-contacts/${user.person.id}`, {
+      portal: { enabled: false },
+    });
     expect(patched.status).toBe(200);
     for (const path of ['/portal/me', '/portal/tickets']) {
       const next = await user.call('GET', path);
@@ -570,7 +528,7 @@ describe('taking access away takes effect at once', () => {
       expect(withoutCorrelation(next.body)).toEqual(refusal);
     }
     expect((await user.call('PUT', '/portal/pin', { newPin: '1234' })).status).toBe(403);
-    await expect(hosted.refresh(user.tokens.refreshToken!)).rejects.toMatchObject({ step: 'refresh' });
+    await expect(local.hosted.refresh(user.tokens.refreshToken!)).rejects.toMatchObject({ step: 'refresh' });
     const refused = await expectSignInRefused(user);
     expect(refused.message).not.toMatch(/disabled|enabled|flag/i);
 
@@ -581,7 +539,7 @@ describe('taking access away takes effect at once', () => {
   it('deleting the person: the next request is refused with the same message', async () => {
     const user = await onboard();
     expect((await user.call('GET', '/portal/me')).status).toBe(200);
-    expect((await api.call('DELETE', `/partner-contacts/${user.person.id}`)).status).toBe(204);
+    expect((await local.api.call('DELETE', `/partner-contacts/${user.person.id}`)).status).toBe(204);
     const next = await user.call('GET', '/portal/me');
     expect(next.status).toBe(403);
     expect(withoutCorrelation(next.body)).toEqual(refusal);
@@ -603,23 +561,25 @@ describe('PIN', () => {
     expect((await can.call('GET', '/portal/me')).body.hasPin).toBe(true);
 
     // Staff see that a PIN exists, never the PIN or its hash.
-    const staffView = await api.call('GET', `/partner-contacts/${can.person.id}`);
+    const staffView = await local.api.call('GET', `/partner-contacts/${can.person.id}`);
     expect(staffView.body.portal).toMatchObject({ hasPin: true });
     const serialized = JSON.stringify(staffView.body);
     expect(serialized).not.toMatch(/pinHash|scrypt|"pin"/);
     expect(serialized).not.toContain('4821');
-    expect((await api.call('GET', `/partner-contacts/${cannot.person.id}`)).body.portal).toMatchObject({
+    expect((await local.api.call('GET', `/partner-contacts/${cannot.person.id}`)).body.portal).toMatchObject({
       hasPin: false,
     });
 
     // Staff edits of the person keep the PIN; only an explicit `pin: null` clears it.
-    expect((await api.call('PATCH', `/partner-contacts/${can.person.id}`, { title: 'Buyer' })).status).toBe(200);
-    expect((await api.call('PATCH', `/partner-contacts/${can.person.id}`, { portal: { pinReset: true } })).status).toBe(
-      200,
-    );
+    expect((await local.api.call('PATCH', `/partner-contacts/${can.person.id}`, { title: 'Buyer' })).status).toBe(200);
+    expect(
+      (await local.api.call('PATCH', `/partner-contacts/${can.person.id}`, { portal: { pinReset: true } })).status,
+    ).toBe(200);
     expect((await can.call('GET', '/portal/me')).body).toMatchObject({ hasPin: true, pinReset: true });
     expect((await can.call('PUT', '/portal/pin', { currentPin: '4821', newPin: '4822' })).status).toBe(204);
-    expect((await api.call('PATCH', `/partner-contacts/${can.person.id}`, { portal: { pin: null } })).status).toBe(200);
+    expect(
+      (await local.api.call('PATCH', `/partner-contacts/${can.person.id}`, { portal: { pin: null } })).status,
+    ).toBe(200);
     expect((await can.call('GET', '/portal/me')).body.hasPin).toBe(false);
   });
 
@@ -682,7 +642,7 @@ describe('signing sales orders', () => {
     return user;
   }
   const orderFor = (user: PortalUser, extra: Json = {}) =>
-    api.create('sales-orders', {
+    local.api.create('sales-orders', {
       subject: `Order ${short()}`,
       currency: 'EUR',
       contactId: user.person.id,
@@ -699,7 +659,7 @@ describe('signing sales orders', () => {
     const signed = await sign(user, order.id, pin, { 'user-agent': 'PorticoTest/1.0 (signing)' });
     expect(signed.status).toBe(201);
 
-    const staffView = await api.call('GET', `/sales-orders/${order.id}`);
+    const staffView = await local.api.call('GET', `/sales-orders/${order.id}`);
     expect(staffView.status).toBe(200);
     const signature = staffView.body.signature as Json;
     expect(signature).toEqual({
@@ -720,7 +680,7 @@ describe('signing sales orders', () => {
 
     const again = await sign(user, order.id, pin);
     expect(again.status).toBe(409);
-    expect((await api.call('GET', `/sales-orders/${order.id}`)).body.signature).toEqual(signature);
+    expect((await local.api.call('GET', `/sales-orders/${order.id}`)).body.signature).toEqual(signature);
   });
 
   it('refuses a wrong PIN with 403 and the attempts left; the right PIN still works', async () => {
@@ -731,7 +691,7 @@ describe('signing sales orders', () => {
     expect(first.body.attemptsLeft).toBe(4);
     const second = await sign(user, order.id, '1358');
     expect(second.body.attemptsLeft).toBe(3);
-    expect((await api.call('GET', `/sales-orders/${order.id}`)).body.signature).toBeUndefined();
+    expect((await local.api.call('GET', `/sales-orders/${order.id}`)).body.signature).toBeUndefined();
     expect((await sign(user, order.id, pin)).status).toBe(201);
   });
 
@@ -750,7 +710,7 @@ describe('signing sales orders', () => {
     expect(right.status).toBe(423);
     expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(60);
     expect(Number(right.headers.get('retry-after'))).toBeLessThanOrEqual(15 * 60);
-    expect((await api.call('GET', `/sales-orders/${order.id}`)).body.signature).toBeUndefined();
+    expect((await local.api.call('GET', `/sales-orders/${order.id}`)).body.signature).toBeUndefined();
   });
 
   it('counts wrong current PINs of a PIN change toward the same lockout (no guessing around it)', async () => {
@@ -769,25 +729,25 @@ describe('signing sales orders', () => {
     const order = await orderFor(user);
     expect((await user.call('GET', `/portal/sales-orders/${order.id}`)).status).toBe(200);
     expect((await sign(user, order.id, pin)).status).toBe(403);
-    expect((await api.call('GET', `/sales-orders/${order.id}`)).body.signature).toBeUndefined();
+    expect((await local.api.call('GET', `/sales-orders/${order.id}`)).body.signature).toBeUndefined();
   });
 
   it('marks the signature invalidated when staff change the lines; a change of something else keeps it valid', async () => {
     const user = await signer();
     const order = await orderFor(user);
     expect((await sign(user, order.id, pin)).status).toBe(201);
-    const signed = (await api.call('GET', `/sales-orders/${order.id}`)).body.signature as Json;
+    const signed = (await local.api.call('GET', `/sales-orders/${order.id}`)).body.signature as Json;
 
-    expect((await api.call('PATCH', `/sales-orders/${order.id}`, { status: 'Approved' })).status).toBe(200);
-    const afterStatus = await api.call('GET', `/sales-orders/${order.id}`);
+    expect((await local.api.call('PATCH', `/sales-orders/${order.id}`, { status: 'Approved' })).status).toBe(200);
+    const afterStatus = await local.api.call('GET', `/sales-orders/${order.id}`);
     expect(afterStatus.body.status).toBe('Approved');
     expect(afterStatus.body.signature).toEqual(signed);
 
-    const edited = await api.call('PATCH', `/sales-orders/${order.id}`, {
+    const edited = await local.api.call('PATCH', `/sales-orders/${order.id}`, {
       lineItems: [...lines, { description: 'Extra', quantity: 1, unitPrice: 10 }],
     });
     expect(edited.status).toBe(200);
-    const afterLines = await api.call('GET', `/sales-orders/${order.id}`);
+    const afterLines = await local.api.call('GET', `/sales-orders/${order.id}`);
     expect(afterLines.body.signature).toMatchObject({
       status: 'invalidated',
       contentHash: signed.contentHash,
@@ -797,7 +757,8 @@ describe('signing sales orders', () => {
     expect(contentHashOf(afterLines.body)).not.toBe(signed.contentHash);
     // Staff cannot write the signature themselves.
     expect(
-      (await api.call('PATCH', `/sales-orders/${order.id}`, { signature: { ...signed, status: 'valid' } })).status,
+      (await local.api.call('PATCH', `/sales-orders/${order.id}`, { signature: { ...signed, status: 'valid' } }))
+        .status,
     ).toBe(400);
     // An invalidated signature can be replaced by a fresh one over the new content.
     const resigned = await sign(user, order.id, pin);
@@ -814,7 +775,7 @@ describe('signing sales orders', () => {
       expect({ id, status: response.status }).toEqual({ id, status: 404 });
     }
     for (const order of [othersOrder, hiddenOrder])
-      expect((await api.call('GET', `/sales-orders/${order.id}`)).body.signature).toBeUndefined();
+      expect((await local.api.call('GET', `/sales-orders/${order.id}`)).body.signature).toBeUndefined();
   });
 });
 
@@ -825,8 +786,8 @@ describe('tokens', () => {
   });
 
   it('refuses a staff-pool access token on a portal route (401)', async () => {
-    const staffToken = await staffAccessToken(outputs);
-    expect((await api.call('GET', '/partner-organizations?limit=1')).status).toBe(200);
+    const staffToken = await staffAccessToken(local.outputs);
+    expect((await local.api.call('GET', '/partner-organizations?limit=1')).status).toBe(200);
     expect((await portalCall(staffToken, 'GET', '/portal/me')).status).toBe(401);
     expect((await portalCall(staffToken, 'GET', '/portal/tickets')).status).toBe(401);
   });
@@ -842,13 +803,13 @@ describe('tokens', () => {
     expect((await portalCall('not-a-token', 'GET', '/portal/me')).status).toBe(401);
     const expired = signJwt({ ...forgedClaims, iat: now - 7200, exp: now - 3600 }, key, kid);
     expect((await portalCall(expired, 'GET', '/portal/me')).status).toBe(401);
-    const anonymous = await fetch(`${outputs.ApiUrl}/portal/me`);
+    const anonymous = await fetch(`${local.outputs.ApiUrl}/portal/me`);
     expect(anonymous.status).toBe(401);
   });
 
   it('refuses a portal token on a staff route (401)', async () => {
     expect((await user.call('GET', '/portal/me')).status).toBe(200);
-    expect((await api.call('GET', `/partner-contacts/${user.person.id}`)).status).toBe(200);
+    expect((await local.api.call('GET', `/partner-contacts/${user.person.id}`)).status).toBe(200);
     expect((await user.call('GET', `/partner-contacts/${user.person.id}`)).status).toBe(401);
     expect((await user.call('GET', '/tickets')).status).toBe(401);
     expect((await user.call('PATCH', `/partner-contacts/${user.person.id}`, { title: 'Boss' })).status).toBe(401);

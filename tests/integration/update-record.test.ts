@@ -1,45 +1,32 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { localCredentials, localRegion } from '../../infra/local/local-aws';
 import { recordKey } from '../../shared/data/keys';
 import { updateRecord } from '../../shared/records/update-record';
-import { stackOutputs } from '../support/outputs';
+import { stackTable } from '../support/stack-table';
 
 /**
  * The one conditional record update (shared/records/update-record.ts) against DynamoDB Local: the version moves by
  * one with every change, the condition and the change are one write, and of two writers who read the same
  * version exactly one wins.
  */
-let dynamo: DynamoDBClient;
-let tableName: string;
-
-beforeAll(() => {
-  const outputs = stackOutputs();
-  tableName = outputs.TableName;
-  dynamo = new DynamoDBClient({
-    endpoint: outputs.DynamoDbEndpoint,
-    region: localRegion,
-    credentials: localCredentials,
-  });
-});
-afterAll(() => dynamo.destroy());
+const table = stackTable();
 
 async function putRecord(fields: Record<string, unknown>) {
   const id = `pcon_${randomUUID()}`;
   const item = { ...recordKey(id), id, version: 3, updatedAt: '2026-01-01T00:00:00.000Z', ...fields };
-  await dynamo.send(new PutItemCommand({ TableName: tableName, Item: marshall(item) }));
+  await table.dynamo.send(new PutItemCommand({ TableName: table.tableName, Item: marshall(item) }));
   return id;
 }
 
 async function read(id: string) {
-  const result = await dynamo.send(
-    new GetItemCommand({ TableName: tableName, Key: marshall(recordKey(id)), ConsistentRead: true }),
+  const result = await table.dynamo.send(
+    new GetItemCommand({ TableName: table.tableName, Key: marshall(recordKey(id)), ConsistentRead: true }),
   );
   return unmarshall(result.Item!);
 }
 
-const deps = () => ({ dynamo, tableName });
+const deps = () => ({ dynamo: table.dynamo, tableName: table.tableName });
 
 it('sets a nested field, moves the version by one and stamps updatedAt, when the version is the one read', async () => {
   const id = await putRecord({ portal: { enabled: true, pinHash: 'old' } });

@@ -11,6 +11,9 @@ export interface OnboardedPerson {
   readonly person: Json & { id: string };
   readonly module: string;
   readonly email: string;
+  readonly password: string;
+  /** What the new-password challenge answered. */
+  readonly firstSignIn: Awaited<ReturnType<ReturnType<typeof portalUsers>['firstSignIn']>>;
   readonly tokens: HostedTokens;
   /** The person's portal API with the access token of their hosted sign-in. */
   readonly call: <T = Json>(
@@ -32,26 +35,30 @@ export function portalOnboarding(outputs: LocalOutputs, api: StaffApi) {
   const mail = mailbox(outputs.SesEndpoint);
   const hosted = hostedLogin(outputs);
 
-  async function onboard(options: { fields?: Json; portal?: Json } = {}): Promise<OnboardedPerson> {
-    const organization = await api.create('partner-organizations', {
-      name: `Partner ${short()}`,
-      partnerStatus: 'Active',
-    });
-    const email = `partner.${short()}@example.com`;
-    const person = await api.create('partner-contacts', {
+  async function onboard(
+    options: { module?: 'partner-contacts' | 'contacts'; organizationId?: string; fields?: Json; portal?: Json } = {},
+  ): Promise<OnboardedPerson> {
+    const module = options.module ?? 'partner-contacts';
+    const organizationId =
+      options.organizationId ??
+      (module === 'partner-contacts'
+        ? (await api.create('partner-organizations', { name: `Partner ${short()}`, partnerStatus: 'Active' })).id
+        : undefined);
+    const email = `${module === 'contacts' ? 'customer' : 'partner'}.${short()}@example.com`;
+    const person = await api.create(module, {
       firstName: 'Pat',
       lastName: `Person ${short()}`,
       email,
-      organizationId: organization.id,
+      ...(organizationId ? { organizationId } : {}),
       ...options.fields,
       portal: { enabled: true, ...options.portal },
     });
     const [invitation] = await mail.waitFor(email);
     const password = `New#Passw0rd-${short()}`;
-    await users.firstSignIn(email, temporaryPasswordIn(invitation!), password);
+    const firstSignIn = await users.firstSignIn(email, temporaryPasswordIn(invitation!), password);
     const tokens = await hosted.signIn(email, password);
     const call = apiClient(outputs.ApiUrl, tokens.accessToken);
-    return { person, module: 'partner-contacts', email, tokens, call };
+    return { person, module, email, password, firstSignIn, tokens, call };
   }
 
   return { onboard, close: () => users.close() };

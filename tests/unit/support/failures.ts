@@ -7,15 +7,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { ValidationFailed } from '../../../shared/http/errors';
 
-/** The error `promise` rejects with; fails the test when it resolves. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail, but it succeeded');
-}
+// One definition for unit and integration tests alike.
+export { rejectionOf } from '../../support/rejection-of';
 
 /** The field errors `run` throws as ValidationFailed; fails the test when it throws anything else or nothing. */
 export function errorsOf(run: () => unknown): { path: string; message: string }[] {
