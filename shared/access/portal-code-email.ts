@@ -38,6 +38,7 @@ export function portalCodeEmail(organizationName: string): CodeEmail {
     body:
       `<p>Your ${organizationName} portal code is <strong>${codePlaceholder}</strong></p>` +
       '<p>Enter it where you asked for it, to choose a new password. It works for one hour.</p>' +
-      '<p>If you did not ask for a new password, ignore this email: your password stays as it is.</p>',
+      '<p>If you did not ask for a new password, you can ignore this email, unless signing in asks you for a code: ' +
+      'then your account manager has asked for a new password for you, and this is the code to use.</p>',
   };
 }

@@ -26,7 +26,6 @@ export const provisionerEnvironment = z.object({
 });
 
 // Declared once beside the other provisioning defaults; named here too for this module's readers.
-export { defaultCreateRate } from '../config/provisioning-defaults';
 
 export function provisionerFromEnvironment(env: NodeJS.ProcessEnv = process.env) {
   const config = readConfig(provisionerEnvironment, env);

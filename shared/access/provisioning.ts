@@ -64,8 +64,12 @@ export function createProvisioner(deps: ProvisioningDependencies) {
   const executor = createReconcileExecutor({ machine, logins, sendEmail, invitations });
 
   async function reconcilePerson(personId: string, actor = 'controller'): Promise<ReconcileOutcome> {
-    const [{ person, organization }, access] = await Promise.all([people.load(personId), machine.read(personId)]);
-    const login = await logins.get(personId);
+    // Three independent reads: the CRM's person, the access item and Cognito's login.
+    const [{ person, organization }, access, login] = await Promise.all([
+      people.load(personId),
+      machine.read(personId),
+      logins.get(personId),
+    ]);
     const decision = decideReconcile(person, organization, access, login, now(), deps.timeZone);
     return executor.execute(personId, { person, access }, decision, actor);
   }
@@ -79,7 +83,7 @@ export function createProvisioner(deps: ProvisioningDependencies) {
     }
   }
 
-  return { reconcilePerson, recordFailure, sendEmail, machine, people };
+  return { reconcilePerson, recordFailure, sendEmail };
 }
 
 export type Provisioner = ReturnType<typeof createProvisioner>;
