@@ -154,29 +154,11 @@ async function sendLocalEmail({ from, to, subject, html }) {
 }
 
 const deliverWithTriggers = MessagesService.prototype.deliver;
-MessagesService.prototype.deliver = async function deliverToMailbox(
-  ctx,
-  source,
-  clientId,
-  userPoolId,
-  user,
-  code,
-  clientMetadata,
-  deliveryDetails,
-) {
+MessagesService.prototype.deliver = async function deliverToMailbox(...args) {
+  const [ctx, source, , userPoolId, user, code, , deliveryDetails] = args;
   // A custom sender is a Lambda function of the developer's: it gets the code, as in Cognito. (Portico has none.)
   if (this.triggers.enabled('CustomEmailSender') && source !== 'Authentication')
-    return deliverWithTriggers.call(
-      this,
-      ctx,
-      source,
-      clientId,
-      userPoolId,
-      user,
-      code,
-      clientMetadata,
-      deliveryDetails,
-    );
+    return deliverWithTriggers.apply(this, args);
   if (deliveryDetails?.DeliveryMedium !== 'EMAIL') {
     // No SMS locally; the code itself is never logged.
     ctx.logger.warn({ source, medium: deliveryDetails?.DeliveryMedium }, 'Only email is delivered locally: not sent');
