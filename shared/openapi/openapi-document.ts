@@ -7,7 +7,7 @@ import { problemContentType } from '../http/problem';
 import { moduleRoutes, type ModuleRoute, type RecordOperation } from '../modules/module-routes';
 import type { ModuleDeclaration } from '../modules/registry';
 import { defaultPageSize, maxPageSize } from '../records/list-query';
-import { contractOperation, ContractSchemas } from './contract-operation';
+import { contractOperation, ContractSchemas, unknownQueryNote } from './contract-operation';
 import { problemSchemas } from './problem-schemas';
 import { signatureJsonSchema } from '../modules/sales-order-content';
 import { declaredContract } from './route-contracts';
@@ -430,6 +430,9 @@ function moduleOperation(route: ModuleRoute, input: ObjectSchema): JsonObject {
     list: {
       operationId: `list${names.plural}`,
       summary: `List ${module.label} records, newest first`,
+      description:
+        (module.filters.length > 1 ? 'At most one filter at a time: two or more are refused with 400. ' : '') +
+        unknownQueryNote,
       parameters: [parameterRef('Limit'), parameterRef('Cursor'), ...filterParameters(module, input)],
       responses: {
         200: { description: 'One page.', headers: correlationHeader, content: json(schemaRef(names.page)) },
