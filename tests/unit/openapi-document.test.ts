@@ -89,7 +89,7 @@ describe('buildOpenApiDocument', () => {
     for (const module of people) {
       const operation = document.paths[`/${module.name}/{id}/portal-access/password-reset`]?.post as JsonObject;
       const responses = operation.responses as Record<string, JsonObject>;
-      expect(Object.keys(responses).sort()).toEqual(['202', '401', '404', '409', '429', '500']);
+      expect(Object.keys(responses).sort()).toEqual(['202', '401', '404', '409', '429', '500', '503']);
       expect(JSON.stringify(responses['409'])).toContain('application/problem+json');
       // The per-person limit, not API Gateway's throttling (which has no Retry-After).
       expect(responses['429']!.headers).toHaveProperty('retry-after');
