@@ -53,6 +53,8 @@ export interface PorticoFunctionsProps {
   readonly originSecret: secretsmanager.ISecret;
   /** SUPPORT_REMINDER_DAYS: days before a window ends to remind the person; 0 sends no reminders. */
   readonly supportReminderDays: number;
+  /** ORGANIZATION_NAME: the deployment's organization, named in notification emails. */
+  readonly organizationName: string;
 }
 
 /** The user pool operation each declared trigger attaches to. */
@@ -106,6 +108,7 @@ export class PorticoFunctions extends Construct {
       STAFF_USER_POOL_ID: props.staffUserPool.userPoolId,
       ORIGIN_VERIFY_SECRET_ID: props.originSecret.secretArn,
       SUPPORT_REMINDER_DAYS: String(props.supportReminderDays),
+      ORGANIZATION_NAME: props.organizationName,
     };
     const streamConsumers: StreamConsumer[] = [];
     const asyncConsumers: AsyncConsumer[] = [];

@@ -260,6 +260,8 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
       ORIGIN_VERIFY_SECRET_ID: localOriginSecretId,
       // Off unless set, as in the cloud (the `supportReminderDays` context).
       SUPPORT_REMINDER_DAYS: process.env.SUPPORT_REMINDER_DAYS ?? '0',
+      // Named in notification emails, as `organizationName` in the cloud.
+      ORGANIZATION_NAME: localOrganizationName(),
     });
 
     const issuerOf = (poolId: string) => `${cognito.endpoint}/${poolId}`;

@@ -79,6 +79,15 @@ export function pinAttemptsKey(personId: string): Key {
   return { [pk]: personId, [sk]: pinAttemptsSortKey };
 }
 
+/**
+ * The record of one portal notification (shared/notifications/notification-ledger.ts), beside the record it is
+ * about: `event` names what happened (`<kind>#<what caused it>`), so a replayed stream record finds it and sends
+ * nothing twice.
+ */
+export function notificationKey(recordId: string, event: string): Key {
+  return { [pk]: recordId, [sk]: `NOTIFICATION#${event}` };
+}
+
 /** The item the health check reads: it never exists, so reading it proves reachability and nothing else. */
 export const healthProbeKey = { [pk]: 'HEALTH', [sk]: 'PROBE' } as const;
 
@@ -204,5 +213,10 @@ export const itemCatalog: readonly CatalogEntry[] = [
   { item: 'portal access state', keys: { ...accessKey('<personId>'), ...accessListAttributes('<personId>') } },
   { item: 'access history entry', keys: historyKey('<personId>', '<time>', '<random>') },
   { item: 'wrong-PIN attempts', keys: pinAttemptsKey('<personId>'), note: `TTL \`${tableDesign.ttlAttribute}\`` },
+  {
+    item: 'portal notification',
+    keys: notificationKey('<recordId>', '<kind>#<event>'),
+    note: `TTL \`${tableDesign.ttlAttribute}\``,
+  },
   { item: 'health probe (never written)', keys: healthProbeKey },
 ];

@@ -2,6 +2,7 @@ import { accessRoutes } from '../access/access-routes';
 import { accessStreamInterest } from '../access/stream-changes';
 import type { StreamInterest } from '../data/stream-interest';
 import { moduleRoutes } from '../modules/module-routes';
+import { notificationStreamInterest } from '../notifications/notification-events';
 import { portalRoutes } from '../portal/portal-routes';
 import type { HttpRoute, RouteBinding } from '../http/routes';
 import { defaultAccessMaxFailures } from '../config/provisioning-defaults';
@@ -27,7 +28,8 @@ export type EnvVarName =
   | 'TIME_ZONE'
   | 'STAFF_USER_POOL_ID'
   | 'ORIGIN_VERIFY_SECRET_ID'
-  | 'SUPPORT_REMINDER_DAYS';
+  | 'SUPPORT_REMINDER_DAYS'
+  | 'ORGANIZATION_NAME';
 
 /** Admin actions on the portal user pool, granted on that pool only. */
 export type PortalPoolAction =
@@ -178,6 +180,28 @@ export const functions: readonly FunctionDeclaration[] = [
     ...provisioning,
     routes: [],
     tableStream: { batchSize: 100, maxRetryAttempts: 10, interest: accessStreamInterest },
+  },
+  {
+    name: 'portal-notifications',
+    description:
+      'Emails people about their portal records from the table stream: a staff reply, a quote or sales order awaiting them, a shared document.',
+    entry: 'functions/portal-notifications.ts',
+    memoryMb: 256,
+    // Long enough to wait out another worker's notification lease (20 s) within one attempt.
+    timeoutSeconds: 60,
+    environment: [
+      'TABLE_NAME',
+      'TIME_ZONE',
+      'SENDER_EMAIL',
+      'PORTAL_SIGN_IN_URL',
+      'SES_CONFIGURATION_SET',
+      'ORGANIZATION_NAME',
+    ],
+    // Write: the notification ledger (shared/notifications/notification-ledger.ts).
+    tableAccess: ['read', 'write'],
+    routes: [],
+    sendsEmail: true,
+    tableStream: { batchSize: 50, maxRetryAttempts: 10, interest: notificationStreamInterest },
   },
   {
     name: 'portal-access-api',

@@ -117,6 +117,8 @@ const portalSettings = z
         .array(z.enum(portalModuleNames))
         .check(z.refine((list) => new Set(list).size === list.length, { message: 'no duplicates' })),
     ),
+    /** Emails about the person's portal records (shared/notifications); absent means on. Access emails always go. */
+    notifications: z.optional(z.boolean()),
     /** Write-only: stored as a salted hash, never returned. */
     pin: z.optional(z.string().check(z.regex(/^\d{4,8}$/, { message: '4 to 8 digits' }))),
   })
