@@ -10,6 +10,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { tableDesign } from '../../shared/data/table-design';
+import { defaultPortalTicketsPerDay } from '../../shared/tickets/ticket-limits';
 import { bundling } from '../bundling';
 import {
   accessMaxFailures,
@@ -55,6 +56,8 @@ export interface PorticoFunctionsProps {
   readonly supportReminderDays: number;
   /** ORGANIZATION_NAME: the deployment's organization, named in notification emails. */
   readonly organizationName: string;
+  /** PORTAL_TICKETS_PER_DAY: tickets a person may raise on the portal per day (shared/tickets/portal-tickets.ts). */
+  readonly portalTicketsPerDay?: number;
 }
 
 /** The user pool operation each declared trigger attaches to. */
@@ -109,6 +112,7 @@ export class PorticoFunctions extends Construct {
       ORIGIN_VERIFY_SECRET_ID: props.originSecret.secretArn,
       SUPPORT_REMINDER_DAYS: String(props.supportReminderDays),
       ORGANIZATION_NAME: props.organizationName,
+      PORTAL_TICKETS_PER_DAY: String(props.portalTicketsPerDay ?? defaultPortalTicketsPerDay),
     };
     const streamConsumers: StreamConsumer[] = [];
     const asyncConsumers: AsyncConsumer[] = [];

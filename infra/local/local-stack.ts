@@ -34,6 +34,7 @@ import { createPortalWebServer } from './portal-web-server';
 import { createSecretsEndpoint } from './secrets-endpoint';
 import { createAsyncInvoker } from './async-invoker';
 import { originVerifyHeader } from '../../shared/http/origin-verify';
+import { defaultPortalTicketsPerDay } from '../../shared/tickets/ticket-limits';
 import { buildPortalWeb, portalWebScopes } from '../portal-web';
 
 export const repoRoot = resolve(__dirname, '..', '..');
@@ -262,6 +263,7 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
       SUPPORT_REMINDER_DAYS: process.env.SUPPORT_REMINDER_DAYS ?? '0',
       // Named in notification emails, as `organizationName` in the cloud.
       ORGANIZATION_NAME: localOrganizationName(),
+      PORTAL_TICKETS_PER_DAY: process.env.PORTAL_TICKETS_PER_DAY ?? String(defaultPortalTicketsPerDay),
     });
 
     const issuerOf = (poolId: string) => `${cognito.endpoint}/${poolId}`;
