@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { portalViewerOf, recordSortKey } from '../data/keys';
+import { commentPrefix, portalViewerOf, recordSortKey } from '../data/keys';
 import type { StreamInterest } from '../data/stream-interest';
 
 /**
@@ -11,6 +11,8 @@ import type { StreamInterest } from '../data/stream-interest';
  * - `awaiting-you`: a quote or sales order that awaits the person (undecided, unsigned) becomes shown to them:
  *   `showOnPortal` turns true, or the record is linked to them while shown.
  * - `document-shared`: a document becomes shown to them, the same way.
+ * - `ticket-reply`: staff add a public comment to a ticket (shared/tickets/ticket-comments.ts: `author.kind` 'staff',
+ *   `internal` false); never an internal note, never the person's own comment.
  *
  * Each event is named by what caused it (the record version that made it visible), so a replayed stream record is
  * the same event and is sent once (shared/notifications/notification-ledger.ts).
@@ -22,7 +24,11 @@ export type NotificationKind = 'awaiting-you' | 'document-shared' | 'ticket-repl
 export const notifiedModules = ['quotes', 'sales-orders', 'documents'] as const;
 export type NotifiedModule = (typeof notifiedModules)[number] | 'tickets';
 
-export const notificationStreamInterest: StreamInterest = { sortKey: recordSortKey, modules: notifiedModules };
+export const notificationStreamInterest: StreamInterest = {
+  sortKey: recordSortKey,
+  modules: notifiedModules,
+  insertsUnderPrefixes: [commentPrefix],
+};
 
 export interface NotificationEvent {
   readonly kind: NotificationKind;
@@ -30,13 +36,16 @@ export interface NotificationEvent {
   readonly recordId: string;
   /**
    * Who the record is shown to: the person it is linked to, or else its partner organization (whose primary contact
-   * is told). The sender checks the record still has this audience when it sends.
+   * is told). The sender checks the record still has this audience when it sends. A reply has none here: the
+   * ticket's audience when it is sent is whom it goes to.
    */
-  readonly audience: string;
+  readonly audience?: string;
   /** What caused it, unique per record and kind: `v<version>` of the record, or a comment's id. */
   readonly cause: string;
   /** The stream record's sequence number (what a batch item failure names). */
   readonly sequence: string;
+  /** A staff reply's text (never logged). */
+  readonly reply?: string;
 }
 
 /** The ledger's name of an event: one per kind and cause under the record. */
@@ -82,12 +91,28 @@ function shownEvent(module: NotifiedModule, before: Image | undefined, after: Im
   return awaitsThePerson(module, after) ? 'awaiting-you' : undefined;
 }
 
+/** A staff reply the person should hear of: a new public staff comment. An absent `internal` counts as a note. */
+function replyEvent(comment: Image | undefined, sequence: string): NotificationEvent | undefined {
+  const author = comment?.author as { kind?: unknown } | undefined;
+  if (!comment || author?.kind !== 'staff' || comment.internal !== false) return undefined;
+  if (typeof comment.ticketId !== 'string' || typeof comment.id !== 'string') return undefined;
+  const reply = typeof comment.body === 'string' ? comment.body : undefined;
+  return { kind: 'ticket-reply', module: 'tickets', recordId: comment.ticketId, cause: comment.id, sequence, reply };
+}
+
 export function planNotifications(records: readonly DynamoDBRecord[]): NotificationEvent[] {
   const events: NotificationEvent[] = [];
   for (const record of records) {
     const change = record.dynamodb;
     const sequence = change?.SequenceNumber;
-    if (change?.Keys?.sk?.S !== recordSortKey || !sequence || record.eventName === 'REMOVE') continue;
+    const sortKey = change?.Keys?.sk?.S;
+    if (!sequence || record.eventName === 'REMOVE') continue;
+    if (record.eventName === 'INSERT' && sortKey?.startsWith(commentPrefix)) {
+      const event = replyEvent(image(change.NewImage), sequence);
+      if (event) events.push(event);
+      continue;
+    }
+    if (sortKey !== recordSortKey) continue;
     const after = image(change.NewImage);
     const module = after?.module as NotifiedModule | undefined;
     if (!after || !module || !(notifiedModules as readonly string[]).includes(module)) continue;

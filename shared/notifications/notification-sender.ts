@@ -15,6 +15,9 @@ export class NotificationInProgress extends Error {
   override readonly name = 'NotificationInProgress';
 }
 
+/** An event as logs may show it: without the reply's text. */
+export const described = ({ reply: _reply, ...event }: NotificationEvent) => event;
+
 /** What became of one event: sent now, sent before (a replay), or nothing to send, and why. */
 export type NotificationOutcome =
   | { readonly outcome: 'sent'; readonly messageId?: string }
@@ -72,9 +75,10 @@ export function createNotificationSender(deps: NotificationSenderDependencies) {
   async function recipientOf(event: NotificationEvent): Promise<{ person: Person; record: Item } | SkipReason> {
     const record = await read(event.recordId);
     if (!record) return 'record-gone';
-    if (audienceOf(record) !== event.audience) return 'no-longer-shown';
+    const audience = audienceOf(record);
+    if (!audience || (event.audience !== undefined && audience !== event.audience)) return 'no-longer-shown';
     if (event.kind === 'awaiting-you' && !awaitsThePerson(event.module, record)) return 'no-longer-awaiting';
-    const personId = await recipientId(event.audience);
+    const personId = await recipientId(audience);
     if (!personId) return 'no-recipient';
     const { person, organization } = await people.load(personId);
     if (!evaluateAccess(person, organization, todayIn(deps.timeZone, now())).effective || !person) {
@@ -121,6 +125,7 @@ export function createNotificationSender(deps: NotificationSenderDependencies) {
           name: greetingNameOf(recipient),
           organizationName: deps.organizationName,
           portalUrl: deps.portalUrl,
+          reply: event.reply,
         }),
         'portal-notification',
       );
@@ -130,7 +135,8 @@ export function createNotificationSender(deps: NotificationSenderDependencies) {
       throw error;
     }
     const recorded = await ledger.markSent(event.recordId, eventName(event), claimedAt, { messageId, at: now() });
-    if (!recorded) logger.warn('A notification claim was taken over while its email went', { ...event, messageId });
+    if (!recorded)
+      logger.warn('A notification claim was taken over while its email went', { ...described(event), messageId });
     return { outcome: 'sent', messageId };
   }
 

@@ -3,7 +3,7 @@ import { eachConcurrently } from '../access/each-concurrently';
 import { compareSequenceNumbers } from '../data/sequence-numbers';
 import { logger } from '../observability/logger';
 import { planNotifications } from './notification-events';
-import type { NotificationSender } from './notification-sender';
+import { described, type NotificationSender } from './notification-sender';
 
 /**
  * The table's stream → notification emails. Each event is sent once (./notification-sender.ts); one that fails is
@@ -22,10 +22,10 @@ export async function notifyStreamBatch(
       const result = await deps.sender.send(event);
       const name = result.outcome === 'skipped' ? `skipped:${result.reason}` : result.outcome;
       outcomes[name] = (outcomes[name] ?? 0) + 1;
-      if (result.outcome !== 'already-sent') logger.info('Notification', { ...event, ...result });
+      if (result.outcome !== 'already-sent') logger.info('Notification', { ...described(event), ...result });
     } catch (error) {
       failed.push(event.sequence);
-      logger.error('Notification failed', { ...event, error: error as Error });
+      logger.error('Notification failed', { ...described(event), error: error as Error });
     }
   });
   logger.info('Notification batch done', {
