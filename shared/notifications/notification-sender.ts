@@ -106,6 +106,28 @@ export function createNotificationSender(deps: NotificationSenderDependencies) {
     }
   }
 
+  /**
+   * Records the email sent. The email went whatever happens here: a failure is retried a few times and then only
+   * logged, never thrown, since a failed record would replay the event and send it again.
+   */
+  async function recordSent(event: NotificationEvent, claimedAt: string, messageId: string | undefined) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await ledger.markSent(event.recordId, eventName(event), claimedAt, { messageId, at: now() });
+      } catch (error) {
+        if (attempt >= 3) {
+          logger.error('Could not record a notification sent; a replay after its lease would send it again', {
+            ...described(event),
+            messageId,
+            error: error as Error,
+          });
+          return true;
+        }
+        await deps.sleep(200 * attempt);
+      }
+    }
+  }
+
   async function send(event: NotificationEvent): Promise<NotificationOutcome> {
     const found = await recipientOf(event);
     if (typeof found === 'string') return { outcome: 'skipped', reason: found };
@@ -134,7 +156,7 @@ export function createNotificationSender(deps: NotificationSenderDependencies) {
       await ledger.release(event.recordId, eventName(event), claimedAt).catch(() => {});
       throw error;
     }
-    const recorded = await ledger.markSent(event.recordId, eventName(event), claimedAt, { messageId, at: now() });
+    const recorded = await recordSent(event, claimedAt, messageId);
     if (!recorded)
       logger.warn('A notification claim was taken over while its email went', { ...described(event), messageId });
     return { outcome: 'sent', messageId };
