@@ -10,6 +10,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { tableDesign } from '../../shared/data/table-design';
+import { defaultPortalTicketsPerDay } from '../../shared/tickets/ticket-limits';
 import { bundling } from '../bundling';
 import {
   accessMaxFailures,
@@ -53,6 +54,10 @@ export interface PorticoFunctionsProps {
   readonly originSecret: secretsmanager.ISecret;
   /** SUPPORT_REMINDER_DAYS: days before a window ends to remind the person; 0 sends no reminders. */
   readonly supportReminderDays: number;
+  /** ORGANIZATION_NAME: the deployment's organization, named in notification emails. */
+  readonly organizationName: string;
+  /** PORTAL_TICKETS_PER_DAY: tickets a person may raise on the portal per day (shared/tickets/portal-tickets.ts). */
+  readonly portalTicketsPerDay?: number;
 }
 
 /** The user pool operation each declared trigger attaches to. */
@@ -106,6 +111,8 @@ export class PorticoFunctions extends Construct {
       STAFF_USER_POOL_ID: props.staffUserPool.userPoolId,
       ORIGIN_VERIFY_SECRET_ID: props.originSecret.secretArn,
       SUPPORT_REMINDER_DAYS: String(props.supportReminderDays),
+      ORGANIZATION_NAME: props.organizationName,
+      PORTAL_TICKETS_PER_DAY: String(props.portalTicketsPerDay ?? defaultPortalTicketsPerDay),
     };
     const streamConsumers: StreamConsumer[] = [];
     const asyncConsumers: AsyncConsumer[] = [];

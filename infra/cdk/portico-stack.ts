@@ -73,6 +73,7 @@ export class PorticoStack extends Stack {
       timeZone: config.timeZone,
       originSecret: originSecret.secret,
       supportReminderDays: config.supportReminderDays,
+      organizationName: config.organizationName,
     });
     this.api = new PorticoApi(this, 'Api', {
       functions: this.functions.byName,

@@ -28,6 +28,12 @@ export function filtersFor(interest: StreamInterest): StreamFilters {
       eventName: ['REMOVE'],
       dynamodb: { Keys: keys, OldImage: { module: { S: names } } },
     }),
+    ...(interest.insertsUnderPrefixes ?? []).map((prefix) =>
+      lambda.FilterCriteria.filter({
+        eventName: ['INSERT'],
+        dynamodb: { Keys: { [tableDesign.sortKey]: { S: lambda.FilterRule.beginsWith(prefix) } } },
+      }),
+    ),
   ];
 }
 

@@ -34,6 +34,7 @@ import { createPortalWebServer } from './portal-web-server';
 import { createSecretsEndpoint } from './secrets-endpoint';
 import { createAsyncInvoker } from './async-invoker';
 import { originVerifyHeader } from '../../shared/http/origin-verify';
+import { defaultPortalTicketsPerDay } from '../../shared/tickets/ticket-limits';
 import { buildPortalWeb, portalWebScopes } from '../portal-web';
 
 export const repoRoot = resolve(__dirname, '..', '..');
@@ -260,6 +261,9 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
       ORIGIN_VERIFY_SECRET_ID: localOriginSecretId,
       // Off unless set, as in the cloud (the `supportReminderDays` context).
       SUPPORT_REMINDER_DAYS: process.env.SUPPORT_REMINDER_DAYS ?? '0',
+      // Named in notification emails, as `organizationName` in the cloud.
+      ORGANIZATION_NAME: localOrganizationName(),
+      PORTAL_TICKETS_PER_DAY: process.env.PORTAL_TICKETS_PER_DAY ?? String(defaultPortalTicketsPerDay),
     });
 
     const issuerOf = (poolId: string) => `${cognito.endpoint}/${poolId}`;

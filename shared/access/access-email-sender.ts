@@ -2,7 +2,7 @@ import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Email } from './emails';
 
 /** Why an email went: SES bounce and complaint events carry it back (functions/ses-feedback.ts). */
-export type EmailPurpose = 'invitation' | 'email-change' | 'support-end-reminder';
+export type EmailPurpose = 'invitation' | 'email-change' | 'support-end-reminder' | 'portal-notification';
 
 /** SES, as access sends its emails: tagged with the person and the purpose. Answers SES's message id. */
 export function createAccessEmailSender(deps: {

@@ -14,7 +14,8 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (character) => htmlEscapes[character]!);
 }
 
-function layout(title: string, paragraphs: readonly string[]): string {
+/** The HTML frame every email shares; `paragraphs` are HTML already escaped. */
+export function layout(title: string, paragraphs: readonly string[]): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
 <body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1b1b1b;max-width:36rem">
 ${paragraphs.map((p) => `<p>${p}</p>`).join('\n')}

@@ -15,6 +15,10 @@ export const pinAttemptsSortKey = 'PIN_ATTEMPTS';
 export const claimSortKey = 'UNIQUE';
 /** History entries sort by time under this prefix, after the access state they describe. */
 export const historyPrefix = 'HISTORY#';
+/** A ticket's comments sort by time under this prefix, in the ticket's partition. */
+export const commentPrefix = 'COMMENT#';
+/** A person's count of tickets raised on the portal on one day sorts under this prefix, in their partition. */
+export const ticketCountPrefix = 'TICKETS#';
 /** ACCESS items are listed (gsi1) under this pseudo-module, for `reconcile --all`. */
 export const accessListName = 'portal-access';
 
@@ -77,6 +81,25 @@ export function historyItem<Entry extends { readonly at: string }>(personId: str
 /** The item counting a person's wrong PINs (shared/portal/pin-attempts.ts), beside their record. */
 export function pinAttemptsKey(personId: string): Key {
   return { [pk]: personId, [sk]: pinAttemptsSortKey };
+}
+
+/**
+ * The record of one portal notification (shared/notifications/notification-ledger.ts), beside the record it is
+ * about: `event` names what happened (`<kind>#<what caused it>`), so a replayed stream record finds it and sends
+ * nothing twice.
+ */
+export function notificationKey(recordId: string, event: string): Key {
+  return { [pk]: recordId, [sk]: `NOTIFICATION#${event}` };
+}
+
+/** One comment of a ticket (shared/tickets/ticket-comments.ts): its partition is the ticket's, oldest first. */
+export function commentKey(ticketId: string, at: string, commentId: string): Key {
+  return { [pk]: ticketId, [sk]: `${commentPrefix}${at}#${commentId}` };
+}
+
+/** How many tickets a person raised on the portal on `day` (shared/tickets/portal-tickets.ts), beside their record. */
+export function ticketCountKey(personId: string, day: string): Key {
+  return { [pk]: personId, [sk]: `${ticketCountPrefix}${day}` };
 }
 
 /** The item the health check reads: it never exists, so reading it proves reachability and nothing else. */
@@ -204,5 +227,16 @@ export const itemCatalog: readonly CatalogEntry[] = [
   { item: 'portal access state', keys: { ...accessKey('<personId>'), ...accessListAttributes('<personId>') } },
   { item: 'access history entry', keys: historyKey('<personId>', '<time>', '<random>') },
   { item: 'wrong-PIN attempts', keys: pinAttemptsKey('<personId>'), note: `TTL \`${tableDesign.ttlAttribute}\`` },
+  { item: 'ticket comment', keys: commentKey('<ticketId>', '<time>', '<commentId>') },
+  {
+    item: 'portal tickets of a day',
+    keys: ticketCountKey('<personId>', '<date>'),
+    note: `TTL \`${tableDesign.ttlAttribute}\``,
+  },
+  {
+    item: 'portal notification',
+    keys: notificationKey('<recordId>', '<kind>#<event>'),
+    note: `TTL \`${tableDesign.ttlAttribute}\``,
+  },
   { item: 'health probe (never written)', keys: healthProbeKey },
 ];

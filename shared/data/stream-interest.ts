@@ -10,12 +10,18 @@ import { tableDesign } from './table-design';
 export interface StreamInterest {
   readonly sortKey: string;
   readonly modules: readonly string[];
+  /** Also new items kept beside a record whose sort key starts with one of these (a ticket's comments). */
+  readonly insertsUnderPrefixes?: readonly string[];
 }
 
 /** Inserts and updates are judged on the new image; a removal has only the old one. */
 export function matchesInterest(record: DynamoDBRecord, interest: StreamInterest): boolean {
   const change = record.dynamodb;
-  if (change?.Keys?.[tableDesign.sortKey]?.S !== interest.sortKey) return false;
+  const sortKey = change?.Keys?.[tableDesign.sortKey]?.S;
+  if (record.eventName === 'INSERT' && interest.insertsUnderPrefixes?.some((prefix) => sortKey?.startsWith(prefix))) {
+    return true;
+  }
+  if (!change || sortKey !== interest.sortKey) return false;
   const image = record.eventName === 'REMOVE' ? change.OldImage : change.NewImage;
   const module = image?.module?.S;
   return module !== undefined && interest.modules.includes(module);

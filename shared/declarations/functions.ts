@@ -2,7 +2,10 @@ import { accessRoutes } from '../access/access-routes';
 import { accessStreamInterest } from '../access/stream-changes';
 import type { StreamInterest } from '../data/stream-interest';
 import { moduleRoutes } from '../modules/module-routes';
+import { notificationStreamInterest } from '../notifications/notification-events';
 import { portalRoutes } from '../portal/portal-routes';
+import { selfServiceRoutes } from '../portal/self-service-routes';
+import { ticketCommentRoutes } from '../tickets/ticket-comment-routes';
 import type { HttpRoute, RouteBinding } from '../http/routes';
 import { defaultAccessMaxFailures } from '../config/provisioning-defaults';
 
@@ -27,7 +30,9 @@ export type EnvVarName =
   | 'TIME_ZONE'
   | 'STAFF_USER_POOL_ID'
   | 'ORIGIN_VERIFY_SECRET_ID'
-  | 'SUPPORT_REMINDER_DAYS';
+  | 'SUPPORT_REMINDER_DAYS'
+  | 'ORGANIZATION_NAME'
+  | 'PORTAL_TICKETS_PER_DAY';
 
 /** Admin actions on the portal user pool, granted on that pool only. */
 export type PortalPoolAction =
@@ -144,6 +149,18 @@ export const functions: readonly FunctionDeclaration[] = [
     routes: portalRoutes.map(({ method, path }) => ({ method, path, auth: 'portal' as const })),
   },
   {
+    name: 'portal-self-service',
+    description:
+      'The portal self-service API: raising tickets and their conversation, profile edits, quote decisions, overview.',
+    entry: 'functions/portal-self-service.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    environment: [...portalEnvironment, 'PORTAL_TICKETS_PER_DAY'],
+    tableAccess: ['read', 'write'],
+    readsOriginSecret: true,
+    routes: selfServiceRoutes.map(({ method, path }) => ({ method, path, auth: 'portal' as const })),
+  },
+  {
     name: 'portal-sign-in-check',
     description: 'Refuses a portal sign-in before the password is checked when access is not effective now.',
     entry: 'functions/portal-sign-in-check.ts',
@@ -178,6 +195,28 @@ export const functions: readonly FunctionDeclaration[] = [
     ...provisioning,
     routes: [],
     tableStream: { batchSize: 100, maxRetryAttempts: 10, interest: accessStreamInterest },
+  },
+  {
+    name: 'portal-notifications',
+    description:
+      'Emails people about their portal records from the table stream: a staff reply, a quote or sales order awaiting them, a shared document.',
+    entry: 'functions/portal-notifications.ts',
+    memoryMb: 256,
+    // Long enough to wait out another worker's notification lease (20 s) within one attempt.
+    timeoutSeconds: 60,
+    environment: [
+      'TABLE_NAME',
+      'TIME_ZONE',
+      'SENDER_EMAIL',
+      'PORTAL_SIGN_IN_URL',
+      'SES_CONFIGURATION_SET',
+      'ORGANIZATION_NAME',
+    ],
+    // Write: the notification ledger (shared/notifications/notification-ledger.ts).
+    tableAccess: ['read', 'write'],
+    routes: [],
+    sendsEmail: true,
+    tableStream: { batchSize: 50, maxRetryAttempts: 10, interest: notificationStreamInterest },
   },
   {
     name: 'portal-access-api',
@@ -228,6 +267,16 @@ export const functions: readonly FunctionDeclaration[] = [
     environment: ['TABLE_NAME'],
     tableAccess: ['read', 'write'],
     routes: moduleRoutes().map(({ method, path }) => ({ method, path, auth: 'staff' as const })),
+  },
+  {
+    name: 'ticket-comments',
+    description: "Staff's side of a ticket's conversation: replies and internal notes.",
+    entry: 'functions/ticket-comments.ts',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: ['TABLE_NAME'],
+    tableAccess: ['read', 'write'],
+    routes: ticketCommentRoutes.map(({ method, path }) => ({ method, path, auth: 'staff' as const })),
   },
   {
     name: 'health',

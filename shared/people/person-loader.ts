@@ -20,6 +20,7 @@ export type Person = Record<string, unknown> & {
     readonly canESign?: boolean;
     readonly pinReset?: boolean;
     readonly components?: string[];
+    readonly notifications?: boolean;
     readonly pinHash?: string;
   };
 };

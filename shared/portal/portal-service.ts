@@ -32,7 +32,7 @@ export interface RequestOrigin {
   readonly userAgent: string;
 }
 
-const fullName = (person: Person) => [person.firstName, person.lastName].filter(Boolean).join(' ');
+export const fullName = (person: Person) => [person.firstName, person.lastName].filter(Boolean).join(' ');
 
 export function createPortalService(deps: PortalServiceDependencies) {
   const { dynamo, tableName } = deps;
@@ -202,5 +202,6 @@ export function createPortalService(deps: PortalServiceDependencies) {
     return signature;
   }
 
-  return { session, me, list, get, setPin, signSalesOrder };
+  // session, portalModule and visibleRecord: the checks the portal's other services (shared/tickets, shared/portal) share.
+  return { session, portalModule, visibleRecord, me, list, get, setPin, signSalesOrder };
 }

@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
   BatchGetItemCommand,
+  DeleteItemCommand,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -315,6 +316,7 @@ export function installFakes(mocks: Mocks, options: { table: LocalTable; userPoo
   // The table is DynamoDB Local: each command goes there, through the table's fault injection.
   const commands = {
     BatchGetItem: BatchGetItemCommand,
+    DeleteItem: DeleteItemCommand,
     GetItem: GetItemCommand,
     Query: QueryCommand,
     UpdateItem: UpdateItemCommand,

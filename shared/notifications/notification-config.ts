@@ -1,0 +1,50 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import * as z from 'zod/mini';
+import { createAccessEmailSender } from '../access/access-email-sender';
+import { organizationNameProblem } from '../access/portal-code-email';
+import { readConfig } from '../config/read-config';
+import { timeZone } from '../config/time-zone';
+import { createNotificationLedger } from './notification-ledger';
+import { createNotificationSender } from './notification-sender';
+
+const nonEmpty = z.string().check(z.minLength(1));
+
+/** What the notification function reads from its environment, checked at cold start. */
+export const notificationEnvironment = z.object({
+  TABLE_NAME: nonEmpty,
+  /** Support windows are dates in this zone: nobody outside theirs is emailed. */
+  TIME_ZONE: timeZone,
+  SENDER_EMAIL: z.email(),
+  /** The portal web app: the emails' deep links point into it. */
+  PORTAL_SIGN_IN_URL: z.url({ protocol: /^https?$/ }),
+  SES_CONFIGURATION_SET: z.optional(z.string()),
+  ORGANIZATION_NAME: nonEmpty.check(
+    z.refine((name) => !organizationNameProblem(name), { message: 'not a valid organization name' }),
+  ),
+});
+
+/** How long a notification claim protects a send in progress; the function's timeout leaves room to wait it out. */
+export const notificationLeaseMs = 20_000;
+
+export function notificationSenderFromEnvironment(env: NodeJS.ProcessEnv = process.env) {
+  const config = readConfig(notificationEnvironment, env);
+  const dynamo = new DynamoDBClient({});
+  return createNotificationSender({
+    dynamo,
+    tableName: config.TABLE_NAME,
+    timeZone: config.TIME_ZONE,
+    ledger: createNotificationLedger({ dynamo, tableName: config.TABLE_NAME }),
+    // The same sender identity and configuration set as invitations, so bounces and complaints take the same path.
+    sendEmail: createAccessEmailSender({
+      ses: new SESv2Client({ retryMode: 'adaptive', maxAttempts: 6 }),
+      senderEmail: config.SENDER_EMAIL,
+      configurationSetName: config.SES_CONFIGURATION_SET || undefined,
+    }),
+    organizationName: config.ORGANIZATION_NAME,
+    portalUrl: config.PORTAL_SIGN_IN_URL,
+    leaseMs: notificationLeaseMs,
+    now: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  });
+}

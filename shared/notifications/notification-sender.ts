@@ -1,0 +1,168 @@
+import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AccessEmailSender } from '../access/access-email-sender';
+import { evaluateAccess, todayIn } from '../access/evaluate-access';
+import { portalViewerKey, portalViewerOf, recordKey } from '../data/keys';
+import { moduleOfId, portalModuleNames } from '../modules/registry';
+import { logger } from '../observability/logger';
+import { createPersonLoader, greetingNameOf, type Person } from '../people/person-loader';
+import { notificationEmail } from './notification-emails';
+import { audienceOf, awaitsThePerson, eventName, type NotificationEvent } from './notification-events';
+import type { NotificationLedger } from './notification-ledger';
+
+/** Another worker is sending this notification and its lease has long to run: retry the record later. */
+export class NotificationInProgress extends Error {
+  override readonly name = 'NotificationInProgress';
+}
+
+/** An event as logs may show it: without the reply's text. */
+export const described = ({ reply: _reply, ...event }: NotificationEvent) => event;
+
+/** What became of one event: sent now, sent before (a replay), or nothing to send, and why. */
+export type NotificationOutcome =
+  | { readonly outcome: 'sent'; readonly messageId?: string }
+  | { readonly outcome: 'already-sent' }
+  | { readonly outcome: 'skipped'; readonly reason: SkipReason };
+
+export type SkipReason =
+  | 'record-gone'
+  | 'no-longer-shown'
+  | 'no-longer-awaiting'
+  | 'no-recipient'
+  | 'access-not-effective'
+  | 'component-not-shown'
+  | 'opted-out';
+
+export interface NotificationSenderDependencies {
+  readonly dynamo: DynamoDBClient;
+  readonly tableName: string;
+  readonly timeZone: string;
+  readonly ledger: NotificationLedger;
+  readonly sendEmail: AccessEmailSender;
+  readonly organizationName: string;
+  readonly portalUrl: string;
+  /** How long a claim protects a send in progress before another worker may take over. */
+  readonly leaseMs: number;
+  readonly now: () => Date;
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+type Item = Record<string, unknown>;
+
+/**
+ * One notification event, sent once: check, at sending time, that the record is still shown to its audience (and
+ * still awaits them), that the recipient's access is effective and includes the module, and that they have not
+ * turned notifications off; then claim the event, send, and record it sent (./notification-ledger.ts).
+ */
+export function createNotificationSender(deps: NotificationSenderDependencies) {
+  const { dynamo, tableName, ledger, now } = deps;
+  const people = createPersonLoader({ dynamo, tableName });
+
+  async function read(id: string): Promise<Item | undefined> {
+    const result = await dynamo.send(
+      new GetItemCommand({ TableName: tableName, Key: marshall(recordKey(id)), ConsistentRead: true }),
+    );
+    return result.Item ? unmarshall(result.Item) : undefined;
+  }
+
+  /** The person an audience names: the person themself, or a partner organization's primary contact. */
+  async function recipientId(audience: string): Promise<string | undefined> {
+    if (moduleOfId(audience)?.kind === 'person') return audience;
+    const organization = await read(audience);
+    return typeof organization?.primaryContactId === 'string' ? organization.primaryContactId : undefined;
+  }
+
+  async function recipientOf(event: NotificationEvent): Promise<{ person: Person; record: Item } | SkipReason> {
+    const record = await read(event.recordId);
+    if (!record) return 'record-gone';
+    const audience = audienceOf(record);
+    if (!audience || (event.audience !== undefined && audience !== event.audience)) return 'no-longer-shown';
+    if (event.kind === 'awaiting-you' && !awaitsThePerson(event.module, record)) return 'no-longer-awaiting';
+    const personId = await recipientId(audience);
+    if (!personId) return 'no-recipient';
+    const { person, organization } = await people.load(personId);
+    if (!evaluateAccess(person, organization, todayIn(deps.timeZone, now())).effective || !person) {
+      return 'access-not-effective';
+    }
+    // The same rule as every portal request: the record is theirs to see, in a section their portal has.
+    if (portalViewerOf(record) !== portalViewerKey(person)) return 'no-longer-shown';
+    if (!(person.portal?.components ?? portalModuleNames).includes(event.module)) return 'component-not-shown';
+    if (person.portal?.notifications === false) return 'opted-out';
+    return { person, record };
+  }
+
+  /** Claims the event; false if it was sent already. Waits out a live claim, takes over one whose lease ran out. */
+  async function claim(event: NotificationEvent, personId: string): Promise<string | false> {
+    for (;;) {
+      const claimedAt = now();
+      const outcome = await ledger.claim(event.recordId, eventName(event), claimedAt, deps.leaseMs, { personId });
+      if (outcome.claimed) return claimedAt.toISOString();
+      if (outcome.held?.state === 'sent') return false;
+      const leaseEndsIn = (outcome.held ? Date.parse(outcome.held.claimedAt) + deps.leaseMs : 0) - claimedAt.getTime();
+      // Within one attempt we wait out a lease (the function's timeout allows it); a claim from the future is a skewed
+      // clock elsewhere, left to a later retry.
+      if (leaseEndsIn > deps.leaseMs) throw new NotificationInProgress(`${eventName(event)} of ${event.recordId}`);
+      await deps.sleep(Math.max(100, Math.min(leaseEndsIn, 1_000)));
+    }
+  }
+
+  /**
+   * Records the email sent. The email went whatever happens here: a failure is retried a few times and then only
+   * logged, never thrown, since a failed record would replay the event and send it again.
+   */
+  async function recordSent(event: NotificationEvent, claimedAt: string, messageId: string | undefined) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await ledger.markSent(event.recordId, eventName(event), claimedAt, { messageId, at: now() });
+      } catch (error) {
+        if (attempt >= 3) {
+          logger.error('Could not record a notification sent; a replay after its lease would send it again', {
+            ...described(event),
+            messageId,
+            error: error as Error,
+          });
+          return true;
+        }
+        await deps.sleep(200 * attempt);
+      }
+    }
+  }
+
+  async function send(event: NotificationEvent): Promise<NotificationOutcome> {
+    const found = await recipientOf(event);
+    if (typeof found === 'string') return { outcome: 'skipped', reason: found };
+    const { person: recipient, record } = found;
+    const claimedAt = await claim(event, recipient.id);
+    if (!claimedAt) return { outcome: 'already-sent' };
+    let messageId: string | undefined;
+    try {
+      messageId = await deps.sendEmail(
+        recipient.id,
+        recipient.email!,
+        notificationEmail({
+          kind: event.kind,
+          module: event.module,
+          recordId: event.recordId,
+          title: String(record.subject ?? record.title ?? event.recordId),
+          name: greetingNameOf(recipient),
+          organizationName: deps.organizationName,
+          portalUrl: deps.portalUrl,
+          reply: event.reply,
+        }),
+        'portal-notification',
+      );
+    } catch (error) {
+      // SES refused it, so nothing went (or, if its answer was lost, at worst once): let the retry go ahead at once.
+      await ledger.release(event.recordId, eventName(event), claimedAt).catch(() => {});
+      throw error;
+    }
+    const recorded = await recordSent(event, claimedAt, messageId);
+    if (!recorded)
+      logger.warn('A notification claim was taken over while its email went', { ...described(event), messageId });
+    return { outcome: 'sent', messageId };
+  }
+
+  return { send };
+}
+
+export type NotificationSender = ReturnType<typeof createNotificationSender>;
