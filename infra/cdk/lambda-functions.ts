@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -23,6 +24,7 @@ import type { PorticoEmail } from './email';
 import { ScheduledRun } from './schedules';
 import { tableGrantsFor } from './table-permissions';
 import { TableStreamSource } from './table-stream';
+import { grantFilesBucket } from './files-permissions';
 
 /** Repository root: `entry` paths in the registry are relative to it. */
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -53,6 +55,8 @@ export interface PorticoFunctionsProps {
   readonly originSecret: secretsmanager.ISecret;
   /** SUPPORT_REMINDER_DAYS: days before a window ends to remind the person; 0 sends no reminders. */
   readonly supportReminderDays: number;
+  /** FILES_BUCKET_NAME, which `filesBucket` functions may use on its file prefixes only (infra/cdk/files-bucket.ts). */
+  readonly filesBucket: s3.IBucket;
 }
 
 /** The user pool operation each declared trigger attaches to. */
@@ -106,6 +110,7 @@ export class PorticoFunctions extends Construct {
       STAFF_USER_POOL_ID: props.staffUserPool.userPoolId,
       ORIGIN_VERIFY_SECRET_ID: props.originSecret.secretArn,
       SUPPORT_REMINDER_DAYS: String(props.supportReminderDays),
+      FILES_BUCKET_NAME: props.filesBucket.bucketName,
     };
     const streamConsumers: StreamConsumer[] = [];
     const asyncConsumers: AsyncConsumer[] = [];
@@ -235,6 +240,8 @@ export class PorticoFunctions extends Construct {
         }),
       );
     }
+
+    if (declaration.filesBucket) grantFilesBucket(fn, declaration.filesBucket, props.filesBucket);
 
     if (declaration.sendsEmail) {
       fn.addToRolePolicy(

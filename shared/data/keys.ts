@@ -15,6 +15,8 @@ export const pinAttemptsSortKey = 'PIN_ATTEMPTS';
 export const claimSortKey = 'UNIQUE';
 /** History entries sort by time under this prefix, after the access state they describe. */
 export const historyPrefix = 'HISTORY#';
+/** A record's files (a ticket's attachments, a document's file) sort by their time-ordered id under this prefix. */
+export const filePrefix = 'FILE#';
 /** ACCESS items are listed (gsi1) under this pseudo-module, for `reconcile --all`. */
 export const accessListName = 'portal-access';
 
@@ -77,6 +79,11 @@ export function historyItem<Entry extends { readonly at: string }>(personId: str
 /** The item counting a person's wrong PINs (shared/portal/pin-attempts.ts), beside their record. */
 export function pinAttemptsKey(personId: string): Key {
   return { [pk]: personId, [sk]: pinAttemptsSortKey };
+}
+
+/** A file of a record (shared/files/file-service.ts): a ticket's attachment or a document's file, in its partition. */
+export function fileKey(recordId: string, fileId: string): Key {
+  return { [pk]: recordId, [sk]: `${filePrefix}${fileId}` };
 }
 
 /** The item the health check reads: it never exists, so reading it proves reachability and nothing else. */
@@ -204,5 +211,10 @@ export const itemCatalog: readonly CatalogEntry[] = [
   { item: 'portal access state', keys: { ...accessKey('<personId>'), ...accessListAttributes('<personId>') } },
   { item: 'access history entry', keys: historyKey('<personId>', '<time>', '<random>') },
   { item: 'wrong-PIN attempts', keys: pinAttemptsKey('<personId>'), note: `TTL \`${tableDesign.ttlAttribute}\`` },
+  {
+    item: 'file of a record',
+    keys: fileKey('<recordId>', '<fileId>'),
+    note: `TTL \`${tableDesign.ttlAttribute}\` while pending`,
+  },
   { item: 'health probe (never written)', keys: healthProbeKey },
 ];

@@ -8,6 +8,7 @@ import { moduleRoutes, type ModuleRoute, type RecordOperation } from '../modules
 import type { ModuleDeclaration } from '../modules/registry';
 import { defaultPageSize, maxPageSize } from '../records/list-query';
 import { portalOperations } from './portal-operations';
+import { fileOperations } from './file-operations';
 
 /**
  * The OpenAPI 3.1 description of the API, derived from the function registry (routes and their auth) and
@@ -578,11 +579,13 @@ const platformOperations: Record<string, { tag: string; operation: JsonObject; s
       },
     },
     ...portalOperations,
+    ...fileOperations,
   };
 
 const platformTags: Record<string, string> = {
   platform: "Health, the caller's identity and this description.",
   portal: 'The portal API for partners and customers.',
+  files: "Tickets' attachments and documents' files (both sides), through short-lived presigned storage URLs.",
 };
 
 function healthResponse(description: string): JsonObject {
