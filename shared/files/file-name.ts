@@ -40,6 +40,8 @@ function shorten(name: string, max: number): string {
 export function sanitizeFileName(given: string): string {
   const lastSegment = given.normalize('NFC').split(/[\\/]/).pop() ?? '';
   let name = lastSegment
+    // Line breaks and tabs separate words: they become spaces, not nothing.
+    .replace(/[\t\n\v\f\r\u2028\u2029]/gu, ' ')
     .replace(invisible, '')
     .replace(reserved, '_')
     .replace(/\s+/gu, ' ')
