@@ -8,9 +8,11 @@
 export const maxFileNameLength = 120;
 
 // Control characters (C0, DEL, C1), line and paragraph separators, bidirectional embeddings, overrides and isolates
-// (they could make `invoice‮fdp.exe` read as `invoiceexe.pdf`), zero-width and BOM characters, unpaired surrogates.
-const invisible =
-  /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069\u200B-\u200D\u2060\uFEFF\uD800-\uDFFF]/gu;
+// (U+202E could make `invoice<U+202E>fdp.exe` read as `invoiceexe.pdf`), zero-width and BOM characters, unpaired surrogates.
+// Built from a string, as shared/modules/safe-text.ts does: the control-character range is the point here.
+const invisibleCharacters =
+  '\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069\\u200B-\\u200D\\u2060\\uFEFF\\uD800-\\uDFFF';
+const invisible = new RegExp(`[${invisibleCharacters}]`, 'gu');
 // Characters no common file system accepts in a name; a download would be renamed or refused.
 const reserved = /[<>:"|?*]/g;
 // Device names Windows will not create a file under, whatever the extension.

@@ -217,7 +217,10 @@ export function createFileService(deps: FileServiceDependencies) {
     file: StoredFile,
   ): Promise<PresignedDownload & Pick<FileView, 'fileName' | 'contentType' | 'size'>> {
     if (file.status !== 'uploaded') throw new Conflict('This file has not finished uploading yet.');
-    const url = await store.presignDownload(objectKeyOf(file as unknown as FileObject & StoredFile), file);
+    const url = await store.presignDownload(
+      objectKeyOf({ module: file.module, recordId: file.recordId, fileId: file.id }),
+      file,
+    );
     return { ...url, fileName: file.fileName, contentType: file.contentType, size: file.size };
   }
 
