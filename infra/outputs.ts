@@ -13,6 +13,7 @@ export const outputNames = [
   'PortalLoginUrl',
   'PortalWebUrl',
   'TableName',
+  'FilesBucketName',
 ] as const;
 
 export type OutputName = (typeof outputNames)[number];
@@ -31,6 +32,7 @@ export const localOutputNames = [
   'CognitoEndpoint',
   'DynamoDbEndpoint',
   'SesEndpoint',
+  'S3Endpoint',
   'LambdaEndpoint',
   'MailboxUrl',
   'StaffUsername',

@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -24,6 +25,7 @@ import type { PorticoEmail } from './email';
 import { ScheduledRun } from './schedules';
 import { tableGrantsFor } from './table-permissions';
 import { TableStreamSource } from './table-stream';
+import { grantFilesBucket } from './files-permissions';
 
 /** Repository root: `entry` paths in the registry are relative to it. */
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -58,6 +60,8 @@ export interface PorticoFunctionsProps {
   readonly organizationName: string;
   /** PORTAL_TICKETS_PER_DAY: tickets a person may raise on the portal per day (shared/tickets/portal-tickets.ts). */
   readonly portalTicketsPerDay?: number;
+  /** FILES_BUCKET_NAME, which `filesBucket` functions may use on its file prefixes only (infra/cdk/files-bucket.ts). */
+  readonly filesBucket: s3.IBucket;
 }
 
 /** The user pool operation each declared trigger attaches to. */
@@ -113,6 +117,7 @@ export class PorticoFunctions extends Construct {
       SUPPORT_REMINDER_DAYS: String(props.supportReminderDays),
       ORGANIZATION_NAME: props.organizationName,
       PORTAL_TICKETS_PER_DAY: String(props.portalTicketsPerDay ?? defaultPortalTicketsPerDay),
+      FILES_BUCKET_NAME: props.filesBucket.bucketName,
     };
     const streamConsumers: StreamConsumer[] = [];
     const asyncConsumers: AsyncConsumer[] = [];
@@ -242,6 +247,8 @@ export class PorticoFunctions extends Construct {
         }),
       );
     }
+
+    if (declaration.filesBucket) grantFilesBucket(fn, declaration.filesBucket, props.filesBucket);
 
     if (declaration.sendsEmail) {
       fn.addToRolePolicy(

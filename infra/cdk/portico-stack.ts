@@ -8,6 +8,7 @@ import { PorticoData } from './data';
 import { PorticoEmail } from './email';
 import { PorticoIdentity } from './identity';
 import { PorticoFunctions } from './lambda-functions';
+import { PorticoFiles } from './files-bucket';
 import { PortalOriginSecret } from './origin-secret';
 import { PorticoPortalWeb } from './portal-web';
 import { createTopicKey } from './topics';
@@ -29,6 +30,7 @@ export class PorticoStack extends Stack {
   readonly portalWeb: PorticoPortalWeb;
   readonly alarms: PorticoAlarms;
   readonly originSecret: PortalOriginSecret;
+  readonly files: PorticoFiles;
 
   constructor(scope: Construct, id: string, props: PorticoStackProps) {
     super(scope, id, props);
@@ -60,6 +62,9 @@ export class PorticoStack extends Stack {
         organizationName: config.organizationName,
       },
     });
+    // Browsers upload and download files from the portal app and the staff console (the API's CORS origins).
+    const portalWebOrigin = Lazy.string({ produce: () => this.portalWeb.url.replace(/\/$/, '') });
+    this.files = new PorticoFiles(this, 'Files', { allowedOrigins: [portalWebOrigin, ...config.allowedOrigins] });
     this.functions = new PorticoFunctions(this, 'Functions', {
       table: this.data.table,
       portalUserPool: this.identity.pools.portal.pool,
@@ -74,6 +79,7 @@ export class PorticoStack extends Stack {
       originSecret: originSecret.secret,
       supportReminderDays: config.supportReminderDays,
       organizationName: config.organizationName,
+      filesBucket: this.files.bucket,
     });
     this.api = new PorticoApi(this, 'Api', {
       functions: this.functions.byName,
@@ -119,6 +125,7 @@ export class PorticoStack extends Stack {
       PortalLoginUrl: portal.loginDomain.baseUrl(),
       PortalWebUrl: this.portalWeb.url,
       TableName: this.data.table.tableName,
+      FilesBucketName: this.files.bucket.bucketName,
     };
     for (const name of outputNames) new CfnOutput(this, name, { value: values[name] });
 

@@ -36,6 +36,7 @@ import { createAsyncInvoker } from './async-invoker';
 import { originVerifyHeader } from '../../shared/http/origin-verify';
 import { defaultPortalTicketsPerDay } from '../../shared/tickets/ticket-limits';
 import { buildPortalWeb, portalWebScopes } from '../portal-web';
+import { startS3Local } from './s3-local';
 
 export const repoRoot = resolve(__dirname, '..', '..');
 export const defaultDataDir = join(repoRoot, '.local');
@@ -45,6 +46,8 @@ export const localStaffUsername = 'admin@portico.local';
 export const localOriginSecretId = 'portico-local/origin-verify';
 /** The From address of local mail; the local mail server accepts any. */
 export const localSenderEmail = 'portal@portico.local';
+/** The files bucket in the local S3 stand-in (FILES_BUCKET_NAME). */
+export const localFilesBucketName = 'portico-files';
 
 /** The on-failure destination of a function's asynchronous invocations, locally (its failure queue in the cloud). */
 export function asyncFailureFile(dataDir: string, functionName: string): string {
@@ -145,7 +148,7 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
 
   try {
     if (options.fresh) {
-      for (const dir of ['dynamodb', 'cognito', 'stream', 'async', 'outputs.json'])
+      for (const dir of ['dynamodb', 'cognito', 'stream', 'async', 's3', 'outputs.json'])
         rmSync(join(dataDir, dir), { recursive: true, force: true });
     }
     const ports = options.ports === 'auto' ? await freePorts() : (options.ports ?? defaultPorts);
@@ -236,6 +239,20 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
     const apiUrl = `http://127.0.0.1:${ports.api}`;
     // The app's own origin is its sign-in callback and sign-out URL (hash routing: one page).
     const portalWebUrl = `http://127.0.0.1:${ports.web}/`;
+    // The files bucket: uploads and downloads go straight from the browser to it with presigned URLs, and its
+    // ObjectCreated events invoke the functions declaring them, asynchronously as S3 does.
+    const s3 = await startS3Local({
+      port: ports.s3,
+      dataDir: join(dataDir, 's3'),
+      bucket: localFilesBucketName,
+      allowedOrigins: [new URL(portalWebUrl).origin],
+      onObjectCreated: (event) => {
+        for (const fn of declarations.filter((d) => d.filesBucket?.objectCreated))
+          asyncInvokers.get(fn.name)?.enqueue(event);
+      },
+    });
+    cleanups.push(() => s3.stop());
+    Object.assign(process.env, { AWS_ENDPOINT_URL_S3: s3.endpoint, FILES_BUCKET_NAME: localFilesBucketName });
     const previous = readPreviousOutputs(outputsFile);
     const staffPassword = previous.StaffPassword ?? generatePassword();
     const [table, pools] = await Promise.all([
@@ -342,9 +359,11 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
       PortalLoginUrl: cognito.endpoint,
       PortalWebUrl: portalWebUrl,
       TableName: localTableName,
+      FilesBucketName: localFilesBucketName,
       CognitoEndpoint: cognito.endpoint,
       DynamoDbEndpoint: dynamodb.endpoint,
       SesEndpoint: ses.endpoint,
+      S3Endpoint: s3.endpoint,
       LambdaEndpoint: lambdaEndpoint,
       MailboxUrl: `${ses.endpoint}/`,
       StaffUsername: localStaffUsername,

@@ -8,6 +8,8 @@ export interface LocalPorts {
   readonly lambda: number;
   /** The portal web app and its `/portal/*` forwarding (CloudFront's part in the cloud). */
   readonly web: number;
+  /** The S3 stand-in (its signature-checking front; shared/files' presigned URLs point here). */
+  readonly s3: number;
 }
 
 /** Fixed ports for `npm start`, so URLs stay the same from one run to the next. */
@@ -18,6 +20,7 @@ export const defaultPorts: LocalPorts = {
   ses: 8105,
   lambda: 9101,
   web: 3000,
+  s3: 8110,
 };
 
 function probe(port: number, host: string): Promise<number | undefined> {
@@ -45,6 +48,7 @@ export async function freePorts(): Promise<LocalPorts> {
     ses: await take(),
     lambda: await take(),
     web: await take(),
+    s3: await take(),
   };
 }
 

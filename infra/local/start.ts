@@ -23,6 +23,7 @@ Portico is running (ready in ${seconds.toFixed(1)} s). Ctrl-C stops it.
   Portal login   ${o.PortalLoginUrl}/oauth2/authorize (hosted login, PKCE)
   DynamoDB       ${o.DynamoDbEndpoint}   table ${o.TableName}
   Cognito        ${o.CognitoEndpoint}
+  S3 (files)     ${o.S3Endpoint}   bucket ${o.FilesBucketName}
   Staff user     ${o.StaffUsername} / ${o.StaffPassword}
   Staff token    TOKEN=$(npm run -s token) && curl -H "Authorization: Bearer $TOKEN" ${o.ApiUrl}/me
 

@@ -19,6 +19,8 @@ export const historyPrefix = 'HISTORY#';
 export const commentPrefix = 'COMMENT#';
 /** A person's count of tickets raised on the portal on one day sorts under this prefix, in their partition. */
 export const ticketCountPrefix = 'TICKETS#';
+/** A record's files (a ticket's attachments, a document's file) sort by their time-ordered id under this prefix. */
+export const filePrefix = 'FILE#';
 /** ACCESS items are listed (gsi1) under this pseudo-module, for `reconcile --all`. */
 export const accessListName = 'portal-access';
 
@@ -100,6 +102,11 @@ export function commentKey(ticketId: string, at: string, commentId: string): Key
 /** How many tickets a person raised on the portal on `day` (shared/tickets/portal-tickets.ts), beside their record. */
 export function ticketCountKey(personId: string, day: string): Key {
   return { [pk]: personId, [sk]: `${ticketCountPrefix}${day}` };
+}
+
+/** A file of a record (shared/files/file-service.ts): a ticket's attachment or a document's file, in its partition. */
+export function fileKey(recordId: string, fileId: string): Key {
+  return { [pk]: recordId, [sk]: `${filePrefix}${fileId}` };
 }
 
 /** The item the health check reads: it never exists, so reading it proves reachability and nothing else. */
@@ -237,6 +244,11 @@ export const itemCatalog: readonly CatalogEntry[] = [
     item: 'portal notification',
     keys: notificationKey('<recordId>', '<kind>#<event>'),
     note: `TTL \`${tableDesign.ttlAttribute}\``,
+  },
+  {
+    item: 'file of a record',
+    keys: fileKey('<recordId>', '<fileId>'),
+    note: `TTL \`${tableDesign.ttlAttribute}\` while pending`,
   },
   { item: 'health probe (never written)', keys: healthProbeKey },
 ];

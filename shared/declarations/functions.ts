@@ -6,6 +6,7 @@ import { notificationStreamInterest } from '../notifications/notification-events
 import { portalRoutes } from '../portal/portal-routes';
 import { selfServiceRoutes } from '../portal/self-service-routes';
 import { ticketCommentRoutes } from '../tickets/ticket-comment-routes';
+import { fileRoutes } from '../files/file-routes';
 import type { HttpRoute, RouteBinding } from '../http/routes';
 import { defaultAccessMaxFailures } from '../config/provisioning-defaults';
 
@@ -32,7 +33,8 @@ export type EnvVarName =
   | 'ORIGIN_VERIFY_SECRET_ID'
   | 'SUPPORT_REMINDER_DAYS'
   | 'ORGANIZATION_NAME'
-  | 'PORTAL_TICKETS_PER_DAY';
+  | 'PORTAL_TICKETS_PER_DAY'
+  | 'FILES_BUCKET_NAME';
 
 /** Admin actions on the portal user pool, granted on that pool only. */
 export type PortalPoolAction =
@@ -49,6 +51,15 @@ export type PortalPoolAction =
 
 /** Table permissions, mapped to IAM actions in the CDK stack. */
 export type TableAccess = 'probe' | 'read' | 'write';
+
+/** Object actions on the files bucket, granted on its file prefixes only (shared/files/file-objects.ts). */
+export type FilesBucketAction = 'PutObject' | 'GetObject';
+
+export interface FilesBucketAccess {
+  readonly actions: readonly FilesBucketAction[];
+  /** Receives the bucket's ObjectCreated events: an S3 notification in the cloud, the local stand-in's event locally. */
+  readonly objectCreated?: boolean;
+}
 
 /** Cognito triggers a function can serve (on the portal pool). */
 export type CognitoTrigger = 'PreAuthentication' | 'PreTokenGeneration';
@@ -91,6 +102,8 @@ export interface FunctionDeclaration {
   readonly emailFeedback?: boolean;
   /** Reads the CloudFront origin secret (ORIGIN_VERIFY_SECRET_ID): `secretsmanager:GetSecretValue` on it alone. */
   readonly readsOriginSecret?: boolean;
+  /** The files bucket (FILES_BUCKET_NAME): which object actions, and whether its upload events invoke this function. */
+  readonly filesBucket?: FilesBucketAccess;
   /** Invoked asynchronously (SNS): retries after the first attempt, then the event goes to the failure destination. */
   readonly asyncInvocation?: { readonly maxRetryAttempts: number };
 }
@@ -277,6 +290,31 @@ export const functions: readonly FunctionDeclaration[] = [
     environment: ['TABLE_NAME'],
     tableAccess: ['read', 'write'],
     routes: ticketCommentRoutes.map(({ method, path }) => ({ method, path, auth: 'staff' as const })),
+  },
+  {
+    name: 'files-api',
+    description: "Tickets' attachments and documents' files for staff and portal users, through presigned S3 URLs.",
+    entry: 'functions/files-api.ts',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: ['TABLE_NAME', 'TIME_ZONE', 'FILES_BUCKET_NAME'],
+    tableAccess: ['read', 'write'],
+    // Presigning signs with the function's own credentials: the URL can do only what the role may.
+    filesBucket: { actions: ['PutObject', 'GetObject'] },
+    routes: fileRoutes.map(({ method, path, auth }) => ({ method, path, auth })),
+  },
+  {
+    name: 'file-uploads',
+    description: 'Marks a file uploaded when its object arrives in the files bucket (ObjectCreated events).',
+    entry: 'functions/file-uploads.ts',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: ['TABLE_NAME', 'FILES_BUCKET_NAME'],
+    tableAccess: ['write'],
+    // GetObject covers HEAD: the stored size and type are checked before the file counts as uploaded.
+    filesBucket: { actions: ['GetObject'], objectCreated: true },
+    routes: [],
+    asyncInvocation: { maxRetryAttempts: 2 },
   },
   {
     name: 'health',
