@@ -9,6 +9,12 @@ import { apiPathOf, recordResponse, takeViolations } from './contract-recorder';
 
 const realFetch = globalThis.fetch;
 
+function headersOf(headers: Headers): Record<string, string> {
+  const fields: Record<string, string> = {};
+  headers.forEach((value, name) => (fields[name] = value));
+  return fields;
+}
+
 globalThis.fetch = async function contractCheckedFetch(input: RequestInfo | URL, init?: RequestInit) {
   const response = await realFetch(input, init);
   const isRequest = typeof input === 'object' && !(input instanceof URL) && 'url' in input;
@@ -23,7 +29,7 @@ globalThis.fetch = async function contractCheckedFetch(input: RequestInfo | URL,
       url,
       path,
       status: response.status,
-      headers: Object.fromEntries(response.headers),
+      headers: headersOf(response.headers),
       body,
     });
   }
