@@ -33,7 +33,24 @@ const document: ContractDocument = {
           404: { $ref: '#/components/responses/NotFound' },
         },
       },
-      delete: { responses: { 204: { description: 'Gone.' } } },
+      delete: {
+        responses: {
+          204: { description: 'Gone.' },
+          409: {
+            description: 'Still linked.',
+            content: {
+              'application/problem+json': {
+                schema: {
+                  allOf: [
+                    { $ref: '#/components/schemas/Problem' },
+                    { type: 'object', properties: { linkCount: { type: 'integer' } } },
+                  ],
+                },
+              },
+            },
+          },
+        },
+      },
     },
     '/widgets/special': {
       get: {
@@ -112,6 +129,37 @@ describe('responseContract', () => {
     expect(contract.check({ ...widget, body: JSON.stringify({ id: 'w1', size: 1, at: 'yesterday' }) })).toEqual([
       expect.stringMatching(/\/at must match format "date-time"/),
     ]);
+  });
+
+  it('reports a member the schema does not declare: the document must tell the whole truth', () => {
+    expect(contract.check({ ...widget, body: JSON.stringify({ id: 'w1', size: 3, colour: 'red' }) })).toEqual([
+      expect.stringMatching(
+        /^body is off the schema of GET \/widgets\/\{id\} 200: \/ must NOT have unevaluated properties \{"unevaluatedProperty":"colour"\}/,
+      ),
+    ]);
+    // Composition still works: a problem with an extension member the document declares beside Problem passes.
+    const problem = {
+      method: 'GET',
+      path: '/widgets/w1',
+      status: 404,
+      headers: { 'content-type': 'application/problem+json', 'x-correlation-id': 'c' },
+    };
+    expect(contract.check({ ...problem, body: JSON.stringify({ title: 'Gone', status: 404 }) })).toEqual([]);
+    expect(contract.check({ ...problem, body: JSON.stringify({ title: 'Gone', status: 404, linkCount: 2 }) })).toEqual([
+      expect.stringMatching(/unevaluatedProperty":"linkCount"/),
+    ]);
+    const linked = {
+      ...problem,
+      method: 'DELETE',
+      status: 409,
+      headers: { 'content-type': 'application/problem+json' },
+    };
+    expect(contract.check({ ...linked, body: JSON.stringify({ title: 'Linked', status: 409, linkCount: 2 }) })).toEqual(
+      [],
+    );
+    expect(
+      contract.check({ ...linked, body: JSON.stringify({ title: 'Linked', status: 409, conflict: 'x' }) }),
+    ).toEqual([expect.stringMatching(/unevaluatedProperty":"conflict"/)]);
   });
 
   it('reports a header of ours that the answer sends but its operation does not declare', () => {

@@ -23,11 +23,49 @@ const fragmentOf = (pointer: string) =>
     .map((segment) => encodeURIComponent(segment))
     .join('/');
 
+type JsonObject = Record<string, unknown>;
+const combinators = ['allOf', 'anyOf', 'oneOf'];
+const mapKeywords = ['properties', 'patternProperties', '$defs', 'dependentSchemas'];
+
+/**
+ * The document as the check reads it: every object schema closed (`unevaluatedProperties: false`) unless it says
+ * otherwise, so a member the API sends that the document does not declare is a violation. The document must tell
+ * the whole truth; JSON Schema's default (any other member is fine) would let it say nothing. A schema is closed where
+ * it is used, never as a member of `allOf`/`anyOf`/`oneOf` (the schema around them is) nor at its definition in
+ * `components/schemas` (the `$ref` to it is), so composition keeps working; a bare `{ type: 'object' }` stays open.
+ */
+export function closedSchemas(document: ContractDocument): ContractDocument {
+  const close = (node: unknown, closable: boolean): unknown => {
+    if (Array.isArray(node)) return node.map((item) => close(item, closable));
+    if (typeof node !== 'object' || node === null) return node;
+    const source = node as JsonObject;
+    const result: JsonObject = {};
+    for (const [key, value] of Object.entries(source)) {
+      const members = (closable: boolean) =>
+        Object.fromEntries(
+          Object.entries(value as JsonObject).map(([name, schema]) => [name, close(schema, closable)]),
+        );
+      if (combinators.includes(key) && Array.isArray(value)) result[key] = value.map((member) => close(member, false));
+      else if (key === 'schemas' && source === document.components) result[key] = members(false);
+      // Maps of names to schemas: a member called `type` or `$ref` is a name here, not a keyword.
+      else if (mapKeywords.includes(key) && typeof value === 'object' && value !== null) result[key] = members(true);
+      else result[key] = close(value, true);
+    }
+    const shaped = ['properties', '$ref', ...combinators].some((key) => key in source);
+    const open = ['additionalProperties', 'unevaluatedProperties', 'patternProperties'].some((key) => key in source);
+    // Only schemas: a response or header object holds `$ref` too, but no `type`/`properties`/combinator next to it.
+    const isSchemaRef = '$ref' in source && String(source.$ref).startsWith('#/components/schemas/');
+    if (closable && shaped && !open && ('$ref' in source ? isSchemaRef : true)) result.unevaluatedProperties = false;
+    return result;
+  };
+  return close(document, true) as ContractDocument;
+}
+
 function ajvFor(document: ContractDocument, source: boolean) {
   // strict off: the document is OpenAPI, not only JSON Schema (`paths`, `example`, `components` are not keywords).
   const ajv = new Ajv2020({ strict: false, allErrors: true, ...(source ? { code: { source: true } } : {}) });
   addFormats(ajv);
-  ajv.addSchema(document as object, documentId);
+  ajv.addSchema(closedSchemas(document) as object, documentId);
   return ajv;
 }
 
