@@ -1,5 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import * as z from 'zod/mini';
 import { Forbidden, NotFound } from '../shared/http/errors';
 import { clientAddressOf } from '../shared/http/client-address';
 import { httpHandler, json, type HttpEvent } from '../shared/http/http-handler';
@@ -12,7 +11,8 @@ import { resolvePortalRoute } from '../shared/portal/portal-routes';
 import { createPortalService } from '../shared/portal/portal-service';
 import { refusalMessage } from '../shared/portal/portal-session';
 import { readPortalConfig } from '../shared/portal/portal-config';
-import { pageQueryFields, pageSizeOf } from '../shared/records/list-query';
+import { pageSizeOf } from '../shared/records/list-query';
+import { pinChangeRequest, portalPageQuery, signingRequest } from '../shared/portal/portal-requests';
 
 const config = readPortalConfig();
 const portal = createPortalService({
@@ -23,10 +23,6 @@ const portal = createPortalService({
 // Read on the first signature through the web app, then cached: nothing of it runs at cold start.
 const originVerifier = createOriginVerifier({ load: secretsManagerOriginSecrets(config.ORIGIN_VERIFY_SECRET_ID) });
 
-const pin = z.string().check(z.regex(/^\d{4,8}$/, { message: '4 to 8 digits' }));
-const pinChange = z.strictObject({ currentPin: z.optional(pin), newPin: pin });
-const signing = z.strictObject({ pin });
-const page = z.strictObject(pageQueryFields);
 const personId = new RegExp(
   `^(${[idPrefixes.contacts, idPrefixes.leads, idPrefixes['partner-contacts']].join('|')})_[0-9a-f-]{36}$`,
 );
@@ -48,7 +44,7 @@ export const handler = httpHandler(async (event) => {
     case 'me':
       return json(200, await portal.me(viewer), { 'cache-control': 'no-store' });
     case 'list': {
-      const query = validate(page, event.queryStringParameters ?? {}, 'query');
+      const query = validate(portalPageQuery, event.queryStringParameters ?? {}, 'query');
       return json(200, await portal.list(viewer, module, { limit: pageSizeOf(query.limit), cursor: query.cursor }), {
         'cache-control': 'no-store',
       });
@@ -56,10 +52,10 @@ export const handler = httpHandler(async (event) => {
     case 'get':
       return json(200, await portal.get(viewer, module, id), { 'cache-control': 'no-store' });
     case 'setPin':
-      await portal.setPin(viewer, validate(pinChange, parseJsonBody(event), 'PIN change'));
+      await portal.setPin(viewer, validate(pinChangeRequest, parseJsonBody(event), 'PIN change'));
       return { statusCode: 204 };
     case 'signSalesOrder': {
-      const { pin: given } = validate(signing, parseJsonBody(event), 'signature');
+      const { pin: given } = validate(signingRequest, parseJsonBody(event), 'signature');
       const signature = await portal.signSalesOrder(viewer, id, given, {
         sourceIp: await clientAddressOf(event, originVerifier),
         userAgent: event.requestContext.http.userAgent ?? '',

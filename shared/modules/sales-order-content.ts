@@ -35,3 +35,29 @@ export function signatureAfterEdit(signature: Signature | undefined, edited: Rec
     ? signature
     : { ...signature, status: 'invalidated', invalidatedAt: at };
 }
+
+/** The `Signature` above as JSON Schema, for the API's contract (a sales order's `signature`, the signing answer). */
+export const signatureJsonSchema = {
+  type: 'object',
+  description: 'Who signed, when, from where, and a SHA-256 of what was signed (subject, currency, lines, total).',
+  properties: {
+    status: {
+      type: 'string',
+      enum: ['valid', 'invalidated'],
+      description: '`invalidated` once a staff edit changed what was signed.',
+    },
+    contentHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    signedAt: { type: 'string', format: 'date-time' },
+    signedBy: {
+      type: 'object',
+      properties: { id: { type: 'string' }, name: { type: 'string' }, email: { type: 'string' } },
+      required: ['id', 'name', 'email'],
+      additionalProperties: false,
+    },
+    sourceIp: { type: 'string' },
+    userAgent: { type: 'string', maxLength: 512 },
+    invalidatedAt: { type: 'string', format: 'date-time', description: 'When a staff edit invalidated it.' },
+  },
+  required: ['status', 'contentHash', 'signedAt', 'signedBy', 'sourceIp', 'userAgent'],
+  additionalProperties: false,
+} as const;

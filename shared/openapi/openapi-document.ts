@@ -7,7 +7,11 @@ import { problemContentType } from '../http/problem';
 import { moduleRoutes, type ModuleRoute, type RecordOperation } from '../modules/module-routes';
 import type { ModuleDeclaration } from '../modules/registry';
 import { defaultPageSize, maxPageSize } from '../records/list-query';
-import { portalOperations } from './portal-operations';
+import { contractOperation, ContractSchemas } from './contract-operation';
+import { problemSchemas } from './problem-schemas';
+import { signatureJsonSchema } from '../modules/sales-order-content';
+import { declaredContract } from './route-contracts';
+import { portalRecordSchemas } from './portal-record-schemas';
 
 /**
  * The OpenAPI 3.1 description of the API, derived from the function registry (routes and their auth) and
@@ -161,6 +165,9 @@ function schemaOfValue(value: unknown): JsonObject {
   return {};
 }
 
+/** Schemas of the fields modules declare `serverOwned`, by field name. */
+const serverOwnedSchemas: Record<string, JsonObject> = { signature: schemaRef('Signature') };
+
 /** The server's fields on every record, after the client's ones (record-service `toPublicRecord`). */
 function serverFields(): Record<string, JsonObject> {
   const timestamp = { type: 'string', format: 'date-time' };
@@ -204,6 +211,12 @@ function outputSchema(module: ModuleDeclaration, input: ObjectSchema): JsonObjec
     };
     portal.required = [...(portal.required ?? []), portalPinFlag];
   }
+  // Written by the server only (a sales order's signature); absent until it happens.
+  const owned = (module.serverOwned ?? []).map((name) => {
+    const schema = serverOwnedSchemas[name];
+    if (!schema) throw new Error(`No schema for the server-owned field ${name} of ${module.name}`);
+    return [name, readOnly(schema)] as const;
+  });
   const derived = Object.entries(module.derive?.({}) ?? {}).map(
     ([name, sample]) => [name, readOnly(schemaOfValue(sample), 'Derived by the server on every write.')] as const,
   );
@@ -215,6 +228,7 @@ function outputSchema(module: ModuleDeclaration, input: ObjectSchema): JsonObjec
     ),
     ...fields.properties,
     ...Object.fromEntries(derived),
+    ...Object.fromEntries(owned),
     ...server,
   };
   const required = new Set([
@@ -241,42 +255,6 @@ function pageSchema(module: ModuleDeclaration): JsonObject {
     required: ['items', 'nextCursor'],
   };
 }
-
-const problemSchema: JsonObject = {
-  type: 'object',
-  description: 'RFC 9457 problem details. Some problems carry extension members, such as `linkCount` on a 409.',
-  properties: {
-    type: { type: 'string', format: 'uri-reference', description: 'Names the kind of problem: `/problems/<slug>`.' },
-    title: { type: 'string' },
-    status: { type: 'integer', minimum: 400, maximum: 599 },
-    detail: { type: 'string' },
-    correlationId: { type: 'string', description: 'Quote it when reporting a problem; also in `x-correlation-id`.' },
-  },
-  required: ['type', 'title', 'status', 'detail', 'correlationId'],
-};
-
-const validationProblemSchema: JsonObject = {
-  allOf: [
-    schemaRef('Problem'),
-    {
-      type: 'object',
-      properties: {
-        errors: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              path: { type: 'string', description: 'JSON Pointer to the offending member, e.g. `/portal/pin`.' },
-              message: { type: 'string' },
-            },
-            required: ['path', 'message'],
-          },
-        },
-      },
-      required: ['errors'],
-    },
-  ],
-};
 
 /** What API Gateway itself answers before a function runs (no token, throttled). */
 const gatewayMessageSchema: JsonObject = {
@@ -577,12 +555,11 @@ const platformOperations: Record<string, { tag: string; operation: JsonObject; s
         },
       },
     },
-    ...portalOperations,
   };
 
 const platformTags: Record<string, string> = {
   platform: "Health, the caller's identity and this description.",
-  portal: 'The portal API for partners and customers.',
+  Portal: 'The portal API for partners and customers: profile, visible records, PIN, e-signing.',
 };
 
 function healthResponse(description: string): JsonObject {
@@ -591,6 +568,11 @@ function healthResponse(description: string): JsonObject {
     headers: { ...correlationHeader, 'cache-control': { schema: { type: 'string', const: 'no-store' } } },
     content: json(schemaRef('HealthReport')),
   };
+}
+
+/** `['module', 'id']` from `/portal/{module}/{id}`. */
+function pathParametersOf(path: string): string[] {
+  return [...path.matchAll(/\{([^}+]+)\+?\}/g)].map(([, name]) => name!);
 }
 
 function operationIdOf(method: HttpMethod, path: string): string {
@@ -643,9 +625,9 @@ function withCommonErrors(operation: JsonObject, auth: RouteAuth): JsonObject {
 
 export function buildOpenApiDocument({ routes, modules, serverUrl }: OpenApiSources): OpenApiDocument {
   const schemas: Record<string, JsonObject> = {
-    Problem: problemSchema,
-    ValidationProblem: validationProblemSchema,
+    ...problemSchemas,
     GatewayMessage: gatewayMessageSchema,
+    Signature: clone(signatureJsonSchema) as JsonObject,
   };
   const inputs = new Map<ModuleDeclaration, ObjectSchema>();
   for (const module of modules) {
@@ -663,6 +645,8 @@ export function buildOpenApiDocument({ routes, modules, serverUrl }: OpenApiSour
     });
   }
 
+  Object.assign(schemas, portalRecordSchemas(modules, schemas));
+  const contractSchemas = new ContractSchemas();
   const byRouteKey = new Map(moduleRoutes(modules).map((route) => [route.routeKey, route]));
   const paths: Record<string, Record<string, JsonObject>> = {};
   const tags = new Map<string, string>(
@@ -673,6 +657,10 @@ export function buildOpenApiDocument({ routes, modules, serverUrl }: OpenApiSour
     let operation: JsonObject;
     if (moduleRoute) {
       operation = moduleOperation(moduleRoute, inputs.get(moduleRoute.module)!);
+    } else if (declaredContract(route)) {
+      const contract = declaredContract(route)!;
+      operation = contractOperation(contract, pathParametersOf(route.path), contractSchemas);
+      if (!tags.has(contract.tag)) tags.set(contract.tag, platformTags[contract.tag] ?? contract.tag);
     } else {
       const platform = accessOperation(route.routeKey) ?? platformOperation(route);
       Object.assign(schemas, platformOperations[route.routeKey]?.schemas);
@@ -682,6 +670,11 @@ export function buildOpenApiDocument({ routes, modules, serverUrl }: OpenApiSour
       operation = { tags: [platform.tag], ...platform.operation };
     }
     (paths[route.path] ??= {})[route.method.toLowerCase()] = withCommonErrors(operation, route.auth);
+  }
+
+  for (const [name, schema] of Object.entries(contractSchemas.named)) {
+    if (schemas[name]) throw new Error(`A contract names its schema ${name}, which the document already has`);
+    schemas[name] = schema;
   }
 
   // A copy: the shared pieces above are referenced from many places and must not change under a caller.

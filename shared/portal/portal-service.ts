@@ -5,14 +5,7 @@ import { Conflict, Forbidden, NotFound } from '../http/errors';
 import { findModule, portalModuleNames, type ModuleDeclaration } from '../modules/registry';
 import { withUnsafeCharactersReplaced } from '../modules/safe-text';
 import { decodeCursor, encodeCursor } from '../records/cursor';
-import {
-  internalAttributes,
-  isRecordIdOf,
-  portalPartition,
-  portalViewerKey,
-  portalViewerOf,
-  recordKey,
-} from '../data/keys';
+import { isRecordIdOf, portalPartition, portalViewerKey, portalViewerOf, recordKey } from '../data/keys';
 import { hashPin, verifyPin } from '../security/pin-hash';
 import { createPersonLoader, type Person } from '../people/person-loader';
 import { evaluateAccess, todayIn } from '../access/evaluate-access';
@@ -20,14 +13,12 @@ import { createPinAttempts } from './pin-attempts';
 import { refusalMessage } from './portal-session';
 import { salesOrderContentHash, type Signature } from '../modules/sales-order-content';
 import { updateRecord } from '../records/update-record';
+import { portalView } from './portal-view';
 
 /**
  * What a signed-in partner or customer can see and do. Every call first re-checks that their access is
  * effective now, so a revocation or the end of the support window takes effect on the next request.
  */
-
-/** Fields of a record a portal user never sees: who on the staff wrote it, and how it is filed. */
-const staffOnlyFields = new Set(['createdBy', 'updatedBy', 'showOnPortal', 'version']);
 
 export interface PortalServiceDependencies {
   readonly dynamo: DynamoDBClient;
@@ -39,14 +30,6 @@ export interface PortalServiceDependencies {
 export interface RequestOrigin {
   readonly sourceIp: string;
   readonly userAgent: string;
-}
-
-function portalView(item: Record<string, unknown>): Record<string, unknown> {
-  const view: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(item)) {
-    if (!internalAttributes.has(name) && !staffOnlyFields.has(name)) view[name] = value;
-  }
-  return view;
 }
 
 const fullName = (person: Person) => [person.firstName, person.lastName].filter(Boolean).join(' ');

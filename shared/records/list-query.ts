@@ -63,3 +63,15 @@ export function parseListQuery(
   const [name] = filters;
   return { limit, cursor: query.cursor, ...(name ? { filter: { name, value: query[name]! } } : {}) };
 }
+
+/** `limit` and `cursor` as a route contract documents them (shared/http/route-contract.ts). */
+export const pageQueryParameters = {
+  limit: {
+    description: `Records per page, from 1 to ${maxPageSize} (${defaultPageSize} if left out); more is a 400, never capped.`,
+    schema: { type: 'integer', minimum: 1, maximum: maxPageSize, default: defaultPageSize },
+  },
+  cursor: {
+    description: "The previous page's `nextCursor`; one that is not valid is a 400.",
+    schema: { type: 'string', minLength: 1, maxLength: 4096 },
+  },
+} as const;
