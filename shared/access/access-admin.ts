@@ -138,9 +138,21 @@ export function createAccessAdmin(deps: {
     return { personId, status: 'active', passwordResetRequestedAt: at };
   }
 
+  /**
+   * Brings the login in line with the CRM. An id that names nothing (no person, no access item, no login: the run
+   * found nothing to do and recorded nothing) is a 404, as `status` answers; a deleted person whose login or access
+   * item is left is reconciled (the login goes).
+   */
   async function reconcile(module: ModuleDeclaration, personId: string, actor: string) {
     assertPersonId(module, personId);
-    return provisioner.reconcilePerson(personId, `staff:${actor}`);
+    const outcome = await provisioner.reconcilePerson(personId, `staff:${actor}`);
+    const nothingThere =
+      outcome.status === 'none' &&
+      !outcome.verdict.effective &&
+      outcome.verdict.reason === 'personDeleted' &&
+      outcome.actions.length === 0;
+    if (nothingThere) throw new NotFound(`There is no ${module.label} with id ${personId}.`);
+    return outcome;
   }
 
   return { status, resendInvitation, requestPasswordReset, reconcile };

@@ -7,8 +7,14 @@ import type { Organization, Person } from '../people/person-loader';
  * gates, and every portal API request. Evaluated at the moment of asking, never cached, so the end of a support
  * window counts from its first day without anyone editing anything.
  */
-export type IneffectiveReason =
-  'personDeleted' | 'portalDisabled' | 'emailMissing' | 'organizationInactive' | 'outsideSupportWindow';
+export const ineffectiveReasons = [
+  'personDeleted',
+  'portalDisabled',
+  'emailMissing',
+  'organizationInactive',
+  'outsideSupportWindow',
+] as const;
+export type IneffectiveReason = (typeof ineffectiveReasons)[number];
 
 export type AccessVerdict =
   { readonly effective: true } | { readonly effective: false; readonly reason: IneffectiveReason };

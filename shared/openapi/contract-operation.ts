@@ -75,7 +75,7 @@ function parameters(where: 'path' | 'query' | 'header', declared: Record<string,
   }));
 }
 
-const unknownQueryNote =
+export const unknownQueryNote =
   'Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).';
 
 /** The OpenAPI operation of a route's contract. */

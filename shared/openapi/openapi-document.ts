@@ -1,13 +1,13 @@
 import * as z from 'zod/mini';
 import { version } from '../../package.json';
-import type { HttpMethod, RouteAuth, RouteBinding } from '../http/routes';
+import type { RouteContract } from '../http/route-contract';
+import type { RouteAuth, RouteBinding } from '../http/routes';
 import { maxBodyBytes } from '../http/request';
-import { accessOperation } from './access-operations';
 import { problemContentType } from '../http/problem';
 import { moduleRoutes, type ModuleRoute, type RecordOperation } from '../modules/module-routes';
 import type { ModuleDeclaration } from '../modules/registry';
 import { defaultPageSize, maxPageSize } from '../records/list-query';
-import { contractOperation, ContractSchemas } from './contract-operation';
+import { contractOperation, ContractSchemas, unknownQueryNote } from './contract-operation';
 import { problemSchemas } from './problem-schemas';
 import { signatureJsonSchema } from '../modules/sales-order-content';
 import { declaredContract } from './route-contracts';
@@ -42,6 +42,8 @@ export interface OpenApiSources {
   readonly modules: readonly ModuleDeclaration[];
   /** Where the API is served; left out, clients resolve paths against the document's own URL. */
   readonly serverUrl?: string;
+  /** The contract of each route no module declares; by default the declared ones (route-contracts.ts). */
+  readonly contracts?: (route: RouteBinding, modules: readonly ModuleDeclaration[]) => RouteContract | undefined;
 }
 
 const jsonContentType = 'application/json';
@@ -124,16 +126,21 @@ function nullable(schema: JsonObject): JsonObject {
   return { anyOf: [schema, { type: 'null' }] };
 }
 
-/** RFC 7396 merge patch of an object schema: every member optional and nullable, nested objects alike. */
+/**
+ * RFC 7396 merge patch of an object schema: every member optional, nested objects alike; `null` (which removes a
+ * member) only for members the merged record may lack. A required member removed would leave the record invalid,
+ * which the API refuses with 400, so the document refuses it too. A member with a default gets the default back.
+ */
 function mergePatchOf(schema: JsonObject): JsonObject {
   if (!isObjectSchema(schema) || !schema.properties) return schema;
-  const { required: _required, properties, ...rest } = schema;
+  const { required, properties, ...rest } = schema;
+  const mandatory = new Set(required ?? []);
   return {
     ...rest,
     properties: Object.fromEntries(
       Object.entries(properties).map(([name, property]) => {
         const { default: _default, ...patched } = mergePatchOf(property);
-        return [name, nullable(patched)];
+        return [name, mandatory.has(name) ? patched : nullable(patched)];
       }),
     ),
   };
@@ -145,7 +152,8 @@ function patchSchema(module: ModuleDeclaration, input: ObjectSchema): JsonObject
     ...patch,
     description:
       `A JSON merge patch (RFC 7396) of a ${module.label}: members sent replace the stored ones, \`null\` ` +
-      'removes a field, nested objects merge member by member and arrays are replaced whole. The merged ' +
+      'removes an optional field (one with a default gets the default back; a required field cannot be ' +
+      'removed), nested objects merge member by member and arrays are replaced whole. The merged ' +
       `${module.label} must still be a valid ${namesOf(module).input}.`,
   };
 }
@@ -286,6 +294,7 @@ const responses: Record<string, JsonObject> = {
     'The change conflicts with the stored data: a portal email or username another person holds ' +
       '(`conflict` names the field and holder), an organization that still has links (`linkCount`), or a record ' +
       'that others are changing at the same moment.',
+    'ConflictProblem',
   ),
   PreconditionFailed: errorResponse('`If-Match` names a version that is no longer current; read the record again.'),
   PayloadTooLarge: errorResponse(`The body is larger than ${maxBodyBytes} bytes.`),
@@ -397,7 +406,7 @@ function moduleOperation(route: ModuleRoute, input: ObjectSchema): JsonObject {
   const { module, operation } = route;
   const names = namesOf(module);
   const record = schemaRef(names.output);
-  const common = { tags: [module.name] };
+  const common = { tags: [moduleTag(module)] };
   const id = idParameter(module);
   const body = (contentTypes: readonly string[], schema: string) => ({
     required: true,
@@ -421,6 +430,9 @@ function moduleOperation(route: ModuleRoute, input: ObjectSchema): JsonObject {
     list: {
       operationId: `list${names.plural}`,
       summary: `List ${module.label} records, newest first`,
+      description:
+        (module.filters.length > 1 ? 'At most one filter at a time: two or more are refused with 400. ' : '') +
+        unknownQueryNote,
       parameters: [parameterRef('Limit'), parameterRef('Cursor'), ...filterParameters(module, input)],
       responses: {
         200: { description: 'One page.', headers: correlationHeader, content: json(schemaRef(names.page)) },
@@ -478,132 +490,23 @@ const statusOf: Record<string, number> = {
   InternalError: 500,
 };
 
-/**
- * The routes no module declares: their functions' responses, keyed by route. A route of the function
- * registry missing here is still described, with a generic JSON response.
- */
-const platformOperations: Record<string, { tag: string; operation: JsonObject; schemas?: Record<string, JsonObject> }> =
-  {
-    'GET /health': {
-      tag: 'platform',
-      operation: {
-        operationId: 'getHealth',
-        summary: 'Whether the dependencies Portico needs are reachable',
-        responses: {
-          200: healthResponse('Every dependency answered.'),
-          503: healthResponse('A dependency failed; `checks` says which.'),
-        },
-      },
-      schemas: {
-        HealthReport: {
-          type: 'object',
-          properties: {
-            status: schemaRef('CheckStatus'),
-            checks: {
-              type: 'object',
-              properties: { table: schemaRef('DependencyCheck') },
-              required: ['table'],
-            },
-          },
-          required: ['status', 'checks'],
-        },
-        CheckStatus: { type: 'string', enum: ['ok', 'fail'] },
-        DependencyCheck: {
-          type: 'object',
-          properties: {
-            status: schemaRef('CheckStatus'),
-            latencyMs: { type: 'integer', minimum: 0 },
-            reason: { type: 'string', description: 'Why the check failed.' },
-          },
-          required: ['status', 'latencyMs'],
-        },
-      },
-    },
-    'GET /me': {
-      tag: 'platform',
-      operation: {
-        operationId: 'getCurrentStaffUser',
-        summary: 'Who the calling staff user is, as the staff authorizer saw them',
-        responses: {
-          200: { description: 'The caller.', headers: correlationHeader, content: json(schemaRef('StaffIdentity')) },
-        },
-      },
-      schemas: {
-        StaffIdentity: {
-          type: 'object',
-          properties: {
-            subject: { type: 'string' },
-            username: { type: ['string', 'null'] },
-            clientId: { type: ['string', 'null'] },
-            tokenUse: { type: ['string', 'null'] },
-          },
-          required: ['subject', 'username', 'clientId', 'tokenUse'],
-        },
-      },
-    },
-    'GET /openapi.json': {
-      tag: 'platform',
-      operation: {
-        operationId: 'getOpenApiDocument',
-        summary: 'This document',
-        responses: {
-          200: {
-            description: 'The OpenAPI 3.1 description of the API.',
-            headers: { ...correlationHeader, 'cache-control': { schema: { type: 'string' } } },
-            content: json({ type: 'object' }),
-          },
-        },
-      },
-    },
-  };
-
-const platformTags: Record<string, string> = {
-  platform: "Health, the caller's identity and this description.",
+/** What the areas' tags are about, for readers of the reference. */
+const areaTags: Record<string, string> = {
+  Platform: "Health, the caller's identity and this description.",
   Portal: 'The portal API for partners and customers: profile, visible records, PIN, e-signing.',
+  'Portal access':
+    "Staff view and actions on a person's portal access: status and history, resend, password reset, reconcile.",
 };
 
-function healthResponse(description: string): JsonObject {
-  return {
-    description,
-    headers: { ...correlationHeader, 'cache-control': { schema: { type: 'string', const: 'no-store' } } },
-    content: json(schemaRef('HealthReport')),
-  };
+/** A module's tag: its name in words, `Sales orders`. */
+function moduleTag(module: ModuleDeclaration): string {
+  const words = module.name.replace(/-/g, ' ');
+  return words[0]!.toUpperCase() + words.slice(1);
 }
 
 /** `['module', 'id']` from `/portal/{module}/{id}`. */
 function pathParametersOf(path: string): string[] {
   return [...path.matchAll(/\{([^}+]+)\+?\}/g)].map(([, name]) => name!);
-}
-
-function operationIdOf(method: HttpMethod, path: string): string {
-  return method.toLowerCase() + pascalCase(path.replace(/[{}+]/g, ''));
-}
-
-function platformOperation(route: RouteBinding): { tag: string; operation: JsonObject } {
-  const known = platformOperations[route.routeKey];
-  const pathParameters = [...route.path.matchAll(/\{([^}+]+)\+?\}/g)].map(([, name]) => ({
-    name,
-    in: 'path',
-    required: true,
-    schema: { type: 'string' },
-  }));
-  const operation = known?.operation ?? {
-    operationId: operationIdOf(route.method, route.path),
-    summary: `Served by the ${route.functionName} function`,
-    responses: { 200: { description: 'Success.', headers: correlationHeader, content: json({}) } },
-  };
-  return {
-    tag: known?.tag ?? route.functionName,
-    operation: {
-      ...operation,
-      ...(pathParameters.length || operation.parameters
-        ? { parameters: [...pathParameters, ...((operation.parameters as JsonObject[] | undefined) ?? [])] }
-        : {}),
-      ...(operation.requestBody || route.method === 'GET' || route.method === 'DELETE'
-        ? {}
-        : { requestBody: { content: json({}) } }),
-    },
-  };
 }
 
 /** Errors any route can answer: API Gateway's throttling, the function's 500, and 401 behind an authorizer. */
@@ -623,7 +526,7 @@ function withCommonErrors(operation: JsonObject, auth: RouteAuth): JsonObject {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-export function buildOpenApiDocument({ routes, modules, serverUrl }: OpenApiSources): OpenApiDocument {
+export function buildOpenApiDocument({ routes, modules, serverUrl, contracts }: OpenApiSources): OpenApiDocument {
   const schemas: Record<string, JsonObject> = {
     ...problemSchemas,
     GatewayMessage: gatewayMessageSchema,
@@ -650,24 +553,19 @@ export function buildOpenApiDocument({ routes, modules, serverUrl }: OpenApiSour
   const byRouteKey = new Map(moduleRoutes(modules).map((route) => [route.routeKey, route]));
   const paths: Record<string, Record<string, JsonObject>> = {};
   const tags = new Map<string, string>(
-    modules.map((module) => [module.name, `Staff CRUD of ${module.label} records.`]),
+    modules.map((module) => [moduleTag(module), `Staff CRUD of ${module.label} records.`]),
   );
   for (const route of routes) {
     const moduleRoute = byRouteKey.get(route.routeKey);
     let operation: JsonObject;
     if (moduleRoute) {
       operation = moduleOperation(moduleRoute, inputs.get(moduleRoute.module)!);
-    } else if (declaredContract(route)) {
-      const contract = declaredContract(route)!;
-      operation = contractOperation(contract, pathParametersOf(route.path), contractSchemas);
-      if (!tags.has(contract.tag)) tags.set(contract.tag, platformTags[contract.tag] ?? contract.tag);
     } else {
-      const platform = accessOperation(route.routeKey) ?? platformOperation(route);
-      Object.assign(schemas, platformOperations[route.routeKey]?.schemas);
-      if (!tags.has(platform.tag)) {
-        tags.set(platform.tag, platformTags[platform.tag] ?? `Routes of the ${route.functionName} function.`);
-      }
-      operation = { tags: [platform.tag], ...platform.operation };
+      const contract = (contracts ?? declaredContract)(route, modules);
+      if (!contract)
+        throw new Error(`The route ${route.routeKey} declares no contract (shared/http/route-contract.ts)`);
+      operation = contractOperation(contract, pathParametersOf(route.path), contractSchemas);
+      if (!tags.has(contract.tag)) tags.set(contract.tag, areaTags[contract.tag] ?? contract.tag);
     }
     (paths[route.path] ??= {})[route.method.toLowerCase()] = withCommonErrors(operation, route.auth);
   }

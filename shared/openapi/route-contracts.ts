@@ -1,16 +1,26 @@
+import { accessContracts } from '../access/access-contracts';
+import { accessRoutes } from '../access/access-routes';
 import type { RouteContract } from '../http/route-contract';
 import type { RouteBinding } from '../http/routes';
+import type { ModuleDeclaration } from '../modules/registry';
 import { portalContracts } from '../portal/portal-contracts';
+import { platformContracts } from './platform-contracts';
 
 /**
  * Every area's route contracts, by route key: the OpenAPI document reads them from here. An area with new routes
- * adds its map (typed `RouteContracts<…>` over its routes) in one line below.
+ * adds its map (typed `RouteContracts<…>` over its routes) in one line below. The record routes of every module are
+ * described from the module registry itself (openapi-document.ts `moduleOperation`).
  */
 const declared: Readonly<Record<string, RouteContract>> = {
   ...portalContracts,
+  ...platformContracts,
 };
 
 /** The contract declared for a route, if any. */
-export function declaredContract(route: Pick<RouteBinding, 'routeKey'>): RouteContract | undefined {
-  return declared[route.routeKey];
+export function declaredContract(
+  route: Pick<RouteBinding, 'routeKey'>,
+  modules?: readonly ModuleDeclaration[],
+): RouteContract | undefined {
+  const access = accessRoutes(modules).find((candidate) => candidate.routeKey === route.routeKey);
+  return access ? accessContracts[access.operation](access.module) : declared[route.routeKey];
 }

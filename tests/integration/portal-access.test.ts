@@ -366,6 +366,24 @@ describe('staff actions', () => {
   it('answers 404 for the access of a person that does not exist', async () => {
     expect((await local.api.call('GET', `/contacts/con_${randomUUID()}/portal-access`)).status).toBe(404);
   });
+
+  it('answers 404 to a reconcile of a person that does not exist, as the status route does, and records nothing', async () => {
+    for (const module of ['contacts', 'leads', 'partner-contacts'] as const) {
+      const id = `${{ contacts: 'con', leads: 'lead', 'partner-contacts': 'pcon' }[module]}_${randomUUID()}`;
+      const response = await local.api.call<{ status: number; detail: string }>(
+        'POST',
+        `/${module}/${id}/portal-access/reconcile`,
+      );
+      expect([module, response.status, response.headers.get('content-type')]).toEqual([
+        module,
+        404,
+        'application/problem+json',
+      ]);
+      expect(response.body.detail).toContain(id);
+      // Nothing was written for the id: the status route still finds neither a person nor an access item.
+      expect((await local.api.call('GET', `/${module}/${id}/portal-access`)).status).toBe(404);
+    }
+  });
 });
 
 describe('email feedback', () => {
