@@ -96,7 +96,7 @@ export interface paths {
             readonly cookie?: never;
         };
         /** Portal access of a contact: status, whether it is in effect now and why not, history */
-        readonly get: operations["statusContactsPortalAccess"];
+        readonly get: operations["getContactPortalAccess"];
         readonly put?: never;
         readonly post?: never;
         readonly delete?: never;
@@ -115,7 +115,7 @@ export interface paths {
         readonly get?: never;
         readonly put?: never;
         /** Send the invitation again, with a new temporary password */
-        readonly post: operations["resendInvitationContactsPortalAccess"];
+        readonly post: operations["resendContactInvitation"];
         readonly delete?: never;
         readonly options?: never;
         readonly head?: never;
@@ -135,7 +135,7 @@ export interface paths {
          * Email the person a code to choose a new password (Cognito AdminResetUserPassword)
          * @description For someone active: their password stops working at once, and Cognito emails their sign-in address a code to choose a new one (the hosted login asks for it at the next sign-in). The history records who asked.
          */
-        readonly post: operations["passwordResetContactsPortalAccess"];
+        readonly post: operations["resetContactPassword"];
         readonly delete?: never;
         readonly options?: never;
         readonly head?: never;
@@ -151,8 +151,11 @@ export interface paths {
         };
         readonly get?: never;
         readonly put?: never;
-        /** Bring the person's Cognito login in line with the CRM now */
-        readonly post: operations["reconcileContactsPortalAccess"];
+        /**
+         * Bring the person's Cognito login in line with the CRM now
+         * @description A person deleted from the CRM whose login or access item is left is reconciled (the login is deleted); an id that names nothing in the CRM, the access items or Cognito answers 404, as the status route does.
+         */
+        readonly post: operations["reconcileContactPortalAccess"];
         readonly delete?: never;
         readonly options?: never;
         readonly head?: never;
@@ -167,7 +170,7 @@ export interface paths {
             readonly cookie?: never;
         };
         /** Portal access of a lead: status, whether it is in effect now and why not, history */
-        readonly get: operations["statusLeadsPortalAccess"];
+        readonly get: operations["getLeadPortalAccess"];
         readonly put?: never;
         readonly post?: never;
         readonly delete?: never;
@@ -186,7 +189,7 @@ export interface paths {
         readonly get?: never;
         readonly put?: never;
         /** Send the invitation again, with a new temporary password */
-        readonly post: operations["resendInvitationLeadsPortalAccess"];
+        readonly post: operations["resendLeadInvitation"];
         readonly delete?: never;
         readonly options?: never;
         readonly head?: never;
@@ -206,7 +209,7 @@ export interface paths {
          * Email the person a code to choose a new password (Cognito AdminResetUserPassword)
          * @description For someone active: their password stops working at once, and Cognito emails their sign-in address a code to choose a new one (the hosted login asks for it at the next sign-in). The history records who asked.
          */
-        readonly post: operations["passwordResetLeadsPortalAccess"];
+        readonly post: operations["resetLeadPassword"];
         readonly delete?: never;
         readonly options?: never;
         readonly head?: never;
@@ -222,8 +225,11 @@ export interface paths {
         };
         readonly get?: never;
         readonly put?: never;
-        /** Bring the person's Cognito login in line with the CRM now */
-        readonly post: operations["reconcileLeadsPortalAccess"];
+        /**
+         * Bring the person's Cognito login in line with the CRM now
+         * @description A person deleted from the CRM whose login or access item is left is reconciled (the login is deleted); an id that names nothing in the CRM, the access items or Cognito answers 404, as the status route does.
+         */
+        readonly post: operations["reconcileLeadPortalAccess"];
         readonly delete?: never;
         readonly options?: never;
         readonly head?: never;
@@ -238,7 +244,7 @@ export interface paths {
             readonly cookie?: never;
         };
         /** Portal access of a partner contact: status, whether it is in effect now and why not, history */
-        readonly get: operations["statusPartnerContactsPortalAccess"];
+        readonly get: operations["getPartnerContactPortalAccess"];
         readonly put?: never;
         readonly post?: never;
         readonly delete?: never;
@@ -257,7 +263,7 @@ export interface paths {
         readonly get?: never;
         readonly put?: never;
         /** Send the invitation again, with a new temporary password */
-        readonly post: operations["resendInvitationPartnerContactsPortalAccess"];
+        readonly post: operations["resendPartnerContactInvitation"];
         readonly delete?: never;
         readonly options?: never;
         readonly head?: never;
@@ -277,7 +283,7 @@ export interface paths {
          * Email the person a code to choose a new password (Cognito AdminResetUserPassword)
          * @description For someone active: their password stops working at once, and Cognito emails their sign-in address a code to choose a new one (the hosted login asks for it at the next sign-in). The history records who asked.
          */
-        readonly post: operations["passwordResetPartnerContactsPortalAccess"];
+        readonly post: operations["resetPartnerContactPassword"];
         readonly delete?: never;
         readonly options?: never;
         readonly head?: never;
@@ -293,8 +299,11 @@ export interface paths {
         };
         readonly get?: never;
         readonly put?: never;
-        /** Bring the person's Cognito login in line with the CRM now */
-        readonly post: operations["reconcilePartnerContactsPortalAccess"];
+        /**
+         * Bring the person's Cognito login in line with the CRM now
+         * @description A person deleted from the CRM whose login or access item is left is reconciled (the login is deleted); an id that names nothing in the CRM, the access items or Cognito answers 404, as the status route does.
+         */
+        readonly post: operations["reconcilePartnerContactPortalAccess"];
         readonly delete?: never;
         readonly options?: never;
         readonly head?: never;
@@ -308,7 +317,10 @@ export interface paths {
             readonly path?: never;
             readonly cookie?: never;
         };
-        /** List organization records, newest first */
+        /**
+         * List organization records, newest first
+         * @description Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         */
         readonly get: operations["listOrganizations"];
         readonly put?: never;
         /** Create a organization */
@@ -345,7 +357,10 @@ export interface paths {
             readonly path?: never;
             readonly cookie?: never;
         };
-        /** List partner organization records, newest first */
+        /**
+         * List partner organization records, newest first
+         * @description Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         */
         readonly get: operations["listPartnerOrganizations"];
         readonly put?: never;
         /** Create a partner organization */
@@ -382,7 +397,10 @@ export interface paths {
             readonly path?: never;
             readonly cookie?: never;
         };
-        /** List contact records, newest first */
+        /**
+         * List contact records, newest first
+         * @description At most one filter at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         */
         readonly get: operations["listContacts"];
         readonly put?: never;
         /** Create a contact */
@@ -419,7 +437,10 @@ export interface paths {
             readonly path?: never;
             readonly cookie?: never;
         };
-        /** List lead records, newest first */
+        /**
+         * List lead records, newest first
+         * @description Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         */
         readonly get: operations["listLeads"];
         readonly put?: never;
         /** Create a lead */
@@ -456,7 +477,10 @@ export interface paths {
             readonly path?: never;
             readonly cookie?: never;
         };
-        /** List partner contact records, newest first */
+        /**
+         * List partner contact records, newest first
+         * @description At most one filter at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         */
         readonly get: operations["listPartnerContacts"];
         readonly put?: never;
         /** Create a partner contact */
@@ -493,7 +517,10 @@ export interface paths {
             readonly path?: never;
             readonly cookie?: never;
         };
-        /** List ticket records, newest first */
+        /**
+         * List ticket records, newest first
+         * @description At most one filter at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         */
         readonly get: operations["listTickets"];
         readonly put?: never;
         /** Create a ticket */
@@ -530,7 +557,10 @@ export interface paths {
             readonly path?: never;
             readonly cookie?: never;
         };
-        /** List invoice records, newest first */
+        /**
+         * List invoice records, newest first
+         * @description At most one filter at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         */
         readonly get: operations["listInvoices"];
         readonly put?: never;
         /** Create a invoice */
@@ -567,7 +597,10 @@ export interface paths {
             readonly path?: never;
             readonly cookie?: never;
         };
-        /** List quote records, newest first */
+        /**
+         * List quote records, newest first
+         * @description At most one filter at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         */
         readonly get: operations["listQuotes"];
         readonly put?: never;
         /** Create a quote */
@@ -604,7 +637,10 @@ export interface paths {
             readonly path?: never;
             readonly cookie?: never;
         };
-        /** List sales order records, newest first */
+        /**
+         * List sales order records, newest first
+         * @description At most one filter at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         */
         readonly get: operations["listSalesOrders"];
         readonly put?: never;
         /** Create a sales order */
@@ -641,7 +677,10 @@ export interface paths {
             readonly path?: never;
             readonly cookie?: never;
         };
-        /** List document records, newest first */
+        /**
+         * List document records, newest first
+         * @description At most one filter at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         */
         readonly get: operations["listDocuments"];
         readonly put?: never;
         /** Create a document */
@@ -836,9 +875,9 @@ export interface components {
             };
             readonly industry?: string;
         };
-        /** @description A JSON merge patch (RFC 7396) of a organization: members sent replace the stored ones, `null` removes a field, nested objects merge member by member and arrays are replaced whole. The merged organization must still be a valid OrganizationInput. */
+        /** @description A JSON merge patch (RFC 7396) of a organization: members sent replace the stored ones, `null` removes an optional field (one with a default gets the default back; a required field cannot be removed), nested objects merge member by member and arrays are replaced whole. The merged organization must still be a valid OrganizationInput. */
         readonly OrganizationPatch: {
-            readonly name?: string | null;
+            readonly name?: string;
             readonly phone?: string | null;
             /** Format: email */
             readonly email?: string | null;
@@ -914,9 +953,9 @@ export interface components {
             readonly partnerStatus: "Active" | "Inactive";
             readonly primaryContactId?: string;
         };
-        /** @description A JSON merge patch (RFC 7396) of a partner organization: members sent replace the stored ones, `null` removes a field, nested objects merge member by member and arrays are replaced whole. The merged partner organization must still be a valid PartnerOrganizationInput. */
+        /** @description A JSON merge patch (RFC 7396) of a partner organization: members sent replace the stored ones, `null` removes an optional field (one with a default gets the default back; a required field cannot be removed), nested objects merge member by member and arrays are replaced whole. The merged partner organization must still be a valid PartnerOrganizationInput. */
         readonly PartnerOrganizationPatch: {
-            readonly name?: string | null;
+            readonly name?: string;
             readonly phone?: string | null;
             /** Format: email */
             readonly email?: string | null;
@@ -1016,10 +1055,10 @@ export interface components {
             };
             readonly organizationId?: string;
         };
-        /** @description A JSON merge patch (RFC 7396) of a contact: members sent replace the stored ones, `null` removes a field, nested objects merge member by member and arrays are replaced whole. The merged contact must still be a valid ContactInput. */
+        /** @description A JSON merge patch (RFC 7396) of a contact: members sent replace the stored ones, `null` removes an optional field (one with a default gets the default back; a required field cannot be removed), nested objects merge member by member and arrays are replaced whole. The merged contact must still be a valid ContactInput. */
         readonly ContactPatch: {
             readonly firstName?: string | null;
-            readonly lastName?: string | null;
+            readonly lastName?: string;
             /** Format: email */
             readonly email?: string | null;
             readonly phone?: string | null;
@@ -1130,10 +1169,10 @@ export interface components {
             };
             readonly company?: string;
         };
-        /** @description A JSON merge patch (RFC 7396) of a lead: members sent replace the stored ones, `null` removes a field, nested objects merge member by member and arrays are replaced whole. The merged lead must still be a valid LeadInput. */
+        /** @description A JSON merge patch (RFC 7396) of a lead: members sent replace the stored ones, `null` removes an optional field (one with a default gets the default back; a required field cannot be removed), nested objects merge member by member and arrays are replaced whole. The merged lead must still be a valid LeadInput. */
         readonly LeadPatch: {
             readonly firstName?: string | null;
-            readonly lastName?: string | null;
+            readonly lastName?: string;
             /** Format: email */
             readonly email?: string | null;
             readonly phone?: string | null;
@@ -1244,10 +1283,10 @@ export interface components {
             };
             readonly organizationId: string;
         };
-        /** @description A JSON merge patch (RFC 7396) of a partner contact: members sent replace the stored ones, `null` removes a field, nested objects merge member by member and arrays are replaced whole. The merged partner contact must still be a valid PartnerContactInput. */
+        /** @description A JSON merge patch (RFC 7396) of a partner contact: members sent replace the stored ones, `null` removes an optional field (one with a default gets the default back; a required field cannot be removed), nested objects merge member by member and arrays are replaced whole. The merged partner contact must still be a valid PartnerContactInput. */
         readonly PartnerContactPatch: {
             readonly firstName?: string | null;
-            readonly lastName?: string | null;
+            readonly lastName?: string;
             /** Format: email */
             readonly email?: string | null;
             readonly phone?: string | null;
@@ -1274,7 +1313,7 @@ export interface components {
                 /** @description Write-only: stored as a salted hash and never returned; a record shows `portal.hasPin`. */
                 readonly pin?: string | null;
             } | null;
-            readonly organizationId?: string | null;
+            readonly organizationId?: string;
         };
         /** @description One page of partner contact records, newest first. */
         readonly PartnerContactPage: {
@@ -1319,12 +1358,12 @@ export interface components {
             /** @enum {string} */
             readonly priority?: "Low" | "Normal" | "High" | "Urgent";
         };
-        /** @description A JSON merge patch (RFC 7396) of a ticket: members sent replace the stored ones, `null` removes a field, nested objects merge member by member and arrays are replaced whole. The merged ticket must still be a valid TicketInput. */
+        /** @description A JSON merge patch (RFC 7396) of a ticket: members sent replace the stored ones, `null` removes an optional field (one with a default gets the default back; a required field cannot be removed), nested objects merge member by member and arrays are replaced whole. The merged ticket must still be a valid TicketInput. */
         readonly TicketPatch: {
             readonly contactId?: string | null;
             readonly organizationId?: string | null;
             readonly showOnPortal?: boolean | null;
-            readonly title?: string | null;
+            readonly title?: string;
             readonly description?: string | null;
             /** @enum {string|null} */
             readonly status?: "Open" | "In Progress" | "Wait For Response" | "Closed" | null;
@@ -1378,12 +1417,12 @@ export interface components {
             readonly currency?: string;
             readonly total?: number;
         };
-        /** @description A JSON merge patch (RFC 7396) of a invoice: members sent replace the stored ones, `null` removes a field, nested objects merge member by member and arrays are replaced whole. The merged invoice must still be a valid InvoiceInput. */
+        /** @description A JSON merge patch (RFC 7396) of a invoice: members sent replace the stored ones, `null` removes an optional field (one with a default gets the default back; a required field cannot be removed), nested objects merge member by member and arrays are replaced whole. The merged invoice must still be a valid InvoiceInput. */
         readonly InvoicePatch: {
             readonly contactId?: string | null;
             readonly organizationId?: string | null;
             readonly showOnPortal?: boolean | null;
-            readonly subject?: string | null;
+            readonly subject?: string;
             readonly invoiceNumber?: string | null;
             /** @enum {string|null} */
             readonly status?: "Created" | "Approved" | "Sent" | "Paid" | "Cancelled" | null;
@@ -1437,12 +1476,12 @@ export interface components {
             readonly currency?: string;
             readonly total?: number;
         };
-        /** @description A JSON merge patch (RFC 7396) of a quote: members sent replace the stored ones, `null` removes a field, nested objects merge member by member and arrays are replaced whole. The merged quote must still be a valid QuoteInput. */
+        /** @description A JSON merge patch (RFC 7396) of a quote: members sent replace the stored ones, `null` removes an optional field (one with a default gets the default back; a required field cannot be removed), nested objects merge member by member and arrays are replaced whole. The merged quote must still be a valid QuoteInput. */
         readonly QuotePatch: {
             readonly contactId?: string | null;
             readonly organizationId?: string | null;
             readonly showOnPortal?: boolean | null;
-            readonly subject?: string | null;
+            readonly subject?: string;
             /** @enum {string|null} */
             readonly status?: "Created" | "Delivered" | "Reviewed" | "Accepted" | "Rejected" | null;
             /** Format: date */
@@ -1503,12 +1542,12 @@ export interface components {
                 readonly unitPrice: number;
             }[];
         };
-        /** @description A JSON merge patch (RFC 7396) of a sales order: members sent replace the stored ones, `null` removes a field, nested objects merge member by member and arrays are replaced whole. The merged sales order must still be a valid SalesOrderInput. */
+        /** @description A JSON merge patch (RFC 7396) of a sales order: members sent replace the stored ones, `null` removes an optional field (one with a default gets the default back; a required field cannot be removed), nested objects merge member by member and arrays are replaced whole. The merged sales order must still be a valid SalesOrderInput. */
         readonly SalesOrderPatch: {
             readonly contactId?: string | null;
             readonly organizationId?: string | null;
             readonly showOnPortal?: boolean | null;
-            readonly subject?: string | null;
+            readonly subject?: string;
             /** @enum {string|null} */
             readonly status?: "Created" | "Approved" | "Delivered" | "Cancelled" | null;
             readonly currency?: string | null;
@@ -1557,12 +1596,12 @@ export interface components {
             /** Format: uri */
             readonly url?: string;
         };
-        /** @description A JSON merge patch (RFC 7396) of a document: members sent replace the stored ones, `null` removes a field, nested objects merge member by member and arrays are replaced whole. The merged document must still be a valid DocumentInput. */
+        /** @description A JSON merge patch (RFC 7396) of a document: members sent replace the stored ones, `null` removes an optional field (one with a default gets the default back; a required field cannot be removed), nested objects merge member by member and arrays are replaced whole. The merged document must still be a valid DocumentInput. */
         readonly DocumentPatch: {
             readonly contactId?: string | null;
             readonly organizationId?: string | null;
             readonly showOnPortal?: boolean | null;
-            readonly title?: string | null;
+            readonly title?: string;
             readonly description?: string | null;
             /** Format: uri */
             readonly url?: string | null;
@@ -1673,26 +1712,6 @@ export interface components {
             /** @description Pass as `cursor` for the next page; `null` on the last. */
             readonly nextCursor: string | null;
         };
-        readonly HealthReport: {
-            readonly status: components["schemas"]["CheckStatus"];
-            readonly checks: {
-                readonly table: components["schemas"]["DependencyCheck"];
-            };
-        };
-        /** @enum {string} */
-        readonly CheckStatus: "ok" | "fail";
-        readonly DependencyCheck: {
-            readonly status: components["schemas"]["CheckStatus"];
-            readonly latencyMs: number;
-            /** @description Why the check failed. */
-            readonly reason?: string;
-        };
-        readonly StaffIdentity: {
-            readonly subject: string;
-            readonly username: string | null;
-            readonly clientId: string | null;
-            readonly tokenUse: string | null;
-        };
         readonly PortalProfile: {
             readonly id: string;
             /** @enum {string} */
@@ -1724,6 +1743,83 @@ export interface components {
         };
         readonly SigningRequest: {
             readonly pin: string;
+        };
+        /** @description A person's portal access now: effectiveness is evaluated at the moment of the request. */
+        readonly PortalAccess: {
+            /** @enum {string} */
+            readonly status: "none" | "pending" | "invited" | "active" | "suspended" | "failed" | "revoked";
+            /** @description Why the status is what it is (an ineffective reason, a bounce…). */
+            readonly reason?: string;
+            /**
+             * @description The status last recorded, when the controller has yet to bring the login in line with `status`.
+             * @enum {string}
+             */
+            readonly recordedStatus?: "none" | "pending" | "invited" | "active" | "suspended" | "failed" | "revoked";
+            readonly effective: boolean;
+            /** @enum {string} */
+            readonly ineffectiveBecause?: "personDeleted" | "portalDisabled" | "emailMissing" | "organizationInactive" | "outsideSupportWindow";
+            /** Format: date-time */
+            readonly invitedAt?: string;
+            /** Format: date-time */
+            readonly activatedAt?: string;
+            /** Format: date-time */
+            readonly lastSignInAt?: string;
+            readonly lastError?: string;
+            /** @description The latest history entries, newest first. */
+            readonly history: readonly {
+                /** Format: date-time */
+                readonly at: string;
+                /** @description `staff:<sub>`, `controller`, `reconcile`, `ses`, `sign-in`… */
+                readonly actor: string;
+                readonly event: string;
+                readonly detail?: {
+                    readonly [key: string]: unknown;
+                };
+            }[];
+        };
+        /** @description What a reconcile run did for one person. */
+        readonly ReconcileOutcome: {
+            readonly personId: string;
+            /** @enum {string} */
+            readonly status: "none" | "pending" | "invited" | "active" | "suspended" | "failed" | "revoked";
+            /** @description Whether access is in effect now, and if not, why. */
+            readonly verdict: {
+                /** @constant */
+                readonly effective: true;
+            } | {
+                /** @constant */
+                readonly effective: false;
+                /** @enum {string} */
+                readonly reason: "personDeleted" | "portalDisabled" | "emailMissing" | "organizationInactive" | "outsideSupportWindow";
+            };
+            /** @description What this run changed, in order: empty when everything already agreed. */
+            readonly actions: readonly string[];
+        };
+        readonly PasswordResetRequested: {
+            readonly personId: string;
+            /** @constant */
+            readonly status: "active";
+            /** Format: date-time */
+            readonly passwordResetRequestedAt: string;
+        };
+        readonly HealthReport: {
+            /** @enum {string} */
+            readonly status: "ok" | "fail";
+            readonly checks: {
+                readonly table: {
+                    /** @enum {string} */
+                    readonly status: "ok" | "fail";
+                    readonly latencyMs: number;
+                    /** @description Why the check failed. */
+                    readonly reason?: string;
+                };
+            };
+        };
+        readonly StaffIdentity: {
+            readonly subject: string;
+            readonly username: string | null;
+            readonly clientId: string | null;
+            readonly tokenUse: string | null;
         };
     };
     responses: {
@@ -1764,7 +1860,7 @@ export interface components {
                 readonly [name: string]: unknown;
             };
             content: {
-                readonly "application/problem+json": components["schemas"]["Problem"];
+                readonly "application/problem+json": components["schemas"]["ConflictProblem"];
             };
         };
         /** @description `If-Match` names a version that is no longer current; read the record again. */
@@ -2144,7 +2240,7 @@ export interface operations {
             readonly 500: components["responses"]["InternalError"];
         };
     };
-    readonly statusContactsPortalAccess: {
+    readonly getContactPortalAccess: {
         readonly parameters: {
             readonly query?: never;
             readonly header?: never;
@@ -2160,10 +2256,12 @@ export interface operations {
             readonly 200: {
                 headers: {
                     readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description The answer is about one person now: never cached. */
+                    readonly "cache-control": "no-store";
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, never>;
+                    readonly "application/json": components["schemas"]["PortalAccess"];
                 };
             };
             readonly 401: components["responses"]["Unauthorized"];
@@ -2181,7 +2279,7 @@ export interface operations {
             readonly 500: components["responses"]["InternalError"];
         };
     };
-    readonly resendInvitationContactsPortalAccess: {
+    readonly resendContactInvitation: {
         readonly parameters: {
             readonly query?: never;
             readonly header?: never;
@@ -2193,14 +2291,14 @@ export interface operations {
         };
         readonly requestBody?: never;
         readonly responses: {
-            /** @description The invitation is on its way. */
+            /** @description The invitation is on its way; the reconcile run that sent it. */
             readonly 202: {
                 headers: {
                     readonly "x-correlation-id": components["headers"]["CorrelationId"];
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, never>;
+                    readonly "application/json": components["schemas"]["ReconcileOutcome"];
                 };
             };
             readonly 401: components["responses"]["Unauthorized"];
@@ -2224,12 +2322,12 @@ export interface operations {
                     readonly "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An invitation went to this person less than a minute ago. */
+            /** @description An invitation went to this person less than 60 seconds ago. */
             readonly 429: {
                 headers: {
                     readonly "x-correlation-id": components["headers"]["CorrelationId"];
-                    /** @description Seconds until the action may be asked again. */
-                    readonly "retry-after"?: number;
+                    /** @description Seconds until an invitation may be sent again. */
+                    readonly "retry-after": number;
                     readonly [name: string]: unknown;
                 };
                 content: {
@@ -2239,7 +2337,7 @@ export interface operations {
             readonly 500: components["responses"]["InternalError"];
         };
     };
-    readonly passwordResetContactsPortalAccess: {
+    readonly resetContactPassword: {
         readonly parameters: {
             readonly query?: never;
             readonly header?: never;
@@ -2258,7 +2356,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, never>;
+                    readonly "application/json": components["schemas"]["PasswordResetRequested"];
                 };
             };
             readonly 401: components["responses"]["Unauthorized"];
@@ -2282,12 +2380,12 @@ export interface operations {
                     readonly "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A reset code went to this person less than a minute ago. */
+            /** @description A reset code went to this person less than 60 seconds ago. */
             readonly 429: {
                 headers: {
                     readonly "x-correlation-id": components["headers"]["CorrelationId"];
-                    /** @description Seconds until the action may be asked again. */
-                    readonly "retry-after"?: number;
+                    /** @description Seconds until a reset code may be sent again. */
+                    readonly "retry-after": number;
                     readonly [name: string]: unknown;
                 };
                 content: {
@@ -2297,7 +2395,7 @@ export interface operations {
             readonly 500: components["responses"]["InternalError"];
         };
     };
-    readonly reconcileContactsPortalAccess: {
+    readonly reconcileContactPortalAccess: {
         readonly parameters: {
             readonly query?: never;
             readonly header?: never;
@@ -2316,7 +2414,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, never>;
+                    readonly "application/json": components["schemas"]["ReconcileOutcome"];
                 };
             };
             readonly 401: components["responses"]["Unauthorized"];
@@ -2334,7 +2432,7 @@ export interface operations {
             readonly 500: components["responses"]["InternalError"];
         };
     };
-    readonly statusLeadsPortalAccess: {
+    readonly getLeadPortalAccess: {
         readonly parameters: {
             readonly query?: never;
             readonly header?: never;
@@ -2350,10 +2448,12 @@ export interface operations {
             readonly 200: {
                 headers: {
                     readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description The answer is about one person now: never cached. */
+                    readonly "cache-control": "no-store";
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, never>;
+                    readonly "application/json": components["schemas"]["PortalAccess"];
                 };
             };
             readonly 401: components["responses"]["Unauthorized"];
@@ -2371,7 +2471,7 @@ export interface operations {
             readonly 500: components["responses"]["InternalError"];
         };
     };
-    readonly resendInvitationLeadsPortalAccess: {
+    readonly resendLeadInvitation: {
         readonly parameters: {
             readonly query?: never;
             readonly header?: never;
@@ -2383,14 +2483,14 @@ export interface operations {
         };
         readonly requestBody?: never;
         readonly responses: {
-            /** @description The invitation is on its way. */
+            /** @description The invitation is on its way; the reconcile run that sent it. */
             readonly 202: {
                 headers: {
                     readonly "x-correlation-id": components["headers"]["CorrelationId"];
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, never>;
+                    readonly "application/json": components["schemas"]["ReconcileOutcome"];
                 };
             };
             readonly 401: components["responses"]["Unauthorized"];
@@ -2414,12 +2514,12 @@ export interface operations {
                     readonly "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An invitation went to this person less than a minute ago. */
+            /** @description An invitation went to this person less than 60 seconds ago. */
             readonly 429: {
                 headers: {
                     readonly "x-correlation-id": components["headers"]["CorrelationId"];
-                    /** @description Seconds until the action may be asked again. */
-                    readonly "retry-after"?: number;
+                    /** @description Seconds until an invitation may be sent again. */
+                    readonly "retry-after": number;
                     readonly [name: string]: unknown;
                 };
                 content: {
@@ -2429,7 +2529,7 @@ export interface operations {
             readonly 500: components["responses"]["InternalError"];
         };
     };
-    readonly passwordResetLeadsPortalAccess: {
+    readonly resetLeadPassword: {
         readonly parameters: {
             readonly query?: never;
             readonly header?: never;
@@ -2448,7 +2548,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, never>;
+                    readonly "application/json": components["schemas"]["PasswordResetRequested"];
                 };
             };
             readonly 401: components["responses"]["Unauthorized"];
@@ -2472,12 +2572,12 @@ export interface operations {
                     readonly "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A reset code went to this person less than a minute ago. */
+            /** @description A reset code went to this person less than 60 seconds ago. */
             readonly 429: {
                 headers: {
                     readonly "x-correlation-id": components["headers"]["CorrelationId"];
-                    /** @description Seconds until the action may be asked again. */
-                    readonly "retry-after"?: number;
+                    /** @description Seconds until a reset code may be sent again. */
+                    readonly "retry-after": number;
                     readonly [name: string]: unknown;
                 };
                 content: {
@@ -2487,7 +2587,7 @@ export interface operations {
             readonly 500: components["responses"]["InternalError"];
         };
     };
-    readonly reconcileLeadsPortalAccess: {
+    readonly reconcileLeadPortalAccess: {
         readonly parameters: {
             readonly query?: never;
             readonly header?: never;
@@ -2506,7 +2606,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, never>;
+                    readonly "application/json": components["schemas"]["ReconcileOutcome"];
                 };
             };
             readonly 401: components["responses"]["Unauthorized"];
@@ -2524,7 +2624,7 @@ export interface operations {
             readonly 500: components["responses"]["InternalError"];
         };
     };
-    readonly statusPartnerContactsPortalAccess: {
+    readonly getPartnerContactPortalAccess: {
         readonly parameters: {
             readonly query?: never;
             readonly header?: never;
@@ -2540,10 +2640,12 @@ export interface operations {
             readonly 200: {
                 headers: {
                     readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description The answer is about one person now: never cached. */
+                    readonly "cache-control": "no-store";
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, never>;
+                    readonly "application/json": components["schemas"]["PortalAccess"];
                 };
             };
             readonly 401: components["responses"]["Unauthorized"];
@@ -2561,7 +2663,7 @@ export interface operations {
             readonly 500: components["responses"]["InternalError"];
         };
     };
-    readonly resendInvitationPartnerContactsPortalAccess: {
+    readonly resendPartnerContactInvitation: {
         readonly parameters: {
             readonly query?: never;
             readonly header?: never;
@@ -2573,14 +2675,14 @@ export interface operations {
         };
         readonly requestBody?: never;
         readonly responses: {
-            /** @description The invitation is on its way. */
+            /** @description The invitation is on its way; the reconcile run that sent it. */
             readonly 202: {
                 headers: {
                     readonly "x-correlation-id": components["headers"]["CorrelationId"];
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, never>;
+                    readonly "application/json": components["schemas"]["ReconcileOutcome"];
                 };
             };
             readonly 401: components["responses"]["Unauthorized"];
@@ -2604,12 +2706,12 @@ export interface operations {
                     readonly "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An invitation went to this person less than a minute ago. */
+            /** @description An invitation went to this person less than 60 seconds ago. */
             readonly 429: {
                 headers: {
                     readonly "x-correlation-id": components["headers"]["CorrelationId"];
-                    /** @description Seconds until the action may be asked again. */
-                    readonly "retry-after"?: number;
+                    /** @description Seconds until an invitation may be sent again. */
+                    readonly "retry-after": number;
                     readonly [name: string]: unknown;
                 };
                 content: {
@@ -2619,7 +2721,7 @@ export interface operations {
             readonly 500: components["responses"]["InternalError"];
         };
     };
-    readonly passwordResetPartnerContactsPortalAccess: {
+    readonly resetPartnerContactPassword: {
         readonly parameters: {
             readonly query?: never;
             readonly header?: never;
@@ -2638,7 +2740,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, never>;
+                    readonly "application/json": components["schemas"]["PasswordResetRequested"];
                 };
             };
             readonly 401: components["responses"]["Unauthorized"];
@@ -2662,12 +2764,12 @@ export interface operations {
                     readonly "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A reset code went to this person less than a minute ago. */
+            /** @description A reset code went to this person less than 60 seconds ago. */
             readonly 429: {
                 headers: {
                     readonly "x-correlation-id": components["headers"]["CorrelationId"];
-                    /** @description Seconds until the action may be asked again. */
-                    readonly "retry-after"?: number;
+                    /** @description Seconds until a reset code may be sent again. */
+                    readonly "retry-after": number;
                     readonly [name: string]: unknown;
                 };
                 content: {
@@ -2677,7 +2779,7 @@ export interface operations {
             readonly 500: components["responses"]["InternalError"];
         };
     };
-    readonly reconcilePartnerContactsPortalAccess: {
+    readonly reconcilePartnerContactPortalAccess: {
         readonly parameters: {
             readonly query?: never;
             readonly header?: never;
@@ -2696,7 +2798,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, never>;
+                    readonly "application/json": components["schemas"]["ReconcileOutcome"];
                 };
             };
             readonly 401: components["responses"]["Unauthorized"];
@@ -4417,7 +4519,8 @@ export interface operations {
             readonly 200: {
                 headers: {
                     readonly "x-correlation-id": components["headers"]["CorrelationId"];
-                    readonly "cache-control"?: "no-store";
+                    /** @description A probe answer is never cached. */
+                    readonly "cache-control": "no-store";
                     readonly [name: string]: unknown;
                 };
                 content: {
@@ -4430,7 +4533,8 @@ export interface operations {
             readonly 503: {
                 headers: {
                     readonly "x-correlation-id": components["headers"]["CorrelationId"];
-                    readonly "cache-control"?: "no-store";
+                    /** @description A probe answer is never cached. */
+                    readonly "cache-control": "no-store";
                     readonly [name: string]: unknown;
                 };
                 content: {
@@ -4476,11 +4580,24 @@ export interface operations {
             readonly 200: {
                 headers: {
                     readonly "x-correlation-id": components["headers"]["CorrelationId"];
-                    readonly "cache-control"?: string;
+                    /** @description The same for every caller until the next deployment. */
+                    readonly "cache-control": "max-age=300";
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, never>;
+                    readonly "application/json": {
+                        /** @constant */
+                        readonly openapi: "3.1.0";
+                        readonly info: {
+                            readonly [key: string]: unknown;
+                        };
+                        readonly paths: {
+                            readonly [key: string]: unknown;
+                        };
+                        readonly components: {
+                            readonly [key: string]: unknown;
+                        };
+                    };
                 };
             };
             readonly 429: components["responses"]["TooManyRequests"];
