@@ -22,6 +22,11 @@ import type { HttpMethod } from './routes';
  *       },
  *     },
  *
+ * A new area (`shared/tickets/ticket-routes.ts`, say) declares `ticketContracts = { … } as const satisfies
+ * RouteContracts<(typeof ticketRoutes)[number]>` in `shared/tickets/ticket-contracts.ts` and adds `...ticketContracts`
+ * to shared/openapi/route-contracts.ts. New portal routes (in portal-routes.ts) may keep their contracts in a file of
+ * their own and spread them into `portalContracts`, which must cover every portal route.
+ *
  * What the document adds by itself, so no contract repeats it: `x-correlation-id` on every answer; 401 behind an
  * authorizer; 413 and 415 on a route with a request body (and a generic 400 if the contract declares none);
  * a 400 for unknown query parameters on a route with `query`; API Gateway's 429 unless the route declares its own;

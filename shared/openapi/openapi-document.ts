@@ -304,6 +304,19 @@ const responses: Record<string, JsonObject> = {
     content: { [jsonContentType]: { schema: schemaRef('GatewayMessage') } },
   },
   InternalError: errorResponse('Something went wrong on the server; quote the correlation id when reporting it.'),
+  ServiceBusy: {
+    ...errorResponse(
+      'A service the API needs is throttling it even after retries (shared/http/problem.ts); try again.',
+    ),
+    headers: {
+      ...correlationHeader,
+      'retry-after': {
+        description: 'Seconds to wait before trying again.',
+        required: true,
+        schema: { type: 'integer', minimum: 1 },
+      },
+    },
+  },
 };
 
 const headers: Record<string, JsonObject> = {
@@ -488,6 +501,7 @@ const statusOf: Record<string, number> = {
   UnsupportedMediaType: 415,
   TooManyRequests: 429,
   InternalError: 500,
+  ServiceBusy: 503,
 };
 
 /** What the areas' tags are about, for readers of the reference. */
@@ -509,7 +523,10 @@ function pathParametersOf(path: string): string[] {
   return [...path.matchAll(/\{([^}+]+)\+?\}/g)].map(([, name]) => name!);
 }
 
-/** Errors any route can answer: API Gateway's throttling, the function's 500, and 401 behind an authorizer. */
+/**
+ * Errors any route can answer: API Gateway's throttling, the function's 500, a throttled dependency's 503, and 401
+ * behind an authorizer.
+ */
 function withCommonErrors(operation: JsonObject, auth: RouteAuth): JsonObject {
   return {
     ...operation,
@@ -520,6 +537,8 @@ function withCommonErrors(operation: JsonObject, auth: RouteAuth): JsonObject {
       // An operation's own 429 (a per-person rate limit) says more than API Gateway's throttling.
       429: (operation.responses as JsonObject)[429] ?? responseRef('TooManyRequests'),
       500: responseRef('InternalError'),
+      // A route's own 503 (the health report) says more than the throttled-dependency answer every handler can give.
+      503: (operation.responses as JsonObject)[503] ?? responseRef('ServiceBusy'),
     },
   };
 }

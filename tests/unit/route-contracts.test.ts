@@ -114,11 +114,11 @@ describe('route contracts', () => {
   it('give each portal and portal-access route the statuses its handler answers, and no others', () => {
     // functions/portal-api.ts and functions/portal-access-api.ts, what they and the domain errors they call throw.
     const expected: Record<string, number[]> = {
-      'GET /portal/me': [200, 401, 403, 429, 500],
-      'GET /portal/{module}': [200, 400, 401, 403, 404, 429, 500],
-      'GET /portal/{module}/{id}': [200, 401, 403, 404, 429, 500],
-      'PUT /portal/pin': [204, 400, 401, 403, 409, 413, 415, 423, 429, 500],
-      'POST /portal/sales-orders/{id}/signature': [201, 400, 401, 403, 404, 409, 413, 415, 423, 429, 500],
+      'GET /portal/me': [200, 401, 403, 429, 500, 503],
+      'GET /portal/{module}': [200, 400, 401, 403, 404, 429, 500, 503],
+      'GET /portal/{module}/{id}': [200, 401, 403, 404, 429, 500, 503],
+      'PUT /portal/pin': [204, 400, 401, 403, 409, 413, 415, 423, 429, 500, 503],
+      'POST /portal/sales-orders/{id}/signature': [201, 400, 401, 403, 404, 409, 413, 415, 423, 429, 500, 503],
     };
     for (const route of portalRoutes) {
       expect([route.path, statusesOf(route.method, route.path)]).toEqual([
@@ -127,10 +127,10 @@ describe('route contracts', () => {
       ]);
     }
     const access: Record<string, number[]> = {
-      status: [200, 401, 404, 429, 500],
-      resendInvitation: [202, 401, 404, 409, 429, 500],
-      passwordReset: [202, 401, 404, 409, 429, 500],
-      reconcile: [200, 401, 404, 429, 500],
+      status: [200, 401, 404, 429, 500, 503],
+      resendInvitation: [202, 401, 404, 409, 429, 500, 503],
+      passwordReset: [202, 401, 404, 409, 429, 500, 503],
+      reconcile: [200, 401, 404, 429, 500, 503],
     };
     for (const route of accessRoutes()) {
       expect([route.routeKey, statusesOf(route.method, route.path)]).toEqual([route.routeKey, access[route.operation]]);
@@ -217,6 +217,14 @@ describe('route contracts', () => {
       ['PinProblem', new Forbidden('Your account cannot sign documents.')],
     ];
     for (const [kind, error] of cases) expect([kind, validatorFor(kind)(problemOf(error))]).toEqual([kind, []]);
+    // A dependency still throttling after the SDK's retries: the 503 every route documents, with its Retry-After.
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    const busy = toProblemResponse(throttled, 'corr-1');
+    expect(busy.statusCode).toBe(503);
+    expect(validatorFor('Problem')(JSON.parse(busy.body as string))).toEqual([]);
+    expect(Object.keys(document.components.responses.ServiceBusy!.headers as JsonObject)).toEqual(
+      expect.arrayContaining(Object.keys(busy.headers ?? {}).filter((name) => name !== 'content-type')),
+    );
     // The members are typed, not merely allowed: a wrong type is refused.
     expect(validatorFor('PinProblem')({ ...problemOf(wrongPin), attemptsLeft: 'two' })).not.toEqual([]);
     expect(validatorFor('ConflictProblem')({ ...problemOf(linked), linkCount: 'many' })).not.toEqual([]);
