@@ -132,7 +132,8 @@ export class PorticoPortalWeb extends Construct {
             `/${file}`,
             {
               origin: bucketOrigin,
-              viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+              // Like every behaviour beside the default one: the page's own address is the one to type.
+              viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
               allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
               cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
               responseHeadersPolicy: this.securityHeadersPolicy(props.loginUrl, 'ApiReferenceHeaders'),

@@ -312,8 +312,10 @@ describe('portal web app', () => {
       }
       const files = readdirSync(assetDir(objectKeys(assets)[0]!)).sort();
       expect(files).toEqual([
+        'api-reference.html',
         expect.stringMatching(/^app-[A-Z0-9]+\.js$/),
         'index.html',
+        'redoc.standalone.js',
         expect.stringMatching(/^styles-[A-Z0-9]+\.css$/),
       ]);
       // The same build both times.
@@ -329,14 +331,14 @@ describe('portal web app', () => {
       expect(assets.Properties.Include).toBeUndefined();
     });
 
-    it('writes index.html and config.json after them, no-cache, and invalidates them', () => {
+    it('writes index.html, config.json and the API reference page after them, no-cache, and invalidates them', () => {
       expect(entry.Properties).toMatchObject({
         Exclude: ['*'],
         Include: [...portalWebEntryFiles],
         SystemMetadata: { 'cache-control': 'no-cache' },
         Prune: false,
         DistributionId: { Ref: logicalId(web.distribution) },
-        DistributionPaths: ['/', '/index.html', '/config.json'],
+        DistributionPaths: ['/', '/index.html', '/config.json', ...apiReferenceFiles.map((file) => `/${file}`)],
       });
       expect(entry.DependsOn).toContain(idOf('assets'));
     });
