@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildSync } from 'esbuild';
 import { modules } from '../shared/modules/registry';
+import { apiDocumentPath, writeApiReference } from './api-reference';
 import { refusalMessage } from '../shared/portal/portal-session';
 
 /**
@@ -17,7 +18,7 @@ export const webRoot = resolve(__dirname, '..', 'web');
  * Paths the web app's origin forwards to the API, so the app calls it on its own origin: no CORS, and a
  * Content-Security-Policy that allows `connect-src 'self'` plus the hosted login only.
  */
-export const portalWebApiPaths = ['/portal/*'] as const;
+export const portalWebApiPaths = ['/portal/*', apiDocumentPath] as const;
 
 /** What the app reads at start (`/config.json`): written at deploy time, so one build serves every stack. */
 export interface PortalWebConfig {
@@ -133,6 +134,7 @@ export function buildPortalWeb(target: string): PortalWebBuild {
     .replace('{{script}}', `/${script}`)
     .replace('{{style}}', `/${style}`);
   writeFileSync(join(outDir, 'index.html'), html);
+  writeApiReference(outDir);
   const scriptSource = readFileSync(join(outDir, script));
   return {
     outDir,

@@ -29,6 +29,8 @@ export interface NagAcknowledgement {
 export const publicRouteReasons: Readonly<Record<string, string>> = {
   'GET /health':
     'uptime monitors and the deploy check (README) call it without credentials; it answers only whether the table is reachable (status, latency and a fixed failure word), never data, and the stage throttling limits it like every route',
+  'GET /openapi.json':
+    "the API's description is for the integrators who generate clients from it and for the API reference page, none of whom hold a staff token; it describes routes and schemas only (no pool, table or host names, no data, no secrets), every operation it lists still needs its own token, and it is cached for five minutes and throttled like every route",
 };
 
 /**

@@ -16,6 +16,7 @@ import {
   portalWebSecurityHeaders,
   type PortalWebConfig,
 } from '../portal-web';
+import { apiReferenceContentSecurityPolicy, apiReferenceFiles } from '../api-reference';
 import type { PortalDomain } from './config';
 
 export interface PorticoPortalWebProps {
@@ -35,7 +36,7 @@ export interface PorticoPortalWebProps {
 export const portalWebNoncurrentVersionDays = Duration.days(30);
 
 /** Files the app must fetch fresh after every deploy: they name the hashed script and stylesheet, and the client. */
-export const portalWebEntryFiles = ['index.html', 'config.json'] as const;
+export const portalWebEntryFiles = ['index.html', 'config.json', ...apiReferenceFiles] as const;
 
 /**
  * The portal web app (web/): built at synth, kept in a private bucket that only this distribution may read (Origin
@@ -92,6 +93,7 @@ export class PorticoPortalWeb extends Construct {
 
     this.customDomain = props.customDomain;
     const securityHeaders = this.securityHeadersPolicy(props.loginUrl);
+    const bucketOrigin = origins.S3BucketOrigin.withOriginAccessControl(this.bucket);
     const stack = Stack.of(this);
     const apiOrigin = new origins.HttpOrigin(`${props.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
@@ -115,14 +117,31 @@ export class PorticoPortalWeb extends Construct {
       comment: `${stack.stackName} portal web app`,
       defaultRootObject: 'index.html',
       defaultBehavior: {
-        origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
+        origin: bucketOrigin,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: securityHeaders,
         compress: true,
       },
-      additionalBehaviors: Object.fromEntries(portalWebApiPaths.map((path) => [path, apiBehavior])),
+      additionalBehaviors: {
+        ...Object.fromEntries(portalWebApiPaths.map((path) => [path, apiBehavior])),
+        // The API reference page (infra/api-reference.ts): the app's files, with the page's own policy.
+        ...Object.fromEntries(
+          apiReferenceFiles.map((file) => [
+            `/${file}`,
+            {
+              origin: bucketOrigin,
+              // Like every behaviour beside the default one: the page's own address is the one to type.
+              viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+              allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+              cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+              responseHeadersPolicy: this.securityHeadersPolicy(props.loginUrl, 'ApiReferenceHeaders'),
+              compress: true,
+            },
+          ]),
+        ),
+      },
       // No error responses: the app routes by the URL fragment, and a rewritten 403/404 would also hide API errors.
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       logBucket: this.logBucket,
@@ -155,13 +174,26 @@ export class PorticoPortalWeb extends Construct {
     };
   }
 
-  /** `portalWebSecurityHeaders` as a CloudFront policy, overriding whatever an origin sends. */
-  private securityHeadersPolicy(loginOrigin: string): cloudfront.ResponseHeadersPolicy {
+  /**
+   * `portalWebSecurityHeaders` as a CloudFront policy, overriding whatever an origin sends; `ApiReferenceHeaders` is
+   * the same with the API reference page's Content-Security-Policy. Made once per id (both reference files share it).
+   */
+  private securityHeadersPolicy(
+    loginOrigin: string,
+    id: 'SecurityHeaders' | 'ApiReferenceHeaders' = 'SecurityHeaders',
+  ): cloudfront.ResponseHeadersPolicy {
+    const existing = this.node.tryFindChild(id);
+    if (existing) return existing as cloudfront.ResponseHeadersPolicy;
     const headers = portalWebSecurityHeaders(loginOrigin);
-    return new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
-      comment: 'Portico portal web app: CSP, HSTS, no sniffing, no framing, no referrer',
+    const contentSecurityPolicy =
+      id === 'ApiReferenceHeaders' ? apiReferenceContentSecurityPolicy : headers.contentSecurityPolicy;
+    return new cloudfront.ResponseHeadersPolicy(this, id, {
+      comment:
+        id === 'ApiReferenceHeaders'
+          ? 'Portico API reference page: its CSP, HSTS, no sniffing, no framing, no referrer'
+          : 'Portico portal web app: CSP, HSTS, no sniffing, no framing, no referrer',
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy: headers.contentSecurityPolicy, override: true },
+        contentSecurityPolicy: { contentSecurityPolicy, override: true },
         strictTransportSecurity: {
           accessControlMaxAge: Duration.seconds(headers.strictTransportSecurity.maxAgeSeconds),
           includeSubdomains: headers.strictTransportSecurity.includeSubdomains,

@@ -8,6 +8,7 @@ import {
   type PortalWebBuild,
   type PortalWebConfig,
 } from '../portal-web';
+import { apiReferenceContentSecurityPolicy, apiReferenceFiles } from '../api-reference';
 
 /**
  * CloudFront's part, locally: serves the built web app and its `config.json` with the same security headers,
@@ -46,6 +47,10 @@ function withoutHopByHop(headers: IncomingMessage['headers']) {
 
 export function createPortalWebServer(options: PortalWebServerOptions): Server {
   const securityHeaders = portalWebHeaderFields(options.loginOrigin);
+  // The API reference page has a policy of its own (infra/api-reference.ts), as its CloudFront behaviours do.
+  const referenceHeaders = { ...securityHeaders, 'content-security-policy': apiReferenceContentSecurityPolicy };
+  const headersOf = (name: string) =>
+    (apiReferenceFiles as readonly string[]).includes(name) ? referenceHeaders : securityHeaders;
   // Only the files of this build are served: a request names one of them or gets a 404, never a path on disk.
   const files = new Map<string, Buffer>(
     options.build.files.map((name) => [`/${name}`, readFileSync(join(options.build.outDir, name))]),
@@ -62,7 +67,7 @@ export function createPortalWebServer(options: PortalWebServerOptions): Server {
     }
     const name = path === '/' ? 'index.html' : path.slice(1);
     res.writeHead(200, {
-      ...securityHeaders,
+      ...headersOf(name),
       'content-type': contentTypes[extname(name)] ?? 'application/octet-stream',
       'content-length': body.length,
       'cache-control': portalWebCacheControl(name),

@@ -344,7 +344,7 @@ export const functions: readonly FunctionDeclaration[] = [
     timeoutSeconds: 5,
     environment: [],
     tableAccess: [],
-    routes: [{ method: 'GET', path: '/openapi.json', auth: 'staff' }],
+    routes: [{ method: 'GET', path: '/openapi.json', auth: 'none' }],
   },
 ];
 

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { source as axeSource } from 'axe-core';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page, type Response } from 'playwright-core';
+import { apiPathOf, recordResponse, trackPending } from '../support/contract/contract-recorder';
 
 /**
  * Debian's Chromium driven by playwright-core (no browser download). The flags keep it off the network
@@ -52,6 +53,11 @@ export async function launchBrowser(): Promise<Browser> {
         pageErrors.push(`${page.url()}: ${message.text()}`);
     });
     page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
+    // Every API answer the app gets is checked against the OpenAPI document (contract-hook.ts fails the test).
+    page.on('response', (response) => {
+      const path = apiPathOf(response.url());
+      if (path !== undefined) trackPending(checkApiResponse(response, path));
+    });
   };
   context.pages().forEach(watch);
   context.on('page', watch);
@@ -64,6 +70,21 @@ export async function launchBrowser(): Promise<Browser> {
       rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+async function checkApiResponse(response: Response, path: string): Promise<void> {
+  const request = response.request();
+  // A page that navigates away may drop a body before it is read: nothing was promised to anyone then.
+  const body = await response.text().catch(() => undefined);
+  if (body === undefined) return;
+  recordResponse({
+    method: request.method(),
+    url: response.url(),
+    path,
+    status: response.status(),
+    headers: await response.allHeaders(),
+    body,
+  });
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

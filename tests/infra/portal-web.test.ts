@@ -9,6 +9,7 @@ import { cloudOutputNames, outputNames } from '../../infra/outputs';
 import { portalWebApiPaths, portalWebScopes, portalWebSecurityHeaders } from '../../infra/portal-web';
 import { parseDeploymentConfig } from '../../infra/cdk/config';
 import { portalWebEntryFiles } from '../../infra/cdk/portal-web';
+import { apiReferenceContentSecurityPolicy, apiReferenceFiles } from '../../infra/api-reference';
 import { PorticoStack } from '../../infra/cdk/portico-stack';
 import type { Statement } from './iam-statement';
 
@@ -214,7 +215,10 @@ describe('portal web app', () => {
   });
 
   describe('security headers', () => {
-    const [[policyId, policy]] = ofType('AWS::CloudFront::ResponseHeadersPolicy') as [[string, Resource]];
+    const policies = ofType('AWS::CloudFront::ResponseHeadersPolicy') as [string, Resource][];
+    const isReferencePolicy = ([id]: [string, Resource]) => id.includes('ApiReferenceHeaders');
+    const [policyId, policy] = policies.find((entry) => !isReferencePolicy(entry))!;
+    const [referencePolicyId, referencePolicy] = policies.find(isReferencePolicy)!;
     const config = policy.Properties.ResponseHeadersPolicyConfig as {
       SecurityHeadersConfig: Record<string, Record<string, unknown>>;
       CustomHeadersConfig: { Items: { Header: string; Value: string; Override: boolean }[] };
@@ -244,10 +248,33 @@ describe('portal web app', () => {
       ]);
     });
 
-    it('applies to every behaviour, the API paths included', () => {
+    it('applies to every behaviour, the API paths included, but the API reference page', () => {
       const behaviors = [distribution.DefaultCacheBehavior, ...distribution.CacheBehaviors];
-      expect(behaviors).toHaveLength(1 + portalWebApiPaths.length);
-      for (const behavior of behaviors) expect(behavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
+      expect(behaviors).toHaveLength(1 + portalWebApiPaths.length + apiReferenceFiles.length);
+      for (const behavior of behaviors) {
+        const reference = apiReferenceFiles.some((file) => behavior.PathPattern === `/${file}`);
+        expect(behavior.ResponseHeadersPolicyId).toEqual({ Ref: reference ? referencePolicyId : policyId });
+      }
+    });
+
+    it("gives the API reference page its own Content-Security-Policy, otherwise the app's headers", () => {
+      const config = referencePolicy.Properties.ResponseHeadersPolicyConfig as {
+        SecurityHeadersConfig: Record<string, Record<string, unknown>>;
+      };
+      const { ContentSecurityPolicy, ...others } = config.SecurityHeadersConfig;
+      expect(ContentSecurityPolicy).toEqual({
+        ContentSecurityPolicy: apiReferenceContentSecurityPolicy,
+        Override: true,
+      });
+      expect(apiReferenceContentSecurityPolicy).toContain("script-src 'self';");
+      expect(apiReferenceContentSecurityPolicy).toContain("frame-ancestors 'none'");
+      const { ContentSecurityPolicy: _app, ...appOthers } = headers;
+      expect(others).toEqual(appOthers);
+      for (const file of apiReferenceFiles) {
+        const behavior = distribution.CacheBehaviors.find((candidate) => candidate.PathPattern === `/${file}`)!;
+        expect(behavior.TargetOriginId).toBe(distribution.DefaultCacheBehavior.TargetOriginId);
+        expect(behavior.AllowedMethods).toEqual(['GET', 'HEAD']);
+      }
     });
   });
 
@@ -263,7 +290,10 @@ describe('portal web app', () => {
       `\${${logicalId(stack.api.httpApi)}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}`,
     );
     expect(origin.CustomOriginConfig).toEqual({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
-    expect(distribution.CacheBehaviors.map((candidate) => candidate.PathPattern)).toEqual([...portalWebApiPaths]);
+    expect(distribution.CacheBehaviors.map((candidate) => candidate.PathPattern)).toEqual([
+      ...portalWebApiPaths,
+      ...apiReferenceFiles.map((file) => `/${file}`),
+    ]);
   });
 
   describe('content', () => {
@@ -282,8 +312,10 @@ describe('portal web app', () => {
       }
       const files = readdirSync(assetDir(objectKeys(assets)[0]!)).sort();
       expect(files).toEqual([
+        'api-reference.html',
         expect.stringMatching(/^app-[A-Z0-9]+\.js$/),
         'index.html',
+        'redoc.standalone.js',
         expect.stringMatching(/^styles-[A-Z0-9]+\.css$/),
       ]);
       // The same build both times.
@@ -299,14 +331,14 @@ describe('portal web app', () => {
       expect(assets.Properties.Include).toBeUndefined();
     });
 
-    it('writes index.html and config.json after them, no-cache, and invalidates them', () => {
+    it('writes index.html, config.json and the API reference page after them, no-cache, and invalidates them', () => {
       expect(entry.Properties).toMatchObject({
         Exclude: ['*'],
         Include: [...portalWebEntryFiles],
         SystemMetadata: { 'cache-control': 'no-cache' },
         Prune: false,
         DistributionId: { Ref: logicalId(web.distribution) },
-        DistributionPaths: ['/', '/index.html', '/config.json'],
+        DistributionPaths: ['/', '/index.html', '/config.json', ...apiReferenceFiles.map((file) => `/${file}`)],
       });
       expect(entry.DependsOn).toContain(idOf('assets'));
     });

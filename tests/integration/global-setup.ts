@@ -1,7 +1,11 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnLocalStack, untilReady, type StackProcess } from '../../infra/local/stack-process';
+import { routeTable } from '../../shared/declarations/functions';
+import { modules } from '../../shared/modules/registry';
+import { buildOpenApiDocument } from '../../shared/openapi/openapi-document';
+import { writeContractValidators } from '../support/contract/contract-validators';
 
 declare global {
   var porticoStack: StackProcess | undefined;
@@ -12,6 +16,10 @@ export default async function globalSetup() {
   const dataDir = mkdtempSync(join(tmpdir(), 'portico-it-'));
   const stack = spawnLocalStack(dataDir, ['--fresh']);
   globalThis.porticoStack = stack;
+  // The contract check's validators, compiled once for the whole run while the stack starts (contract-hook.ts).
+  const contractDir = join(dataDir, 'contract');
+  mkdirSync(contractDir);
+  writeContractValidators(buildOpenApiDocument({ routes: routeTable(), modules }), contractDir);
   await untilReady(stack);
   // Workers start after this and inherit the environment.
   process.env.PORTICO_DATA_DIR = dataDir;

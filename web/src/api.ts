@@ -1,7 +1,63 @@
 /// <reference lib="dom" />
+import type { components, paths } from './generated/api-types';
 import { portalMeta } from './portal-meta';
 
-/** The portal API, same origin as the app (CloudFront, or the local stand-in, forwards `/portal/*`). */
+/**
+ * The portal API, same origin as the app (CloudFront, or the local stand-in, forwards `/portal/*`), typed by the
+ * OpenAPI document (generated/api-types.ts, `npm run api:types`): a call names its path template and gets the path
+ * and query parameters, the body and the answer its operation declares. Types only: nothing of it reaches the bundle.
+ */
+
+type Method = 'get' | 'put' | 'post' | 'patch' | 'delete';
+
+/** The portal's own routes: the only ones its origin forwards. */
+export type PortalPath = Extract<keyof paths, `/portal/${string}`>;
+
+/** Portal paths that have an operation for `method`. */
+export type PathsWith<M extends Method> = {
+  [P in PortalPath]: paths[P][M] extends { responses: unknown } ? P : never;
+}[PortalPath];
+
+export type Operation<P extends PortalPath, M extends Method> = Extract<paths[P][M], { responses: unknown }>;
+
+type JsonBodyOf<T> = T extends { content: { 'application/json': infer Body } } ? Body : undefined;
+
+/** The body of an operation's success (2xx) answer; `undefined` for a 204. */
+export type SuccessOf<O> = O extends { responses: infer Responses }
+  ? {
+      [Status in keyof Responses]: Status extends 200 | 201 | 202 | 204 ? JsonBodyOf<Responses[Status]> : never;
+    }[keyof Responses]
+  : never;
+
+/** The JSON request body an operation takes. */
+export type RequestBodyOf<O> = O extends { requestBody?: { content: { 'application/json': infer Body } } }
+  ? Body
+  : never;
+
+/** The path and query parameters an operation takes. */
+export type ParametersOf<O> = O extends { parameters: infer Parameters }
+  ? { [K in Extract<keyof Parameters, 'path' | 'query'> as Parameters[K] extends undefined ? never : K]: Parameters[K] }
+  : Record<string, never>;
+
+type Schemas = components['schemas'];
+/** What the app shows, as the document names it. */
+export type PortalProfile = Schemas['PortalProfile'];
+export type PortalRecord = Schemas['PortalRecord'];
+export type PortalRecordPage = Schemas['PortalRecordPage'];
+/** A portal module's name, as `GET /portal/{module}` takes it. */
+export type PortalModule = ParametersOf<Operation<'/portal/{module}', 'get'>>['path']['module'];
+
+/** Fills a path template's `{name}` from `path` and appends the query: `/portal/{module}` → `/portal/invoices?limit=5`. */
+function urlOf(template: string, parameters: { path?: object; query?: object }): string {
+  const values = (parameters.path ?? {}) as Record<string, string>;
+  const path = template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? ''));
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(parameters.query ?? {})) {
+    if (value !== undefined && value !== null) query.set(name, String(value));
+  }
+  const search = query.toString();
+  return search ? `${path}?${search}` : path;
+}
 
 /** An RFC 9457 problem as the API answers it. */
 export interface Problem {
@@ -80,10 +136,20 @@ export function createApi(session: ApiSession) {
     return response.json();
   }
 
+  // The answer is what the document declares for the operation; the contract tests hold the API to it.
   return {
-    get: <T>(path: string) => send('GET', path, undefined, false) as Promise<T>,
-    post: <T>(path: string, body: unknown) => send('POST', path, body, false) as Promise<T>,
-    put: <T>(path: string, body: unknown) => send('PUT', path, body, false) as Promise<T>,
+    get: <P extends PathsWith<'get'>>(path: P, parameters: ParametersOf<Operation<P, 'get'>>) =>
+      send('GET', urlOf(path, parameters), undefined, false) as Promise<SuccessOf<Operation<P, 'get'>>>,
+    post: <P extends PathsWith<'post'>>(
+      path: P,
+      parameters: ParametersOf<Operation<P, 'post'>>,
+      body: RequestBodyOf<Operation<P, 'post'>>,
+    ) => send('POST', urlOf(path, parameters), body, false) as Promise<SuccessOf<Operation<P, 'post'>>>,
+    put: <P extends PathsWith<'put'>>(
+      path: P,
+      parameters: ParametersOf<Operation<P, 'put'>>,
+      body: RequestBodyOf<Operation<P, 'put'>>,
+    ) => send('PUT', urlOf(path, parameters), body, false) as Promise<SuccessOf<Operation<P, 'put'>>>,
   };
 }
 

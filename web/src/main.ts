@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { ApiError, createApi, type Api } from './api';
+import { ApiError, createApi, type Api, type PortalModule } from './api';
 import {
   AuthError,
   beginSignIn,
@@ -92,7 +92,7 @@ const api: Api = createApi({
 async function explainEnding(error: unknown) {
   if (error instanceof AuthError && error.reason === 'refused') return endSession('refused');
   try {
-    await api.get('/portal/me');
+    await api.get('/portal/me', {});
   } catch (failure) {
     if (failure instanceof ApiError && failure.failure === 'refused') return endSession('refused');
   }
@@ -179,7 +179,7 @@ const context = (main: HTMLElement): ViewContext => ({
     main.querySelector<HTMLElement>('h1')?.focus();
   },
   refreshMe: async () => {
-    me = await api.get<Me>('/portal/me');
+    me = await api.get('/portal/me', {});
     renderHeader();
   },
 });
@@ -248,12 +248,14 @@ function route() {
   }
   const view = context(byId('main'));
   if (section === 'pin') return void renderPin(view);
-  if (!me.components.includes(section)) {
+  if (!(me.components as readonly string[]).includes(section)) {
     view.main.replaceChildren(h('h1', { tabindex: -1 }, 'Not found'), h('p', {}, 'Your portal has no such section.'));
     return view.done('Not found');
   }
-  if (id) void renderDetail(view, section, id);
-  else void renderList(view, section);
+  // One of the person's components: a portal module the API knows.
+  const module = section as PortalModule;
+  if (id) void renderDetail(view, module, id);
+  else void renderList(view, module);
 }
 
 function renderEmptyPortal() {
@@ -268,7 +270,7 @@ async function enterApp() {
   app().replaceChildren(main);
   loading(main, 'Loading your portal…');
   try {
-    me = await api.get<Me>('/portal/me');
+    me = await api.get('/portal/me', {});
   } catch (error) {
     return failure(main, error, () => void enterApp());
   }

@@ -1,21 +1,11 @@
 /// <reference lib="dom" />
-import { ApiError, type Api } from './api';
+import { ApiError, type Api, type PortalModule, type PortalProfile, type PortalRecord as ApiRecord } from './api';
 import { h } from './dom';
 import { fieldLabel, formatMoney, formatValue, sectionTitle } from './format';
 import { moduleMeta } from './portal-meta';
 
 /** The signed-in person, as `GET /portal/me` describes them. */
-export interface Me {
-  readonly id: string;
-  readonly firstName: string | null;
-  readonly lastName: string | null;
-  readonly email: string | null;
-  readonly organizationName: string | null;
-  readonly components: readonly string[];
-  readonly canESign: boolean;
-  readonly pinReset: boolean;
-  readonly hasPin: boolean;
-}
+export type Me = PortalProfile;
 
 export interface ViewContext {
   readonly api: Api;
@@ -28,11 +18,8 @@ export interface ViewContext {
   refreshMe(): Promise<void>;
 }
 
-type PortalRecord = Record<string, unknown> & { id: string };
-interface Page {
-  readonly items: PortalRecord[];
-  readonly nextCursor?: string | null;
-}
+/** A record of any portal module: the views show it field by field, by the names its module's columns list. */
+type PortalRecord = ApiRecord & Readonly<Record<string, unknown>>;
 
 export const pageSize = 10;
 
@@ -44,18 +31,19 @@ const titleOf = (record: PortalRecord) => String(record.subject ?? record.title 
 /** Paging is forward by cursor; the cursors already seen let "Previous" go back. */
 const pagingBySection = new Map<string, (string | undefined)[]>();
 
-export async function renderList(view: ViewContext, section: string, pageIndex = 0): Promise<void> {
+export async function renderList(view: ViewContext, section: PortalModule, pageIndex = 0): Promise<void> {
   const meta = moduleMeta(section);
   const title = sectionTitle(section);
   const cursors = pageIndex === 0 ? [undefined] : (pagingBySection.get(section) ?? [undefined]);
   pagingBySection.set(section, cursors);
   view.loading(`Loading ${title.toLowerCase()}…`);
-  let page: Page;
+  let page: { readonly items: readonly PortalRecord[]; readonly nextCursor: string | null };
   try {
-    const query = new URLSearchParams({ limit: String(pageSize) });
     const cursor = cursors[pageIndex];
-    if (cursor) query.set('cursor', cursor);
-    page = await view.api.get<Page>(`/portal/${encodeURIComponent(section)}?${query}`);
+    page = await view.api.get('/portal/{module}', {
+      path: { module: section },
+      query: { limit: pageSize, ...(cursor ? { cursor } : {}) },
+    });
   } catch (error) {
     return view.failure(error, () => void renderList(view, section, pageIndex));
   }
@@ -170,13 +158,18 @@ function lineItemsTable(record: PortalRecord) {
   );
 }
 
-export async function renderDetail(view: ViewContext, section: string, id: string, notice?: string): Promise<void> {
+export async function renderDetail(
+  view: ViewContext,
+  section: PortalModule,
+  id: string,
+  notice?: string,
+): Promise<void> {
   const meta = moduleMeta(section);
   const label = meta?.label ?? 'record';
   view.loading(`Loading ${label}…`);
   let record: PortalRecord;
   try {
-    record = await view.api.get<PortalRecord>(`/portal/${encodeURIComponent(section)}/${encodeURIComponent(id)}`);
+    record = await view.api.get('/portal/{module}/{id}', { path: { module: section, id } });
   } catch (error) {
     if (error instanceof ApiError && error.problem.status === 404) {
       view.main.removeAttribute('aria-busy');
@@ -285,7 +278,7 @@ function signingSection(view: ViewContext, record: PortalRecord): HTMLElement {
         submit.textContent = 'Signing…';
         form.setAttribute('aria-busy', 'true');
         try {
-          await view.api.post(`/portal/sales-orders/${encodeURIComponent(record.id)}/signature`, { pin: pin.value });
+          await view.api.post('/portal/sales-orders/{id}/signature', { path: { id: record.id } }, { pin: pin.value });
           return void renderDetail(
             view,
             'sales-orders',
@@ -382,7 +375,11 @@ function pinForm(view: ViewContext): HTMLElement {
         submit.textContent = 'Saving…';
         form.setAttribute('aria-busy', 'true');
         try {
-          await view.api.put('/portal/pin', { ...(current ? { currentPin: current.value } : {}), newPin: next.value });
+          await view.api.put(
+            '/portal/pin',
+            {},
+            { ...(current ? { currentPin: current.value } : {}), newPin: next.value },
+          );
           await view.refreshMe();
           view.main.replaceChildren(
             h('h1', { tabindex: -1 }, 'PIN saved'),
