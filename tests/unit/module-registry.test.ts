@@ -31,7 +31,7 @@ describe('module schemas are built on first use', () => {
           strictObject: (...args: Parameters<typeof actual.strictObject>) => (built(), actual.strictObject(...args)),
         };
       });
-      registry = require('../../shared/modules/registry');
+      registry = jest.requireActual('../../shared/modules/registry');
     });
     jest.dontMock('zod/mini');
     return { registry, built };
