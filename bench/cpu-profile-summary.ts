@@ -59,8 +59,9 @@ export function originOfSource(source: string): string {
     const parts = source.slice(at + 'node_modules/'.length).split('/');
     return parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
   }
-  const repo = source.replace(/^(\.\.\/)+/, '').replace(/^webpack:\/\/|^file:\/\//, '');
-  return repo || '(unknown)';
+  // Sources are relative to the bundle's directory, which may be anywhere: keep the path from the layer down.
+  const layer = /(?:^|\/)((?:shared|functions|infra|bench)\/.*)$/.exec(source);
+  return layer?.[1] ?? (source.replace(/^(\.\.\/)+/, '') || '(unknown)');
 }
 
 /**

@@ -63,5 +63,7 @@ describe('originOfSource', () => {
     ['../node_modules/@aws-sdk/core/dist-cjs/index.js', '@aws-sdk/core'],
     ['../../node_modules/zod/v4/core/schemas.js', 'zod'],
     ['../shared/modules/registry.ts', 'shared/modules/registry.ts'],
+    ['../../../work/wt/shared/config/time-zone.ts', 'shared/config/time-zone.ts'],
+    ['../../functions/portal-api.ts', 'functions/portal-api.ts'],
   ])('%s → %s', (source, origin) => expect(originOfSource(source)).toBe(origin));
 });
