@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 
 /**
  * One logger per process: a JSON line per entry on stdout, in the shape Powertools' logger writes (level, message,
- * timestamp, service, the invocation's Lambda context, correlation_id and X-Ray trace id, then the entry's own keys,
+ * timestamp, service, the invocation's Lambda context and correlation_id, then the entry's own keys,
  * errors as name, location, message and stack). Ours rather than Powertools': every function uses only this much of
  * it, and its logger and commons were a fifth of what an API function bundles over a bare SDK handler and a few ms
  * of each cold start (issue 18). The level comes from POWERTOOLS_LOG_LEVEL, then Lambda's AWS_LAMBDA_LOG_LEVEL, then
@@ -117,7 +117,6 @@ export class Logger {
 
   #write(level: Exclude<LogLevel, 'SILENT'>, message: string, attributes: LogAttributes = {}): void {
     if (severity[level] < severity[this.#level]) return;
-    const trace = process.env._X_AMZN_TRACE_ID?.match(/Root=([^;]+)/)?.[1];
     const entry: LogAttributes = {
       level,
       message,
@@ -125,7 +124,6 @@ export class Logger {
       service: this.#serviceName,
       ...this.#context,
       ...(this.#correlationId !== undefined ? { correlation_id: this.#correlationId } : {}),
-      ...(trace ? { xray_trace_id: trace } : {}),
       ...attributes,
     };
     // stdout, not console: Lambda's runtime prefixes console lines, which would break the JSON.
