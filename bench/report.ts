@@ -1,5 +1,6 @@
 import { machineBusy, machineSteal } from './cpu';
 import type { BundleReport } from './bundles';
+import type { ColdProfile } from './cold-profile';
 import type { ColdResult } from './cold-start';
 import type { PortalWebLoad } from './portal-web';
 import type { ProvisioningResult } from './provisioning';
@@ -27,6 +28,8 @@ export interface BenchResults {
   readonly wallSeconds: number;
   readonly bundles: BundleReport;
   readonly coldInit: readonly ColdResult[];
+  /** With `--profile`: where each cold start's time goes (bench/cold-profile.ts). */
+  readonly coldProfiles?: readonly ColdProfile[];
   readonly warm: { readonly times: WarmTimes; readonly callsPerRequest: WarmCounts };
   readonly tableCeiling: readonly TableCeiling[];
   readonly portalWeb: { readonly scriptBytes: number; readonly scriptGzipBytes: number; readonly load: PortalWebLoad };

@@ -5,15 +5,12 @@ import { parseArgs } from 'node:util';
 import { defaultCreateRate } from '../shared/config/provisioning-defaults';
 import { portalPartition } from '../shared/data/keys';
 import { defaultPageSize } from '../shared/records/list-query';
-import { localCredentials, localRegion } from '../infra/local/local-aws';
-import { localOriginSecretId, localSenderEmail } from '../infra/local/local-stack';
 import { repoRoot, spawnLocalStack, stopLocalStack, untilReady } from '../infra/local/stack-process';
-import type { LocalOutputs } from '../infra/outputs';
-import { staffApi } from '../tests/support/staff-api';
+import { coldSubjects, functionEnvironment, seed } from './bench-stack';
 import { buildBundles, type BundleReport } from './bundles';
-import { lambdaNodeFlags, measureColdStarts, type ColdResult, type ColdSubject } from './cold-start';
+import { profileColdStarts, profileMarkdown, type ColdProfile } from './cold-profile';
+import { lambdaNodeFlags, measureColdStarts, type ColdResult } from './cold-start';
 import { startCountingProxy } from './counting-proxy';
-import { httpEvent, portalClaims, staffClaims } from './events';
 import { measurePortalWebLoad, type PortalWebLoad } from './portal-web';
 import { measureProvisioning, type ProvisioningResult } from './provisioning';
 import { buildPortalWeb } from '../infra/portal-web';
@@ -27,76 +24,13 @@ import { measureWarm } from './warm';
  * Markdown table (progress goes to stderr). See the README's "Performance" section.
  *
  *   npm run bench -- [--n 1000] [--rounds 15] [--warm-iterations 600] [--ceiling-operations 1000] [--web-rounds 30]
+ *                    [--profile [--profile-runs 5] [--profile-dir bench/profiles]]
  *
- * `--n 0` skips provisioning.
+ * `--n 0` skips provisioning. `--profile` adds CPU profiles of every cold-start subject and its baseline
+ * (bench/cold-profile.ts).
  */
 
 const log = (message: string) => console.error(`[bench] ${message}`);
-
-/** The environment the launcher gives the functions (infra/local/local-stack.ts: useLocalAws and after bootstrap). */
-function functionEnvironment(outputs: LocalOutputs): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    AWS_REGION: localRegion,
-    AWS_DEFAULT_REGION: localRegion,
-    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: outputs.DynamoDbEndpoint,
-    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: outputs.DynamoDbEndpoint,
-    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: outputs.CognitoEndpoint,
-    AWS_ENDPOINT_URL_SESV2: outputs.SesEndpoint,
-    AWS_ENDPOINT_URL_LAMBDA: outputs.LambdaEndpoint,
-    TABLE_NAME: outputs.TableName,
-    POWERTOOLS_SERVICE_NAME: 'portico-bench',
-    PORTAL_USER_POOL_ID: outputs.PortalUserPoolId,
-    STAFF_USER_POOL_ID: outputs.StaffUserPoolId,
-    SENDER_EMAIL: localSenderEmail,
-    PORTAL_SIGN_IN_URL: outputs.PortalWebUrl,
-    COGNITO_CREATE_RATE: String(defaultCreateRate),
-    TIME_ZONE: 'UTC',
-    // Only its name: the portal API reads the secret on the first signature through the web app, never at init.
-    ORIGIN_VERIFY_SECRET_ID: localOriginSecretId,
-  };
-}
-
-async function mailboxHas(outputs: LocalOutputs, address: string): Promise<boolean> {
-  const store = (await (await fetch(`${outputs.SesEndpoint}/store`)).json()) as {
-    emails: { destination: { to: string[] } }[];
-  };
-  return store.emails.some((email) => email.destination.to.includes(address));
-}
-
-/** A customer contact with portal access effective, and tickets shown on their portal. */
-async function seed(outputs: LocalOutputs, tickets: number) {
-  const api = await staffApi(outputs);
-  const email = 'bench.viewer@example.com';
-  const person = await api.create('contacts', {
-    firstName: 'Bench',
-    lastName: 'Viewer',
-    email,
-    portal: { enabled: true },
-  });
-  const ticketIds: string[] = [];
-  for (let i = 0; i < tickets; i++) {
-    const ticket = await api.create('tickets', {
-      title: `Bench ticket ${i}`,
-      description: 'A ticket the bench reads.',
-      contactId: person.id,
-      showOnPortal: true,
-      priority: 'Normal',
-    });
-    ticketIds.push(ticket.id);
-  }
-  // Provisioning is done (the invitation is in the mailbox) before anything is timed: the stack is idle.
-  const deadline = Date.now() + 60_000;
-  while (!(await mailboxHas(outputs, email))) {
-    if (Date.now() > deadline) throw new Error(`No invitation for ${email} within 60 s`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  await new Promise((r) => setTimeout(r, 1000));
-  return { personId: person.id, email, ticketId: ticketIds[0]! };
-}
 
 async function main() {
   const { values } = parseArgs({
@@ -106,6 +40,9 @@ async function main() {
       'warm-iterations': { type: 'string', default: '600' },
       'ceiling-operations': { type: 'string', default: '1000' },
       'web-rounds': { type: 'string', default: '30' },
+      profile: { type: 'boolean', default: false },
+      'profile-runs': { type: 'string', default: '5' },
+      'profile-dir': { type: 'string', default: join(repoRoot, 'bench', 'profiles') },
       out: { type: 'string', default: join(repoRoot, 'bench', 'results.json') },
     },
   });
@@ -141,6 +78,7 @@ async function main() {
     log('starting a local stack on free ports…');
     const stack = spawnLocalStack(join(work, 'stack'), ['--fresh']);
     let coldInit: ColdResult[];
+    let coldProfiles: ColdProfile[] | undefined;
     let portalWebLoad: PortalWebLoad;
     let warm: Awaited<ReturnType<typeof measureWarm>>;
     const tableCeiling: TableCeiling[] = [];
@@ -150,48 +88,18 @@ async function main() {
       const { personId, email, ticketId } = await seed(outputs, 10);
       const env = functionEnvironment(outputs);
 
-      const crmEvent = httpEvent('GET /tickets/{id}', { id: ticketId }, staffClaims);
-      const portalEvent = httpEvent('GET /portal/{module}', { module: 'tickets' }, portalClaims(personId));
-      const baselineEvent = httpEvent('GET /tickets/{id}', { id: ticketId });
-      const baselineSubject = (name: keyof BundleReport['baselines']) => ({
-        name: `baseline-${name}`,
-        bundle: bundles.baselines[name].file,
-        event: baselineEvent,
-      });
-      const eventOf: Record<string, unknown> = {
-        'crm-records': crmEvent,
-        'portal-api': portalEvent,
-        'portal-access-api': httpEvent('GET /contacts/{id}/portal-access', { id: personId }, staffClaims),
-        health: httpEvent('GET /health'),
-        'staff-identity': httpEvent('GET /me', {}, staffClaims),
-        openapi: httpEvent('GET /openapi.json', {}, staffClaims),
-      };
-      const apiFunctions = bundles.functions.filter((fn) => fn.api);
-      for (const fn of apiFunctions) if (!eventOf[fn.name]) throw new Error(`No cold-start event for ${fn.name}`);
-      const subjects: ColdSubject[] = [
-        ...apiFunctions.map((fn) => ({
-          name: fn.name,
-          bundle: fn.file,
-          event: eventOf[fn.name],
-          baseline: baselineSubject(fn.baseline),
-        })),
-        {
-          name: 'crm-records (classic zod)',
-          bundle: bundles.classicZodVariant.file,
-          event: crmEvent,
-          baseline: baselineSubject('dynamodb'),
-        },
-        {
-          name: "crm-records (runtime's SDK)",
-          bundle: bundleOf('crm-records').sdkExternal.file,
-          event: crmEvent,
-          baseline: baselineSubject('dynamodb'),
-          // The Lambda runtime resolves @aws-sdk/* from its own node_modules; here, the project's.
-          env: { NODE_PATH: join(repoRoot, 'node_modules') },
-        },
-      ];
+      const { subjects, crmEvent, portalEvent } = coldSubjects(bundles, { personId, ticketId });
       log(`cold init: ${subjects.length} subjects × ${rounds} rounds, each paired with its baseline…`);
       coldInit = await measureColdStarts(subjects, env, rounds, log);
+      if (values.profile) {
+        const dir = resolve(values['profile-dir']!);
+        log(
+          `profile: ${subjects.length} subjects and their baselines × ${values['profile-runs']} profiled cold starts…`,
+        );
+        coldProfiles = await profileColdStarts(subjects, env, dir, Number(values['profile-runs']), log);
+        writeFileSync(join(dir, 'summary.md'), `${profileMarkdown(coldProfiles)}\n`);
+        log(`wrote the .cpuprofile files and summary.md to ${dir}`);
+      }
 
       log('warm overhead: counting DynamoDB calls, then timing handler vs direct reads…');
       const proxy = await startCountingProxy(outputs.DynamoDbEndpoint);
@@ -245,6 +153,7 @@ async function main() {
       wallSeconds: Number(((performance.now() - started) / 1000).toFixed(1)),
       bundles: withRepoPaths(bundles, work),
       coldInit,
+      ...(coldProfiles ? { coldProfiles } : {}),
       warm,
       tableCeiling,
       portalWeb: { scriptBytes: web.scriptBytes, scriptGzipBytes: web.scriptGzipBytes, load: portalWebLoad },
@@ -257,6 +166,7 @@ async function main() {
         `wall time ${results.wallSeconds} s\n`,
     );
     console.log(markdownTable(rows));
+    if (coldProfiles) console.log(`\n## Cold start profiles\n\n${profileMarkdown(coldProfiles)}`);
     log(`wrote ${values.out}`);
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -23,17 +23,33 @@ export type AccessVerdict =
 export type PersonForAccess = Pick<Person, 'module' | 'email' | 'organizationId' | 'portal'>;
 export type OrganizationForAccess = Pick<Organization, 'partnerStatus'>;
 
-/** Today's date (`YYYY-MM-DD`) in `timeZone`: support windows are whole days there. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * Today's date (`YYYY-MM-DD`) in `timeZone`: support windows are whole days there. UTC's date needs no `Intl`;
+ * another zone's formatter is built once per process, on the first date asked for there.
+ */
 export function todayIn(timeZone: string, now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  if (timeZone === 'UTC') return now.toISOString().slice(0, 10);
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, format);
+  }
+  return format.format(now);
 }
 
+/** Today's date, or how to learn it when it is needed: only a support window needs the date. */
+export type Today = string | (() => string);
+
 /** Whether `today` lies in the person's support window; both ends inclusive, an absent end is open. */
-export function insideSupportWindow(portal: PersonForAccess['portal'], today: string): boolean {
+export function insideSupportWindow(portal: PersonForAccess['portal'], today: Today): boolean {
   const { supportStartDate: start, supportEndDate: end } = portal ?? {};
+  if (typeof start !== 'string' && typeof end !== 'string') return true;
+  const date = typeof today === 'string' ? today : today();
   // ISO dates compare as strings.
-  if (typeof start === 'string' && today < start) return false;
-  if (typeof end === 'string' && today > end) return false;
+  if (typeof start === 'string' && date < start) return false;
+  if (typeof end === 'string' && date > end) return false;
   return true;
 }
 
@@ -44,7 +60,7 @@ export function insideSupportWindow(portal: PersonForAccess['portal'], today: st
 export function evaluateAccess(
   person: PersonForAccess | undefined,
   partnerOrganization: OrganizationForAccess | undefined,
-  today: string,
+  today: Today,
 ): AccessVerdict {
   if (!person) return { effective: false, reason: 'personDeleted' };
   if (person.portal?.enabled !== true) return { effective: false, reason: 'portalDisabled' };

@@ -1,5 +1,4 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { logger } from '../observability/logger';
 import { toProblemResponse } from './problem';
@@ -23,27 +22,26 @@ export function correlationIdOf(event: HttpEvent, context: Context): string {
  * RFC 9457 problem+json in one place, and the correlation id echoed in `x-correlation-id`.
  */
 export function httpHandler(fn: HttpHandlerFn) {
-  return middy<HttpEvent, HttpResult>(fn)
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use({
-      before: (request) => {
-        logger.setCorrelationId(correlationIdOf(request.event, request.context));
-      },
-      after: (request) => {
-        const id = correlationIdOf(request.event, request.context);
-        request.response = { ...request.response, headers: { ...request.response?.headers, 'x-correlation-id': id } };
-      },
-      onError: (request) => {
-        const id = correlationIdOf(request.event, request.context);
-        if (request.error instanceof DomainError) {
-          logger.info('Request refused', { status: request.error.status, reason: request.error.message });
-        } else {
-          logger.error('Request failed', { error: request.error as Error });
-        }
-        const response = toProblemResponse(request.error, id);
-        request.response = { ...response, headers: { ...response.headers, 'x-correlation-id': id } };
-      },
-    });
+  return middy<HttpEvent, HttpResult>(fn).use({
+    before: (request) => {
+      logger.addContext(request.context);
+      logger.setCorrelationId(correlationIdOf(request.event, request.context));
+    },
+    after: (request) => {
+      const id = correlationIdOf(request.event, request.context);
+      request.response = { ...request.response, headers: { ...request.response?.headers, 'x-correlation-id': id } };
+    },
+    onError: (request) => {
+      const id = correlationIdOf(request.event, request.context);
+      if (request.error instanceof DomainError) {
+        logger.info('Request refused', { status: request.error.status, reason: request.error.message });
+      } else {
+        logger.error('Request failed', { error: request.error as Error });
+      }
+      const response = toProblemResponse(request.error, id);
+      request.response = { ...response, headers: { ...response.headers, 'x-correlation-id': id } };
+    },
+  });
 }
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {

@@ -88,65 +88,81 @@ export interface ModuleDeclaration {
   ) => Record<string, unknown>;
 }
 
-const organizationFields = {
+/**
+ * A module as declared below: its schema as the function that builds it. zod builds a schema's whole tree when
+ * it is constructed, and a function validates at most the modules its requests write, so each schema is built on
+ * first use (and then kept), not for every module at every cold start; readers see `schema` as a plain property.
+ */
+type ModuleEntry = Omit<ModuleDeclaration, 'schema'> & { readonly schema: () => ModuleDeclaration['schema'] };
+
+function withLazySchema({ schema: build, ...entry }: ModuleEntry): ModuleDeclaration {
+  let built: ModuleDeclaration['schema'] | undefined;
+  return Object.defineProperty(entry, 'schema', {
+    enumerable: true,
+    get: () => (built ??= build()),
+  }) as ModuleDeclaration;
+}
+
+const organizationFields = () => ({
   name: text(200),
   phone: z.optional(phone()),
   email: z.optional(email()),
   website: z.optional(website()),
   billingAddress: z.optional(address()),
-};
+});
 
-const portalSettings = z
-  .strictObject({
-    enabled: z.optional(z.boolean()),
-    username: z.optional(
-      z.string().check(
-        z.trim(),
-        z.toLowerCase(),
-        // Cognito refuses a preferred_username that looks like an email or a phone number.
-        z.regex(/^(?=.*[a-z])[a-z0-9._-]{3,64}$/, {
-          message: '3 to 64 letters, digits, dots, dashes or underscores, with at least one letter',
-        }),
+const portalSettings = () =>
+  z
+    .strictObject({
+      enabled: z.optional(z.boolean()),
+      username: z.optional(
+        z.string().check(
+          z.trim(),
+          z.toLowerCase(),
+          // Cognito refuses a preferred_username that looks like an email or a phone number.
+          z.regex(/^(?=.*[a-z])[a-z0-9._-]{3,64}$/, {
+            message: '3 to 64 letters, digits, dots, dashes or underscores, with at least one letter',
+          }),
+        ),
       ),
-    ),
-    supportStartDate: z.optional(date()),
-    supportEndDate: z.optional(date()),
-    canESign: z.optional(z.boolean()),
-    pinReset: z.optional(z.boolean()),
-    components: z.optional(
-      z
-        .array(z.enum(portalModuleNames))
-        .check(z.refine((list) => new Set(list).size === list.length, { message: 'no duplicates' })),
-    ),
-    /** Emails about the person's portal records (shared/notifications); absent means on. Access emails always go. */
-    notifications: z.optional(z.boolean()),
-    /** Write-only: stored as a salted hash, never returned. */
-    pin: z.optional(z.string().check(z.regex(/^\d{4,8}$/, { message: '4 to 8 digits' }))),
-  })
-  .check(
-    z.refine(
-      (portal) =>
-        !portal.supportStartDate || !portal.supportEndDate || portal.supportEndDate >= portal.supportStartDate,
-      { message: 'must not be before supportStartDate', path: ['supportEndDate'] },
-    ),
-  );
+      supportStartDate: z.optional(date()),
+      supportEndDate: z.optional(date()),
+      canESign: z.optional(z.boolean()),
+      pinReset: z.optional(z.boolean()),
+      components: z.optional(
+        z
+          .array(z.enum(portalModuleNames))
+          .check(z.refine((list) => new Set(list).size === list.length, { message: 'no duplicates' })),
+      ),
+      /** Emails about the person's portal records (shared/notifications); absent means on. Access emails always go. */
+      notifications: z.optional(z.boolean()),
+      /** Write-only: stored as a salted hash, never returned. */
+      pin: z.optional(z.string().check(z.regex(/^\d{4,8}$/, { message: '4 to 8 digits' }))),
+    })
+    .check(
+      z.refine(
+        (portal) =>
+          !portal.supportStartDate || !portal.supportEndDate || portal.supportEndDate >= portal.supportStartDate,
+        { message: 'must not be before supportStartDate', path: ['supportEndDate'] },
+      ),
+    );
 
 /** A person's contact details: the fields a person may also change themself on the portal (PATCH /portal/me). */
-export const personContactFields = {
+export const personContactFields = () => ({
   phone: z.optional(phone()),
   mobile: z.optional(phone()),
   mailingAddress: z.optional(address()),
-};
+});
 
-const personFields = {
+const personFields = () => ({
   firstName: z.optional(text(100)),
   lastName: text(100),
   email: z.optional(email()),
-  ...personContactFields,
+  ...personContactFields(),
   title: z.optional(text(100)),
   emailOptOut: z.optional(z.boolean()),
-  portal: z.optional(portalSettings),
-};
+  portal: z.optional(portalSettings()),
+});
 
 const people: readonly ModuleName[] = ['contacts', 'leads', 'partner-contacts'];
 const organizations: readonly ModuleName[] = ['organizations', 'partner-organizations'];
@@ -189,12 +205,12 @@ const recordDefaults = { showOnPortal: false };
 const recordFilters: readonly FilterName[] = ['contactId', 'organizationId'];
 
 /** A ticket's fields; the portal's "raise a ticket" form takes title, description and priority from here. */
-export const ticketFields = {
+export const ticketFields = () => ({
   title: text(200),
   description: z.optional(multilineText(10_000)),
   status: z.optional(choice(['Open', 'In Progress', 'Wait For Response', 'Closed'])),
   priority: z.optional(choice(['Low', 'Normal', 'High', 'Urgent'])),
-};
+});
 
 /** Totals in cents: summing floating-point amounts would drift. */
 export function salesOrderTotal(lineItems: readonly { quantity: number; unitPrice: number }[]): number {
@@ -202,13 +218,13 @@ export function salesOrderTotal(lineItems: readonly { quantity: number; unitPric
   return cents / 100;
 }
 
-export const modules: readonly ModuleDeclaration[] = [
+const declaredModules: readonly ModuleEntry[] = [
   {
     name: 'organizations',
     label: 'organization',
     idPrefix: idPrefixes['organizations'],
     kind: 'organization',
-    schema: z.strictObject({ ...organizationFields, industry: z.optional(text(100)) }),
+    schema: () => z.strictObject({ ...organizationFields(), industry: z.optional(text(100)) }),
     defaults: {},
     references: [],
     filters: [],
@@ -219,12 +235,13 @@ export const modules: readonly ModuleDeclaration[] = [
     label: 'partner organization',
     idPrefix: idPrefixes['partner-organizations'],
     kind: 'organization',
-    schema: z.strictObject({
-      ...organizationFields,
-      partnerType: z.optional(text(100)),
-      partnerStatus: z.optional(choice(['Active', 'Inactive'])),
-      primaryContactId: z.optional(referenceTo(['partner-contacts'])),
-    }),
+    schema: () =>
+      z.strictObject({
+        ...organizationFields(),
+        partnerType: z.optional(text(100)),
+        partnerStatus: z.optional(choice(['Active', 'Inactive'])),
+        primaryContactId: z.optional(referenceTo(['partner-contacts'])),
+      }),
     defaults: { partnerStatus: 'Inactive' },
     references: [
       { field: 'primaryContactId', modules: ['partner-contacts'], counted: false, belongsToThisRecord: true },
@@ -237,7 +254,7 @@ export const modules: readonly ModuleDeclaration[] = [
     label: 'contact',
     idPrefix: idPrefixes['contacts'],
     kind: 'person',
-    schema: z.strictObject({ ...personFields, organizationId: z.optional(referenceTo(['organizations'])) }),
+    schema: () => z.strictObject({ ...personFields(), organizationId: z.optional(referenceTo(['organizations'])) }),
     defaults: {},
     references: [{ field: 'organizationId', modules: ['organizations'], counted: true }],
     filters: ['organizationId', 'email'],
@@ -248,7 +265,7 @@ export const modules: readonly ModuleDeclaration[] = [
     label: 'lead',
     idPrefix: idPrefixes['leads'],
     kind: 'person',
-    schema: z.strictObject({ ...personFields, company: z.optional(text(200)) }),
+    schema: () => z.strictObject({ ...personFields(), company: z.optional(text(200)) }),
     defaults: {},
     references: [],
     filters: ['email'],
@@ -259,7 +276,7 @@ export const modules: readonly ModuleDeclaration[] = [
     label: 'partner contact',
     idPrefix: idPrefixes['partner-contacts'],
     kind: 'person',
-    schema: z.strictObject({ ...personFields, organizationId: referenceTo(['partner-organizations']) }),
+    schema: () => z.strictObject({ ...personFields(), organizationId: referenceTo(['partner-organizations']) }),
     defaults: {},
     references: [{ field: 'organizationId', modules: ['partner-organizations'], counted: true }],
     filters: ['organizationId', 'email'],
@@ -270,7 +287,7 @@ export const modules: readonly ModuleDeclaration[] = [
     label: 'ticket',
     idPrefix: idPrefixes['tickets'],
     kind: 'record',
-    schema: portalRecord(ticketFields),
+    schema: () => portalRecord(ticketFields()),
     defaults: recordDefaults,
     references: recordReferences,
     filters: recordFilters,
@@ -285,14 +302,15 @@ export const modules: readonly ModuleDeclaration[] = [
     label: 'invoice',
     idPrefix: idPrefixes['invoices'],
     kind: 'record',
-    schema: portalRecord({
-      subject: text(200),
-      invoiceNumber: z.optional(text(50)),
-      status: z.optional(choice(['Created', 'Approved', 'Sent', 'Paid', 'Cancelled'])),
-      dueDate: z.optional(date()),
-      currency: z.optional(currency()),
-      total: z.optional(money()),
-    }),
+    schema: () =>
+      portalRecord({
+        subject: text(200),
+        invoiceNumber: z.optional(text(50)),
+        status: z.optional(choice(['Created', 'Approved', 'Sent', 'Paid', 'Cancelled'])),
+        dueDate: z.optional(date()),
+        currency: z.optional(currency()),
+        total: z.optional(money()),
+      }),
     defaults: recordDefaults,
     references: recordReferences,
     filters: recordFilters,
@@ -304,13 +322,14 @@ export const modules: readonly ModuleDeclaration[] = [
     label: 'quote',
     idPrefix: idPrefixes['quotes'],
     kind: 'record',
-    schema: portalRecord({
-      subject: text(200),
-      status: z.optional(choice(['Created', 'Delivered', 'Reviewed', 'Accepted', 'Rejected'])),
-      validUntil: z.optional(date()),
-      currency: z.optional(currency()),
-      total: z.optional(money()),
-    }),
+    schema: () =>
+      portalRecord({
+        subject: text(200),
+        status: z.optional(choice(['Created', 'Delivered', 'Reviewed', 'Accepted', 'Rejected'])),
+        validUntil: z.optional(date()),
+        currency: z.optional(currency()),
+        total: z.optional(money()),
+      }),
     defaults: recordDefaults,
     references: recordReferences,
     filters: recordFilters,
@@ -326,19 +345,20 @@ export const modules: readonly ModuleDeclaration[] = [
     label: 'sales order',
     idPrefix: idPrefixes['sales-orders'],
     kind: 'record',
-    schema: portalRecord({
-      subject: text(200),
-      status: z.optional(choice(['Created', 'Approved', 'Delivered', 'Cancelled'])),
-      currency: z.optional(currency()),
-      lineItems: z.optional(
-        z.array(z.strictObject({ description: text(500), quantity: quantity(), unitPrice: money() })).check(
-          z.maxLength(200),
-          z.refine((lines) => lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0) <= maxMoney, {
-            message: `the lines must not total more than ${maxMoney}`,
-          }),
+    schema: () =>
+      portalRecord({
+        subject: text(200),
+        status: z.optional(choice(['Created', 'Approved', 'Delivered', 'Cancelled'])),
+        currency: z.optional(currency()),
+        lineItems: z.optional(
+          z.array(z.strictObject({ description: text(500), quantity: quantity(), unitPrice: money() })).check(
+            z.maxLength(200),
+            z.refine((lines) => lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0) <= maxMoney, {
+              message: `the lines must not total more than ${maxMoney}`,
+            }),
+          ),
         ),
-      ),
-    }),
+      }),
     defaults: { ...recordDefaults, lineItems: [] },
     references: recordReferences,
     filters: recordFilters,
@@ -357,11 +377,12 @@ export const modules: readonly ModuleDeclaration[] = [
     label: 'document',
     idPrefix: idPrefixes['documents'],
     kind: 'record',
-    schema: portalRecord({
-      title: text(200),
-      description: z.optional(multilineText(10_000)),
-      url: z.optional(website()),
-    }),
+    schema: () =>
+      portalRecord({
+        title: text(200),
+        description: z.optional(multilineText(10_000)),
+        url: z.optional(website()),
+      }),
     defaults: recordDefaults,
     references: recordReferences,
     filters: recordFilters,
@@ -369,6 +390,8 @@ export const modules: readonly ModuleDeclaration[] = [
     portalColumns: ['title', 'updatedAt'],
   },
 ];
+
+export const modules: readonly ModuleDeclaration[] = declaredModules.map(withLazySchema);
 
 const byName = new Map<string, ModuleDeclaration>(modules.map((module) => [module.name, module]));
 const byPrefix = new Map(modules.map((module) => [module.idPrefix, module]));

@@ -15,8 +15,9 @@ import type { createPortalService } from './portal-service';
  * version it merged into, and a lost race merges again.
  */
 
-export const editableProfileFields = Object.keys(personContactFields) as (keyof typeof personContactFields)[];
-const profile = z.strictObject(personContactFields);
+const contactFields = personContactFields();
+export const editableProfileFields = Object.keys(contactFields) as (keyof typeof contactFields)[];
+const profile = z.strictObject(contactFields);
 const staffOwned = new Set(['email', 'username', 'portal']);
 
 /** Attempts of the merge when the record keeps changing under it. */

@@ -43,7 +43,8 @@ export function createPortalService(deps: PortalServiceDependencies) {
   /** The person, if their access is effective now; otherwise the same 403 whatever the reason. */
   async function session(personId: string) {
     const { person, organization } = await people.load(personId);
-    const verdict = evaluateAccess(person, organization, todayIn(deps.timeZone, now()));
+    // The date only for a person with a support window: most have none, and a zone's first date costs ICU's start-up.
+    const verdict = evaluateAccess(person, organization, () => todayIn(deps.timeZone, now()));
     if (!verdict.effective || !person) throw new Forbidden(refusalMessage);
     return { person, organization };
   }

@@ -35,7 +35,7 @@ export async function admit(
 ): Promise<{ readonly verdict: AccessVerdict; readonly person?: Person }> {
   const now = deps.now?.() ?? new Date();
   const { person, organization } = await createPersonLoader(deps).load(personId);
-  const verdict = evaluateAccess(person, organization, todayIn(deps.timeZone, now));
+  const verdict = evaluateAccess(person, organization, () => todayIn(deps.timeZone, now));
   if (!verdict.effective) {
     logger.warn('Portal sign-in refused', { personId, reason: verdict.reason, trigger });
     // Bookkeeping: a failure to record it must not turn the refusal into something else.

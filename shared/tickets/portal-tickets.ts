@@ -23,11 +23,8 @@ import { createRecordService } from '../records/record-service';
  */
 
 /** What the portal's "raise a ticket" form sends: the tickets module's own fields, a description required. */
-export const portalTicketInput = z.strictObject({
-  title: ticketFields.title,
-  description: multilineText(10_000),
-  priority: ticketFields.priority,
-});
+const { title, priority } = ticketFields();
+export const portalTicketInput = z.strictObject({ title, description: multilineText(10_000), priority });
 
 export interface PortalTicketsDependencies {
   readonly dynamo: DynamoDBClient;

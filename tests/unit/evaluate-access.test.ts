@@ -130,6 +130,9 @@ describe('todayIn: the date in the deployment zone', () => {
     ['Europe/Berlin', '2026-12-01T23:30:00Z', '2026-12-02'],
     ['America/Los_Angeles', '2026-12-02T07:59:00Z', '2026-12-01'],
     ['Pacific/Kiritimati', '2026-12-01T10:00:00Z', '2026-12-02'],
+    // UTC takes the shortcut without Intl; the day turns at midnight exactly.
+    ['UTC', '2026-12-01T23:59:59.999Z', '2026-12-01'],
+    ['UTC', '2026-12-02T00:00:00Z', '2026-12-02'],
   ])('%s at %s is %s', (zone, instant, date) => {
     expect(todayIn(zone, new Date(instant))).toBe(date);
   });
@@ -139,6 +142,28 @@ describe('todayIn: the date in the deployment zone', () => {
     const instant = new Date('2026-12-01T23:30:00Z');
     expect(insideSupportWindow(portal, todayIn('UTC', instant))).toBe(true);
     expect(insideSupportWindow(portal, todayIn('Europe/Berlin', instant))).toBe(false);
+  });
+});
+
+describe('the date is read only when a support window needs it', () => {
+  const person = { module: 'contacts', email: 'a@example.com', portal: { enabled: true } };
+
+  it('never asks for the date of a person without a window', () => {
+    const today = jest.fn(() => '2026-12-02');
+    expect(evaluateAccess(person, undefined, today)).toEqual({ effective: true });
+    expect(today).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    [{ supportStartDate: '2026-12-03' }, false],
+    [{ supportEndDate: '2026-12-01' }, false],
+    [{ supportStartDate: '2026-12-01', supportEndDate: '2026-12-02' }, true],
+  ])('asks once for a window %j and decides as with the date given', (window, inside) => {
+    const today = jest.fn(() => '2026-12-02');
+    const withWindow = { ...person, portal: { enabled: true, ...window } };
+    expect(evaluateAccess(withWindow, undefined, today).effective).toBe(inside);
+    expect(evaluateAccess(withWindow, undefined, '2026-12-02').effective).toBe(inside);
+    expect(today).toHaveBeenCalledTimes(1);
   });
 });
 

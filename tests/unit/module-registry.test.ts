@@ -17,3 +17,47 @@ describe('salesOrderTotal', () => {
     expect(salesOrderTotal([{ quantity: 0.0001, unitPrice: 0.01 }])).toBe(0);
   });
 });
+
+describe('module schemas are built on first use', () => {
+  /** The registry loaded afresh, with zod/mini's strictObject counted: every module schema is one at its root. */
+  function freshRegistry() {
+    const built = jest.fn();
+    let registry!: typeof import('../../shared/modules/registry');
+    jest.isolateModules(() => {
+      jest.doMock('zod/mini', () => {
+        const actual = jest.requireActual<typeof import('zod/mini')>('zod/mini');
+        return {
+          ...actual,
+          strictObject: (...args: Parameters<typeof actual.strictObject>) => (built(), actual.strictObject(...args)),
+        };
+      });
+      registry = jest.requireActual('../../shared/modules/registry');
+    });
+    jest.dontMock('zod/mini');
+    return { registry, built };
+  }
+
+  it('builds none at load, only the module asked for, and that one once', () => {
+    const { registry, built } = freshRegistry();
+    expect(built).not.toHaveBeenCalled();
+    const contacts = registry.findModule('contacts')!;
+    const schema = contacts.schema;
+    // The contact, its portal settings and its mailing address: nothing of the other nine modules.
+    const forContacts = built.mock.calls.length;
+    expect(forContacts).toBeGreaterThan(0);
+    expect(contacts.schema).toBe(schema);
+    expect(built).toHaveBeenCalledTimes(forContacts);
+    expect(schema.safeParse({ lastName: 'Lovelace', email: 'ADA@example.com ' })).toEqual({
+      success: true,
+      data: { lastName: 'Lovelace', email: 'ada@example.com' },
+    });
+  });
+
+  it('keeps the schema a property of every module, seen by spreads and key listings like any other', () => {
+    const { registry } = freshRegistry();
+    for (const module of registry.modules) {
+      expect(Object.keys(module)).toContain('schema');
+      expect({ ...module }.schema).toBe(module.schema);
+    }
+  });
+});
