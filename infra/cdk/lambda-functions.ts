@@ -8,6 +8,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { brandingEnvironmentValue, type Branding } from '../../shared/branding/branding';
 import { Construct } from 'constructs';
 import { tableDesign } from '../../shared/data/table-design';
 import { bundling } from '../bundling';
@@ -53,6 +54,8 @@ export interface PorticoFunctionsProps {
   readonly originSecret: secretsmanager.ISecret;
   /** SUPPORT_REMINDER_DAYS: days before a window ends to remind the person; 0 sends no reminders. */
   readonly supportReminderDays: number;
+  /** BRANDING: the organization's name, logo and accent colour, which emails carry. */
+  readonly branding: Branding;
 }
 
 /** The user pool operation each declared trigger attaches to. */
@@ -106,6 +109,7 @@ export class PorticoFunctions extends Construct {
       STAFF_USER_POOL_ID: props.staffUserPool.userPoolId,
       ORIGIN_VERIFY_SECRET_ID: props.originSecret.secretArn,
       SUPPORT_REMINDER_DAYS: String(props.supportReminderDays),
+      BRANDING: brandingEnvironmentValue(props.branding),
     };
     const streamConsumers: StreamConsumer[] = [];
     const asyncConsumers: AsyncConsumer[] = [];

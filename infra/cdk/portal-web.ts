@@ -16,6 +16,7 @@ import {
   portalWebSecurityHeaders,
   type PortalWebConfig,
 } from '../portal-web';
+import type { Branding } from '../../shared/branding/branding';
 import type { PortalDomain } from './config';
 
 export interface PorticoPortalWebProps {
@@ -29,6 +30,8 @@ export interface PorticoPortalWebProps {
   readonly customDomain?: PortalDomain;
   /** Headers CloudFront adds to every API request: the origin secret that lets the API trust the viewer address. */
   readonly apiOriginHeaders?: Readonly<Record<string, string>>;
+  /** The organization's name, logo and accent colour, served to the app in its config.json. */
+  readonly branding: Branding;
 }
 
 /** How long a replaced version of a web app file is kept in the bucket. */
@@ -91,7 +94,7 @@ export class PorticoPortalWeb extends Construct {
     });
 
     this.customDomain = props.customDomain;
-    const securityHeaders = this.securityHeadersPolicy(props.loginUrl);
+    const securityHeaders = this.securityHeadersPolicy(props.loginUrl, props.branding.logoUrl);
     const stack = Stack.of(this);
     const apiOrigin = new origins.HttpOrigin(`${props.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
@@ -156,8 +159,8 @@ export class PorticoPortalWeb extends Construct {
   }
 
   /** `portalWebSecurityHeaders` as a CloudFront policy, overriding whatever an origin sends. */
-  private securityHeadersPolicy(loginOrigin: string): cloudfront.ResponseHeadersPolicy {
-    const headers = portalWebSecurityHeaders(loginOrigin);
+  private securityHeadersPolicy(loginOrigin: string, logoUrl: string | undefined): cloudfront.ResponseHeadersPolicy {
+    const headers = portalWebSecurityHeaders(loginOrigin, logoUrl);
     return new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'Portico portal web app: CSP, HSTS, no sniffing, no framing, no referrer',
       securityHeadersBehavior: {
@@ -243,7 +246,12 @@ export class PorticoPortalWeb extends Construct {
       ],
     });
 
-    const config: PortalWebConfig = { loginUrl: props.loginUrl, clientId: props.clientId, scopes: portalWebScopes };
+    const config: PortalWebConfig = {
+      loginUrl: props.loginUrl,
+      clientId: props.clientId,
+      scopes: portalWebScopes,
+      branding: props.branding,
+    };
     const entry = new s3deploy.BucketDeployment(this, 'Entry', {
       ...common,
       sources: [

@@ -59,6 +59,7 @@ export class PorticoStack extends Stack {
         senderDomain: config.senderDomain,
         organizationName: config.organizationName,
       },
+      branding: config.branding,
     });
     this.functions = new PorticoFunctions(this, 'Functions', {
       table: this.data.table,
@@ -73,6 +74,7 @@ export class PorticoStack extends Stack {
       timeZone: config.timeZone,
       originSecret: originSecret.secret,
       supportReminderDays: config.supportReminderDays,
+      branding: config.branding,
     });
     this.api = new PorticoApi(this, 'Api', {
       functions: this.functions.byName,
@@ -89,6 +91,7 @@ export class PorticoStack extends Stack {
       clientId: portal.client.userPoolClientId,
       customDomain: config.portalDomain,
       apiOriginHeaders: originSecret.originHeaders,
+      branding: config.branding,
     });
     this.alarms = new PorticoAlarms(this, 'Alarms', {
       topicKey,

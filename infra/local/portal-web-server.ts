@@ -45,7 +45,7 @@ function withoutHopByHop(headers: IncomingMessage['headers']) {
 }
 
 export function createPortalWebServer(options: PortalWebServerOptions): Server {
-  const securityHeaders = portalWebHeaderFields(options.loginOrigin);
+  const securityHeaders = portalWebHeaderFields(options.loginOrigin, options.config.branding.logoUrl);
   // Only the files of this build are served: a request names one of them or gets a 404, never a path on disk.
   const files = new Map<string, Buffer>(
     options.build.files.map((name) => [`/${name}`, readFileSync(join(options.build.outDir, name))]),

@@ -27,7 +27,8 @@ export type EnvVarName =
   | 'TIME_ZONE'
   | 'STAFF_USER_POOL_ID'
   | 'ORIGIN_VERIFY_SECRET_ID'
-  | 'SUPPORT_REMINDER_DAYS';
+  | 'SUPPORT_REMINDER_DAYS'
+  | 'BRANDING';
 
 /** Admin actions on the portal user pool, granted on that pool only. */
 export type PortalPoolAction =
@@ -101,6 +102,7 @@ const provisioning = {
     'SES_CONFIGURATION_SET',
     'COGNITO_CREATE_RATE',
     'ACCESS_MAX_FAILURES',
+    'BRANDING',
   ],
   tableAccess: ['read', 'write'],
   portalPoolActions: [
