@@ -11,6 +11,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { brandingEnvironmentValue, type Branding } from '../../shared/branding/branding';
 import { Construct } from 'constructs';
 import { tableDesign } from '../../shared/data/table-design';
+import { defaultPortalTicketsPerDay } from '../../shared/tickets/ticket-limits';
 import { bundling } from '../bundling';
 import {
   accessMaxFailures,
@@ -56,6 +57,8 @@ export interface PorticoFunctionsProps {
   readonly supportReminderDays: number;
   /** BRANDING: the organization's name, logo and accent colour, which emails carry. */
   readonly branding: Branding;
+  /** PORTAL_TICKETS_PER_DAY: tickets a person may raise on the portal per day (shared/tickets/portal-tickets.ts). */
+  readonly portalTicketsPerDay?: number;
 }
 
 /** The user pool operation each declared trigger attaches to. */
@@ -110,6 +113,7 @@ export class PorticoFunctions extends Construct {
       ORIGIN_VERIFY_SECRET_ID: props.originSecret.secretArn,
       SUPPORT_REMINDER_DAYS: String(props.supportReminderDays),
       BRANDING: brandingEnvironmentValue(props.branding),
+      PORTAL_TICKETS_PER_DAY: String(props.portalTicketsPerDay ?? defaultPortalTicketsPerDay),
     };
     const streamConsumers: StreamConsumer[] = [];
     const asyncConsumers: AsyncConsumer[] = [];

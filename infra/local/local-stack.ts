@@ -40,6 +40,7 @@ import {
 import { createSecretsEndpoint } from './secrets-endpoint';
 import { createAsyncInvoker } from './async-invoker';
 import { originVerifyHeader } from '../../shared/http/origin-verify';
+import { defaultPortalTicketsPerDay } from '../../shared/tickets/ticket-limits';
 import { buildPortalWeb, portalWebScopes } from '../portal-web';
 
 export const repoRoot = resolve(__dirname, '..', '..');
@@ -286,6 +287,7 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
       // Off unless set, as in the cloud (the `supportReminderDays` context).
       SUPPORT_REMINDER_DAYS: process.env.SUPPORT_REMINDER_DAYS ?? '0',
       BRANDING: brandingEnvironmentValue(branding),
+      PORTAL_TICKETS_PER_DAY: process.env.PORTAL_TICKETS_PER_DAY ?? String(defaultPortalTicketsPerDay),
     });
 
     const issuerOf = (poolId: string) => `${cognito.endpoint}/${poolId}`;

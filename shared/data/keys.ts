@@ -15,6 +15,10 @@ export const pinAttemptsSortKey = 'PIN_ATTEMPTS';
 export const claimSortKey = 'UNIQUE';
 /** History entries sort by time under this prefix, after the access state they describe. */
 export const historyPrefix = 'HISTORY#';
+/** A ticket's comments sort by time under this prefix, in the ticket's partition. */
+export const commentPrefix = 'COMMENT#';
+/** A person's count of tickets raised on the portal on one day sorts under this prefix, in their partition. */
+export const ticketCountPrefix = 'TICKETS#';
 /** ACCESS items are listed (gsi1) under this pseudo-module, for `reconcile --all`. */
 export const accessListName = 'portal-access';
 
@@ -77,6 +81,16 @@ export function historyItem<Entry extends { readonly at: string }>(personId: str
 /** The item counting a person's wrong PINs (shared/portal/pin-attempts.ts), beside their record. */
 export function pinAttemptsKey(personId: string): Key {
   return { [pk]: personId, [sk]: pinAttemptsSortKey };
+}
+
+/** One comment of a ticket (shared/tickets/ticket-comments.ts): its partition is the ticket's, oldest first. */
+export function commentKey(ticketId: string, at: string, commentId: string): Key {
+  return { [pk]: ticketId, [sk]: `${commentPrefix}${at}#${commentId}` };
+}
+
+/** How many tickets a person raised on the portal on `day` (shared/tickets/portal-tickets.ts), beside their record. */
+export function ticketCountKey(personId: string, day: string): Key {
+  return { [pk]: personId, [sk]: `${ticketCountPrefix}${day}` };
 }
 
 /** The item the health check reads: it never exists, so reading it proves reachability and nothing else. */
@@ -204,5 +218,11 @@ export const itemCatalog: readonly CatalogEntry[] = [
   { item: 'portal access state', keys: { ...accessKey('<personId>'), ...accessListAttributes('<personId>') } },
   { item: 'access history entry', keys: historyKey('<personId>', '<time>', '<random>') },
   { item: 'wrong-PIN attempts', keys: pinAttemptsKey('<personId>'), note: `TTL \`${tableDesign.ttlAttribute}\`` },
+  { item: 'ticket comment', keys: commentKey('<ticketId>', '<time>', '<commentId>') },
+  {
+    item: 'portal tickets of a day',
+    keys: ticketCountKey('<personId>', '<date>'),
+    note: `TTL \`${tableDesign.ttlAttribute}\``,
+  },
   { item: 'health probe (never written)', keys: healthProbeKey },
 ];

@@ -3,6 +3,8 @@ import { accessStreamInterest } from '../access/stream-changes';
 import type { StreamInterest } from '../data/stream-interest';
 import { moduleRoutes } from '../modules/module-routes';
 import { portalRoutes } from '../portal/portal-routes';
+import { selfServiceRoutes } from '../portal/self-service-routes';
+import { ticketCommentRoutes } from '../tickets/ticket-comment-routes';
 import type { HttpRoute, RouteBinding } from '../http/routes';
 import { defaultAccessMaxFailures } from '../config/provisioning-defaults';
 
@@ -28,7 +30,8 @@ export type EnvVarName =
   | 'STAFF_USER_POOL_ID'
   | 'ORIGIN_VERIFY_SECRET_ID'
   | 'SUPPORT_REMINDER_DAYS'
-  | 'BRANDING';
+  | 'BRANDING'
+  | 'PORTAL_TICKETS_PER_DAY';
 
 /** Admin actions on the portal user pool, granted on that pool only. */
 export type PortalPoolAction =
@@ -146,6 +149,18 @@ export const functions: readonly FunctionDeclaration[] = [
     routes: portalRoutes.map(({ method, path }) => ({ method, path, auth: 'portal' as const })),
   },
   {
+    name: 'portal-self-service',
+    description:
+      'The portal self-service API: raising tickets and their conversation, profile edits, quote decisions, overview.',
+    entry: 'functions/portal-self-service.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    environment: [...portalEnvironment, 'PORTAL_TICKETS_PER_DAY'],
+    tableAccess: ['read', 'write'],
+    readsOriginSecret: true,
+    routes: selfServiceRoutes.map(({ method, path }) => ({ method, path, auth: 'portal' as const })),
+  },
+  {
     name: 'portal-sign-in-check',
     description: 'Refuses a portal sign-in before the password is checked when access is not effective now.',
     entry: 'functions/portal-sign-in-check.ts',
@@ -230,6 +245,16 @@ export const functions: readonly FunctionDeclaration[] = [
     environment: ['TABLE_NAME'],
     tableAccess: ['read', 'write'],
     routes: moduleRoutes().map(({ method, path }) => ({ method, path, auth: 'staff' as const })),
+  },
+  {
+    name: 'ticket-comments',
+    description: "Staff's side of a ticket's conversation: replies and internal notes.",
+    entry: 'functions/ticket-comments.ts',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: ['TABLE_NAME'],
+    tableAccess: ['read', 'write'],
+    routes: ticketCommentRoutes.map(({ method, path }) => ({ method, path, auth: 'staff' as const })),
   },
   {
     name: 'health',

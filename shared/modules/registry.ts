@@ -1,4 +1,5 @@
 import { signatureAfterEdit, type Signature } from './sales-order-content';
+import { decisionAfterEdit, type QuoteDecision } from './quote-content';
 import * as z from 'zod/mini';
 import {
   address,
@@ -128,14 +129,19 @@ const portalSettings = z
     ),
   );
 
+/** A person's contact details: the fields a person may also change themself on the portal (PATCH /portal/me). */
+export const personContactFields = {
+  phone: z.optional(phone()),
+  mobile: z.optional(phone()),
+  mailingAddress: z.optional(address()),
+};
+
 const personFields = {
   firstName: z.optional(text(100)),
   lastName: text(100),
   email: z.optional(email()),
-  phone: z.optional(phone()),
-  mobile: z.optional(phone()),
+  ...personContactFields,
   title: z.optional(text(100)),
-  mailingAddress: z.optional(address()),
   emailOptOut: z.optional(z.boolean()),
   portal: z.optional(portalSettings),
 };
@@ -179,6 +185,14 @@ const recordReferences: readonly ReferenceDeclaration[] = [
 ];
 const recordDefaults = { showOnPortal: false };
 const recordFilters: readonly FilterName[] = ['contactId', 'organizationId'];
+
+/** A ticket's fields; the portal's "raise a ticket" form takes title, description and priority from here. */
+export const ticketFields = {
+  title: text(200),
+  description: z.optional(multilineText(10_000)),
+  status: z.optional(choice(['Open', 'In Progress', 'Wait For Response', 'Closed'])),
+  priority: z.optional(choice(['Low', 'Normal', 'High', 'Urgent'])),
+};
 
 /** Totals in cents: summing floating-point amounts would drift. */
 export function salesOrderTotal(lineItems: readonly { quantity: number; unitPrice: number }[]): number {
@@ -254,17 +268,15 @@ export const modules: readonly ModuleDeclaration[] = [
     label: 'ticket',
     idPrefix: idPrefixes['tickets'],
     kind: 'record',
-    schema: portalRecord({
-      title: text(200),
-      description: z.optional(multilineText(10_000)),
-      status: z.optional(choice(['Open', 'In Progress', 'Wait For Response', 'Closed'])),
-      priority: z.optional(choice(['Low', 'Normal', 'High', 'Urgent'])),
-    }),
+    schema: portalRecord(ticketFields),
     defaults: recordDefaults,
     references: recordReferences,
     filters: recordFilters,
     portalVisible: true,
     portalColumns: ['title', 'status', 'priority', 'updatedAt'],
+    // Set by the portal (shared/tickets/portal-tickets.ts) and the conversation (shared/tickets/ticket-comments.ts).
+    serverOwned: ['source', 'awaitingReply'],
+    onStaffEdit: (stored) => ({ source: stored.source, awaitingReply: stored.awaitingReply }),
   },
   {
     name: 'invoices',
@@ -302,6 +314,10 @@ export const modules: readonly ModuleDeclaration[] = [
     filters: recordFilters,
     portalVisible: true,
     portalColumns: ['subject', 'status', 'validUntil', 'total'],
+    serverOwned: ['decision'],
+    onStaffEdit: (stored, edited, at) => ({
+      decision: decisionAfterEdit(stored.decision as QuoteDecision | undefined, edited, at),
+    }),
   },
   {
     name: 'sales-orders',

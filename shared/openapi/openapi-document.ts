@@ -8,6 +8,7 @@ import { moduleRoutes, type ModuleRoute, type RecordOperation } from '../modules
 import type { ModuleDeclaration } from '../modules/registry';
 import { defaultPageSize, maxPageSize } from '../records/list-query';
 import { portalOperations } from './portal-operations';
+import { selfServiceOperations } from './self-service-operations';
 
 /**
  * The OpenAPI 3.1 description of the API, derived from the function registry (routes and their auth) and
@@ -578,6 +579,7 @@ const platformOperations: Record<string, { tag: string; operation: JsonObject; s
       },
     },
     ...portalOperations,
+    ...selfServiceOperations,
   };
 
 const platformTags: Record<string, string> = {

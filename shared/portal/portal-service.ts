@@ -41,7 +41,7 @@ export interface RequestOrigin {
   readonly userAgent: string;
 }
 
-function portalView(item: Record<string, unknown>): Record<string, unknown> {
+export function portalView(item: Record<string, unknown>): Record<string, unknown> {
   const view: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(item)) {
     if (!internalAttributes.has(name) && !staffOnlyFields.has(name)) view[name] = value;
@@ -49,7 +49,7 @@ function portalView(item: Record<string, unknown>): Record<string, unknown> {
   return view;
 }
 
-const fullName = (person: Person) => [person.firstName, person.lastName].filter(Boolean).join(' ');
+export const fullName = (person: Person) => [person.firstName, person.lastName].filter(Boolean).join(' ');
 
 export function createPortalService(deps: PortalServiceDependencies) {
   const { dynamo, tableName } = deps;
@@ -219,5 +219,6 @@ export function createPortalService(deps: PortalServiceDependencies) {
     return signature;
   }
 
-  return { session, me, list, get, setPin, signSalesOrder };
+  // session, portalModule and visibleRecord: the checks the portal's other services (shared/tickets, shared/portal) share.
+  return { session, portalModule, visibleRecord, me, list, get, setPin, signSalesOrder };
 }

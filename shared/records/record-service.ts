@@ -28,6 +28,14 @@ export interface RecordServiceDependencies {
   readonly newId?: (module: ModuleDeclaration) => string;
 }
 
+/** What a caller other than staff's CRUD adds to a new record (the portal raising a ticket). */
+export interface CreateOptions {
+  /** Values of the module's `serverOwned` fields. */
+  readonly serverOwned?: Readonly<Record<string, unknown>>;
+  /** More actions of the same transaction (a counter whose condition must hold for the record to be written). */
+  readonly alsoWrite?: (plan: WritePlan, item: Record<string, unknown>) => void;
+}
+
 /** Attempts of a read-modify-write that lost a race before answering 409. */
 const maxAttempts = 4;
 
@@ -202,12 +210,13 @@ export function createRecordService({
     module: ModuleDeclaration,
     input: Record<string, unknown>,
     actor: string,
+    options: CreateOptions = {},
   ): Promise<PublicRecord> {
     const fields = await alignPartnerRecord(module, await prepareFields(module, input, undefined), {});
     const id = newId(module);
     const timestamp = now().toISOString();
     const base = { id, version: 1, createdAt: timestamp, updatedAt: timestamp, createdBy: actor, updatedBy: actor };
-    const item = { ...recordKey(id), module: module.name, ...fields, ...base };
+    const item = { ...recordKey(id), module: module.name, ...fields, ...options.serverOwned, ...base };
     const plan = new WritePlan(tableName).putRecord(
       { ...item, ...indexAttributes(module, item) },
       { expression: 'attribute_not_exists(pk)' },
@@ -216,6 +225,7 @@ export function createRecordService({
     planReferences(plan, module, id, {}, fields);
     planClaims(plan, module, id, {}, fields);
     planAccessChange(plan, { tableName, module, personId: id, before: {}, after: fields, actor, at: timestamp });
+    options.alsoWrite?.(plan, item);
     await plan.commit(dynamo);
     return toPublicRecord(item);
   }

@@ -101,6 +101,7 @@ describe('PorticoStack', () => {
         TIME_ZONE: config.timeZone,
         STAFF_USER_POOL_ID: { Ref: logicalId(stack.identity.pools.staff.pool) },
         ORIGIN_VERIFY_SECRET_ID: { Ref: logicalId(stack.originSecret.secret) },
+        BRANDING: JSON.stringify(config.branding),
         SUPPORT_REMINDER_DAYS: '7',
       };
       for (const name of fn.environment) expect([name, variables[name]]).toEqual([name, expected[name]]);

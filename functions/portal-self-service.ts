@@ -1,0 +1,73 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import * as z from 'zod/mini';
+import { NotFound } from '../shared/http/errors';
+import { clientAddressOf } from '../shared/http/client-address';
+import { httpHandler, json } from '../shared/http/http-handler';
+import { secretsManagerOriginSecrets } from '../shared/http/origin-secrets';
+import { createOriginVerifier } from '../shared/http/origin-verify';
+import { parseJsonBody } from '../shared/http/request';
+import { validate } from '../shared/modules/validate';
+import { createPortalOverview } from '../shared/portal/portal-overview';
+import { createPortalProfile } from '../shared/portal/portal-profile';
+import { createPortalService } from '../shared/portal/portal-service';
+import { portalViewerOf } from '../shared/portal/portal-viewer';
+import { createQuoteDecisions } from '../shared/portal/quote-decision';
+import { readSelfServiceConfig } from '../shared/portal/self-service-config';
+import { resolveSelfServiceRoute } from '../shared/portal/self-service-routes';
+import { pageQueryFields, pageSizeOf } from '../shared/records/list-query';
+import { createPortalTickets } from '../shared/tickets/portal-tickets';
+import { createPortalConversation } from '../shared/tickets/ticket-conversation';
+
+const config = readSelfServiceConfig();
+const dynamo = new DynamoDBClient({});
+const tableName = config.TABLE_NAME;
+const portal = createPortalService({ dynamo, tableName, timeZone: config.TIME_ZONE });
+const tickets = createPortalTickets({
+  dynamo,
+  tableName,
+  portal,
+  timeZone: config.TIME_ZONE,
+  ticketsPerDay: config.PORTAL_TICKETS_PER_DAY,
+});
+const conversation = createPortalConversation({ dynamo, tableName, portal });
+const profile = createPortalProfile({ dynamo, tableName, portal });
+const quotes = createQuoteDecisions({ dynamo, tableName, portal });
+const overview = createPortalOverview({ dynamo, tableName, portal });
+// Read on the first quote decision through the web app, then cached: nothing of it runs at cold start.
+const originVerifier = createOriginVerifier({ load: secretsManagerOriginSecrets(config.ORIGIN_VERIFY_SECRET_ID) });
+
+const page = z.strictObject(pageQueryFields);
+const noStore = { 'cache-control': 'no-store' };
+
+/** The portal's self-service API: tickets and their conversation, profile edits, quote decisions, the overview. */
+export const handler = httpHandler(async (event) => {
+  const operation = resolveSelfServiceRoute(event.routeKey);
+  if (!operation) throw new NotFound(`No route ${event.routeKey}.`);
+  const viewer = portalViewerOf(event);
+  const id = event.pathParameters?.id ?? '';
+  switch (operation) {
+    case 'raiseTicket': {
+      const ticket = await tickets.raise(viewer, parseJsonBody(event));
+      return json(201, ticket, { location: `/portal/tickets/${String(ticket.id)}` });
+    }
+    case 'listComments': {
+      const query = validate(page, event.queryStringParameters ?? {}, 'query');
+      const comments = await conversation.list(viewer, id, { limit: pageSizeOf(query.limit), cursor: query.cursor });
+      return json(200, comments, noStore);
+    }
+    case 'addComment':
+      return json(201, await conversation.add(viewer, id, parseJsonBody(event)));
+    case 'updateProfile':
+      return json(200, await profile.update(viewer, parseJsonBody(event)), noStore);
+    case 'decideQuote': {
+      const body = parseJsonBody(event);
+      const decision = await quotes.decide(viewer, id, body, {
+        sourceIp: await clientAddressOf(event, originVerifier),
+        userAgent: event.requestContext.http.userAgent ?? '',
+      });
+      return json(201, decision);
+    }
+    case 'overview':
+      return json(200, await overview.overview(viewer), noStore);
+  }
+});

@@ -1,0 +1,38 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import * as z from 'zod/mini';
+import { readConfig } from '../shared/config/read-config';
+import { NotFound } from '../shared/http/errors';
+import { httpHandler, json, type HttpEvent } from '../shared/http/http-handler';
+import { parseJsonBody } from '../shared/http/request';
+import { staffActor } from '../shared/http/staff-actor';
+import { validate } from '../shared/modules/validate';
+import { pageQueryFields, pageSizeOf } from '../shared/records/list-query';
+import { createStaffConversation } from '../shared/tickets/ticket-conversation';
+import { resolveTicketCommentRoute } from '../shared/tickets/ticket-comment-routes';
+
+const config = readConfig(z.object({ TABLE_NAME: z.string().check(z.minLength(1)) }));
+const conversation = createStaffConversation({ dynamo: new DynamoDBClient({}), tableName: config.TABLE_NAME });
+const page = z.strictObject(pageQueryFields);
+
+/** The name a staff comment is signed with: the token's, when it carries one. */
+function staffNameOf(event: HttpEvent): string {
+  const claims = event.requestContext.authorizer?.jwt?.claims ?? {};
+  const name = claims.name ?? claims.username ?? claims['cognito:username'];
+  return typeof name === 'string' && name ? name : 'Staff';
+}
+
+/** Staff's side of a ticket's conversation: every comment and internal note, and replies. */
+export const handler = httpHandler(async (event) => {
+  const operation = resolveTicketCommentRoute(event.routeKey);
+  if (!operation) throw new NotFound(`No route ${event.routeKey}.`);
+  const sub = staffActor(event);
+  const id = event.pathParameters?.id ?? '';
+  switch (operation) {
+    case 'list': {
+      const query = validate(page, event.queryStringParameters ?? {}, 'query');
+      return json(200, await conversation.list(id, { limit: pageSizeOf(query.limit), cursor: query.cursor }));
+    }
+    case 'add':
+      return json(201, await conversation.add(id, { sub, name: staffNameOf(event) }, parseJsonBody(event)));
+  }
+});

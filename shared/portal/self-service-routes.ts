@@ -1,0 +1,24 @@
+import type { HttpMethod } from '../http/routes';
+
+export type SelfServiceOperation =
+  'raiseTicket' | 'listComments' | 'addComment' | 'updateProfile' | 'decideQuote' | 'overview';
+
+/**
+ * The portal's self-service API (functions/portal-self-service.ts): raising tickets and following their
+ * conversation, editing one's contact details, deciding a quote, and the home page's overview. Every route needs
+ * a token of the portal pool.
+ */
+export const selfServiceRoutes: readonly { method: HttpMethod; path: string; operation: SelfServiceOperation }[] = [
+  { method: 'POST', path: '/portal/tickets', operation: 'raiseTicket' },
+  { method: 'GET', path: '/portal/tickets/{id}/comments', operation: 'listComments' },
+  { method: 'POST', path: '/portal/tickets/{id}/comments', operation: 'addComment' },
+  { method: 'PATCH', path: '/portal/me', operation: 'updateProfile' },
+  { method: 'POST', path: '/portal/quotes/{id}/decision', operation: 'decideQuote' },
+  { method: 'GET', path: '/portal/overview', operation: 'overview' },
+];
+
+const byRouteKey = new Map(selfServiceRoutes.map((route) => [`${route.method} ${route.path}`, route.operation]));
+
+export function resolveSelfServiceRoute(routeKey: string): SelfServiceOperation | undefined {
+  return byRouteKey.get(routeKey);
+}

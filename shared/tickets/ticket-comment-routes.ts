@@ -1,0 +1,15 @@
+import type { HttpMethod } from '../http/routes';
+
+export type TicketCommentOperation = 'list' | 'add';
+
+/** Staff's side of a ticket's conversation (functions/ticket-comments.ts), beside the tickets module's CRUD. */
+export const ticketCommentRoutes: readonly { method: HttpMethod; path: string; operation: TicketCommentOperation }[] = [
+  { method: 'GET', path: '/tickets/{id}/comments', operation: 'list' },
+  { method: 'POST', path: '/tickets/{id}/comments', operation: 'add' },
+];
+
+const byRouteKey = new Map(ticketCommentRoutes.map((route) => [`${route.method} ${route.path}`, route.operation]));
+
+export function resolveTicketCommentRoute(routeKey: string): TicketCommentOperation | undefined {
+  return byRouteKey.get(routeKey);
+}
