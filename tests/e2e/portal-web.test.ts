@@ -114,6 +114,9 @@ const focused = (page: Page) =>
     return `${element.tagName} ${element.tagName === 'INPUT' ? element.id : element.innerText.trim()}`;
   });
 
+const sectionTab = (page: Page, name: string) =>
+  page.getByRole('navigation', { name: 'Portal sections' }).getByRole('link', { name, exact: true });
+
 const rowTitles = (page: Page) => page.locator('tbody th[scope=row] a').allInnerTexts();
 
 /** Cells of the page's tables that reach past the right edge of the window (clipped or scrolled out of sight). */
@@ -177,21 +180,23 @@ describe('portal web app', () => {
 
     const password = newPassword();
     await firstSignIn(page, email, temporaryPassword, password);
-    // The sign-in code and state are gone from the address bar.
-    expect(page.url()).toBe(`${outputs.PortalWebUrl}#/tickets`);
+    // The sign-in code and state are gone from the address bar; home is the overview.
+    expect(page.url()).toBe(outputs.PortalWebUrl);
     // Focus lands on the new page's heading, where a screen reader starts reading.
-    await page.getByRole('heading', { name: 'Tickets' }).waitFor();
-    expect(await focused(page)).toBe('H1 Tickets');
+    await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+    expect(await focused(page)).toBe('H1 Overview');
 
     // Name and organization; one tab per component.
     await expect(page.locator('#who').innerText()).resolves.toContain(`${person.firstName} ${person.lastName}`);
     await expect(page.locator('#who').innerText()).resolves.toContain(organization.name as string);
     await expect(
       page.getByRole('navigation', { name: 'Portal sections' }).getByRole('link').allInnerTexts(),
-    ).resolves.toEqual(['Tickets', 'Invoices', 'Quotes', 'Sales orders', 'Documents']);
+    ).resolves.toEqual(['Overview', 'Tickets', 'Invoices', 'Quotes', 'Sales orders', 'Documents']);
 
     // Exactly the visible tickets, over two pages.
+    await sectionTab(page, 'Tickets').click();
     await page.getByRole('heading', { name: 'Tickets' }).waitFor();
+    expect(await focused(page)).toBe('H1 Tickets');
     const firstPage = await rowTitles(page);
     expect(firstPage).toHaveLength(10);
     // At phone width every column stays in sight: the rows reflow instead of running off the edge.
@@ -357,6 +362,7 @@ describe('portal web app', () => {
     const temporaryPassword = await openInvitation(page, invitation, false);
     const password = newPassword();
     await firstSignIn(page, email, temporaryPassword, password, false);
+    await sectionTab(page, 'Tickets').click();
     await page.getByRole('link', { name: 'Visible ticket' }).waitFor();
 
     // The tokens are renewed a minute before they expire, without the person doing anything.
@@ -428,6 +434,7 @@ describe('portal web app', () => {
     const page = await browser.newPage();
     await page.clock.install();
     await firstSignIn(page, email, await openInvitation(page, invitation, false), newPassword(), false);
+    await sectionTab(page, 'Tickets').click();
     await page.getByRole('link', { name: 'Idle ticket' }).waitFor();
 
     // Staff deactivate the partner organization; the controller disables the login and revokes its refresh tokens.

@@ -18,6 +18,7 @@ import { byId, h } from './dom';
 import { sectionTitle } from './format';
 import { portalMeta } from './portal-meta';
 import { parseRoute } from './routes';
+import { renderOverview, renderProfile, renderRaiseTicket } from './self-service-views';
 import { renderDetail, renderList, renderPin, type Me, type ViewContext } from './views';
 
 /** Why the app is showing its signed-out page. */
@@ -216,6 +217,7 @@ function renderShell() {
     h(
       'ul',
       {},
+      h('li', {}, h('a', { href: '#/', 'data-section': '' }, 'Overview')),
       components.map((name) => h('li', {}, h('a', { href: `#/${name}`, 'data-section': name }, sectionTitle(name)))),
     ),
   );
@@ -227,6 +229,7 @@ function renderShell() {
     h(
       'div',
       { class: 'actions' },
+      h('a', { href: '#/profile', 'data-section': 'profile' }, 'Profile'),
       h('a', { href: '#/pin', id: 'pin-link', 'data-section': 'pin' }, 'PIN'),
       h(
         'button',
@@ -251,31 +254,21 @@ function route() {
   if (!me) return;
   const { segments, query } = parseRoute(location.hash);
   const [section = '', id] = segments;
-  if (!section) {
-    const first = me.components[0];
-    if (first) location.replace(`#/${first}`);
-    else renderEmptyPortal();
-    return;
-  }
   for (const link of document.querySelectorAll<HTMLAnchorElement>('[data-section]')) {
     if (link.dataset.section === section) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
   const view = context(byId('main'));
+  if (!section) return void renderOverview(view);
   if (section === 'pin') return void renderPin(view, query.get('order') ?? undefined);
+  if (section === 'profile') return void renderProfile(view);
   if (!me.components.includes(section)) {
     view.main.replaceChildren(h('h1', { tabindex: -1 }, 'Not found'), h('p', {}, 'Your portal has no such section.'));
     return view.done('Not found');
   }
-  if (id) void renderDetail(view, section, id);
+  if (section === 'tickets' && id === 'new') renderRaiseTicket(view);
+  else if (id) void renderDetail(view, section, id);
   else void renderList(view, section, query);
-}
-
-function renderEmptyPortal() {
-  byId('main').replaceChildren(
-    h('h1', { tabindex: -1 }, 'Welcome'),
-    h('p', {}, 'Your portal has no sections yet. Your account manager can add them.'),
-  );
 }
 
 async function enterApp() {

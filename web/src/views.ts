@@ -4,6 +4,7 @@ import { h } from './dom';
 import { fieldLabel, formatMoney, formatValue, sectionTitle } from './format';
 import { moduleMeta } from './portal-meta';
 import { routeHref } from './routes';
+import { conversationSection, quoteDecisionSection } from './self-service-views';
 
 /** The signed-in person, as `GET /portal/me` describes them. */
 export interface Me {
@@ -38,7 +39,18 @@ interface Page {
 export const pageSize = 10;
 
 /** Fields the detail view leaves out: how the record is filed, not what it says. */
-const hiddenFields = new Set(['id', 'module', 'contactId', 'organizationId', 'lineItems', 'signature', 'currency']);
+const hiddenFields = new Set([
+  'id',
+  'module',
+  'contactId',
+  'organizationId',
+  'lineItems',
+  'signature',
+  'currency',
+  // Shown by their own sections (the quote's decision) or by the overview (a reply awaited).
+  'decision',
+  'awaitingReply',
+]);
 
 const titleOf = (record: PortalRecord) => String(record.subject ?? record.title ?? record.invoiceNumber ?? record.id);
 
@@ -241,6 +253,9 @@ export async function renderDetail(view: ViewContext, section: string, id: strin
     lineItemsTable(record),
   ];
   if (section === 'sales-orders' && view.me.canESign) content.push(signingSection(view, record));
+  if (section === 'quotes')
+    content.push(quoteDecisionSection(view, record, (done) => void renderDetail(view, section, id, done)));
+  if (section === 'tickets') content.push(conversationSection(view, record.id));
   view.main.replaceChildren(...content.filter((node): node is Node => node !== null));
   view.done(title);
 }
