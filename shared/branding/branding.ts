@@ -1,10 +1,24 @@
-import { defaultOrganizationName, organizationNameProblem } from '../access/portal-code-email';
-
 /**
  * The deployment's branding, named once (CDK context `organizationName`, `logoUrl`, `accentColor`; locally
  * `ORGANIZATION_NAME`, `LOGO_URL`, `ACCENT_COLOR`) and used by the portal app's header, the hosted login and
  * every email. Functions that send email read it from `BRANDING` (its JSON), checked at cold start.
  */
+/** The organization named when the deployment names none. */
+export const defaultOrganizationName = 'Portico';
+
+/** Longest organization name: it goes into a subject line and the From display name. */
+export const organizationNameMaxLength = 64;
+
+/** A name fit for a subject line, a From display name and an HTML message: printable, no markup, bounded. */
+export function organizationNameProblem(name: string): string | undefined {
+  if (name.trim() !== name || name === '') return 'must be non-empty, without leading or trailing spaces';
+  if (name.length > organizationNameMaxLength) return `must be at most ${organizationNameMaxLength} characters`;
+  // Control characters, bidi overrides and lone surrogates would garble or disguise a subject line.
+  if (/[\p{Cc}\p{Cf}\p{Cs}]/u.test(name)) return 'must not contain control or formatting characters';
+  if (/[<>&"]/.test(name)) return 'must not contain < > & or "';
+  return undefined;
+}
+
 export interface Branding {
   readonly organizationName: string;
   /** An https image URL; none shows the organization's name alone. */
