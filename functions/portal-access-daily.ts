@@ -4,7 +4,7 @@ import { provisionerFromEnvironment } from '../shared/access/provisioner-config'
 import { readConfig } from '../shared/config/read-config';
 import { logger } from '../shared/observability/logger';
 
-const { config, dynamo, provisioner } = provisionerFromEnvironment();
+const { config, branding, dynamo, provisioner } = provisionerFromEnvironment();
 const reminders = readConfig(
   z.object({
     /** Days before a support window ends to remind the person; absent or 0: no reminders (the default). */
@@ -18,6 +18,7 @@ const check = createDailyAccessCheck({
   provisioner,
   reminderDays: Number(reminders.SUPPORT_REMINDER_DAYS ?? 0),
   signInUrl: config.PORTAL_SIGN_IN_URL,
+  branding,
 });
 
 /**

@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { buildSync } from 'esbuild';
 import { modules } from '../shared/modules/registry';
 import { apiDocumentPath, writeApiReference } from './api-reference';
+import type { Branding } from '../shared/branding/branding';
 import { refusalMessage } from '../shared/portal/portal-session';
 
 /**
@@ -25,6 +26,8 @@ export interface PortalWebConfig {
   readonly loginUrl: string;
   readonly clientId: string;
   readonly scopes: string;
+  /** The organization's name, logo and accent colour, for the app's header (shared/branding/branding.ts). */
+  readonly branding: Branding;
 }
 
 export const portalWebScopes = 'openid email profile';
@@ -34,12 +37,14 @@ export const portalWebScopes = 'openid email profile';
  * style (no inline code, no eval), calls to its own origin and to the hosted login's token endpoint, and
  * DOM sinks only through Trusted Types policies (the app has none: it builds the page with text nodes).
  */
-export function portalWebSecurityHeaders(loginOrigin: string) {
+export function portalWebSecurityHeaders(loginOrigin: string, logoUrl?: string) {
+  // The logo's own origin, and only it, may serve images beside the app's.
+  const logoOrigin = logoUrl === undefined ? '' : ` ${new URL(logoUrl).origin}`;
   const contentSecurityPolicy = [
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data:",
+    `img-src 'self' data:${logoOrigin}`,
     `connect-src 'self' ${loginOrigin}`,
     "base-uri 'none'",
     "form-action 'self'",
@@ -61,8 +66,8 @@ export function portalWebSecurityHeaders(loginOrigin: string) {
 }
 
 /** The same headers as plain HTTP header fields (the local stand-in sends these). */
-export function portalWebHeaderFields(loginOrigin: string) {
-  const headers = portalWebSecurityHeaders(loginOrigin);
+export function portalWebHeaderFields(loginOrigin: string, logoUrl?: string) {
+  const headers = portalWebSecurityHeaders(loginOrigin, logoUrl);
   return {
     'content-security-policy': headers.contentSecurityPolicy,
     'strict-transport-security': `max-age=${headers.strictTransportSecurity.maxAgeSeconds}; includeSubDomains`,
@@ -90,6 +95,15 @@ export function portalMeta() {
       .map((module) => ({ name: module.name, label: module.label, columns: module.portalColumns ?? [] })),
     refusalMessage,
   };
+}
+
+/**
+ * The favicon as a data URL (the Content-Security-Policy allows `img-src data:`): no extra request, and the same
+ * icon on the local hosted login page, which reads web/favicon.svg too.
+ */
+export function portalFavicon(): string {
+  const svg = readFileSync(join(webRoot, 'favicon.svg'), 'utf8').trim();
+  return `data:image/svg+xml,${encodeURIComponent(svg)}`;
 }
 
 export interface PortalWebBuild {
@@ -132,7 +146,8 @@ export function buildPortalWeb(target: string): PortalWebBuild {
   const style = nameOf('.css');
   const html = readFileSync(join(webRoot, 'index.html'), 'utf8')
     .replace('{{script}}', `/${script}`)
-    .replace('{{style}}', `/${style}`);
+    .replace('{{style}}', `/${style}`)
+    .replace('{{favicon}}', portalFavicon());
   writeFileSync(join(outDir, 'index.html'), html);
   writeApiReference(outDir);
   const scriptSource = readFileSync(join(outDir, script));

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { defaultCreateRate } from '../../shared/config/provisioning-defaults';
 import { defaultOrganizationName, organizationNameProblem } from '../../shared/access/portal-code-email';
+import { accentColorProblem, defaultAccentColor, logoUrlProblem, type Branding } from '../../shared/branding/branding';
 
 /**
  * Deployment settings read from CDK context (`cdk.json`, `cdk.context.json` or `cdk deploy -c key=value`).
@@ -84,6 +85,11 @@ export interface DeploymentConfig {
    * code emails (password reset) and as their sender's display name. Default `Portico`.
    */
   readonly organizationName: string;
+  /**
+   * The organization's name, logo (`logoUrl`, https) and accent colour (`accentColor`, `#rrggbb` with AA contrast on
+   * white; a lighter one is refused with a darker suggestion): the portal app's header, the hosted login and emails.
+   */
+  readonly branding: Branding;
   /** Days before a support window ends that the person gets one reminder email; 0 (the default) sends none. */
   readonly supportReminderDays: number;
   /** Settings that fell back to development-only defaults; the app surfaces these as synth warnings. */
@@ -109,6 +115,8 @@ export const contextKeys = {
   alarmEmail: 'alarmEmail',
   originSecretVersion: 'originSecretVersion',
   organizationName: 'organizationName',
+  logoUrl: 'logoUrl',
+  accentColor: 'accentColor',
   supportReminderDays: 'supportReminderDays',
 } as const;
 
@@ -188,6 +196,12 @@ export function parseDeploymentConfig(get: ContextGetter): DeploymentConfig {
   const organizationProblem = organizationNameProblem(organizationName);
   if (organizationProblem) problems.push(`organizationName "${organizationName}" ${organizationProblem}.`);
   const supportReminderDays = readReminderDays(get, problems);
+  const logoUrl = readString(get, contextKeys.logoUrl, problems);
+  const logoProblem = logoUrl === undefined ? undefined : logoUrlProblem(logoUrl);
+  if (logoProblem) problems.push(`${contextKeys.logoUrl} "${logoUrl}" ${logoProblem}.`);
+  const accentColor = readString(get, contextKeys.accentColor, problems)?.toLowerCase() ?? defaultAccentColor;
+  const accentProblem = accentColorProblem(accentColor);
+  if (accentProblem) problems.push(`${contextKeys.accentColor} "${accentColor}" ${accentProblem}.`);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -205,6 +219,7 @@ export function parseDeploymentConfig(get: ContextGetter): DeploymentConfig {
     alarmEmail,
     originSecretVersion,
     organizationName,
+    branding: { organizationName, ...(logoUrl === undefined ? {} : { logoUrl }), accentColor },
     supportReminderDays,
     warnings,
   };

@@ -3,7 +3,9 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { portalCodeEmail } from '../../shared/access/portal-code-email';
 import { userPools, type PoolKind, type UserPoolDeclaration } from '../../shared/security/user-pools';
+import type { Branding } from '../../shared/branding/branding';
 import type { PorticoEmail } from './email';
+import { HostedLoginBranding } from './login-branding';
 
 export interface PorticoIdentityProps {
   readonly portalCallbackUrls: readonly string[];
@@ -17,6 +19,8 @@ export interface PorticoIdentityProps {
     readonly senderDomain: string | undefined;
     readonly organizationName: string;
   };
+  /** The accent colour the portal's hosted login wears (infra/cdk/login-branding.ts). */
+  readonly branding?: Branding;
 }
 
 export interface PoolResources {
@@ -107,6 +111,13 @@ export class PorticoIdentity extends Construct {
           managedLoginVersion: cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI,
         })
       : undefined;
+    if (kind === 'portal' && loginDomain && props.branding)
+      new HostedLoginBranding(this, 'PortalLoginBranding', {
+        pool,
+        client,
+        domain: loginDomain,
+        branding: props.branding,
+      });
 
     return { pool, client, loginDomain };
   }

@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { brandingEnvironmentValue, type Branding } from '../../shared/branding/branding';
 import { Construct } from 'constructs';
 import { tableDesign } from '../../shared/data/table-design';
 import { defaultPortalTicketsPerDay } from '../../shared/tickets/ticket-limits';
@@ -56,8 +57,8 @@ export interface PorticoFunctionsProps {
   readonly originSecret: secretsmanager.ISecret;
   /** SUPPORT_REMINDER_DAYS: days before a window ends to remind the person; 0 sends no reminders. */
   readonly supportReminderDays: number;
-  /** ORGANIZATION_NAME: the deployment's organization, named in notification emails. */
-  readonly organizationName: string;
+  /** BRANDING: the organization's name, logo and accent colour, which emails carry. */
+  readonly branding: Branding;
   /** PORTAL_TICKETS_PER_DAY: tickets a person may raise on the portal per day (shared/tickets/portal-tickets.ts). */
   readonly portalTicketsPerDay?: number;
   /** FILES_BUCKET_NAME, which `filesBucket` functions may use on its file prefixes only (infra/cdk/files-bucket.ts). */
@@ -115,7 +116,7 @@ export class PorticoFunctions extends Construct {
       STAFF_USER_POOL_ID: props.staffUserPool.userPoolId,
       ORIGIN_VERIFY_SECRET_ID: props.originSecret.secretArn,
       SUPPORT_REMINDER_DAYS: String(props.supportReminderDays),
-      ORGANIZATION_NAME: props.organizationName,
+      BRANDING: brandingEnvironmentValue(props.branding),
       PORTAL_TICKETS_PER_DAY: String(props.portalTicketsPerDay ?? defaultPortalTicketsPerDay),
       FILES_BUCKET_NAME: props.filesBucket.bucketName,
     };

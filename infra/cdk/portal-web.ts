@@ -17,6 +17,7 @@ import {
   type PortalWebConfig,
 } from '../portal-web';
 import { apiReferenceContentSecurityPolicy, apiReferenceFiles } from '../api-reference';
+import type { Branding } from '../../shared/branding/branding';
 import type { PortalDomain } from './config';
 
 export interface PorticoPortalWebProps {
@@ -30,6 +31,8 @@ export interface PorticoPortalWebProps {
   readonly customDomain?: PortalDomain;
   /** Headers CloudFront adds to every API request: the origin secret that lets the API trust the viewer address. */
   readonly apiOriginHeaders?: Readonly<Record<string, string>>;
+  /** The organization's name, logo and accent colour, served to the app in its config.json. */
+  readonly branding: Branding;
 }
 
 /** How long a replaced version of a web app file is kept in the bucket. */
@@ -92,7 +95,7 @@ export class PorticoPortalWeb extends Construct {
     });
 
     this.customDomain = props.customDomain;
-    const securityHeaders = this.securityHeadersPolicy(props.loginUrl);
+    const securityHeaders = this.securityHeadersPolicy(props.loginUrl, props.branding.logoUrl);
     const bucketOrigin = origins.S3BucketOrigin.withOriginAccessControl(this.bucket);
     const stack = Stack.of(this);
     const apiOrigin = new origins.HttpOrigin(`${props.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
@@ -136,7 +139,7 @@ export class PorticoPortalWeb extends Construct {
               viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
               allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
               cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
-              responseHeadersPolicy: this.securityHeadersPolicy(props.loginUrl, 'ApiReferenceHeaders'),
+              responseHeadersPolicy: this.securityHeadersPolicy(props.loginUrl, props.branding.logoUrl, 'ApiReferenceHeaders'),
               compress: true,
             },
           ]),
@@ -180,11 +183,12 @@ export class PorticoPortalWeb extends Construct {
    */
   private securityHeadersPolicy(
     loginOrigin: string,
+    logoUrl: string | undefined,
     id: 'SecurityHeaders' | 'ApiReferenceHeaders' = 'SecurityHeaders',
   ): cloudfront.ResponseHeadersPolicy {
     const existing = this.node.tryFindChild(id);
     if (existing) return existing as cloudfront.ResponseHeadersPolicy;
-    const headers = portalWebSecurityHeaders(loginOrigin);
+    const headers = portalWebSecurityHeaders(loginOrigin, logoUrl);
     const contentSecurityPolicy =
       id === 'ApiReferenceHeaders' ? apiReferenceContentSecurityPolicy : headers.contentSecurityPolicy;
     return new cloudfront.ResponseHeadersPolicy(this, id, {
@@ -275,7 +279,12 @@ export class PorticoPortalWeb extends Construct {
       ],
     });
 
-    const config: PortalWebConfig = { loginUrl: props.loginUrl, clientId: props.clientId, scopes: portalWebScopes };
+    const config: PortalWebConfig = {
+      loginUrl: props.loginUrl,
+      clientId: props.clientId,
+      scopes: portalWebScopes,
+      branding: props.branding,
+    };
     const entry = new s3deploy.BucketDeployment(this, 'Entry', {
       ...common,
       sources: [

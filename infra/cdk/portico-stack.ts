@@ -61,6 +61,7 @@ export class PorticoStack extends Stack {
         senderDomain: config.senderDomain,
         organizationName: config.organizationName,
       },
+      branding: config.branding,
     });
     // Browsers upload and download files from the portal app and the staff console (the API's CORS origins).
     const portalWebOrigin = Lazy.string({ produce: () => this.portalWeb.url.replace(/\/$/, '') });
@@ -78,7 +79,7 @@ export class PorticoStack extends Stack {
       timeZone: config.timeZone,
       originSecret: originSecret.secret,
       supportReminderDays: config.supportReminderDays,
-      organizationName: config.organizationName,
+      branding: config.branding,
       filesBucket: this.files.bucket,
     });
     this.api = new PorticoApi(this, 'Api', {
@@ -96,6 +97,7 @@ export class PorticoStack extends Stack {
       clientId: portal.client.userPoolClientId,
       customDomain: config.portalDomain,
       apiOriginHeaders: originSecret.originHeaders,
+      branding: config.branding,
     });
     this.alarms = new PorticoAlarms(this, 'Alarms', {
       topicKey,

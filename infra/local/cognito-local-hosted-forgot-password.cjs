@@ -38,7 +38,7 @@ ${error ? `<p class="error" role="alert">${escape(error)}</p>` : ''}
 <form method="POST" action="/forgotPassword">
 ${hidden(fields)}
 <label for="username">Email or username</label>
-<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" required value="${escape(fields.username)}">
+<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" required value="${escape(fields.username)}" autofocus>
 <button type="submit">Send code</button>
 </form>
 <p><a href="/oauth2/authorize?${escape(oauthQuery(fields))}">Back to sign in</a></p>`,
@@ -58,7 +58,7 @@ ${error ? `<p class="error" role="alert">${escape(error)}</p>` : ''}
 ${hidden(fields)}
 <input type="hidden" name="username" value="${escape(fields.username)}">
 <label for="code">Code from the email</label>
-<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required value="${escape(code)}">
+<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required value="${escape(code)}" autofocus>
 <label for="new_password">New password</label>
 <input id="new_password" name="new_password" type="password" autocomplete="new-password" required aria-describedby="rules">
 <p id="rules" class="hint">${escape(describePolicy(policy))}</p>

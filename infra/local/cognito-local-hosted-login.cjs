@@ -8,10 +8,12 @@
  *   policy, and only then is the code issued (cognito-local alone issued one for the temporary password).
  * - GET /logout?client_id&logout_uri redirects to a sign-out URL registered on the app client (as Cognito).
  * - POST /oauth2/revoke (RFC 7009) revokes a refresh token of the client.
- * - The sign-in page has labels, autocomplete hints and escaped values.
+ * - The sign-in page has labels, autocomplete hints and escaped values, and the cursor starts in its first empty field.
  * - "Forgot your password?" and an administrator's reset (cognito-local-hosted-forgot-password.cjs).
  */
 const { randomBytes } = require('node:crypto');
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
 const { URLSearchParams } = require('node:url');
 const { forgotPasswordPages } = require('./cognito-local-hosted-forgot-password.cjs');
 const { preAuthenticationRefusal } = require('./cognito-local-pre-authentication.cjs');
@@ -36,17 +38,36 @@ const oauthFields = [
   'state',
 ];
 
+/** The portal app's own icon (web/favicon.svg), so the sign-in page reads as part of the same portal. */
+const favicon = `data:image/svg+xml,${encodeURIComponent(readFileSync(join(__dirname, '..', '..', 'web', 'favicon.svg'), 'utf8').trim())}`;
+
+/**
+ * The deployment's organization name, logo and accent colour (PORTICO_BRANDING, validated by the local stack before
+ * it starts this process), as the cloud's hosted login wears them.
+ */
+const branding = JSON.parse(process.env.PORTICO_BRANDING || '{}');
+const accent = /^#[0-9a-f]{6}$/i.test(branding.accentColor ?? '') ? branding.accentColor : '#0b5cad';
+const organizationName = typeof branding.organizationName === 'string' ? branding.organizationName : 'Portico';
+
+function masthead() {
+  const mark = branding.logoUrl
+    ? `<img src="${escape(branding.logoUrl)}" alt="${escape(organizationName)}" height="40">`
+    : `<span>${escape(organizationName)}</span>`;
+  return `<header class="brand">${mark}</header>`;
+}
+
 function page(title, body) {
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)}</title>
+<title>${escape(title)} · ${escape(organizationName)}</title><link rel="icon" href="${escape(favicon)}">
 <style>
 body{font-family:system-ui,sans-serif;max-width:26rem;margin:3rem auto;padding:0 1rem;color:#1b1f24;line-height:1.5}
+.brand{font-weight:700;font-size:1.25rem;padding-bottom:.75rem;border-bottom:3px solid ${accent}}.brand img{height:40px;width:auto}
 label{display:block;font-weight:600;margin-top:1rem}input{font:inherit;width:100%;min-height:2.75rem;padding:.4rem;box-sizing:border-box}
-button{font:inherit;margin-top:1.25rem;min-height:2.75rem;padding:.5rem 1.25rem;background:#0b5cad;color:#fff;border:0;border-radius:.4rem}
+button{font:inherit;margin-top:1.25rem;min-height:2.75rem;padding:.5rem 1.25rem;background:${accent};color:#fff;border:0;border-radius:.4rem}
 .error{color:#a3161a;background:#fdecec;padding:.75rem;border-left:4px solid #a3161a}.hint{color:#4a5360}
-.notice{background:#e8f3ea;padding:.75rem;border-left:4px solid #1e6b34}a{color:#0b5cad}
-</style></head><body><main><h1>${escape(title)}</h1>${body}</main></body></html>`;
+.notice{background:#e8f3ea;padding:.75rem;border-left:4px solid #1e6b34}a{color:${accent}}
+</style></head><body>${masthead()}<main><h1>${escape(title)}</h1>${body}</main></body></html>`;
 }
 
 const hidden = (fields) =>
@@ -65,9 +86,9 @@ function signInPage(fields, error, notice) {
 <form method="POST" action="/oauth2/authorize">
 ${hidden(fields)}
 <label for="username">Email or username</label>
-<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" required value="${escape(fields.username)}">
+<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" required value="${escape(fields.username)}"${fields.username ? '' : ' autofocus'}>
 <label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required>
+<input id="password" name="password" type="password" autocomplete="current-password" required${fields.username ? ' autofocus' : ''}>
 <button type="submit">Sign in</button>
 </form>
 <p><a href="/forgotPassword?${escape(oauthQuery(fields))}">Forgot your password?</a></p>`,
@@ -83,7 +104,7 @@ ${error ? `<p class="error" role="alert">${escape(error)}</p>` : ''}
 ${hidden(fields)}
 <input type="hidden" name="new_password_session" value="${escape(handle)}">
 <label for="new_password">New password</label>
-<input id="new_password" name="new_password" type="password" autocomplete="new-password" required aria-describedby="rules">
+<input id="new_password" name="new_password" type="password" autocomplete="new-password" required aria-describedby="rules" autofocus>
 <p id="rules" class="hint">${escape(describePolicy(policy))}</p>
 <label for="confirm_password">New password again</label>
 <input id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" required>

@@ -105,6 +105,8 @@ export interface CognitoLocalConfig {
   readonly triggerFunctions: Record<string, string>;
   /** The local mail server every code cognito-local sends goes to (never its log). */
   readonly sesEndpoint: string;
+  /** The deployment's branding (its JSON), which the hosted login page wears as the managed login does in the cloud. */
+  readonly branding?: string;
 }
 
 export async function startCognitoLocal(
@@ -142,6 +144,7 @@ export async function startCognitoLocal(
       HOST: '127.0.0.1',
       PORT: String(options.port),
       PORTICO_SES_ENDPOINT: options.config.sesEndpoint,
+      ...(options.config.branding ? { PORTICO_BRANDING: options.config.branding } : {}),
     },
     logFile,
   });

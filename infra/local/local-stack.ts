@@ -31,6 +31,12 @@ import { defaultOrganizationName, organizationNameProblem } from '../../shared/a
 import { startStreamEventSource } from './stream-event-source';
 import { startLocalSchedules } from './schedules';
 import { createPortalWebServer } from './portal-web-server';
+import {
+  brandingEnvironmentValue,
+  brandingProblems,
+  defaultAccentColor,
+  type Branding,
+} from '../../shared/branding/branding';
 import { createSecretsEndpoint } from './secrets-endpoint';
 import { createAsyncInvoker } from './async-invoker';
 import { originVerifyHeader } from '../../shared/http/origin-verify';
@@ -60,6 +66,22 @@ function localOrganizationName(): string {
   const problem = organizationNameProblem(name);
   if (problem) throw new Error(`ORGANIZATION_NAME "${name}" ${problem}.`);
   return name;
+}
+
+/** `ORGANIZATION_NAME`, `LOGO_URL`, `ACCENT_COLOR`: the cloud's `organizationName`, `logoUrl`, `accentColor` context. */
+function localBranding(): Branding {
+  const branding: Branding = {
+    organizationName: localOrganizationName(),
+    ...(process.env.LOGO_URL ? { logoUrl: process.env.LOGO_URL } : {}),
+    accentColor: (process.env.ACCENT_COLOR ?? defaultAccentColor).toLowerCase(),
+  };
+  const problems = brandingProblems(branding, {
+    organizationName: 'ORGANIZATION_NAME',
+    logoUrl: 'LOGO_URL',
+    accentColor: 'ACCENT_COLOR',
+  });
+  if (problems.length > 0) throw new Error(problems.join(' '));
+  return branding;
 }
 
 export interface LocalStackOptions {
@@ -190,6 +212,8 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
     cleanups.push(() => close(secrets.server));
     const secretsEndpoint = `http://127.0.0.1:${(secrets.server.address() as AddressInfo).port}`;
 
+    // Checked before anything starts: a bad setting stops `npm start` with its name, as it stops a synth.
+    const branding = localBranding();
     const emulators: Emulator[] = [];
     const track = (emulator: Emulator) => {
       emulators.push(emulator);
@@ -208,6 +232,7 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
           lambdaEndpoint,
           triggerFunctions: cognitoTriggerTable(declarations),
           sesEndpoint: `http://127.0.0.1:${ports.ses}`,
+          branding: brandingEnvironmentValue(branding),
         },
       }).then(track),
       startSesLocal({ port: ports.ses, logDir }).then(track),
@@ -278,8 +303,7 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
       ORIGIN_VERIFY_SECRET_ID: localOriginSecretId,
       // Off unless set, as in the cloud (the `supportReminderDays` context).
       SUPPORT_REMINDER_DAYS: process.env.SUPPORT_REMINDER_DAYS ?? '0',
-      // Named in notification emails, as `organizationName` in the cloud.
-      ORGANIZATION_NAME: localOrganizationName(),
+      BRANDING: brandingEnvironmentValue(branding),
       PORTAL_TICKETS_PER_DAY: process.env.PORTAL_TICKETS_PER_DAY ?? String(defaultPortalTicketsPerDay),
     });
 
@@ -306,7 +330,7 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
 
     const web = createPortalWebServer({
       build: buildPortalWeb(join(dataDir, 'build', 'portal-web')),
-      config: { loginUrl: cognito.endpoint, clientId: pools.portal.clientId, scopes: portalWebScopes },
+      config: { loginUrl: cognito.endpoint, clientId: pools.portal.clientId, scopes: portalWebScopes, branding },
       apiUrl,
       loginOrigin: new URL(cognito.endpoint).origin,
       apiOriginHeaders: { [originVerifyHeader]: originSecret },

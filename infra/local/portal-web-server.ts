@@ -46,7 +46,7 @@ function withoutHopByHop(headers: IncomingMessage['headers']) {
 }
 
 export function createPortalWebServer(options: PortalWebServerOptions): Server {
-  const securityHeaders = portalWebHeaderFields(options.loginOrigin);
+  const securityHeaders = portalWebHeaderFields(options.loginOrigin, options.config.branding.logoUrl);
   // The API reference page has a policy of its own (infra/api-reference.ts), as its CloudFront behaviours do.
   const referenceHeaders = { ...securityHeaders, 'content-security-policy': apiReferenceContentSecurityPolicy };
   const headersOf = (name: string) =>

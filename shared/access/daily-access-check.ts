@@ -5,6 +5,7 @@ import { createPersonLoader, greetingNameOf, type Organization, type Person } fr
 import { createAccessMachine } from './access-machine';
 import type { AccessState } from './access-state';
 import { eachConcurrently } from './each-concurrently';
+import type { Branding } from '../branding/branding';
 import { supportEndingReminder } from './emails';
 import { evaluateAccess, todayIn, type AccessVerdict } from './evaluate-access';
 import type { Provisioner } from './provisioning';
@@ -76,6 +77,8 @@ export interface DailyAccessCheckDependencies {
   readonly reminderDays: number;
   /** The portal's address, put in reminders. */
   readonly signInUrl: string;
+  /** The deployment's name, logo and accent colour, which reminders carry. */
+  readonly branding?: Branding;
   readonly now?: () => Date;
   /** People checked at once; Cognito's quotas, not this, are the limit that matters (SDK retries absorb throttling). */
   readonly concurrency?: number;
@@ -116,7 +119,10 @@ export function createDailyAccessCheck(deps: DailyAccessCheckDependencies) {
       messageId = await provisioner.sendEmail(
         person.id,
         person.email as string,
-        supportEndingReminder({ name: greetingNameOf(person), supportEndDate: endDate, signInUrl: deps.signInUrl }),
+        supportEndingReminder(
+          { name: greetingNameOf(person), supportEndDate: endDate, signInUrl: deps.signInUrl },
+          deps.branding,
+        ),
         'support-end-reminder',
       );
     } catch (error) {

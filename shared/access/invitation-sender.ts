@@ -4,6 +4,7 @@ import type { AccessEmailSender } from './access-email-sender';
 import type { AccessMachine } from './access-machine';
 import type { AccessState } from './access-state';
 import type { CognitoLoginGateway } from './cognito-login-gateway';
+import type { Branding } from '../branding/branding';
 import { invitationEmail } from './emails';
 import type { RateLimiter } from './rate-limiter';
 
@@ -19,6 +20,8 @@ export interface InvitationSenderDependencies {
   /** Paces AdminCreateUser under the Cognito quota. */
   readonly creations: RateLimiter;
   readonly signInUrl: string;
+  /** The deployment's name, logo and accent colour, which the email carries. */
+  readonly branding?: Branding;
   readonly temporaryPasswordValidityDays: number;
   /** How long an invitation claim protects a send in progress before another worker may take over. */
   readonly leaseMs: number;
@@ -80,16 +83,19 @@ export function createInvitationSender(deps: InvitationSenderDependencies) {
       messageId = await deps.sendEmail(
         person.id,
         person.email!,
-        invitationEmail({
-          name: greetingNameOf(person),
-          signInUrl: deps.signInUrl,
-          email: person.email!,
-          username: person.portal?.username,
-          temporaryPassword,
-          passwordExpiresAt: new Date(issuedAt.getTime() + deps.temporaryPasswordValidityDays * 86_400_000),
-          supportStartDate: person.portal?.supportStartDate,
-          supportEndDate: person.portal?.supportEndDate,
-        }),
+        invitationEmail(
+          {
+            name: greetingNameOf(person),
+            signInUrl: deps.signInUrl,
+            email: person.email!,
+            username: person.portal?.username,
+            temporaryPassword,
+            passwordExpiresAt: new Date(issuedAt.getTime() + deps.temporaryPasswordValidityDays * 86_400_000),
+            supportStartDate: person.portal?.supportStartDate,
+            supportEndDate: person.portal?.supportEndDate,
+          },
+          deps.branding,
+        ),
         'invitation',
       );
     } catch (error) {

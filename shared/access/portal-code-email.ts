@@ -8,21 +8,9 @@
 /** Where Cognito puts the code; the message must contain it exactly once. */
 export const codePlaceholder = '{####}';
 
-/** The organization named in codes' emails when the deployment names none. */
-export const defaultOrganizationName = 'Portico';
-
-/** Longest organization name: it goes into a subject line and the From display name. */
-export const organizationNameMaxLength = 64;
-
-/** A name fit for a subject line, a From display name and an HTML message: printable, no markup, bounded. */
-export function organizationNameProblem(name: string): string | undefined {
-  if (name.trim() !== name || name === '') return 'must be non-empty, without leading or trailing spaces';
-  if (name.length > organizationNameMaxLength) return `must be at most ${organizationNameMaxLength} characters`;
-  // Control characters, bidi overrides and lone surrogates would garble or disguise a subject line.
-  if (/[\p{Cc}\p{Cf}\p{Cs}]/u.test(name)) return 'must not contain control or formatting characters';
-  if (/[<>&"]/.test(name)) return 'must not contain < > & or "';
-  return undefined;
-}
+// The organization's name is part of the deployment's branding; named here too for this module's readers.
+export { defaultOrganizationName, organizationNameMaxLength, organizationNameProblem } from '../branding/branding';
+import { organizationNameProblem } from '../branding/branding';
 
 export interface CodeEmail {
   readonly subject: string;

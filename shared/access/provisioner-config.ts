@@ -4,6 +4,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import * as z from 'zod/mini';
 import { userPools } from '../security/user-pools';
 import { defaultAccessMaxFailures, defaultCreateRate } from '../config/provisioning-defaults';
+import { brandingFromEnvironment } from '../branding/branding';
 import { readConfig } from '../config/read-config';
 import { timeZone } from '../config/time-zone';
 import { createProvisioner } from './provisioning';
@@ -23,12 +24,15 @@ export const provisionerEnvironment = z.object({
   /** Cognito user creations per second; `unlimited` lifts the limit (benchmarks). */
   COGNITO_CREATE_RATE: z.optional(z.string().check(z.regex(/^(unlimited|[1-9][0-9]*(\.[0-9]+)?)$/))),
   ACCESS_MAX_FAILURES: z.optional(z.string().check(z.regex(/^[1-9][0-9]*$/))),
+  /** The deployment's branding as JSON (shared/branding/branding.ts); absent: the default. */
+  BRANDING: z.optional(z.string()),
 });
 
 // Declared once beside the other provisioning defaults; named here too for this module's readers.
 
 export function provisionerFromEnvironment(env: NodeJS.ProcessEnv = process.env) {
   const config = readConfig(provisionerEnvironment, env);
+  const branding = brandingFromEnvironment(config.BRANDING);
   const rate =
     config.COGNITO_CREATE_RATE === 'unlimited' ? Infinity : Number(config.COGNITO_CREATE_RATE ?? defaultCreateRate);
   const dynamo = new DynamoDBClient({});
@@ -36,6 +40,7 @@ export function provisionerFromEnvironment(env: NodeJS.ProcessEnv = process.env)
   const cognito = new CognitoIdentityProviderClient({ retryMode: 'adaptive', maxAttempts: 6 });
   return {
     config,
+    branding,
     dynamo,
     cognito,
     provisioner: createProvisioner({
@@ -48,6 +53,7 @@ export function provisionerFromEnvironment(env: NodeJS.ProcessEnv = process.env)
       senderEmail: config.SENDER_EMAIL,
       configurationSetName: config.SES_CONFIGURATION_SET || undefined,
       signInUrl: config.PORTAL_SIGN_IN_URL,
+      branding,
       creations: createTokenBucket(rate),
       temporaryPasswordValidityDays: userPools.portal.temporaryPasswordValidityDays,
       maxFailures: Number(config.ACCESS_MAX_FAILURES ?? defaultAccessMaxFailures),

@@ -1,4 +1,5 @@
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import type { Branding } from '../branding/branding';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { generatePassword } from '../security/generate-password';
@@ -31,6 +32,8 @@ export interface ProvisioningDependencies {
   readonly senderEmail: string;
   readonly configurationSetName?: string;
   readonly signInUrl: string;
+  /** The deployment's name, logo and accent colour, which every access email carries. */
+  readonly branding?: Branding;
   /** Paces AdminCreateUser under the Cognito quota. */
   readonly creations: RateLimiter;
   readonly temporaryPasswordValidityDays: number;
@@ -55,13 +58,14 @@ export function createProvisioner(deps: ProvisioningDependencies) {
     sendEmail,
     creations: deps.creations,
     signInUrl: deps.signInUrl,
+    branding: deps.branding,
     temporaryPasswordValidityDays: deps.temporaryPasswordValidityDays,
     leaseMs: deps.invitationLeaseMs ?? 30_000,
     now,
     newPassword: deps.newPassword ?? (() => generatePassword(20)),
     sleep: deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
   });
-  const executor = createReconcileExecutor({ machine, logins, sendEmail, invitations });
+  const executor = createReconcileExecutor({ machine, logins, sendEmail, invitations, branding: deps.branding });
 
   async function reconcilePerson(personId: string, actor = 'controller'): Promise<ReconcileOutcome> {
     // Three independent reads: the CRM's person, the access item and Cognito's login.

@@ -3,6 +3,7 @@ import type { AccessEmailSender } from './access-email-sender';
 import type { AccessMachine } from './access-machine';
 import type { AccessState, AccessStatus } from './access-state';
 import type { CognitoLoginGateway } from './cognito-login-gateway';
+import type { Branding } from '../branding/branding';
 import { emailChangedNotice } from './emails';
 import type { AccessVerdict } from './evaluate-access';
 import type { InvitationSender } from './invitation-sender';
@@ -22,11 +23,12 @@ export function createReconcileExecutor(deps: {
   readonly logins: CognitoLoginGateway;
   readonly sendEmail: AccessEmailSender;
   readonly invitations: InvitationSender;
+  readonly branding?: Branding;
 }) {
   const { machine, logins } = deps;
 
   async function announceEmailChange(person: Person, change: { from: string; to: string }, actions: string[]) {
-    const email = emailChangedNotice({ name: greetingNameOf(person), ...change });
+    const email = emailChangedNotice({ name: greetingNameOf(person), ...change }, deps.branding);
     const messageIds = [];
     for (const to of new Set([change.from, change.to].filter(Boolean))) {
       messageIds.push(await deps.sendEmail(person.id, to, email, 'email-change'));

@@ -32,7 +32,7 @@ export type EnvVarName =
   | 'STAFF_USER_POOL_ID'
   | 'ORIGIN_VERIFY_SECRET_ID'
   | 'SUPPORT_REMINDER_DAYS'
-  | 'ORGANIZATION_NAME'
+  | 'BRANDING'
   | 'PORTAL_TICKETS_PER_DAY'
   | 'FILES_BUCKET_NAME';
 
@@ -119,6 +119,7 @@ const provisioning = {
     'SES_CONFIGURATION_SET',
     'COGNITO_CREATE_RATE',
     'ACCESS_MAX_FAILURES',
+    'BRANDING',
   ],
   tableAccess: ['read', 'write'],
   portalPoolActions: [
@@ -223,7 +224,7 @@ export const functions: readonly FunctionDeclaration[] = [
       'SENDER_EMAIL',
       'PORTAL_SIGN_IN_URL',
       'SES_CONFIGURATION_SET',
-      'ORGANIZATION_NAME',
+      'BRANDING',
     ],
     // Write: the notification ledger (shared/notifications/notification-ledger.ts).
     tableAccess: ['read', 'write'],

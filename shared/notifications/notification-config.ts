@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import * as z from 'zod/mini';
 import { createAccessEmailSender } from '../access/access-email-sender';
-import { organizationNameProblem } from '../access/portal-code-email';
+import { brandingFromEnvironment } from '../branding/branding';
 import { readConfig } from '../config/read-config';
 import { timeZone } from '../config/time-zone';
 import { createNotificationLedger } from './notification-ledger';
@@ -19,9 +19,8 @@ export const notificationEnvironment = z.object({
   /** The portal web app: the emails' deep links point into it. */
   PORTAL_SIGN_IN_URL: z.url({ protocol: /^https?$/ }),
   SES_CONFIGURATION_SET: z.optional(z.string()),
-  ORGANIZATION_NAME: nonEmpty.check(
-    z.refine((name) => !organizationNameProblem(name), { message: 'not a valid organization name' }),
-  ),
+  /** The deployment's branding as JSON (shared/branding/branding.ts); absent: the default. */
+  BRANDING: z.optional(z.string()),
 });
 
 /** How long a notification claim protects a send in progress; the function's timeout leaves room to wait it out. */
@@ -41,7 +40,7 @@ export function notificationSenderFromEnvironment(env: NodeJS.ProcessEnv = proce
       senderEmail: config.SENDER_EMAIL,
       configurationSetName: config.SES_CONFIGURATION_SET || undefined,
     }),
-    organizationName: config.ORGANIZATION_NAME,
+    branding: brandingFromEnvironment(config.BRANDING),
     portalUrl: config.PORTAL_SIGN_IN_URL,
     leaseMs: notificationLeaseMs,
     now: () => new Date(),

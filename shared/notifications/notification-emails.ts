@@ -1,4 +1,5 @@
 import { escapeHtml, layout, type Email } from '../access/emails';
+import type { Branding } from '../branding/branding';
 import type { NotificationKind, NotifiedModule } from './notification-events';
 
 /**
@@ -14,7 +15,8 @@ export interface NotificationContent {
   readonly title: string;
   /** The greeting name (shared/people/person-loader.ts `greetingNameOf`). */
   readonly name: string;
-  readonly organizationName: string;
+  /** The deployment's organization, logo and accent colour. */
+  readonly branding: Branding;
   /** The portal web app's URL. */
   readonly portalUrl: string;
   /** A staff reply's text, for `ticket-reply`. */
@@ -32,7 +34,8 @@ export function deepLink(portalUrl: string, module: string, recordId: string): s
 const replyExcerptLength = 2_000;
 
 function wording(content: NotificationContent): { subject: string; lead: string; action: string } {
-  const { organizationName: org, title } = content;
+  const { title } = content;
+  const org = content.branding.organizationName;
   switch (content.kind) {
     case 'ticket-reply':
       return {
@@ -70,7 +73,7 @@ export function notificationEmail(content: NotificationContent): Email {
       : content.reply.length > replyExcerptLength
         ? `${content.reply.slice(0, replyExcerptLength)}…`
         : content.reply;
-  const footer = `You receive this email because you have access to the ${content.organizationName} portal. To stop these emails, ask your contact at ${content.organizationName}.`;
+  const footer = `You receive this email because you have access to the ${content.branding.organizationName} portal. To stop these emails, ask your contact at ${content.branding.organizationName}.`;
   const text = [
     `Hello ${content.name},`,
     lead,
@@ -79,7 +82,7 @@ export function notificationEmail(content: NotificationContent): Email {
     footer,
   ].join('\n\n');
   const e = escapeHtml;
-  const html = layout(subject, [
+  const html = layout(content.branding, subject, [
     `Hello ${e(content.name)},`,
     e(lead),
     // The reply as written: its line breaks kept, nothing in it read as HTML.
@@ -88,7 +91,7 @@ export function notificationEmail(content: NotificationContent): Email {
           `<span style="display:block;white-space:pre-wrap;border-left:3px solid #c8c8c8;padding-left:0.75rem">${e(reply)}</span>`,
         ]
       : []),
-    `<a href="${e(link)}" target="_blank" rel="noopener noreferrer">${e(action)}</a>`,
+    `<a href="${e(link)}" target="_blank" rel="noopener noreferrer" style="color:${e(content.branding.accentColor)}">${e(action)}</a>`,
     `<small style="color:#555">${e(footer)}</small>`,
   ]);
   return { subject, html, text };

@@ -1,4 +1,5 @@
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Branding } from '../branding/branding';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AccessEmailSender } from '../access/access-email-sender';
 import { evaluateAccess, todayIn } from '../access/evaluate-access';
@@ -39,7 +40,7 @@ export interface NotificationSenderDependencies {
   readonly timeZone: string;
   readonly ledger: NotificationLedger;
   readonly sendEmail: AccessEmailSender;
-  readonly organizationName: string;
+  readonly branding: Branding;
   readonly portalUrl: string;
   /** How long a claim protects a send in progress before another worker may take over. */
   readonly leaseMs: number;
@@ -145,7 +146,7 @@ export function createNotificationSender(deps: NotificationSenderDependencies) {
           recordId: event.recordId,
           title: String(record.subject ?? record.title ?? event.recordId),
           name: greetingNameOf(recipient),
-          organizationName: deps.organizationName,
+          branding: deps.branding,
           portalUrl: deps.portalUrl,
           reply: event.reply,
         }),

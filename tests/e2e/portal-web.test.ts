@@ -70,6 +70,8 @@ async function openInvitation(page: Page, invitation: MailboxEmail, screenshots 
   const temporaryPassword = await body.locator('code').innerText();
   if (screenshots) await screenshot(page, '01-invitation');
   expect(href).toBe(outputs.PortalWebUrl);
+  // A mail client (and the mailbox's frame) opens it in a tab of its own: the portal refuses to be framed.
+  expect(await link.getAttribute('target')).toBe('_blank');
   await page.goto(href!);
   return temporaryPassword;
 }
@@ -77,6 +79,9 @@ async function openInvitation(page: Page, invitation: MailboxEmail, screenshots 
 /** From the app's signed-out page through the hosted login (first sign-in: choose a new password). */
 async function firstSignIn(page: Page, email: string, temporaryPassword: string, password: string, screenshots = true) {
   await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('Email or username').waitFor();
+  // The cursor starts in the first field, ready to type.
+  expect(await focused(page)).toBe('INPUT username');
   await page.getByLabel('Email or username').fill(email);
   await page.getByLabel('Password').fill(temporaryPassword);
   if (screenshots) await screenshot(page, '03-hosted-login');
@@ -109,7 +114,30 @@ const focused = (page: Page) =>
     return `${element.tagName} ${element.tagName === 'INPUT' ? element.id : element.innerText.trim()}`;
   });
 
-const rowTitles = (page: Page) => page.locator('tbody th[scope=row]').allInnerTexts();
+const sectionTab = (page: Page, name: string) =>
+  page.getByRole('navigation', { name: 'Portal sections' }).getByRole('link', { name, exact: true });
+
+const rowTitles = (page: Page) => page.locator('tbody th[scope=row] a').allInnerTexts();
+
+/** Cells of the page's tables that reach past the right edge of the window (clipped or scrolled out of sight). */
+const cellsPastTheEdge = (page: Page) =>
+  page.evaluate(() =>
+    Array.from(document.querySelectorAll('main th, main td'))
+      .filter((cell) => cell.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+      .map((cell) => (cell as HTMLElement).innerText),
+  );
+
+/** The text alignment of a column's heading and of its cells, as the reader sees them. */
+const columnAlignment = (page: Page, heading: string) =>
+  page.evaluate((heading) => {
+    const table = Array.from(document.querySelectorAll('main table')).find((candidate) =>
+      Array.from(candidate.querySelectorAll('thead th')).some((th) => th.textContent === heading),
+    )!;
+    const headings = Array.from(table.querySelectorAll('thead th'));
+    const index = headings.findIndex((th) => th.textContent === heading);
+    const cells = Array.from(table.querySelectorAll('tbody tr')).map((row) => row.children[index]!);
+    return [headings[index]!, ...cells].map((cell) => getComputedStyle(cell).textAlign);
+  }, heading);
 
 async function expectAccessible(page: Page, screen: string) {
   expect({ screen, violations: serious(await accessibilityViolations(page)) }).toEqual({ screen, violations: [] });
@@ -124,7 +152,8 @@ describe('portal web app', () => {
     const visibleTickets: string[] = [];
     for (let n = 1; n <= 12; n++) {
       const title = `Ticket ${String(n).padStart(2, '0')} ${short()}`;
-      await record('tickets', organization.id, person.id, { title, status: 'Open' });
+      const description = `Steps to reproduce:\n1. Open the report\n2. Press export ${n}`;
+      await record('tickets', organization.id, person.id, { title, status: 'Open', description });
       visibleTickets.push(title);
     }
     await record('tickets', organization.id, person.id, { title: 'Internal only', showOnPortal: false });
@@ -144,40 +173,68 @@ describe('portal web app', () => {
     const temporaryPassword = await openInvitation(page, invitation);
     expect(temporaryPassword).toBe(temporaryPasswordIn(invitation));
     await page.getByRole('heading', { name: 'Partner and customer portal' }).waitFor();
+    // The app has an icon of its own (inline, as the Content-Security-Policy allows images from data: URLs).
+    expect(await page.locator('link[rel=icon]').getAttribute('href')).toMatch(/^data:image\/svg\+xml,/);
     await screenshot(page, '02-signed-out');
     await expectAccessible(page, 'signed out');
 
     const password = newPassword();
     await firstSignIn(page, email, temporaryPassword, password);
-    // The sign-in code and state are gone from the address bar.
-    expect(page.url()).toBe(`${outputs.PortalWebUrl}#/tickets`);
+    // The sign-in code and state are gone from the address bar; home is the overview.
+    expect(page.url()).toBe(outputs.PortalWebUrl);
     // Focus lands on the new page's heading, where a screen reader starts reading.
-    await page.getByRole('heading', { name: 'Tickets' }).waitFor();
-    expect(await focused(page)).toBe('H1 Tickets');
+    await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+    expect(await focused(page)).toBe('H1 Overview');
 
     // Name and organization; one tab per component.
     await expect(page.locator('#who').innerText()).resolves.toContain(`${person.firstName} ${person.lastName}`);
     await expect(page.locator('#who').innerText()).resolves.toContain(organization.name as string);
     await expect(
       page.getByRole('navigation', { name: 'Portal sections' }).getByRole('link').allInnerTexts(),
-    ).resolves.toEqual(['Tickets', 'Invoices', 'Quotes', 'Sales orders', 'Documents']);
+    ).resolves.toEqual(['Overview', 'Tickets', 'Invoices', 'Quotes', 'Sales orders', 'Documents']);
 
     // Exactly the visible tickets, over two pages.
+    await sectionTab(page, 'Tickets').click();
     await page.getByRole('heading', { name: 'Tickets' }).waitFor();
+    expect(await focused(page)).toBe('H1 Tickets');
     const firstPage = await rowTitles(page);
     expect(firstPage).toHaveLength(10);
+    // At phone width every column stays in sight: the rows reflow instead of running off the edge.
+    expect(await cellsPastTheEdge(page)).toEqual([]);
     await screenshot(page, '05-tickets');
     await expectAccessible(page, 'tickets');
-    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.getByRole('link', { name: 'Next page' }).click();
     await page.getByText('Page 2', { exact: true }).waitFor();
     const secondPage = await rowTitles(page);
     expect([...firstPage, ...secondPage].sort()).toEqual([...visibleTickets].sort());
-    await page.getByRole('button', { name: 'Previous page' }).click();
+    // The page is in the URL: a ticket opened from page 2, then Back, is page 2 again.
+    expect(new URL(page.url()).hash).toMatch(/^#\/tickets\?page=2&cursor=/);
+    const secondPageUrl = page.url();
+    await page.getByRole('link', { name: secondPage[0]! }).click();
+    await page.getByRole('heading', { name: secondPage[0]! }).waitFor();
+    // The description keeps its line breaks.
+    await expect(page.locator('.fields dd').filter({ hasText: 'Steps to reproduce' }).innerText()).resolves.toBe(
+      `Steps to reproduce:\n1. Open the report\n2. Press export ${visibleTickets.indexOf(secondPage[0]!) + 1}`,
+    );
+    await page.goBack();
+    await page.getByText('Page 2', { exact: true }).waitFor();
+    expect(page.url()).toBe(secondPageUrl);
+    expect(await rowTitles(page)).toEqual(secondPage);
+    await page.getByRole('link', { name: 'Previous page' }).click();
     await page.getByText('Page 1', { exact: true }).waitFor();
     expect(await rowTitles(page)).toEqual(firstPage);
 
-    // The PIN page: set the first PIN.
-    await page.getByRole('link', { name: 'PIN', exact: true }).click();
+    // The sales orders list: money right-aligned under its right-aligned heading, every column in sight.
+    await page.getByRole('navigation', { name: 'Portal sections' }).getByRole('link', { name: 'Sales orders' }).click();
+    await page.getByRole('link', { name: 'First order' }).waitFor();
+    expect(await cellsPastTheEdge(page)).toEqual([]);
+    expect(await columnAlignment(page, 'Total')).toEqual(['right', 'right', 'right', 'right']);
+
+    // A sales order before there is a PIN: "Choose a PIN" sets the first PIN and comes back to this order.
+    await page.getByRole('link', { name: 'First order' }).click();
+    await page.getByRole('heading', { name: 'First order' }).waitFor();
+    expect(await focused(page)).toBe('H1 First order');
+    await page.getByRole('link', { name: 'Choose a PIN' }).click();
     await page.getByRole('heading', { name: 'Choose your PIN' }).waitFor();
     await expectAccessible(page, 'PIN');
     await page.getByLabel('New PIN', { exact: true }).fill(pin);
@@ -186,16 +243,13 @@ describe('portal web app', () => {
     expect(await alertText(page)).toContain('not the same');
     await page.getByLabel('New PIN again').fill(pin);
     await page.getByRole('button', { name: 'Save PIN' }).click();
-    await page.getByRole('heading', { name: 'PIN saved' }).waitFor();
-    // Changing it is up to staff here (no pinReset): the page says so instead of offering a form.
-    await page.getByRole('link', { name: 'PIN', exact: true }).click();
-    await page.getByText('To change it, contact your account manager.').waitFor();
-
-    // A sales order: a wrong PIN first, then the right one.
-    await page.getByRole('navigation', { name: 'Portal sections' }).getByRole('link', { name: 'Sales orders' }).click();
-    await page.getByRole('link', { name: 'First order' }).click();
-    await page.getByRole('heading', { name: 'First order' }).waitFor();
+    await page.getByText('Your PIN is saved. You can sign this sales order now.').waitFor();
     expect(await focused(page)).toBe('H1 First order');
+    expect(new URL(page.url()).hash).toBe(`#/sales-orders/${orders[0]!.id}`);
+    // Line item numbers line up under right-aligned headings, and stay in sight at phone width.
+    for (const heading of ['Quantity', 'Unit price', 'Amount'])
+      expect(await columnAlignment(page, heading)).toEqual(['right', 'right', 'right']);
+    expect(await cellsPastTheEdge(page)).toEqual([]);
     await expect(page.locator('table').last().innerText()).resolves.toContain('Annual licence');
     await screenshot(page, '06-sales-order');
     await expectAccessible(page, 'sales order');
@@ -213,6 +267,12 @@ describe('portal web app', () => {
       `Signed by ${person.firstName} ${person.lastName}`,
     );
     await screenshot(page, '08-signed');
+    // Signed: the section says so, and no longer asks for a signature.
+    await expect(page.getByRole('region', { name: 'Signed' }).innerText()).resolves.toContain('is signed');
+    expect(await page.getByText('Sign this sales order').count()).toBe(0);
+    // Changing the PIN is up to staff here (no pinReset): the page says so instead of offering a form.
+    await page.getByRole('link', { name: 'PIN', exact: true }).click();
+    await page.getByText('To change it, contact your account manager.').waitFor();
     const signed = await api.call<Json>('GET', `/sales-orders/${orders[0]!.id}`);
     expect(signed.body.signature).toMatchObject({ status: 'valid', signedBy: { id: person.id } });
 
@@ -277,6 +337,15 @@ describe('portal web app', () => {
     });
     expect(refreshed.status).toBe(400);
 
+    // A link straight to a sales order, opened signed out, lands on that order once signed in.
+    await page.goto(`${outputs.PortalWebUrl}#/sales-orders/${orders[1]!.id}`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Email or username').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Second order' }).waitFor();
+    expect(page.url()).toBe(`${outputs.PortalWebUrl}#/sales-orders/${orders[1]!.id}`);
+
     expect(browser.pageErrors).toEqual([]);
     await page.close();
   });
@@ -293,6 +362,7 @@ describe('portal web app', () => {
     const temporaryPassword = await openInvitation(page, invitation, false);
     const password = newPassword();
     await firstSignIn(page, email, temporaryPassword, password, false);
+    await sectionTab(page, 'Tickets').click();
     await page.getByRole('link', { name: 'Visible ticket' }).waitFor();
 
     // The tokens are renewed a minute before they expire, without the person doing anything.
@@ -364,6 +434,7 @@ describe('portal web app', () => {
     const page = await browser.newPage();
     await page.clock.install();
     await firstSignIn(page, email, await openInvitation(page, invitation, false), newPassword(), false);
+    await sectionTab(page, 'Tickets').click();
     await page.getByRole('link', { name: 'Idle ticket' }).waitFor();
 
     // Staff deactivate the partner organization; the controller disables the login and revokes its refresh tokens.
@@ -419,6 +490,31 @@ describe('portal web app', () => {
     // A field without a label, as a careless change might add.
     await page.evaluate(() => document.querySelector('main')!.append(document.createElement('input')));
     expect(serious(await accessibilityViolations(page))).toEqual([expect.stringMatching(/^label \(critical\)/)]);
+    await page.close();
+  });
+
+  it("wears the deployment's branding: its name and accent in the app, and on the hosted login", async () => {
+    const page = await browser.newPage();
+    // The deployment's config.json as a deployment with its own branding serves it.
+    await page.route('**/config.json', async (route) => {
+      const config = (await (await route.fetch()).json()) as Json;
+      await route.fulfill({
+        json: { ...config, branding: { organizationName: 'Acme Partners', accentColor: '#5a2d82' } },
+      });
+    });
+    await page.goto(outputs.PortalWebUrl);
+    const signIn = page.getByRole('button', { name: 'Sign in' });
+    await signIn.waitFor();
+    await expect(page.locator('header .brand').innerText()).resolves.toBe('Acme Partners');
+    expect(await page.title()).toBe('Sign in · Acme Partners');
+    expect(await signIn.evaluate((button) => getComputedStyle(button).backgroundColor)).toBe('rgb(90, 45, 130)');
+    await screenshot(page, '14-branded-signed-out');
+    await expectAccessible(page, 'branded signed out');
+    // The local hosted login wears the local stack's branding (the default organization name here).
+    await signIn.click();
+    await page.getByLabel('Email or username').waitFor();
+    await expect(page.locator('header.brand').innerText()).resolves.toBe('Portico');
+    expect(await page.locator('link[rel=icon]').getAttribute('href')).toMatch(/^data:image\/svg\+xml,/);
     await page.close();
   });
 

@@ -27,6 +27,7 @@ describe('parseDeploymentConfig', () => {
       cognitoCreateRate: 40,
       alarmEmail: undefined,
       organizationName: 'Portico',
+      branding: { organizationName: 'Portico', accentColor: '#0b5cad' },
       supportReminderDays: 0,
     });
     // Undefined: CloudFront's own name and certificate; the stack puts PortalWebUrl in the URLs below
@@ -256,6 +257,24 @@ describe('parseDeploymentConfig', () => {
     expect(errorOf({ apiThrottle: { rate: 5 } })).toMatch(/unknown keys: rate/);
     expect(errorOf({ domainPrefix: 'Portico_Login' })).toMatch(/domainPrefix "Portico_Login" must be 1-63 characters/);
     expect(errorOf({ domainPrefix: 'my-aws-login' })).toMatch(/must not contain "aws"/);
+  });
+
+  it('names the organization, its https logo and its accent colour once, for the app, the login and emails', () => {
+    expect(
+      parseDeploymentConfig(
+        context({ organizationName: 'Acme', logoUrl: 'https://cdn.example.com/acme.svg', accentColor: '#5A2D82' }),
+      ).branding,
+    ).toEqual({ organizationName: 'Acme', logoUrl: 'https://cdn.example.com/acme.svg', accentColor: '#5a2d82' });
+  });
+
+  it('refuses a logo not on https and an accent colour too light for AA, suggesting a darker one', () => {
+    expect(errorOf({ logoUrl: 'http://cdn.example.com/acme.svg' })).toMatch(
+      /logoUrl "http:\/\/cdn.example.com\/acme.svg" must use https/,
+    );
+    expect(errorOf({ accentColor: 'orange' })).toMatch(/accentColor "orange" must be a hex colour/);
+    expect(errorOf({ accentColor: '#ff8800' })).toMatch(
+      /accentColor "#ff8800" has a contrast of 2\.39:1 against white, below the 4\.5:1 .* #af5c00 is the same hue dark enough/,
+    );
   });
 
   it('reports every problem at once', () => {

@@ -388,6 +388,7 @@ describe('portal web app', () => {
         loginUrl: loginOrigin,
         clientId: `\${${logicalId(stack.identity.pools.portal.client)}}`,
         scopes: portalWebScopes,
+        branding: { organizationName: 'Portico', accentColor: '#0b5cad' },
       });
     });
   });

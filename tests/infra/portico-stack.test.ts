@@ -1,3 +1,4 @@
+import { defaultPortalTicketsPerDay } from '../../shared/tickets/ticket-limits';
 import { type Construct } from 'constructs';
 import { type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -102,8 +103,10 @@ describe('PorticoStack', () => {
         TIME_ZONE: config.timeZone,
         STAFF_USER_POOL_ID: { Ref: logicalId(stack.identity.pools.staff.pool) },
         ORIGIN_VERIFY_SECRET_ID: { Ref: logicalId(stack.originSecret.secret) },
+        BRANDING: JSON.stringify(config.branding),
         SUPPORT_REMINDER_DAYS: '7',
-        ORGANIZATION_NAME: 'Acme Partners',
+        // Not a context setting (yet): the construct's default.
+        PORTAL_TICKETS_PER_DAY: String(defaultPortalTicketsPerDay),
       };
       for (const name of fn.environment) expect([name, variables[name]]).toEqual([name, expected[name]]);
       const logGroupId = (props.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;

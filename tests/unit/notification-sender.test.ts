@@ -63,7 +63,7 @@ function sender() {
       senderEmail: 'portal@example.com',
       configurationSetName: 'portico-set',
     }),
-    organizationName: 'Acme Partners',
+    branding: { organizationName: 'Acme Partners', accentColor: '#0b5cad' },
     portalUrl: PORTAL,
     leaseMs: LEASE,
     now: clock.now,

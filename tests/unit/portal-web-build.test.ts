@@ -49,5 +49,11 @@ describe('portal web app build', () => {
     );
     expect(headers['content-security-policy']).not.toContain('unsafe');
     expect(headers).toMatchObject({ 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' });
+    expect(headers['content-security-policy']).toContain("img-src 'self' data:;");
+  });
+
+  it("allows images from the logo's origin, and only that, when the deployment names a logo", () => {
+    const headers = portalWebHeaderFields('https://login.example.com', 'https://cdn.example.com/brand/logo.svg');
+    expect(headers['content-security-policy']).toContain("img-src 'self' data: https://cdn.example.com;");
   });
 });

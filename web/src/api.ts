@@ -106,7 +106,13 @@ async function problemOf(response: Response): Promise<Problem> {
 }
 
 export function createApi(session: ApiSession) {
-  async function send(method: string, path: string, body: unknown, retried: boolean): Promise<unknown> {
+  async function send(
+    method: string,
+    path: string,
+    body: unknown,
+    retried: boolean,
+    contentType = 'application/json',
+  ): Promise<unknown> {
     let response: Response;
     try {
       response = await fetch(path, {
@@ -114,7 +120,7 @@ export function createApi(session: ApiSession) {
         headers: {
           authorization: `Bearer ${session.accessToken()}`,
           accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(body === undefined ? {} : { 'content-type': contentType }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
         cache: 'no-store',
@@ -124,11 +130,12 @@ export function createApi(session: ApiSession) {
     }
     if (response.status === 401) {
       // The gateway refused the token (expired or revoked): renew once and try again.
-      if (!retried && (await session.renew())) return send(method, path, body, true);
+      if (!retried && (await session.renew())) return send(method, path, body, true, contentType);
       throw new ApiError('expired', await problemOf(response));
     }
     if (!response.ok) {
-      const problem = await problemOf(response);
+      const retryAfter = Number(response.headers.get('retry-after'));
+      const problem = { ...(await problemOf(response)), ...(retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}) };
       const refused = response.status === 403 && problem.detail === portalMeta.refusalMessage;
       throw new ApiError(refused ? 'refused' : 'problem', problem);
     }
@@ -150,7 +157,69 @@ export function createApi(session: ApiSession) {
       parameters: ParametersOf<Operation<P, 'put'>>,
       body: RequestBodyOf<Operation<P, 'put'>>,
     ) => send('PUT', urlOf(path, parameters), body, false) as Promise<SuccessOf<Operation<P, 'put'>>>,
+    patch: <P extends PathsWith<'patch'>>(
+      path: P,
+      parameters: ParametersOf<Operation<P, 'patch'>>,
+      body: RequestBodyOf<Operation<P, 'patch'>>,
+    ) =>
+      // RFC 7396: what is given changes, `null` removes, the rest stays.
+      send('PATCH', urlOf(path, parameters), body, false, 'application/merge-patch+json') as Promise<
+        SuccessOf<Operation<P, 'patch'>>
+      >,
   };
 }
 
 export type Api = ReturnType<typeof createApi>;
+
+/** The self-service routes, one typed function each (the agreed shapes of issue 15). */
+
+export type NeedReason = 'awaiting-your-reply' | 'awaiting-signature' | 'awaiting-decision';
+export interface Overview {
+  readonly components: readonly {
+    readonly module: string;
+    readonly count: number;
+    readonly countIsLowerBound?: boolean;
+    readonly needsYou: readonly { readonly id: string; readonly title: string; readonly reason: NeedReason }[];
+  }[];
+}
+export interface Comment {
+  readonly id: string;
+  readonly body: string;
+  readonly author: { readonly kind: 'staff' | 'person'; readonly name: string };
+  readonly createdAt: string;
+}
+export interface Address {
+  readonly street?: string;
+  readonly city?: string;
+  readonly state?: string;
+  readonly postalCode?: string;
+  readonly country?: string;
+}
+export interface ProfilePatch {
+  readonly phone?: string | null;
+  readonly mobile?: string | null;
+  readonly mailingAddress?: Address | null;
+}
+export interface QuoteDecision {
+  readonly decision: 'accept' | 'decline';
+  readonly reason?: string;
+  readonly decidedAt: string;
+  readonly superseded?: boolean;
+}
+
+const segment = encodeURIComponent;
+
+export const selfService = (api: Api) => ({
+  overview: () => api.get<Overview>('/portal/overview'),
+  raiseTicket: (ticket: { title: string; description: string; priority?: string }) =>
+    api.post<{ id: string; title: string }>('/portal/tickets', ticket),
+  comments: (ticketId: string, cursor?: string) =>
+    api.get<{ items: Comment[]; nextCursor: string | null }>(
+      `/portal/tickets/${segment(ticketId)}/comments?${new URLSearchParams({ limit: '50', ...(cursor ? { cursor } : {}) })}`,
+    ),
+  addComment: (ticketId: string, body: string) =>
+    api.post<Comment>(`/portal/tickets/${segment(ticketId)}/comments`, { body }),
+  updateProfile: <T>(patch: ProfilePatch) => api.mergePatch<T>('/portal/me', patch),
+  decideQuote: (quoteId: string, decision: 'accept' | 'decline', reason?: string) =>
+    api.post<QuoteDecision>(`/portal/quotes/${segment(quoteId)}/decision`, { decision, ...(reason ? { reason } : {}) }),
+});

@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import { appUrl, type AppConfig } from './config';
+import { inAppRoute } from './routes';
 
 /**
  * Sign-in through the hosted login: authorization code with PKCE (S256) and a random `state`, checked on
@@ -60,11 +61,15 @@ export function clearSession() {
   sessionStorage.removeItem(pendingKey);
 }
 
-/** Sends the browser to the hosted login; it comes back to the app with `?code&state`. */
-export async function beginSignIn(config: AppConfig): Promise<void> {
+/**
+ * Sends the browser to the hosted login; it comes back to the app with `?code&state`. The page the person was on
+ * (`returnTo`, an in-app route only) waits in this tab beside the PKCE verifier, never in the URL the login sees.
+ */
+export async function beginSignIn(config: AppConfig, returnTo?: string): Promise<void> {
   const verifier = randomString(32);
   const state = randomString(16);
-  sessionStorage.setItem(pendingKey, JSON.stringify({ verifier, state }));
+  const route = returnTo === undefined ? undefined : inAppRoute(returnTo);
+  sessionStorage.setItem(pendingKey, JSON.stringify({ verifier, state, route }));
   const authorize = new URL(`${config.loginUrl}/oauth2/authorize`);
   authorize.search = new URLSearchParams({
     client_id: config.clientId,
@@ -116,11 +121,18 @@ async function tokenRequest(config: AppConfig, form: Record<string, string>, pre
   };
 }
 
-/** Exchanges the callback's code for tokens, after checking it answers the sign-in this tab started. */
-export async function completeSignIn(config: AppConfig, params: URLSearchParams): Promise<Tokens> {
+/**
+ * Exchanges the callback's code for tokens, after checking it answers the sign-in this tab started; also gives back
+ * the in-app route the sign-in started from, checked again on the way out.
+ */
+export async function completeSignIn(
+  config: AppConfig,
+  params: URLSearchParams,
+): Promise<{ tokens: Tokens; route: string | undefined }> {
   const pending = JSON.parse(sessionStorage.getItem(pendingKey) ?? 'null') as {
     verifier: string;
     state: string;
+    route?: string;
   } | null;
   sessionStorage.removeItem(pendingKey);
   // A callback we did not start (or one replayed from history) is not our sign-in: drop it.
@@ -139,7 +151,7 @@ export async function completeSignIn(config: AppConfig, params: URLSearchParams)
     code_verifier: pending.verifier,
   });
   saveSession(tokens);
-  return tokens;
+  return { tokens, route: typeof pending.route === 'string' ? inAppRoute(pending.route) : undefined };
 }
 
 export async function refreshSession(config: AppConfig, tokens: Tokens): Promise<Tokens> {

@@ -5,6 +5,24 @@ export interface AppConfig {
   readonly loginUrl: string;
   readonly clientId: string;
   readonly scopes: string;
+  readonly branding: Branding;
+}
+
+/** The deployment's organization, logo and accent colour (validated where they are configured, checked again here). */
+export interface Branding {
+  readonly organizationName: string;
+  readonly logoUrl?: string;
+  readonly accentColor: string;
+}
+
+function brandingOf(value: unknown): Branding {
+  const given = (value ?? {}) as Partial<Branding>;
+  return {
+    organizationName: typeof given.organizationName === 'string' ? given.organizationName : 'Portal',
+    ...(typeof given.logoUrl === 'string' && given.logoUrl.startsWith('https://') ? { logoUrl: given.logoUrl } : {}),
+    accentColor:
+      typeof given.accentColor === 'string' && /^#[0-9a-f]{6}$/i.test(given.accentColor) ? given.accentColor : '',
+  };
 }
 
 export async function loadConfig(): Promise<AppConfig> {
@@ -17,6 +35,7 @@ export async function loadConfig(): Promise<AppConfig> {
     loginUrl: config.loginUrl.replace(/\/+$/, ''),
     clientId: config.clientId,
     scopes: config.scopes ?? 'openid',
+    branding: brandingOf(config.branding),
   };
 }
 

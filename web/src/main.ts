@@ -17,6 +17,8 @@ import { loadConfig, type AppConfig } from './config';
 import { byId, h } from './dom';
 import { sectionTitle } from './format';
 import { portalMeta } from './portal-meta';
+import { parseRoute } from './routes';
+import { renderOverview, renderProfile, renderRaiseTicket } from './self-service-views';
 import { renderDetail, renderList, renderPin, type Me, type ViewContext } from './views';
 
 /** Why the app is showing its signed-out page. */
@@ -109,8 +111,20 @@ function endSession(reason: Ending) {
   renderSignedOut(reason);
 }
 
+/** The organization's logo (named by its alt text) or its name: the first thing in every page's header. */
+function brandMark() {
+  const { organizationName, logoUrl } = config.branding;
+  return h(
+    'p',
+    { class: 'brand' },
+    logoUrl ? h('img', { src: logoUrl, alt: organizationName, class: 'logo' }) : organizationName,
+  );
+}
+
+const pageTitle = (title: string) => `${title} · ${config.branding.organizationName}`;
+
 function renderSignedOut(reason?: Ending) {
-  document.title = 'Sign in · Portal';
+  document.title = pageTitle('Sign in');
   const message = reason ? endings[reason] : '';
   const signIn = h(
     'button',
@@ -121,7 +135,8 @@ function renderSignedOut(reason?: Ending) {
         const button = event.currentTarget as HTMLButtonElement;
         button.disabled = true;
         button.textContent = 'Opening sign-in…';
-        void beginSignIn(config);
+        // A deep link (or the page a session ended on) is where the person lands once signed in.
+        void beginSignIn(config, location.hash);
       },
     },
     'Sign in',
@@ -135,7 +150,7 @@ function renderSignedOut(reason?: Ending) {
     signIn,
     h('p', { class: 'hint' }, 'First time here? Use the temporary password from your invitation email.'),
   );
-  app().replaceChildren(main);
+  app().replaceChildren(h('header', { class: 'top' }, brandMark()), main);
   (message ? main : signIn).focus();
 }
 
@@ -174,7 +189,7 @@ const context = (main: HTMLElement): ViewContext => ({
   failure: (error, retry) => failure(main, error, retry),
   done: (title) => {
     main.removeAttribute('aria-busy');
-    document.title = `${title} · Portal`;
+    document.title = pageTitle(title);
     // Move focus to the new page's heading so screen readers announce it and keyboard users start there.
     main.querySelector<HTMLElement>('h1')?.focus();
   },
@@ -202,17 +217,19 @@ function renderShell() {
     h(
       'ul',
       {},
+      h('li', {}, h('a', { href: '#/', 'data-section': '' }, 'Overview')),
       components.map((name) => h('li', {}, h('a', { href: `#/${name}`, 'data-section': name }, sectionTitle(name)))),
     ),
   );
   const header = h(
     'header',
     { class: 'top' },
-    h('p', { class: 'brand' }, 'Portal'),
+    brandMark(),
     h('p', { id: 'who', class: 'who' }),
     h(
       'div',
       { class: 'actions' },
+      h('a', { href: '#/profile', 'data-section': 'profile' }, 'Profile'),
       h('a', { href: '#/pin', id: 'pin-link', 'data-section': 'pin' }, 'PIN'),
       h(
         'button',
@@ -232,37 +249,28 @@ function renderShell() {
   renderHeader();
 }
 
-/** `#/tickets`, `#/tickets/<id>`, `#/pin`. */
+/** `#/tickets[?page&cursor]`, `#/tickets/<id>`, `#/pin[?order=<id>]`. */
 function route() {
   if (!me) return;
-  const [section = '', id] = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
-  if (!section) {
-    const first = me.components[0];
-    if (first) location.replace(`#/${first}`);
-    else renderEmptyPortal();
-    return;
-  }
+  const { segments, query } = parseRoute(location.hash);
+  const [section = '', id] = segments;
   for (const link of document.querySelectorAll<HTMLAnchorElement>('[data-section]')) {
     if (link.dataset.section === section) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
   const view = context(byId('main'));
-  if (section === 'pin') return void renderPin(view);
+  if (!section) return void renderOverview(view);
+  if (section === 'pin') return void renderPin(view, query.get('order') ?? undefined);
+  if (section === 'profile') return void renderProfile(view);
   if (!(me.components as readonly string[]).includes(section)) {
     view.main.replaceChildren(h('h1', { tabindex: -1 }, 'Not found'), h('p', {}, 'Your portal has no such section.'));
     return view.done('Not found');
   }
   // One of the person's components: a portal module the API knows.
   const module = section as PortalModule;
-  if (id) void renderDetail(view, module, id);
-  else void renderList(view, module);
-}
-
-function renderEmptyPortal() {
-  byId('main').replaceChildren(
-    h('h1', { tabindex: -1 }, 'Welcome'),
-    h('p', {}, 'Your portal has no sections yet. Your account manager can add them.'),
-  );
+  if (module === 'tickets' && id === 'new') renderRaiseTicket(view);
+  else if (id) void renderDetail(view, module, id);
+  else void renderList(view, module, query);
 }
 
 async function enterApp() {
@@ -282,6 +290,9 @@ async function enterApp() {
 async function boot() {
   try {
     config = await loadConfig();
+    // The accent colour through the CSS object model: the Content-Security-Policy allows no inline style attributes.
+    if (config.branding.accentColor)
+      document.documentElement.style.setProperty('--accent', config.branding.accentColor);
   } catch {
     app().replaceChildren(
       h('main', { id: 'main' }, h('h1', {}, 'The portal is unavailable'), h('p', { role: 'alert' }, endings.network)),
@@ -310,7 +321,9 @@ async function boot() {
     app().replaceChildren(main);
     loading(main, 'Signing you in…');
     try {
-      tokens = await completeSignIn(config, params);
+      const signedIn = await completeSignIn(config, params);
+      tokens = signedIn.tokens;
+      if (signedIn.route) history.replaceState(null, '', `${location.pathname}${signedIn.route}`);
     } catch (error) {
       return endSession(error instanceof AuthError ? error.reason : 'failed');
     }

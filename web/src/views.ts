@@ -3,6 +3,8 @@ import { ApiError, type Api, type PortalModule, type PortalProfile, type PortalR
 import { h } from './dom';
 import { fieldLabel, formatMoney, formatValue, sectionTitle } from './format';
 import { moduleMeta } from './portal-meta';
+import { routeHref } from './routes';
+import { conversationSection, quoteDecisionSection } from './self-service-views';
 
 /** The signed-in person, as `GET /portal/me` describes them. */
 export type Me = PortalProfile;
@@ -24,49 +26,77 @@ type PortalRecord = ApiRecord & Readonly<Record<string, unknown>>;
 export const pageSize = 10;
 
 /** Fields the detail view leaves out: how the record is filed, not what it says. */
-const hiddenFields = new Set(['id', 'module', 'contactId', 'organizationId', 'lineItems', 'signature', 'currency']);
+const hiddenFields = new Set([
+  'id',
+  'module',
+  'contactId',
+  'organizationId',
+  'lineItems',
+  'signature',
+  'currency',
+  // Shown by their own sections (the quote's decision) or by the overview (a reply awaited).
+  'decision',
+  'awaitingReply',
+]);
 
 const titleOf = (record: PortalRecord) => String(record.subject ?? record.title ?? record.invoiceNumber ?? record.id);
 
-/** Paging is forward by cursor; the cursors already seen let "Previous" go back. */
-const pagingBySection = new Map<string, (string | undefined)[]>();
+/**
+ * Paging is forward by cursor, and the page lives in the URL (`#/tickets?page=2&cursor=…`), so Back and a reload
+ * return to it. The cursors seen in this tab let "Previous page" go back one; after a reload it goes to the first.
+ */
+const cursorsBySection = new Map<string, Map<number, string>>();
 
-export async function renderList(view: ViewContext, section: PortalModule, pageIndex = 0): Promise<void> {
+const numeric = (items: readonly PortalRecord[], column: string) =>
+  items.some((record) => typeof record[column] === 'number');
+
+export async function renderList(view: ViewContext, section: PortalModule, query: URLSearchParams): Promise<void> {
   const meta = moduleMeta(section);
   const title = sectionTitle(section);
-  const cursors = pageIndex === 0 ? [undefined] : (pagingBySection.get(section) ?? [undefined]);
-  pagingBySection.set(section, cursors);
+  const requested = Number(query.get('page') ?? '1');
+  const cursor = query.get('cursor') ?? undefined;
+  // A page number without its cursor cannot be fetched: it is the first page.
+  const pageNumber = Number.isInteger(requested) && requested > 1 && cursor ? requested : 1;
+  const cursors = cursorsBySection.get(section) ?? new Map<number, string>();
+  cursorsBySection.set(section, cursors);
+  if (pageNumber > 1) cursors.set(pageNumber, cursor!);
   view.loading(`Loading ${title.toLowerCase()}…`);
   let page: { readonly items: readonly PortalRecord[]; readonly nextCursor: string | null };
   try {
-    const cursor = cursors[pageIndex];
     page = await view.api.get('/portal/{module}', {
       path: { module: section },
-      query: { limit: pageSize, ...(cursor ? { cursor } : {}) },
+      query: { limit: pageSize, ...(pageNumber > 1 ? { cursor: cursor! } : {}) },
     });
   } catch (error) {
-    return view.failure(error, () => void renderList(view, section, pageIndex));
+    return view.failure(error, () => void renderList(view, section, query));
   }
-  if (page.nextCursor) cursors[pageIndex + 1] = page.nextCursor;
+  if (page.nextCursor) cursors.set(pageNumber + 1, page.nextCursor);
   const columns = meta?.columns ?? ['title'];
 
   const content: (Node | null)[] = [h('h1', { tabindex: -1 }, title)];
   if (page.items.length === 0) {
     content.push(
-      h('p', { class: 'empty' }, pageIndex === 0 ? `You have no ${title.toLowerCase()}.` : 'No more items.'),
+      h('p', { class: 'empty' }, pageNumber === 1 ? `You have no ${title.toLowerCase()}.` : 'No more items.'),
     );
   } else {
+    const numbers = new Set(columns.filter((column) => numeric(page.items, column)));
+    const cell = (column: string) => ({
+      class: numbers.has(column) ? 'number' : undefined,
+      'data-label': fieldLabel(column),
+    });
     const table = h(
       'table',
-      {},
-      h('caption', { class: 'visually-hidden' }, `${title}, page ${pageIndex + 1}`),
+      { class: 'reflow' },
+      h('caption', { class: 'visually-hidden' }, `${title}, page ${pageNumber}`),
       h(
         'thead',
         {},
         h(
           'tr',
           {},
-          columns.map((column) => h('th', { scope: 'col' }, fieldLabel(column))),
+          columns.map((column) =>
+            h('th', { scope: 'col', class: numbers.has(column) ? 'number' : undefined }, fieldLabel(column)),
+          ),
         ),
       ),
       h(
@@ -80,40 +110,39 @@ export async function renderList(view: ViewContext, section: PortalModule, pageI
               index === 0
                 ? h(
                     'th',
-                    { scope: 'row' },
-                    h(
-                      'a',
-                      { href: `#/${section}/${encodeURIComponent(record.id)}` },
-                      formatValue(column, record[column], record),
-                    ),
+                    { scope: 'row', ...cell(column) },
+                    h('a', { href: routeHref([section, record.id]) }, formatValue(column, record[column], record)),
                   )
-                : h('td', {}, formatValue(column, record[column], record)),
+                : h('td', cell(column), formatValue(column, record[column], record)),
             ),
           ),
         ),
       ),
     );
-    // A wide table scrolls inside its own box on a phone; the box takes focus so keyboards can scroll it.
+    // On a phone each row reflows into a card of labelled fields (styles.css); wider, the table scrolls in its box.
     content.push(h('div', { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': title }, table));
   }
-  const previous = pageIndex > 0;
-  const next = Boolean(page.nextCursor);
-  if (previous || next) {
+  const previousNumber = pageNumber - 1;
+  const previousCursor = cursors.get(previousNumber);
+  const next = page.nextCursor;
+  if (pageNumber > 1 || next) {
+    const pageLink = (number: number, pageCursor: string | undefined, text: string) =>
+      h(
+        'a',
+        { href: routeHref([section], number > 1 ? { page: number, cursor: pageCursor } : {}), class: 'button' },
+        text,
+      );
     content.push(
       h(
         'nav',
         { class: 'pager', 'aria-label': `${title} pages` },
-        h(
-          'button',
-          { type: 'button', disabled: !previous, onclick: () => void renderList(view, section, pageIndex - 1) },
-          'Previous page',
-        ),
-        h('span', {}, `Page ${pageIndex + 1}`),
-        h(
-          'button',
-          { type: 'button', disabled: !next, onclick: () => void renderList(view, section, pageIndex + 1) },
-          'Next page',
-        ),
+        pageNumber > 1
+          ? previousNumber === 1 || previousCursor
+            ? pageLink(previousNumber, previousCursor, 'Previous page')
+            : pageLink(1, undefined, 'First page')
+          : null,
+        h('span', { 'aria-current': 'page' }, `Page ${pageNumber}`),
+        next ? pageLink(pageNumber + 1, next, 'Next page') : null,
       ),
     );
   }
@@ -129,7 +158,7 @@ function lineItemsTable(record: PortalRecord) {
     { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Line items' },
     h(
       'table',
-      {},
+      { class: 'reflow' },
       h('caption', {}, 'Line items'),
       h(
         'thead',
@@ -137,7 +166,9 @@ function lineItemsTable(record: PortalRecord) {
         h(
           'tr',
           {},
-          ['Description', 'Quantity', 'Unit price', 'Amount'].map((name) => h('th', { scope: 'col' }, name)),
+          h('th', { scope: 'col' }, 'Description'),
+          // Numbers sit right-aligned under right-aligned headings, so digits line up with their label.
+          ['Quantity', 'Unit price', 'Amount'].map((name) => h('th', { scope: 'col', class: 'number' }, name)),
         ),
       ),
       h(
@@ -147,10 +178,14 @@ function lineItemsTable(record: PortalRecord) {
           h(
             'tr',
             {},
-            h('td', {}, line.description),
-            h('td', { class: 'number' }, String(line.quantity)),
-            h('td', { class: 'number' }, formatMoney(line.unitPrice, record.currency)),
-            h('td', { class: 'number' }, formatMoney(line.quantity * line.unitPrice, record.currency)),
+            h('td', { 'data-label': 'Description' }, line.description),
+            h('td', { class: 'number', 'data-label': 'Quantity' }, String(line.quantity)),
+            h('td', { class: 'number', 'data-label': 'Unit price' }, formatMoney(line.unitPrice, record.currency)),
+            h(
+              'td',
+              { class: 'number', 'data-label': 'Amount' },
+              formatMoney(line.quantity * line.unitPrice, record.currency),
+            ),
           ),
         ),
       ),
@@ -211,6 +246,9 @@ export async function renderDetail(
     lineItemsTable(record),
   ];
   if (section === 'sales-orders' && view.me.canESign) content.push(signingSection(view, record));
+  if (section === 'quotes')
+    content.push(quoteDecisionSection(view, record, (done) => void renderDetail(view, section, id, done)));
+  if (section === 'tickets') content.push(conversationSection(view, record.id));
   view.main.replaceChildren(...content.filter((node): node is Node => node !== null));
   view.done(title);
 }
@@ -249,17 +287,25 @@ const pinPattern = /^\d{4,8}$/;
 
 function signingSection(view: ViewContext, record: PortalRecord): HTMLElement {
   const signature = record.signature as { status?: string } | undefined;
+  const signed = signature?.status === 'valid';
   const section = h(
     'section',
     { class: 'signing', 'aria-labelledby': 'signing-heading' },
-    h('h2', { id: 'signing-heading' }, 'Sign this sales order'),
+    h('h2', { id: 'signing-heading' }, signed ? 'Signed' : 'Sign this sales order'),
   );
-  if (signature?.status === 'valid') {
+  if (signed) {
     section.append(h('p', {}, 'This sales order is signed. Nothing more to do.'));
     return section;
   }
   if (!view.me.hasPin) {
-    section.append(h('p', {}, 'To sign, first choose your PIN. ', h('a', { href: '#/pin' }, 'Choose a PIN')));
+    section.append(
+      h(
+        'p',
+        {},
+        'To sign, first choose your PIN. ',
+        h('a', { href: routeHref(['pin'], { order: record.id }) }, 'Choose a PIN'),
+      ),
+    );
     return section;
   }
   const box = messageBox();
@@ -318,7 +364,8 @@ function messageForSigning(error: unknown): string {
   return detail ?? 'Signing failed. Please try again.';
 }
 
-export function renderPin(view: ViewContext): void {
+/** The PIN page; `order` is the sales order it was opened from, which it returns to once the PIN is saved. */
+export function renderPin(view: ViewContext, order?: string): void {
   const { me } = view;
   const title = me.hasPin ? 'Change your PIN' : 'Choose your PIN';
   const content: Node[] = [h('h1', { tabindex: -1 }, me.canESign || me.hasPin ? title : 'PIN')];
@@ -327,7 +374,7 @@ export function renderPin(view: ViewContext): void {
   } else if (me.hasPin && !me.pinReset) {
     content.push(h('p', {}, 'Your PIN is set. To change it, contact your account manager.'));
   } else {
-    content.push(pinForm(view));
+    content.push(pinForm(view, order));
   }
   view.main.replaceChildren(...content);
   view.main.removeAttribute('aria-busy');
@@ -349,7 +396,7 @@ function pinInput(id: string, describedBy: string) {
   });
 }
 
-function pinForm(view: ViewContext): HTMLElement {
+function pinForm(view: ViewContext, order: string | undefined): HTMLElement {
   const changing = view.me.hasPin;
   const current = changing ? pinInput('current-pin', 'pin-hint') : null;
   const next = pinInput('new-pin', 'pin-hint');
@@ -381,6 +428,16 @@ function pinForm(view: ViewContext): HTMLElement {
             { ...(current ? { currentPin: current.value } : {}), newPin: next.value },
           );
           await view.refreshMe();
+          if (order && view.me.components.includes('sales-orders')) {
+            // Back where the person came from to sign; the PIN page is not a step to go back to.
+            history.replaceState(null, '', routeHref(['sales-orders', order]));
+            return void renderDetail(
+              view,
+              'sales-orders',
+              order,
+              'Your PIN is saved. You can sign this sales order now.',
+            );
+          }
           view.main.replaceChildren(
             h('h1', { tabindex: -1 }, 'PIN saved'),
             h('p', { class: 'message success', role: 'status' }, 'Your PIN is set. Use it to sign sales orders.'),

@@ -1,0 +1,241 @@
+import { randomUUID } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import type { LocalOutputs } from '../../infra/outputs';
+import { mailbox, temporaryPasswordIn } from '../support/mailbox';
+import { stackOutputs } from '../support/outputs';
+import { staffApi, type StaffApi } from '../support/staff-api';
+import { accessibilityViolations, launchBrowser, screenshot, serious, type Browser } from './browser';
+
+/**
+ * The portal's self-service screens in Chromium against the local stack: the overview → raise a ticket → staff reply
+ * (through the staff API) → the ticket's link opened in a fresh session lands on it after sign-in → reply → the
+ * profile → accept a quote; at phone width, then the same screens at desktop width. axe finds nothing serious on any
+ * of them. (The email of a staff reply and attachments come with other branches of issue 15.)
+ */
+jest.setTimeout(240_000);
+
+type Json = Record<string, unknown>;
+
+let outputs: LocalOutputs;
+let api: StaffApi;
+let browser: Browser;
+
+beforeAll(async () => {
+  outputs = stackOutputs();
+  api = await staffApi(outputs);
+  browser = await launchBrowser();
+});
+afterAll(() => browser?.close());
+
+const short = () => randomUUID().slice(0, 8);
+
+async function expectAccessible(page: Page, screen: string) {
+  expect({ screen, violations: serious(await accessibilityViolations(page)) }).toEqual({ screen, violations: [] });
+}
+
+/** The message an alert shows once it has one. */
+async function alertText(page: Page): Promise<string> {
+  const alert = page.locator('[role=alert]').filter({ hasText: /\S/ });
+  await alert.waitFor();
+  return alert.innerText();
+}
+
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const element = document.activeElement as HTMLElement | null;
+    return element ? `${element.tagName} ${element.id || element.innerText.trim()}` : 'nothing';
+  });
+
+/** Signs in through the app's button and the hosted login; a first sign-in also chooses the new password. */
+async function signIn(page: Page, email: string, password: string, temporaryPassword?: string) {
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('Email or username').fill(email);
+  await page.getByLabel('Password').fill(temporaryPassword ?? password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (temporaryPassword) {
+    await page.getByLabel('New password', { exact: true }).fill(password);
+    await page.getByLabel('New password again').fill(password);
+    await page.getByRole('button', { name: 'Save and sign in' }).click();
+  }
+  await page.getByRole('navigation', { name: 'Portal sections' }).waitFor();
+}
+
+const card = (page: Page, name: string) => page.getByRole('region', { name });
+
+describe('portal self-service screens', () => {
+  it('overview → raise a ticket → staff reply → deep link through sign-in → reply → profile → accept a quote', async () => {
+    const organization = await api.create('partner-organizations', {
+      name: `Jour ${short()}`,
+      partnerStatus: 'Active',
+    });
+    const email = `jo.journey.${short()}@example.com`;
+    const person = await api.create('partner-contacts', {
+      firstName: 'Jo',
+      lastName: `Journey ${short()}`,
+      email,
+      organizationId: organization.id,
+      portal: { enabled: true },
+    });
+    const quote = await api.create('quotes', {
+      organizationId: organization.id,
+      contactId: person.id,
+      showOnPortal: true,
+      subject: `Support renewal ${short()}`,
+      status: 'Delivered',
+      total: 4200,
+      currency: 'EUR',
+    });
+    const [invitation] = await mailbox(outputs.SesEndpoint).waitFor(email, 1, 30_000);
+    const password = `Journey#Pass${short()}`;
+
+    const page = await browser.newPage();
+    await page.goto(outputs.PortalWebUrl);
+    await signIn(page, email, password, temporaryPasswordIn(invitation!));
+
+    // The overview: a card per component, the quote awaiting a decision linked from its card.
+    await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+    await expect(card(page, 'Tickets').innerText()).resolves.toContain('0 in your portal');
+    await card(page, 'Quotes')
+      .getByRole('link', { name: quote.subject as string })
+      .waitFor();
+    await expect(card(page, 'Quotes').innerText()).resolves.toContain('Awaiting your decision');
+    await screenshot(page, '20-overview');
+    await expectAccessible(page, 'overview');
+
+    // Raise a ticket: a missing title is said and focused; then it is raised and shown.
+    await card(page, 'Tickets').getByRole('link', { name: 'Raise a ticket' }).click();
+    await page.getByRole('heading', { name: 'Raise a ticket' }).waitFor();
+    await expectAccessible(page, 'raise a ticket');
+    await page.getByRole('button', { name: 'Raise ticket' }).click();
+    expect(await alertText(page)).toBe('Give the ticket a title.');
+    expect(await focused(page)).toBe('INPUT ticket-title');
+    const title = `Export fails ${short()}`;
+    await page.getByLabel('Title').fill(title);
+    await page.getByLabel('Description').fill('The export stops at 90%.\nIt worked last week.');
+    await page.getByLabel('Priority').selectOption('High');
+    await screenshot(page, '21-raise-ticket');
+    await page.getByRole('button', { name: 'Raise ticket' }).click();
+    await page.getByRole('heading', { name: title, level: 1 }).waitFor();
+    const ticketId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
+    const ticket = (await api.call<Json>('GET', `/tickets/${ticketId}`)).body;
+    expect(ticket).toMatchObject({ title, priority: 'High', source: 'portal', contactId: person.id });
+    await expect(page.locator('.fields dd').filter({ hasText: 'export stops' }).innerText()).resolves.toBe(
+      'The export stops at 90%.\nIt worked last week.',
+    );
+    await page.getByText('No messages yet.').waitFor();
+
+    // Staff reply (and write an internal note) through the staff API.
+    const staffReply = 'Thanks for the report.\nWe are looking into it.';
+    expect((await api.call('POST', `/tickets/${ticketId}/comments`, { body: staffReply })).status).toBe(201);
+    expect(
+      (await api.call('POST', `/tickets/${ticketId}/comments`, { body: 'Internal: customer is on v2', internal: true }))
+        .status,
+    ).toBe(201);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByText('You have signed out.').waitFor();
+    await page.close();
+
+    // The ticket's link, opened in a fresh session, lands on the ticket once signed in.
+    const fresh = await browser.newPage();
+    const deepLink = `${outputs.PortalWebUrl}#/tickets/${encodeURIComponent(ticketId)}`;
+    await fresh.goto(deepLink);
+    await signIn(fresh, email, password);
+    await fresh.getByRole('heading', { name: title, level: 1 }).waitFor();
+    expect(fresh.url()).toBe(deepLink);
+    // The staff reply, line breaks kept; never the internal note.
+    const messages = fresh.locator('.comments .comment-body');
+    await messages.first().waitFor();
+    expect(await messages.allInnerTexts()).toEqual([staffReply]);
+    expect(await fresh.getByText('Internal: customer is on v2').count()).toBe(0);
+    await screenshot(fresh, '22-ticket-conversation');
+    await expectAccessible(fresh, 'ticket conversation');
+
+    // Reply: newest last, and staff see it.
+    await fresh.getByLabel('Your reply').fill('Great, thank you.\nIt is urgent for us.');
+    await fresh.getByRole('button', { name: 'Send reply' }).click();
+    await fresh.getByText('Your reply is sent.').waitFor();
+    expect(await messages.allInnerTexts()).toEqual([staffReply, 'Great, thank you.\nIt is urgent for us.']);
+    const staffSide = (
+      await api.call<{ items: { body: string; internal: boolean }[] }>('GET', `/tickets/${ticketId}/comments`)
+    ).body.items;
+    expect(staffSide.map((comment) => comment.body)).toEqual([
+      staffReply,
+      'Internal: customer is on v2',
+      'Great, thank you.\nIt is urgent for us.',
+    ]);
+
+    // Beyond the daily limit the API answers 429 with Retry-After; the form says so in a sentence, with when.
+    await fresh.route('**/portal/tickets', (route) =>
+      route.request().method() === 'POST'
+        ? route.fulfill({
+            status: 429,
+            headers: { 'content-type': 'application/problem+json', 'retry-after': '3600' },
+            body: JSON.stringify({
+              status: 429,
+              title: 'Too Many Requests',
+              detail: 'You have raised today’s tickets.',
+            }),
+          })
+        : route.fallback(),
+    );
+    await fresh.goto(`${outputs.PortalWebUrl}#/tickets/new`);
+    await fresh.getByLabel('Title').fill('One too many');
+    await fresh.getByRole('button', { name: 'Raise ticket' }).click();
+    expect(await alertText(fresh)).toMatch(/^You have raised today’s tickets\. You can try again .+\.$/);
+    await fresh.unroute('**/portal/tickets');
+
+    // The profile: phone and mailing address are the person's to change; the CRM record changes.
+    await fresh.getByRole('link', { name: 'Profile', exact: true }).click();
+    await fresh.getByRole('heading', { name: 'Your profile' }).waitFor();
+    await expectAccessible(fresh, 'profile');
+    await fresh.getByLabel('Phone').fill('+44 20 7946 0000');
+    await fresh.getByLabel('Street').fill('1 Main Street\nUnit 4');
+    await fresh.getByLabel('City').fill('Leeds');
+    await fresh.getByRole('button', { name: 'Save changes' }).click();
+    await fresh.getByText('Your details are saved.').waitFor();
+    await screenshot(fresh, '23-profile');
+    expect(await fresh.getByLabel('Phone').inputValue()).toBe('+44 20 7946 0000');
+    const saved = (await api.call<Json>('GET', `/partner-contacts/${person.id}`)).body;
+    expect(saved).toMatchObject({
+      phone: '+44 20 7946 0000',
+      mailingAddress: { street: '1 Main Street\nUnit 4', city: 'Leeds' },
+    });
+
+    // Accept the quote from the overview's link, with a reason; the page then says what was decided.
+    await fresh.getByRole('navigation', { name: 'Portal sections' }).getByRole('link', { name: 'Overview' }).click();
+    await fresh.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+    // The ticket awaits staff now, not the person.
+    await expect(card(fresh, 'Tickets').innerText()).resolves.toContain('Nothing needs you here.');
+    await card(fresh, 'Quotes')
+      .getByRole('link', { name: quote.subject as string })
+      .click();
+    await fresh.getByRole('heading', { name: quote.subject as string, level: 1 }).waitFor();
+    const deciding = fresh.getByRole('region', { name: 'Accept or decline this quote' });
+    await expectAccessible(fresh, 'quote');
+    await deciding.getByLabel('Reason (optional)').fill('Fits our budget.');
+    await deciding.getByRole('button', { name: 'Accept quote' }).click();
+    await fresh.getByText('Accepted. Thank you').waitFor();
+    await expect(fresh.getByRole('region', { name: 'Your decision' }).innerText()).resolves.toContain(
+      'You accepted this quote on',
+    );
+    await screenshot(fresh, '24-quote-accepted');
+    const decided = (await api.call<Json>('GET', `/quotes/${quote.id}`)).body;
+    expect(decided.decision).toMatchObject({ decision: 'accept', reason: 'Fits our budget.' });
+
+    // The same screens at desktop width.
+    await fresh.setViewportSize({ width: 1280, height: 800 });
+    for (const [hash, heading, name] of [
+      ['#/', 'Overview', '25-desktop-overview'],
+      [`#/tickets/${encodeURIComponent(ticketId)}`, title, '26-desktop-ticket'],
+      ['#/profile', 'Your profile', '27-desktop-profile'],
+    ] as const) {
+      await fresh.goto(`${outputs.PortalWebUrl}${hash}`);
+      await fresh.getByRole('heading', { name: heading, level: 1 }).waitFor();
+      if (hash.startsWith('#/tickets/')) await fresh.locator('.comments .comment-body').first().waitFor();
+      await screenshot(fresh, name);
+      await expectAccessible(fresh, `desktop ${heading}`);
+    }
+    expect(browser.pageErrors).toEqual([]);
+    await fresh.close();
+  });
+});
