@@ -34,8 +34,11 @@ export function spawnLocalStack(
   return { child, dataDir, output: () => output, exited };
 }
 
-/** Resolves once the banner is printed; rejects with the launcher's output if it exits first. */
-export async function untilReady(stack: StackProcess, timeoutMs = 60_000): Promise<LocalOutputs> {
+/**
+ * Resolves once the banner is printed; rejects with the launcher's output if it exits first. The limit is generous:
+ * on a busy 2-core machine the emulators alone took over 60 s to start, and this only bounds a wait for a condition.
+ */
+export async function untilReady(stack: StackProcess, timeoutMs = 180_000): Promise<LocalOutputs> {
   const deadline = Date.now() + timeoutMs;
   let exitCode: number | null | undefined;
   void stack.exited.then((code) => (exitCode = code));

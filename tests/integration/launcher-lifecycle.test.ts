@@ -6,7 +6,7 @@ import { isGroupAlive, waitFor } from '../../infra/local/managed-process';
 import { localCredentials, localRegion } from '../../infra/local/local-aws';
 import { spawnLocalStack, stopLocalStack, untilReady, type StackProcess } from '../../infra/local/stack-process';
 
-jest.setTimeout(90_000);
+jest.setTimeout(240_000);
 
 function childGroups(dataDir: string): number[] {
   const lock = JSON.parse(readFileSync(join(dataDir, 'run', 'lock.json'), 'utf8')) as { children: { pgid: number }[] };

@@ -7,7 +7,7 @@ import { portalUsers } from '../support/portal-users';
 import { spawnLocalStack, stopLocalStack, untilReady, type StackProcess } from '../../infra/local/stack-process';
 import { staffApi } from '../support/staff-api';
 
-jest.setTimeout(180_000);
+jest.setTimeout(300_000);
 
 /**
  * A crash of the whole local stack in the middle of a backlog of enablements loses nothing: after the
