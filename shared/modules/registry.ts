@@ -294,8 +294,12 @@ const declaredModules: readonly ModuleEntry[] = [
     portalVisible: true,
     portalColumns: ['title', 'status', 'priority', 'updatedAt'],
     // Set by the portal (shared/tickets/portal-tickets.ts) and the conversation (shared/tickets/ticket-comments.ts).
-    serverOwned: ['source', 'awaitingReply'],
-    onStaffEdit: (stored) => ({ source: stored.source, awaitingReply: stored.awaitingReply }),
+    serverOwned: ['source', 'awaitingReply', 'lastCommentAt'],
+    onStaffEdit: (stored) => ({
+      source: stored.source,
+      awaitingReply: stored.awaitingReply,
+      lastCommentAt: stored.lastCommentAt,
+    }),
   },
   {
     name: 'invoices',

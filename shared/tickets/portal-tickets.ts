@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod/mini';
 import { todayIn } from '../access/evaluate-access';
-import { startOfNextDayIn } from '../config/day-boundary';
+import { startOfNextDayIn } from './day-boundary';
 import { ticketCountKey } from '../data/keys';
 import { tableDesign } from '../data/table-design';
 import { TooManyRequests } from '../http/errors';

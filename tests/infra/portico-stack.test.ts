@@ -1,3 +1,4 @@
+import { defaultPortalTicketsPerDay } from '../../shared/tickets/ticket-limits';
 import { type Construct } from 'constructs';
 import { type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -104,6 +105,8 @@ describe('PorticoStack', () => {
         ORIGIN_VERIFY_SECRET_ID: { Ref: logicalId(stack.originSecret.secret) },
         SUPPORT_REMINDER_DAYS: '7',
         ORGANIZATION_NAME: 'Acme Partners',
+        // Not a context setting (yet): the construct's default.
+        PORTAL_TICKETS_PER_DAY: String(defaultPortalTicketsPerDay),
       };
       for (const name of fn.environment) expect([name, variables[name]]).toEqual([name, expected[name]]);
       const logGroupId = (props.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;

@@ -1,4 +1,4 @@
-import { startOfNextDayIn } from '../../shared/config/day-boundary';
+import { startOfNextDayIn } from '../../shared/tickets/day-boundary';
 
 describe('startOfNextDayIn', () => {
   it.each([
