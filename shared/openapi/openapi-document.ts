@@ -522,7 +522,10 @@ const statusOf: Record<string, number> = {
 /** What the areas' tags are about, for readers of the reference. */
 const areaTags: Record<string, string> = {
   Platform: "Health, the caller's identity and this description.",
-  Portal: 'The portal API for partners and customers: profile, visible records, PIN, e-signing.',
+  Portal:
+    'The portal API for partners and customers: profile, visible records, PIN, e-signing, tickets and their ' +
+    'conversations, quote decisions, the overview.',
+  Files: "Ticket attachments and documents' files, for staff and portal users: presigned URLs, never the bytes.",
   'Portal access':
     "Staff view and actions on a person's portal access: status and history, resend, password reset, reconcile.",
 };
