@@ -88,7 +88,7 @@ export function reportRows(results: Omit<BenchResults, 'wallSeconds'> & { wallSe
   const { bundles } = results;
 
   for (const fn of bundles.functions) {
-    const baseline = bundles.baselines[fn.baseline];
+    const baseline = bundles.baselines[fn.baseline]!;
     const ratio = fn.bytes / baseline.bytes;
     rows.push({
       measure: 'Bundle size',
@@ -102,7 +102,7 @@ export function reportRows(results: Omit<BenchResults, 'wallSeconds'> & { wallSe
   }
 
   const crm = bundles.functions.find((fn) => fn.name === 'crm-records');
-  const dynamodb = bundles.baselines.dynamodb;
+  const dynamodb = bundles.baselines[bundles.dynamodbBaseline]!;
   if (crm) {
     const classic = bundles.classicZodVariant;
     rows.push({
@@ -249,6 +249,21 @@ export function reportRows(results: Omit<BenchResults, 'wallSeconds'> & { wallSe
     });
   }
   return rows;
+}
+
+/**
+ * One line per HTTP function over either budget (cold init ≤ 1.10×, bundle ≤ 1.15× its own baseline), or one
+ * line saying none is: what a regression shows first.
+ */
+export function budgetSummary(rows: readonly Row[]): string {
+  const misses = rows.filter(
+    (row) => row.status === 'miss' && (row.measure === 'Bundle size' || row.measure === 'Cold init (median)'),
+  );
+  if (!misses.length) return 'Budgets: every HTTP function within cold init and bundle budgets.';
+  return [
+    `Budgets: ${misses.length} MISS${misses.length > 1 ? 'ES' : ''}:`,
+    ...misses.map((row) => `- MISS ${row.subject}: ${row.measure.toLowerCase()} ${row.ratio}, goal ${row.goal}`),
+  ].join('\n');
 }
 
 const escape = (cell: string) => cell.replaceAll('|', '\\|');

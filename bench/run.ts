@@ -14,7 +14,7 @@ import { startCountingProxy } from './counting-proxy';
 import { measurePortalWebLoad, type PortalWebLoad } from './portal-web';
 import { measureProvisioning, type ProvisioningResult } from './provisioning';
 import { buildPortalWeb } from '../infra/portal-web';
-import { markdownTable, reportRows, type BenchResults } from './report';
+import { budgetSummary, markdownTable, reportRows, type BenchResults } from './report';
 import { measureInMemoryCeiling, measureTableCeiling, type TableCeiling } from './table-ceiling';
 import { measureWarm } from './warm';
 
@@ -166,6 +166,7 @@ async function main() {
         `wall time ${results.wallSeconds} s\n`,
     );
     console.log(markdownTable(rows));
+    console.log(`\n${budgetSummary(rows)}`);
     if (coldProfiles) console.log(`\n## Cold start profiles\n\n${profileMarkdown(coldProfiles)}`);
     log(`wrote ${values.out}`);
   } finally {
