@@ -79,7 +79,7 @@ async function main() {
     const stack = spawnLocalStack(join(work, 'stack'), ['--fresh']);
     let coldInit: ColdResult[];
     let coldProfiles: ColdProfile[] | undefined;
-    let portalWebLoad: PortalWebLoad;
+    let portalWebLoad: PortalWebLoad | { readonly failed: string };
     let warm: Awaited<ReturnType<typeof measureWarm>>;
     const tableCeiling: TableCeiling[] = [];
     try {
@@ -127,7 +127,11 @@ async function main() {
       }
 
       log(`portal web app: ${webRounds} signed-in reloads in Chromium, each beside its API calls…`);
-      portalWebLoad = await measurePortalWebLoad(outputs, email, webRounds, log);
+      // A broken page is a finding, not a reason to lose every other figure of the run.
+      portalWebLoad = await measurePortalWebLoad(outputs, email, webRounds, log).catch((error: unknown) => {
+        log(`portal web app load failed: ${String(error).split('\n')[0]}`);
+        return { failed: String(error).split('\n')[0]! };
+      });
 
       log(`table write ceiling: ${ceilingOperations} transactions of 4 items, then ${ceilingOperations} puts…`);
       tableCeiling.push(
