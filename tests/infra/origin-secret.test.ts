@@ -71,8 +71,8 @@ describe('the origin secret', () => {
 
   it('functions declaring readsOriginSecret get its ARN (never its value) in ORIGIN_VERIFY_SECRET_ID', () => {
     const readers = functions.filter((fn) => fn.readsOriginSecret).map((fn) => fn.name);
-    // portal-api for signatures, portal-self-service for quote decisions: both record the client's address.
-    expect(readers).toEqual(['portal-api', 'portal-self-service']);
+    // Every route that records an origin-verified client address is served by one function (shared/portal/portal-routes.ts).
+    expect(readers).toEqual(['portal-self-service']);
     for (const fn of functions) {
       const resource = template.Resources[logicalId(stack.functions.byName.get(fn.name)!)]!;
       const variables = (resource.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
