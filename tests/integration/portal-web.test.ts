@@ -44,7 +44,9 @@ describe('the web app origin', () => {
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(response.headers.get('cache-control')).toBe('no-cache');
     const csp = response.headers.get('content-security-policy')!;
-    expect(csp).toContain(`connect-src 'self' ${new URL(local.outputs.CognitoEndpoint).origin}`);
+    expect(csp).toContain(
+      `connect-src 'self' ${new URL(local.outputs.CognitoEndpoint).origin} ${new URL(local.outputs.S3Endpoint).origin};`,
+    );
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(response.headers.get('x-frame-options')).toBe('DENY');
