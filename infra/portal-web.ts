@@ -6,6 +6,7 @@ import { modules } from '../shared/modules/registry';
 import { apiDocumentPath, writeApiReference } from './api-reference';
 import type { Branding } from '../shared/branding/branding';
 import { refusalMessage } from '../shared/portal/portal-session';
+import { allowedContentTypes, maxFileBytes } from '../shared/files/file-rules';
 
 /**
  * The portal web app (web/), declared once for the cloud (S3 + CloudFront, infra/cdk/portal-web.ts) and the
@@ -116,6 +117,8 @@ export function portalMeta() {
       .filter((module) => module.portalVisible)
       .map((module) => ({ name: module.name, label: module.label, columns: module.portalColumns ?? [] })),
     refusalMessage,
+    // The app checks a file before asking for an upload URL, with the rules the API applies (shared/files).
+    files: { maxBytes: maxFileBytes, contentTypes: allowedContentTypes },
   };
 }
 
