@@ -183,9 +183,11 @@ export type QuoteDecision = SuccessOf<Operation<'/portal/quotes/{id}/decision', 
 /** A ticket's attachment as the portal lists it. */
 export type PortalFile = AnswerOf<'/portal/tickets/{id}/attachments'>['items'][number];
 
+export type TicketRaise = RequestBodyOf<Operation<'/portal/tickets', 'post'>>;
+
 export const selfService = (api: Api) => ({
   overview: () => api.get('/portal/overview', {}),
-  raiseTicket: (ticket: RequestBodyOf<Operation<'/portal/tickets', 'post'>>) => api.post('/portal/tickets', {}, ticket),
+  raiseTicket: (ticket: TicketRaise) => api.post('/portal/tickets', {}, ticket),
   comments: (ticketId: string, cursor?: string) =>
     api.get('/portal/tickets/{id}/comments', { path: { id: ticketId }, query: { limit: 50, cursor } }),
   addComment: (ticketId: string, body: string) =>

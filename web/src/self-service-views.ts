@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { ApiError, selfService, type Address, type Comment, type NeedReason } from './api';
+import { ApiError, selfService, type TicketRaise, type Address, type Comment, type NeedReason } from './api';
 import { h } from './dom';
 import { fileFailureSentence, fileRefusal, formatBytes, uploadAttachment } from './file-views';
 import { portalMeta } from './portal-meta';
@@ -115,6 +115,11 @@ const field = (id: string, label: string, control: HTMLElement, hint?: string) =
     control,
   );
 
+/** The priorities the API takes, Normal first (its default). */
+const priorities = ['Normal', 'Low', 'High', 'Urgent'] as const satisfies readonly NonNullable<
+  TicketRaise['priority']
+>[];
+
 export function renderRaiseTicket(view: ViewContext): void {
   const title = h('input', { id: 'ticket-title', name: 'title', required: true, maxlength: 200, autocomplete: 'off' });
   const description = h('textarea', {
@@ -127,7 +132,7 @@ export function renderRaiseTicket(view: ViewContext): void {
   const priority = h(
     'select',
     { id: 'ticket-priority', name: 'priority' },
-    ['Normal', 'Low', 'High', 'Urgent'].map((value) => h('option', { value }, value)),
+    priorities.map((value) => h('option', { value }, value)),
   );
   const attachment = h('input', {
     type: 'file',
@@ -165,7 +170,7 @@ export function renderRaiseTicket(view: ViewContext): void {
             selfService(view.api).raiseTicket({
               title: title.value.trim(),
               description: description.value,
-              priority: priority.value,
+              priority: priorities.find((value) => value === priority.value),
             }),
           );
         } catch (error) {
