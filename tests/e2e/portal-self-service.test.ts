@@ -255,8 +255,15 @@ describe('portal self-service screens', () => {
       route.request().method() === 'POST'
         ? route.fulfill({
             status: 429,
-            headers: { 'content-type': 'application/problem+json', 'retry-after': '3600' },
+            // As the API answers it (the contract check holds this stand-in to the document too).
+            headers: {
+              'content-type': 'application/problem+json',
+              'retry-after': '3600',
+              'x-correlation-id': 'e2e-ticket-limit',
+            },
             body: JSON.stringify({
+              type: '/problems/too-many-requests',
+              correlationId: 'e2e-ticket-limit',
               status: 429,
               title: 'Too Many Requests',
               detail: 'You have raised today’s tickets.',

@@ -168,6 +168,10 @@ export function attachmentsSection(view: ViewContext, ticketId: string): HTMLEle
     name: 'attachment',
     accept: contentTypes.join(','),
     'aria-describedby': 'attachment-hint',
+    onchange: () => {
+      input.removeAttribute('aria-invalid');
+      box.replaceChildren();
+    },
   });
   const submit = h('button', { type: 'submit' }, 'Attach file');
   const form: HTMLFormElement = h(

@@ -140,6 +140,11 @@ export function renderRaiseTicket(view: ViewContext): void {
     name: 'attachment',
     accept: portalMeta.files.contentTypes.join(','),
     'aria-describedby': 'ticket-attachment-hint',
+    // Another file chosen: what was said of the last one no longer holds.
+    onchange: () => {
+      attachment.removeAttribute('aria-invalid');
+      box.replaceChildren();
+    },
   });
   const box = messageSlot();
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Raise ticket');
