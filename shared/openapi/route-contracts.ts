@@ -6,6 +6,7 @@ import type { ModuleDeclaration } from '../modules/registry';
 import { fileContracts } from '../files/file-contracts';
 import { portalContracts } from '../portal/portal-contracts';
 import { selfServiceContracts } from '../portal/self-service-contracts';
+import { portalTicketContracts } from '../tickets/portal-ticket-contracts';
 import { ticketCommentContracts } from '../tickets/ticket-comment-contracts';
 import { platformContracts } from './platform-contracts';
 
@@ -17,6 +18,7 @@ import { platformContracts } from './platform-contracts';
 const declared: Readonly<Record<string, RouteContract>> = {
   ...portalContracts,
   ...selfServiceContracts,
+  ...portalTicketContracts,
   ...ticketCommentContracts,
   ...fileContracts,
   ...platformContracts,

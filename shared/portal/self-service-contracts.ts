@@ -2,7 +2,6 @@ import {
   named,
   noStoreHeader,
   problem,
-  retryAfterHeader,
   schemaRef,
   success,
   type JsonSchema,
@@ -10,19 +9,16 @@ import {
 } from '../http/route-contract';
 import { portalModuleNames } from '../modules/registry';
 import { quoteDecisionJsonSchema } from '../modules/quote-content';
-import { pageQueryParameters } from '../records/list-query';
-import { portalTicketInput } from '../tickets/portal-tickets';
-import { portalCommentInput } from '../tickets/ticket-comments';
-import { commentPage, portalComment } from '../tickets/ticket-comment-schemas';
 import { maxNeedsPerComponent } from './portal-overview';
 import { editableProfileFields, profilePatchInput } from './portal-profile';
 import { refusalMessage } from './portal-session';
 import { quoteDecisionInput } from './quote-decision';
-import type { selfServiceRoutes } from './self-service-routes';
+import type { SelfServiceRoute } from './self-service-routes';
 
 /**
- * The portal self-service API's contracts (functions/portal-self-service.ts), one per route of
- * shared/portal/self-service-routes.ts: request bodies are the zod schemas the handler validates with.
+ * The portal self-service API's contracts (functions/portal-self-service.ts) for the profile, quote decisions and
+ * the overview; its ticket routes' are in shared/tickets/portal-ticket-contracts.ts (tickets build on the portal, so
+ * they cannot be declared here). Request bodies are the zod schemas the handler validates with.
  */
 
 const accessRefused = `Portal access is not effective now, whatever the reason ("${refusalMessage}")`;
@@ -30,12 +26,6 @@ const refused = (component?: string) =>
   problem(component ? `${accessRefused}, or the person's portal does not include ${component}.` : `${accessRefused}.`);
 const idParameter = (record: string) => ({ id: { description: `The ${record}'s id.`, schema: { type: 'string' } } });
 const invalid = (what: string) => problem(`${what}; \`errors\` says which member.`, 'ValidationProblem');
-const pageInvalid = problem(
-  '`limit` is not a whole number from 1 to the maximum, the cursor is not valid, or a query parameter is unknown.',
-  'ValidationProblem',
-);
-const noTicket = problem('No such ticket in the person’s portal (whether it exists elsewhere is not said).');
-const busy = problem('Others are writing the same items at this moment; try again.');
 
 /** What `POST /portal/quotes/{id}/decision` answers: the decision as recorded, without the client's address. */
 const { decision, reason, decidedAt, decidedBy, contentHash } = quoteDecisionJsonSchema.properties;
@@ -88,57 +78,6 @@ const overview: JsonSchema = {
 };
 
 export const selfServiceContracts = {
-  'POST /portal/tickets': {
-    operationId: 'createPortalTicket',
-    tag: 'Portal',
-    summary:
-      'Raises a ticket linked to the person (a partner contact’s also to its organization), within a daily limit',
-    requestBody: named('PortalTicketInput', portalTicketInput),
-    responses: {
-      201: success('The new ticket, as the portal shows it (`source: portal`).', schemaRef('PortalTicket'), {
-        location: { description: '`/portal/tickets/{id}`.', schema: { type: 'string', format: 'uri-reference' } },
-      }),
-      400: invalid('The body is not a ticket'),
-      403: refused('tickets'),
-      409: busy,
-      429: problem(
-        'The person raised as many tickets today as a day allows.',
-        'Problem',
-        retryAfterHeader('Seconds until the next day (in the deployment’s time zone), when the limit starts over.'),
-      ),
-    },
-  },
-  'GET /portal/tickets/{id}/comments': {
-    operationId: 'listPortalTicketComments',
-    tag: 'Portal',
-    summary: 'The conversation of a ticket the person sees, oldest first (no internal notes)',
-    pathParameters: idParameter('ticket'),
-    query: pageQueryParameters,
-    responses: {
-      200: success(
-        'One page; it may hold fewer than `limit` comments, as internal notes are left out.',
-        named('PortalCommentPage', commentPage(portalComment)),
-        noStoreHeader,
-      ),
-      400: pageInvalid,
-      403: refused('tickets'),
-      404: noTicket,
-    },
-  },
-  'POST /portal/tickets/{id}/comments': {
-    operationId: 'addPortalTicketComment',
-    tag: 'Portal',
-    summary: 'Replies on a ticket the person sees; it is then staff’s turn',
-    pathParameters: idParameter('ticket'),
-    requestBody: named('PortalCommentInput', portalCommentInput),
-    responses: {
-      201: success('The comment.', named('PortalComment', portalComment)),
-      400: invalid('The body is not a comment'),
-      403: refused('tickets'),
-      404: noTicket,
-      409: busy,
-    },
-  },
   'PATCH /portal/me': {
     operationId: 'updatePortalProfile',
     tag: 'Portal',
@@ -177,4 +116,4 @@ export const selfServiceContracts = {
       403: refused(),
     },
   },
-} as const satisfies RouteContracts<(typeof selfServiceRoutes)[number]>;
+} as const satisfies RouteContracts<SelfServiceRoute<'updateProfile' | 'decideQuote' | 'overview'>>;

@@ -17,6 +17,12 @@ export const selfServiceRoutes = [
   { method: 'GET', path: '/portal/overview', operation: 'overview' },
 ] as const satisfies readonly { method: HttpMethod; path: string; operation: SelfServiceOperation }[];
 
+/** The self-service routes of some operations: each contracts file declares those of its own. */
+export type SelfServiceRoute<Operation extends SelfServiceOperation = SelfServiceOperation> = Extract<
+  (typeof selfServiceRoutes)[number],
+  { operation: Operation }
+>;
+
 const byRouteKey = new Map<string, SelfServiceOperation>(
   selfServiceRoutes.map((route) => [`${route.method} ${route.path}`, route.operation]),
 );
