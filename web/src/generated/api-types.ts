@@ -6171,6 +6171,17 @@ export interface operations {
                         readonly info: {
                             readonly [key: string]: unknown;
                         };
+                        readonly servers?: readonly ({
+                            readonly url: string;
+                        } & {
+                            readonly [key: string]: unknown;
+                        })[];
+                        readonly tags?: readonly ({
+                            readonly name: string;
+                            readonly description?: string;
+                        } & {
+                            readonly [key: string]: unknown;
+                        })[];
                         readonly paths: {
                             readonly [key: string]: unknown;
                         };
