@@ -69,6 +69,8 @@ describe('the web app origin', () => {
       loginUrl: local.outputs.CognitoEndpoint,
       clientId: local.outputs.PortalClientId,
       scopes: 'openid email profile',
+      // The deployment's branding for the header (the local default: no LOGO_URL or ACCENT_COLOR set by the tests).
+      branding: { organizationName: expect.any(String), accentColor: expect.stringMatching(/^#[0-9a-f]{6}$/i) },
     });
   });
 
