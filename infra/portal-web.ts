@@ -6,6 +6,7 @@ import { modules } from '../shared/modules/registry';
 import { apiDocumentPath, writeApiReference } from './api-reference';
 import type { Branding } from '../shared/branding/branding';
 import { refusalMessage } from '../shared/portal/portal-session';
+import { allowedContentTypes, maxFileBytes } from '../shared/files/file-rules';
 
 /**
  * The portal web app (web/), declared once for the cloud (S3 + CloudFront, infra/cdk/portal-web.ts) and the
@@ -17,7 +18,7 @@ export const webRoot = resolve(__dirname, '..', 'web');
 
 /**
  * Paths the web app's origin forwards to the API, so the app calls it on its own origin: no CORS, and a
- * Content-Security-Policy that allows `connect-src 'self'` plus the hosted login only.
+ * Content-Security-Policy that allows `connect-src 'self'` plus the hosted login and the files bucket only.
  */
 export const portalWebApiPaths = ['/portal/*', apiDocumentPath] as const;
 
@@ -32,12 +33,34 @@ export interface PortalWebConfig {
 
 export const portalWebScopes = 'openid email profile';
 
+/** The origins the app talks to besides its own, each named once by the runtime that knows it. */
+export interface PortalWebOrigins {
+  /** The hosted login (its token endpoint). */
+  readonly login: string;
+  /**
+   * The files bucket's endpoint, where the browser PUTs an upload with its presigned URL: `filesBucketOrigin` of the
+   * bucket in the cloud, the s3rver endpoint locally.
+   */
+  readonly files: string;
+  /** The organization's logo, if the deployment names one. */
+  readonly logoUrl?: string | undefined;
+}
+
+/**
+ * The files bucket as presigned URLs name it in the cloud: virtual-hosted style on the regional endpoint
+ * (shared/files/file-store.ts presigns without path style there). `regionalDomainName` may be a CDK token.
+ */
+export function filesBucketOrigin(regionalDomainName: string): string {
+  return `https://${regionalDomainName}`;
+}
+
 /**
  * Security headers on every answer of the web app's origin. The policy allows only the app's own script and
- * style (no inline code, no eval), calls to its own origin and to the hosted login's token endpoint, and
- * DOM sinks only through Trusted Types policies (the app has none: it builds the page with text nodes).
+ * style (no inline code, no eval), calls to its own origin, the hosted login's token endpoint and the files bucket
+ * (uploads go straight there), and DOM sinks only through Trusted Types policies (the app has none: it builds the
+ * page with text nodes).
  */
-export function portalWebSecurityHeaders(loginOrigin: string, logoUrl?: string) {
+export function portalWebSecurityHeaders({ login: loginOrigin, files: filesOrigin, logoUrl }: PortalWebOrigins) {
   // The logo's own origin, and only it, may serve images beside the app's.
   const logoOrigin = logoUrl === undefined ? '' : ` ${new URL(logoUrl).origin}`;
   const contentSecurityPolicy = [
@@ -45,7 +68,7 @@ export function portalWebSecurityHeaders(loginOrigin: string, logoUrl?: string) 
     "script-src 'self'",
     "style-src 'self'",
     `img-src 'self' data:${logoOrigin}`,
-    `connect-src 'self' ${loginOrigin}`,
+    `connect-src 'self' ${loginOrigin} ${filesOrigin}`,
     "base-uri 'none'",
     "form-action 'self'",
     "frame-ancestors 'none'",
@@ -66,8 +89,8 @@ export function portalWebSecurityHeaders(loginOrigin: string, logoUrl?: string) 
 }
 
 /** The same headers as plain HTTP header fields (the local stand-in sends these). */
-export function portalWebHeaderFields(loginOrigin: string, logoUrl?: string) {
-  const headers = portalWebSecurityHeaders(loginOrigin, logoUrl);
+export function portalWebHeaderFields(origins: PortalWebOrigins) {
+  const headers = portalWebSecurityHeaders(origins);
   return {
     'content-security-policy': headers.contentSecurityPolicy,
     'strict-transport-security': `max-age=${headers.strictTransportSecurity.maxAgeSeconds}; includeSubDomains`,
@@ -94,6 +117,8 @@ export function portalMeta() {
       .filter((module) => module.portalVisible)
       .map((module) => ({ name: module.name, label: module.label, columns: module.portalColumns ?? [] })),
     refusalMessage,
+    // The app checks a file before asking for an upload URL, with the rules the API applies (shared/files).
+    files: { maxBytes: maxFileBytes, contentTypes: allowedContentTypes },
   };
 }
 

@@ -1,10 +1,22 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { createHash } from 'node:crypto';
+import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
 export interface PorticoFilesProps {
   /** Browser origins that upload and download with presigned URLs: the portal web app and the staff console. */
   readonly allowedOrigins: readonly string[];
+}
+
+/**
+ * The files bucket's name, known at synth time (pseudo parameters, no reference to the bucket): the portal app's
+ * Content-Security-Policy names the bucket's endpoint, and the bucket's CORS rule names the app's CloudFront domain,
+ * so a `Ref` to the bucket there would make the two depend on each other. The stack name's hash keeps two stacks of
+ * one account and region apart; account and region make it globally unique. At most 50 characters.
+ */
+export function filesBucketName(stack: Stack): string {
+  const stackHash = createHash('sha256').update(stack.stackName).digest('hex').slice(0, 8);
+  return `portico-files-${stackHash}-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
 }
 
 /** How long a replaced or deleted file's previous version is kept, for an operator to bring it back. */
@@ -18,6 +30,8 @@ export const filesNoncurrentVersionDays = Duration.days(30);
 export class PorticoFiles extends Construct {
   readonly bucket: s3.Bucket;
   readonly logBucket: s3.Bucket;
+  /** The bucket's regional endpoint, as presigned URLs name it, without a reference to the bucket (see above). */
+  readonly regionalDomainName: string;
 
   constructor(scope: Construct, id: string, props: PorticoFilesProps) {
     super(scope, id);
@@ -32,6 +46,7 @@ export class PorticoFiles extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.bucket = new s3.Bucket(this, 'Bucket', {
+      bucketName: filesBucketName(Stack.of(this)),
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       encryption: s3.BucketEncryption.S3_MANAGED,
@@ -60,5 +75,7 @@ export class PorticoFiles extends Construct {
       // Customer files outlive a deleted stack, like the table.
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    const stack = Stack.of(this);
+    this.regionalDomainName = `${filesBucketName(stack)}.s3.${Aws.REGION}.${stack.urlSuffix}`;
   }
 }

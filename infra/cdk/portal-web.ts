@@ -14,6 +14,7 @@ import {
   portalWebApiPaths,
   portalWebScopes,
   portalWebSecurityHeaders,
+  type PortalWebOrigins,
   type PortalWebConfig,
 } from '../portal-web';
 import { apiReferenceContentSecurityPolicy, apiReferenceFiles } from '../api-reference';
@@ -33,6 +34,8 @@ export interface PorticoPortalWebProps {
   readonly apiOriginHeaders?: Readonly<Record<string, string>>;
   /** The organization's name, logo and accent colour, served to the app in its config.json. */
   readonly branding: Branding;
+  /** The files bucket's origin (`filesBucketOrigin`), where the app uploads with presigned URLs. */
+  readonly filesOrigin: string;
 }
 
 /** How long a replaced version of a web app file is kept in the bucket. */
@@ -95,7 +98,7 @@ export class PorticoPortalWeb extends Construct {
     });
 
     this.customDomain = props.customDomain;
-    const securityHeaders = this.securityHeadersPolicy(props.loginUrl, props.branding.logoUrl);
+    const securityHeaders = this.securityHeadersPolicy(this.origins(props));
     const bucketOrigin = origins.S3BucketOrigin.withOriginAccessControl(this.bucket);
     const stack = Stack.of(this);
     const apiOrigin = new origins.HttpOrigin(`${props.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
@@ -139,11 +142,7 @@ export class PorticoPortalWeb extends Construct {
               viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
               allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
               cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
-              responseHeadersPolicy: this.securityHeadersPolicy(
-                props.loginUrl,
-                props.branding.logoUrl,
-                'ApiReferenceHeaders',
-              ),
+              responseHeadersPolicy: this.securityHeadersPolicy(this.origins(props), 'ApiReferenceHeaders'),
               compress: true,
             },
           ]),
@@ -181,18 +180,21 @@ export class PorticoPortalWeb extends Construct {
     };
   }
 
+  private origins(props: PorticoPortalWebProps): PortalWebOrigins {
+    return { login: props.loginUrl, files: props.filesOrigin, logoUrl: props.branding.logoUrl };
+  }
+
   /**
    * `portalWebSecurityHeaders` as a CloudFront policy, overriding whatever an origin sends; `ApiReferenceHeaders` is
    * the same with the API reference page's Content-Security-Policy. Made once per id (both reference files share it).
    */
   private securityHeadersPolicy(
-    loginOrigin: string,
-    logoUrl: string | undefined,
+    origins: PortalWebOrigins,
     id: 'SecurityHeaders' | 'ApiReferenceHeaders' = 'SecurityHeaders',
   ): cloudfront.ResponseHeadersPolicy {
     const existing = this.node.tryFindChild(id);
     if (existing) return existing as cloudfront.ResponseHeadersPolicy;
-    const headers = portalWebSecurityHeaders(loginOrigin, logoUrl);
+    const headers = portalWebSecurityHeaders(origins);
     const contentSecurityPolicy =
       id === 'ApiReferenceHeaders' ? apiReferenceContentSecurityPolicy : headers.contentSecurityPolicy;
     return new cloudfront.ResponseHeadersPolicy(this, id, {

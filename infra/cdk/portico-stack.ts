@@ -11,6 +11,7 @@ import { PorticoFunctions } from './lambda-functions';
 import { PorticoFiles } from './files-bucket';
 import { PortalOriginSecret } from './origin-secret';
 import { PorticoPortalWeb } from './portal-web';
+import { filesBucketOrigin } from '../portal-web';
 import { createTopicKey } from './topics';
 
 export interface PorticoStackProps extends StackProps {
@@ -98,6 +99,7 @@ export class PorticoStack extends Stack {
       customDomain: config.portalDomain,
       apiOriginHeaders: originSecret.originHeaders,
       branding: config.branding,
+      filesOrigin: filesBucketOrigin(this.files.regionalDomainName),
     });
     this.alarms = new PorticoAlarms(this, 'Alarms', {
       topicKey,

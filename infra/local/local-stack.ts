@@ -333,6 +333,7 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
       config: { loginUrl: cognito.endpoint, clientId: pools.portal.clientId, scopes: portalWebScopes, branding },
       apiUrl,
       loginOrigin: new URL(cognito.endpoint).origin,
+      filesOrigin: new URL(s3.endpoint).origin,
       apiOriginHeaders: { [originVerifyHeader]: originSecret },
     });
     await listen(web, ports.web);

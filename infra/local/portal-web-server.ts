@@ -24,6 +24,8 @@ export interface PortalWebServerOptions {
   readonly apiUrl: string;
   /** Origin of the hosted login, allowed by the Content-Security-Policy for token requests. */
   readonly loginOrigin: string;
+  /** Origin of the files bucket (s3rver), allowed by the Content-Security-Policy for uploads. */
+  readonly filesOrigin: string;
   /** CloudFront's origin custom headers for the API: the origin secret header. */
   readonly apiOriginHeaders?: Readonly<Record<string, string>>;
 }
@@ -46,7 +48,11 @@ function withoutHopByHop(headers: IncomingMessage['headers']) {
 }
 
 export function createPortalWebServer(options: PortalWebServerOptions): Server {
-  const securityHeaders = portalWebHeaderFields(options.loginOrigin, options.config.branding.logoUrl);
+  const securityHeaders = portalWebHeaderFields({
+    login: options.loginOrigin,
+    files: options.filesOrigin,
+    logoUrl: options.config.branding.logoUrl,
+  });
   // The API reference page has a policy of its own (infra/api-reference.ts), as its CloudFront behaviours do.
   const referenceHeaders = { ...securityHeaders, 'content-security-policy': apiReferenceContentSecurityPolicy };
   const headersOf = (name: string) =>

@@ -1,16 +1,19 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { waitFor } from '../../infra/local/managed-process';
 import type { Page } from 'playwright-core';
 import type { LocalOutputs } from '../../infra/outputs';
-import { mailbox, temporaryPasswordIn } from '../support/mailbox';
+import { mailbox, temporaryPasswordIn, type MailboxEmail } from '../support/mailbox';
 import { stackOutputs } from '../support/outputs';
 import { staffApi, type StaffApi } from '../support/staff-api';
 import { accessibilityViolations, launchBrowser, screenshot, serious, type Browser } from './browser';
 
 /**
- * The portal's self-service screens in Chromium against the local stack: the overview → raise a ticket → staff reply
- * (through the staff API) → the ticket's link opened in a fresh session lands on it after sign-in → reply → the
- * profile → accept a quote; at phone width, then the same screens at desktop width. axe finds nothing serious on any
- * of them. (The email of a staff reply and attachments come with other branches of issue 15.)
+ * The portal's self-service screens in Chromium against the local stack: the overview → raise a ticket with an
+ * attachment → staff reply (through the staff API) → the notification email arrives → its link, opened in a fresh
+ * session, lands on the ticket after sign-in → the attachment downloads → reply → the profile → accept a quote →
+ * download a document's file; at phone width, then the same screens at desktop width. axe finds nothing serious on
+ * any of them.
  */
 jest.setTimeout(240_000);
 
@@ -28,6 +31,20 @@ beforeAll(async () => {
 afterAll(() => browser?.close());
 
 const short = () => randomUUID().slice(0, 8);
+
+/** Presses `button`, and returns the bytes of the download it starts (the presigned URL's object). */
+async function downloadOf(page: Page, press: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), press()]);
+  const path = await download.path();
+  return { name: download.suggestedFilename(), bytes: readFileSync(path) };
+}
+
+/** The first link into the portal app in an email's text, as the person would follow it. */
+function portalLinkIn(text: string): string {
+  const link = text.split(/\s+/).find((word) => word.startsWith(outputs.PortalWebUrl));
+  if (!link) throw new Error(`No portal link in: ${text}`);
+  return link;
+}
 
 async function expectAccessible(page: Page, screen: string) {
   expect({ screen, violations: serious(await accessibilityViolations(page)) }).toEqual({ screen, violations: [] });
@@ -63,7 +80,7 @@ async function signIn(page: Page, email: string, password: string, temporaryPass
 const card = (page: Page, name: string) => page.getByRole('region', { name });
 
 describe('portal self-service screens', () => {
-  it('overview → raise a ticket → staff reply → deep link through sign-in → reply → profile → accept a quote', async () => {
+  it('overview → raise a ticket with an attachment → staff reply → its email → deep link through sign-in → reply → profile → accept a quote → a document’s file', async () => {
     const organization = await api.create('partner-organizations', {
       name: `Jour ${short()}`,
       partnerStatus: 'Active',
@@ -85,7 +102,36 @@ describe('portal self-service screens', () => {
       total: 4200,
       currency: 'EUR',
     });
-    const [invitation] = await mailbox(outputs.SesEndpoint).waitFor(email, 1, 30_000);
+    // A document shared with the person, its file uploaded by staff through the presigned URL.
+    const documentBytes = randomBytes(4096);
+    const document = await api.create('documents', {
+      title: `Service agreement ${short()}`,
+      organizationId: organization.id,
+      contactId: person.id,
+      showOnPortal: true,
+    });
+    const documentUpload = await api.call<{ upload: { url: string; method: string; headers: Record<string, string> } }>(
+      'POST',
+      `/documents/${document.id}/file`,
+      { fileName: 'agreement.pdf', contentType: 'application/pdf', size: documentBytes.length },
+    );
+    expect(documentUpload.status).toBe(201);
+    const { upload } = documentUpload.body;
+    const stored = await fetch(upload.url, {
+      method: upload.method,
+      headers: upload.headers,
+      body: new Blob([new Uint8Array(documentBytes)]),
+    });
+    expect(stored.status).toBe(200);
+    await waitFor(
+      async () => (await api.call('GET', `/documents/${document.id}/file`)).status === 200,
+      30_000,
+      'the document file uploaded',
+    );
+    const inbox = mailbox(outputs.SesEndpoint);
+    const [invitation] = (await inbox.waitFor(email, 1, 30_000)).filter((mail) =>
+      /Temporary password/.test(mail.body.text),
+    );
     const password = `Journey#Pass${short()}`;
 
     const page = await browser.newPage();
@@ -113,6 +159,14 @@ describe('portal self-service screens', () => {
     await page.getByLabel('Title').fill(title);
     await page.getByLabel('Description').fill('The export stops at 90%.\nIt worked last week.');
     await page.getByLabel('Priority').selectOption('High');
+    // A file of a refused type is said before anything is raised.
+    const attachField = page.getByLabel('Attach a file (optional)');
+    await attachField.setInputFiles({ name: 'page.html', mimeType: 'text/html', buffer: Buffer.from('<p>hi</p>') });
+    await page.getByRole('button', { name: 'Raise ticket' }).click();
+    expect(await alertText(page)).toMatch(/^“page\.html” is not a type the portal takes\./);
+    expect(await focused(page)).toBe('INPUT ticket-attachment');
+    const attachmentBytes = Buffer.from(`export log ${short()}\nstep 9 of 10: stopped\n`);
+    await attachField.setInputFiles({ name: 'export-log.txt', mimeType: 'text/plain', buffer: attachmentBytes });
     await screenshot(page, '21-raise-ticket');
     await page.getByRole('button', { name: 'Raise ticket' }).click();
     await page.getByRole('heading', { name: title, level: 1 }).waitFor();
@@ -123,6 +177,21 @@ describe('portal self-service screens', () => {
       'The export stops at 90%.\nIt worked last week.',
     );
     await page.getByText('No messages yet.').waitFor();
+    // The attachment went straight to storage; the list shows it once storage has said it arrived.
+    const attachments = page.getByRole('list', { name: 'Attachments' });
+    await attachments.getByRole('button', { name: 'Download' }).waitFor();
+    expect(await attachments.locator('.file-name').allInnerTexts()).toEqual(['export-log.txt']);
+    const staffFiles = (
+      await api.call<{ items: { fileName: string; status: string; size: number }[] }>(
+        'GET',
+        `/tickets/${ticketId}/attachments`,
+      )
+    ).body.items;
+    expect(staffFiles).toMatchObject([
+      { fileName: 'export-log.txt', status: 'uploaded', size: attachmentBytes.length },
+    ]);
+    await screenshot(page, '21b-ticket-with-attachment');
+    await expectAccessible(page, 'ticket with an attachment');
 
     // Staff reply (and write an internal note) through the staff API.
     const staffReply = 'Thanks for the report.\nWe are looking into it.';
@@ -135,9 +204,21 @@ describe('portal self-service screens', () => {
     await page.getByText('You have signed out.').waitFor();
     await page.close();
 
-    // The ticket's link, opened in a fresh session, lands on the ticket once signed in.
+    // The staff reply's email (sent from the stream, never for the internal note) links straight to the ticket.
+    let notification: MailboxEmail | undefined;
+    await waitFor(
+      async () => Boolean((notification = (await inbox.to(email)).find((mail) => mail.subject.includes(title)))),
+      60_000,
+      'the staff reply notification',
+    );
+    expect(notification!.subject).toContain('new reply on your ticket');
+    expect(notification!.body.text).toContain('We are looking into it.');
+    expect(notification!.body.text).not.toContain('Internal: customer is on v2');
+    const deepLink = portalLinkIn(notification!.body.text);
+    expect(deepLink).toBe(`${outputs.PortalWebUrl}#/tickets/${encodeURIComponent(ticketId)}`);
+
+    // Its link, opened in a fresh session, lands on the ticket once signed in.
     const fresh = await browser.newPage();
-    const deepLink = `${outputs.PortalWebUrl}#/tickets/${encodeURIComponent(ticketId)}`;
     await fresh.goto(deepLink);
     await signIn(fresh, email, password);
     await fresh.getByRole('heading', { name: title, level: 1 }).waitFor();
@@ -149,6 +230,11 @@ describe('portal self-service screens', () => {
     expect(await fresh.getByText('Internal: customer is on v2').count()).toBe(0);
     await screenshot(fresh, '22-ticket-conversation');
     await expectAccessible(fresh, 'ticket conversation');
+    // The attachment downloads byte for byte, from a URL the API hands out only now.
+    const attachmentDownload = await downloadOf(fresh, () =>
+      fresh.getByRole('list', { name: 'Attachments' }).getByRole('button', { name: 'Download' }).click(),
+    );
+    expect(attachmentDownload).toEqual({ name: 'export-log.txt', bytes: attachmentBytes });
 
     // Reply: newest last, and staff see it.
     await fresh.getByLabel('Your reply').fill('Great, thank you.\nIt is urgent for us.');
@@ -169,8 +255,15 @@ describe('portal self-service screens', () => {
       route.request().method() === 'POST'
         ? route.fulfill({
             status: 429,
-            headers: { 'content-type': 'application/problem+json', 'retry-after': '3600' },
+            // As the API answers it (the contract check holds this stand-in to the document too).
+            headers: {
+              'content-type': 'application/problem+json',
+              'retry-after': '3600',
+              'x-correlation-id': 'e2e-ticket-limit',
+            },
             body: JSON.stringify({
+              type: '/problems/too-many-requests',
+              correlationId: 'e2e-ticket-limit',
               status: 429,
               title: 'Too Many Requests',
               detail: 'You have raised today’s tickets.',
@@ -222,16 +315,30 @@ describe('portal self-service screens', () => {
     const decided = (await api.call<Json>('GET', `/quotes/${quote.id}`)).body;
     expect(decided.decision).toMatchObject({ decision: 'accept', reason: 'Fits our budget.' });
 
+    // The document's file, downloaded from its page, is the bytes staff uploaded.
+    await fresh.goto(`${outputs.PortalWebUrl}#/documents/${encodeURIComponent(document.id as string)}`);
+    await fresh.getByRole('heading', { name: document.title as string, level: 1 }).waitFor();
+    await expectAccessible(fresh, 'document');
+    await screenshot(fresh, '24b-document');
+    const documentDownload = await downloadOf(fresh, () =>
+      fresh.getByRole('button', { name: 'Download the file' }).click(),
+    );
+    expect(documentDownload).toEqual({ name: 'agreement.pdf', bytes: documentBytes });
+
     // The same screens at desktop width.
     await fresh.setViewportSize({ width: 1280, height: 800 });
     for (const [hash, heading, name] of [
       ['#/', 'Overview', '25-desktop-overview'],
       [`#/tickets/${encodeURIComponent(ticketId)}`, title, '26-desktop-ticket'],
       ['#/profile', 'Your profile', '27-desktop-profile'],
+      [`#/documents/${encodeURIComponent(document.id as string)}`, document.title as string, '28-desktop-document'],
     ] as const) {
       await fresh.goto(`${outputs.PortalWebUrl}${hash}`);
       await fresh.getByRole('heading', { name: heading, level: 1 }).waitFor();
-      if (hash.startsWith('#/tickets/')) await fresh.locator('.comments .comment-body').first().waitFor();
+      if (hash.startsWith('#/tickets/')) {
+        await fresh.locator('.comments .comment-body').first().waitFor();
+        await fresh.getByRole('list', { name: 'Attachments' }).getByRole('button', { name: 'Download' }).waitFor();
+      }
       await screenshot(fresh, name);
       await expectAccessible(fresh, `desktop ${heading}`);
     }

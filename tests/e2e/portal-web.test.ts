@@ -62,7 +62,11 @@ function record(module: string, organizationId: string, contactId: string, field
  */
 async function openInvitation(page: Page, invitation: MailboxEmail, screenshots = true): Promise<string> {
   await page.goto(outputs.MailboxUrl);
-  const card = page.locator('.email').filter({ hasText: invitation.destination.to[0]! });
+  // The person may have other mail by now (a notification of a record shared with them): the invitation's card.
+  const card = page
+    .locator('.email')
+    .filter({ hasText: invitation.destination.to[0]! })
+    .filter({ hasText: invitation.subject });
   await card.getByRole('button', { name: 'Toggle HTML view' }).click();
   const body = card.frameLocator('iframe');
   const link = body.getByRole('link', { name: /sign in/i });

@@ -130,6 +130,9 @@ describe('portal web app', () => {
     distribution.Origins.find((origin) => origin.Id === behavior.TargetOriginId)!;
   const distributionUrl = `https://\${${logicalId(web.distribution)}.DomainName}/`;
   const loginOrigin = `https://\${${logicalId(stack.identity.pools.portal.loginDomain!)}}.auth.\${AWS::Region}.amazoncognito.com`;
+  const filesBucket = render(resources[logicalId(stack.files.bucket)]!.Properties.BucketName);
+  const filesOrigin = `https://${filesBucket}.s3.\${AWS::Region}.\${AWS::URLSuffix}`;
+  const origins = { login: loginOrigin, files: filesOrigin };
 
   it('keeps the app in a private, encrypted, TLS-only bucket', () => {
     const bucket = resources[logicalId(web.bucket)]!;
@@ -225,10 +228,12 @@ describe('portal web app', () => {
     };
     const headers = config.SecurityHeadersConfig;
 
-    it("has the app's Content-Security-Policy, allowing calls to its own origin and the hosted login only", () => {
+    it("has the app's Content-Security-Policy, allowing calls to its own origin, the hosted login and the files bucket only", () => {
       const csp = render(headers.ContentSecurityPolicy!.ContentSecurityPolicy);
-      expect(csp).toBe(portalWebSecurityHeaders(loginOrigin).contentSecurityPolicy);
-      expect(csp).toContain(`connect-src 'self' ${loginOrigin};`);
+      expect(csp).toBe(portalWebSecurityHeaders(origins).contentSecurityPolicy);
+      expect(csp).toContain(`connect-src 'self' ${loginOrigin} ${filesOrigin};`);
+      // The bucket presigned uploads go to, named without a reference to it (a Ref would close a dependency cycle).
+      expect(filesBucket).toMatch(/^portico-files-[0-9a-f]{8}-\$\{AWS::AccountId\}-\$\{AWS::Region\}$/);
       expect(csp).toContain("frame-ancestors 'none'");
       expect(csp).toContain("script-src 'self';");
       expect(headers.ContentSecurityPolicy!.Override).toBe(true);
@@ -241,7 +246,7 @@ describe('portal web app', () => {
         FrameOptions: { FrameOption: 'DENY', Override: true },
         ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
       });
-      const expected = portalWebSecurityHeaders(loginOrigin);
+      const expected = portalWebSecurityHeaders(origins);
       expect(config.CustomHeadersConfig.Items).toEqual([
         { Header: 'Permissions-Policy', Value: expected.permissionsPolicy, Override: true },
         { Header: 'Cross-Origin-Opener-Policy', Value: expected.crossOriginOpenerPolicy, Override: true },

@@ -44,7 +44,9 @@ describe('the web app origin', () => {
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(response.headers.get('cache-control')).toBe('no-cache');
     const csp = response.headers.get('content-security-policy')!;
-    expect(csp).toContain(`connect-src 'self' ${new URL(local.outputs.CognitoEndpoint).origin}`);
+    expect(csp).toContain(
+      `connect-src 'self' ${new URL(local.outputs.CognitoEndpoint).origin} ${new URL(local.outputs.S3Endpoint).origin};`,
+    );
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(response.headers.get('x-frame-options')).toBe('DENY');
@@ -67,6 +69,8 @@ describe('the web app origin', () => {
       loginUrl: local.outputs.CognitoEndpoint,
       clientId: local.outputs.PortalClientId,
       scopes: 'openid email profile',
+      // The deployment's branding for the header (the local default: no LOGO_URL or ACCENT_COLOR set by the tests).
+      branding: { organizationName: expect.any(String), accentColor: expect.stringMatching(/^#[0-9a-f]{6}$/i) },
     });
   });
 

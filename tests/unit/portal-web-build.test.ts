@@ -1,7 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildPortalWeb, portalWebCacheControl, portalWebHeaderFields } from '../../infra/portal-web';
+import {
+  buildPortalWeb,
+  filesBucketOrigin,
+  portalWebCacheControl,
+  portalWebHeaderFields,
+} from '../../infra/portal-web';
 import { modules } from '../../shared/modules/registry';
 
 describe('portal web app build', () => {
@@ -36,13 +41,15 @@ describe('portal web app build', () => {
     expect(source).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(/);
   });
 
-  it('sends a strict Content-Security-Policy naming only its origin and the hosted login', () => {
-    const headers = portalWebHeaderFields('https://login.example.com');
+  const files = 'https://portico-files-0123abcd-111122223333-eu-west-1.s3.eu-west-1.amazonaws.com';
+
+  it('sends a strict Content-Security-Policy naming only its origin, the hosted login and the files bucket', () => {
+    const headers = portalWebHeaderFields({ login: 'https://login.example.com', files });
     expect(headers['content-security-policy'].split('; ')).toEqual(
       expect.arrayContaining([
         "default-src 'none'",
         "script-src 'self'",
-        "connect-src 'self' https://login.example.com",
+        `connect-src 'self' https://login.example.com ${files}`,
         "frame-ancestors 'none'",
         "require-trusted-types-for 'script'",
       ]),
@@ -53,7 +60,17 @@ describe('portal web app build', () => {
   });
 
   it("allows images from the logo's origin, and only that, when the deployment names a logo", () => {
-    const headers = portalWebHeaderFields('https://login.example.com', 'https://cdn.example.com/brand/logo.svg');
+    const headers = portalWebHeaderFields({
+      login: 'https://login.example.com',
+      files,
+      logoUrl: 'https://cdn.example.com/brand/logo.svg',
+    });
     expect(headers['content-security-policy']).toContain("img-src 'self' data: https://cdn.example.com;");
+  });
+
+  it('names the files bucket as presigned URLs do in the cloud: virtual-hosted on the regional endpoint', () => {
+    expect(filesBucketOrigin('portico-files-x.s3.eu-west-1.amazonaws.com')).toBe(
+      'https://portico-files-x.s3.eu-west-1.amazonaws.com',
+    );
   });
 });

@@ -171,55 +171,28 @@ export function createApi(session: ApiSession) {
 
 export type Api = ReturnType<typeof createApi>;
 
-/** The self-service routes, one typed function each (the agreed shapes of issue 15). */
+/** The self-service routes, one typed function each, their shapes those of the document (issue 15's API). */
 
-export type NeedReason = 'awaiting-your-reply' | 'awaiting-signature' | 'awaiting-decision';
-export interface Overview {
-  readonly components: readonly {
-    readonly module: string;
-    readonly count: number;
-    readonly countIsLowerBound?: boolean;
-    readonly needsYou: readonly { readonly id: string; readonly title: string; readonly reason: NeedReason }[];
-  }[];
-}
-export interface Comment {
-  readonly id: string;
-  readonly body: string;
-  readonly author: { readonly kind: 'staff' | 'person'; readonly name: string };
-  readonly createdAt: string;
-}
-export interface Address {
-  readonly street?: string;
-  readonly city?: string;
-  readonly state?: string;
-  readonly postalCode?: string;
-  readonly country?: string;
-}
-export interface ProfilePatch {
-  readonly phone?: string | null;
-  readonly mobile?: string | null;
-  readonly mailingAddress?: Address | null;
-}
-export interface QuoteDecision {
-  readonly decision: 'accept' | 'decline';
-  readonly reason?: string;
-  readonly decidedAt: string;
-  readonly superseded?: boolean;
-}
+type AnswerOf<P extends PathsWith<'get'>> = SuccessOf<Operation<P, 'get'>>;
+export type Overview = AnswerOf<'/portal/overview'>;
+export type NeedReason = Overview['components'][number]['needsYou'][number]['reason'];
+export type Comment = AnswerOf<'/portal/tickets/{id}/comments'>['items'][number];
+export type ProfilePatch = RequestBodyOf<Operation<'/portal/me', 'patch'>>;
+export type Address = NonNullable<PortalProfile['mailingAddress']>;
+export type QuoteDecision = SuccessOf<Operation<'/portal/quotes/{id}/decision', 'post'>>;
+/** A ticket's attachment as the portal lists it. */
+export type PortalFile = AnswerOf<'/portal/tickets/{id}/attachments'>['items'][number];
 
-const segment = encodeURIComponent;
+export type TicketRaise = RequestBodyOf<Operation<'/portal/tickets', 'post'>>;
 
 export const selfService = (api: Api) => ({
-  overview: () => api.get<Overview>('/portal/overview'),
-  raiseTicket: (ticket: { title: string; description: string; priority?: string }) =>
-    api.post<{ id: string; title: string }>('/portal/tickets', ticket),
+  overview: () => api.get('/portal/overview', {}),
+  raiseTicket: (ticket: TicketRaise) => api.post('/portal/tickets', {}, ticket),
   comments: (ticketId: string, cursor?: string) =>
-    api.get<{ items: Comment[]; nextCursor: string | null }>(
-      `/portal/tickets/${segment(ticketId)}/comments?${new URLSearchParams({ limit: '50', ...(cursor ? { cursor } : {}) })}`,
-    ),
+    api.get('/portal/tickets/{id}/comments', { path: { id: ticketId }, query: { limit: 50, cursor } }),
   addComment: (ticketId: string, body: string) =>
-    api.post<Comment>(`/portal/tickets/${segment(ticketId)}/comments`, { body }),
-  updateProfile: <T>(patch: ProfilePatch) => api.mergePatch<T>('/portal/me', patch),
+    api.post('/portal/tickets/{id}/comments', { path: { id: ticketId } }, { body }),
+  updateProfile: (patch: ProfilePatch) => api.patch('/portal/me', {}, patch),
   decideQuote: (quoteId: string, decision: 'accept' | 'decline', reason?: string) =>
-    api.post<QuoteDecision>(`/portal/quotes/${segment(quoteId)}/decision`, { decision, ...(reason ? { reason } : {}) }),
+    api.post('/portal/quotes/{id}/decision', { path: { id: quoteId } }, { decision, ...(reason ? { reason } : {}) }),
 });

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /**
  * What the app knows of the back end, injected at build time from the declarations it is built from
- * (shared/modules/registry.ts, shared/portal/portal-session.ts): see infra/portal-web.ts.
+ * (shared/modules/registry.ts, shared/portal/portal-session.ts, shared/files/file-rules.ts): see infra/portal-web.ts.
  */
 export interface PortalModuleMeta {
   /** Path segment of the portal API: `tickets`, `sales-orders`… */
@@ -16,6 +16,8 @@ export interface PortalMeta {
   readonly modules: readonly PortalModuleMeta[];
   /** The one message for refused access, whatever the reason. */
   readonly refusalMessage: string;
+  /** What an upload may be (shared/files/file-rules.ts): checked here too, so a refused file needs no round trip. */
+  readonly files: { readonly maxBytes: number; readonly contentTypes: readonly string[] };
 }
 
 declare const __PORTAL_META__: PortalMeta;

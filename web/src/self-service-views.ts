@@ -1,6 +1,8 @@
 /// <reference lib="dom" />
-import { ApiError, selfService, type Address, type Comment, type NeedReason } from './api';
+import { ApiError, selfService, type TicketRaise, type Address, type Comment, type NeedReason } from './api';
 import { h } from './dom';
+import { fileFailureSentence, fileRefusal, formatBytes, uploadAttachment } from './file-views';
+import { portalMeta } from './portal-meta';
 import { formatDate, sectionTitle } from './format';
 import { routeHref } from './routes';
 import type { Me, ViewContext } from './views';
@@ -113,6 +115,11 @@ const field = (id: string, label: string, control: HTMLElement, hint?: string) =
     control,
   );
 
+/** The priorities the API takes, Normal first (its default). */
+const priorities = ['Normal', 'Low', 'High', 'Urgent'] as const satisfies readonly NonNullable<
+  TicketRaise['priority']
+>[];
+
 export function renderRaiseTicket(view: ViewContext): void {
   const title = h('input', { id: 'ticket-title', name: 'title', required: true, maxlength: 200, autocomplete: 'off' });
   const description = h('textarea', {
@@ -125,8 +132,20 @@ export function renderRaiseTicket(view: ViewContext): void {
   const priority = h(
     'select',
     { id: 'ticket-priority', name: 'priority' },
-    ['Normal', 'Low', 'High', 'Urgent'].map((value) => h('option', { value }, value)),
+    priorities.map((value) => h('option', { value }, value)),
   );
+  const attachment = h('input', {
+    type: 'file',
+    id: 'ticket-attachment',
+    name: 'attachment',
+    accept: portalMeta.files.contentTypes.join(','),
+    'aria-describedby': 'ticket-attachment-hint',
+    // Another file chosen: what was said of the last one no longer holds.
+    onchange: () => {
+      attachment.removeAttribute('aria-invalid');
+      box.replaceChildren();
+    },
+  });
   const box = messageSlot();
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Raise ticket');
   const form: HTMLFormElement = h(
@@ -142,18 +161,42 @@ export function renderRaiseTicket(view: ViewContext): void {
           title.setAttribute('aria-invalid', 'true');
           return title.focus();
         }
+        // A refused file is said before the ticket is raised, so nothing half-done is left behind.
+        const file = attachment.files?.[0];
+        const refusal = file && fileRefusal(file);
+        attachment.toggleAttribute('aria-invalid', Boolean(refusal));
+        if (refusal) {
+          box.replaceChildren(h('p', { class: 'message error' }, refusal));
+          return attachment.focus();
+        }
+        let ticket;
         try {
-          const ticket = await busy(form, submit, 'Raising…', () =>
+          ticket = await busy(form, submit, 'Raising…', () =>
             selfService(view.api).raiseTicket({
               title: title.value.trim(),
               description: description.value,
-              priority: priority.value,
+              priority: priorities.find((value) => value === priority.value),
             }),
           );
-          location.assign(routeHref(['tickets', ticket.id]));
         } catch (error) {
-          formFailure(view, box, error, 'raised');
+          return formFailure(view, box, error, 'raised');
         }
+        if (file) {
+          try {
+            await busy(form, submit, 'Attaching…', () => uploadAttachment(view.api, ticket.id, file));
+          } catch (error) {
+            // The ticket stands: say so, and that the file can be attached on its page.
+            return box.replaceChildren(
+              h(
+                'p',
+                { class: 'message error' },
+                `Your ticket is raised, but the file is not attached. ${fileFailureSentence(error, 'uploaded')} `,
+                h('a', { href: routeHref(['tickets', ticket.id]) }, 'Open the ticket to attach it again'),
+              ),
+            );
+          }
+        }
+        location.assign(routeHref(['tickets', ticket.id]));
       },
     },
     field('ticket-title', 'Title', title),
@@ -164,6 +207,12 @@ export function renderRaiseTicket(view: ViewContext): void {
       'What happened, and what you expected. Line breaks are kept.',
     ),
     field('ticket-priority', 'Priority', priority),
+    field(
+      'ticket-attachment',
+      'Attach a file (optional)',
+      attachment,
+      `Up to ${formatBytes(portalMeta.files.maxBytes)}: PDF, image, text, Office or ZIP.`,
+    ),
     submit,
     box,
   );
@@ -335,14 +384,12 @@ const addressParts: [keyof Address, string][] = [
   ['country', 'Country'],
 ];
 
-type Profile = Me & { phone: string | null; mobile: string | null; mailingAddress: Address | null };
-
 /** The person's own details; phone, mobile and mailing address are theirs to change, the rest staff's. */
 export async function renderProfile(view: ViewContext, notice?: string): Promise<void> {
   view.loading('Loading your profile…');
-  let me: Profile;
+  let me: Me;
   try {
-    me = await view.api.get<Profile>('/portal/me');
+    me = await view.api.get('/portal/me', {});
   } catch (error) {
     return view.failure(error, () => void renderProfile(view));
   }

@@ -5,6 +5,7 @@ import { fieldLabel, formatMoney, formatValue, sectionTitle } from './format';
 import { moduleMeta } from './portal-meta';
 import { routeHref } from './routes';
 import { conversationSection, quoteDecisionSection } from './self-service-views';
+import { attachmentsSection, documentFileSection } from './file-views';
 
 /** The signed-in person, as `GET /portal/me` describes them. */
 export type Me = PortalProfile;
@@ -248,7 +249,8 @@ export async function renderDetail(
   if (section === 'sales-orders' && view.me.canESign) content.push(signingSection(view, record));
   if (section === 'quotes')
     content.push(quoteDecisionSection(view, record, (done) => void renderDetail(view, section, id, done)));
-  if (section === 'tickets') content.push(conversationSection(view, record.id));
+  if (section === 'tickets') content.push(attachmentsSection(view, record.id), conversationSection(view, record.id));
+  if (section === 'documents') content.push(documentFileSection(view, record.id));
   view.main.replaceChildren(...content.filter((node): node is Node => node !== null));
   view.done(title);
 }

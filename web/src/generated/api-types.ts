@@ -72,23 +72,6 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
-    readonly "/portal/sales-orders/{id}/signature": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
-        };
-        readonly get?: never;
-        readonly put?: never;
-        /** Signs a visible, unsigned sales order with the PIN */
-        readonly post: operations["signSalesOrder"];
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
-    };
     readonly "/portal/tickets": {
         readonly parameters: {
             readonly query?: never;
@@ -155,6 +138,23 @@ export interface paths {
         readonly get: operations["getPortalOverview"];
         readonly put?: never;
         readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/portal/sales-orders/{id}/signature": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Signs a visible, unsigned sales order with the PIN */
+        readonly post: operations["signSalesOrder"];
         readonly delete?: never;
         readonly options?: never;
         readonly head?: never;
@@ -2008,9 +2008,6 @@ export interface components {
             readonly currentPin?: string;
             readonly newPin: string;
         };
-        readonly SigningRequest: {
-            readonly pin: string;
-        };
         readonly PortalTicketInput: {
             readonly title: string;
             readonly description: string;
@@ -2100,6 +2097,9 @@ export interface components {
                     readonly reason: "awaiting-your-reply" | "awaiting-signature" | "awaiting-decision";
                 }[];
             }[];
+        };
+        readonly SigningRequest: {
+            readonly pin: string;
         };
         /** @description A person's portal access now: effectiveness is evaluated at the moment of the request. */
         readonly PortalAccess: {
@@ -2728,92 +2728,6 @@ export interface operations {
             readonly 503: components["responses"]["ServiceBusy"];
         };
     };
-    readonly signSalesOrder: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path: {
-                /** @description The sales order's id. */
-                readonly id: string;
-            };
-            readonly cookie?: never;
-        };
-        readonly requestBody: {
-            readonly content: {
-                readonly "application/json": components["schemas"]["SigningRequest"];
-            };
-        };
-        readonly responses: {
-            /** @description The signature: who, when, from where, and a hash of what was signed. */
-            readonly 201: {
-                headers: {
-                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["Signature"];
-                };
-            };
-            /** @description The body is not a valid signing request; `errors` says which member. */
-            readonly 400: {
-                headers: {
-                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            readonly 401: components["responses"]["Unauthorized"];
-            /** @description Access is not effective, the portal has no sales orders, the person cannot e-sign, or the PIN is wrong (then `attemptsLeft` says how many tries are left). */
-            readonly 403: {
-                headers: {
-                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["PinProblem"];
-                };
-            };
-            /** @description No such sales order in the person’s portal. */
-            readonly 404: {
-                headers: {
-                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Already signed, no PIN set yet, or the order changed while signing. */
-            readonly 409: {
-                headers: {
-                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            readonly 413: components["responses"]["PayloadTooLarge"];
-            readonly 415: components["responses"]["UnsupportedMediaType"];
-            /** @description PIN checks are locked: 5 wrong PINs within 15 minutes (the last of them is answered with this 423 and `attemptsLeft: 0`). Signing and PIN changes share the count; the PIN is not compared while locked. */
-            readonly 423: {
-                headers: {
-                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
-                    /** @description Seconds until PIN checks are allowed again. */
-                    readonly "retry-after": number;
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["PinProblem"];
-                };
-            };
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["InternalError"];
-            readonly 503: components["responses"]["ServiceBusy"];
-        };
-    };
     readonly createPortalTicket: {
         readonly parameters: {
             readonly query?: never;
@@ -3131,6 +3045,92 @@ export interface operations {
                 };
                 content: {
                     readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly signSalesOrder: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                /** @description The sales order's id. */
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["SigningRequest"];
+            };
+        };
+        readonly responses: {
+            /** @description The signature: who, when, from where, and a hash of what was signed. */
+            readonly 201: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Signature"];
+                };
+            };
+            /** @description The body is not a valid signing request; `errors` says which member. */
+            readonly 400: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description Access is not effective, the portal has no sales orders, the person cannot e-sign, or the PIN is wrong (then `attemptsLeft` says how many tries are left). */
+            readonly 403: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["PinProblem"];
+                };
+            };
+            /** @description No such sales order in the person’s portal. */
+            readonly 404: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already signed, no PIN set yet, or the order changed while signing. */
+            readonly 409: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 413: components["responses"]["PayloadTooLarge"];
+            readonly 415: components["responses"]["UnsupportedMediaType"];
+            /** @description PIN checks are locked: 5 wrong PINs within 15 minutes (the last of them is answered with this 423 and `attemptsLeft: 0`). Signing and PIN changes share the count; the PIN is not compared while locked. */
+            readonly 423: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description Seconds until PIN checks are allowed again. */
+                    readonly "retry-after": number;
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["PinProblem"];
                 };
             };
             readonly 429: components["responses"]["TooManyRequests"];
