@@ -76,7 +76,8 @@ function stopProcessGroup(child: ChildProcess): Promise<void> {
 function runJest(jestArgs: readonly string[], env: NodeJS.ProcessEnv): Promise<number | null> {
   const jest = spawn(
     process.execPath,
-    [require.resolve('jest/bin/jest', { paths: [repoRoot] }), '--selectProjects', 'integration', ...jestArgs],
+    // The caller's arguments first: `--selectProjects` takes every name after it.
+    [require.resolve('jest/bin/jest', { paths: [repoRoot] }), ...jestArgs, '--selectProjects', 'integration'],
     { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, ...env } },
   );
   return new Promise((resolve) => jest.once('exit', (code) => resolve(code)));
