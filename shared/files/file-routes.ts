@@ -16,7 +16,7 @@ export interface FileRoute {
  * The file routes of both sides, served by the files-api function alone (its S3 client and presigner stay out of
  * the portal and records functions). `{id}` is the record; `{attachmentId}` one of its files.
  */
-export const fileRoutes: readonly FileRoute[] = [
+export const fileRoutes = [
   { method: 'POST', path: '/portal/tickets/{id}/attachments', auth: 'portal', module: 'tickets', operation: 'upload' },
   { method: 'GET', path: '/portal/tickets/{id}/attachments', auth: 'portal', module: 'tickets', operation: 'list' },
   {
@@ -38,9 +38,9 @@ export const fileRoutes: readonly FileRoute[] = [
   },
   { method: 'POST', path: '/documents/{id}/file', auth: 'staff', module: 'documents', operation: 'upload' },
   { method: 'GET', path: '/documents/{id}/file', auth: 'staff', module: 'documents', operation: 'latest' },
-];
+] as const satisfies readonly FileRoute[];
 
-const byRouteKey = new Map(fileRoutes.map((route) => [`${route.method} ${route.path}`, route]));
+const byRouteKey = new Map<string, FileRoute>(fileRoutes.map((route) => [`${route.method} ${route.path}`, route]));
 
 export function resolveFileRoute(routeKey: string): FileRoute | undefined {
   return byRouteKey.get(routeKey);

@@ -40,3 +40,32 @@ export function decisionAfterEdit(decision: QuoteDecision | undefined, edited: R
     ? decision
     : { ...decision, superseded: true as const, supersededAt: at };
 }
+
+/** A quote's `decision` as the API returns it (staff and portal alike), for the OpenAPI document. */
+export const quoteDecisionJsonSchema = {
+  type: 'object',
+  description:
+    'Who accepted or declined the quote, when, from where, and a SHA-256 of the decided content (subject, currency, ' +
+    'total, validity).',
+  properties: {
+    decision: { type: 'string', enum: ['accept', 'decline'] },
+    reason: { type: 'string', description: "The person's words, if they gave any." },
+    decidedAt: { type: 'string', format: 'date-time' },
+    decidedBy: {
+      type: 'object',
+      properties: { id: { type: 'string' }, name: { type: 'string' }, email: { type: 'string' } },
+      required: ['id', 'name', 'email'],
+      additionalProperties: false,
+    },
+    contentHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    sourceIp: { type: 'string' },
+    userAgent: { type: 'string', maxLength: 512 },
+    superseded: {
+      const: true,
+      description: 'Staff changed the decided content since: the decision stays on record but no longer stands.',
+    },
+    supersededAt: { type: 'string', format: 'date-time', description: 'When a staff edit superseded it.' },
+  },
+  required: ['decision', 'decidedAt', 'decidedBy', 'contentHash', 'sourceIp', 'userAgent'],
+  additionalProperties: false,
+} as const;

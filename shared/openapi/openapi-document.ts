@@ -10,6 +10,7 @@ import { defaultPageSize, maxPageSize } from '../records/list-query';
 import { contractOperation, ContractSchemas, unknownQueryNote } from './contract-operation';
 import { problemSchemas } from './problem-schemas';
 import { signatureJsonSchema } from '../modules/sales-order-content';
+import { quoteDecisionJsonSchema } from '../modules/quote-content';
 import { declaredContract } from './route-contracts';
 import { portalRecordSchemas } from './portal-record-schemas';
 
@@ -174,7 +175,21 @@ function schemaOfValue(value: unknown): JsonObject {
 }
 
 /** Schemas of the fields modules declare `serverOwned`, by field name. */
-const serverOwnedSchemas: Record<string, JsonObject> = { signature: schemaRef('Signature') };
+const serverOwnedSchemas: Record<string, JsonObject> = {
+  signature: schemaRef('Signature'),
+  decision: schemaRef('QuoteDecision'),
+  // A ticket's, written by shared/tickets/portal-tickets.ts and the conversation (ticket-comments.ts).
+  source: {
+    type: 'string',
+    enum: ['portal'],
+    description: '`portal` for a ticket the person raised on the portal; absent on one staff created.',
+  },
+  awaitingReply: {
+    type: 'boolean',
+    description: "Whose turn it is in the conversation: true after a staff reply (the person's), false after theirs.",
+  },
+  lastCommentAt: { type: 'string', format: 'date-time', description: 'When the last public comment was written.' },
+};
 
 /** The server's fields on every record, after the client's ones (record-service `toPublicRecord`). */
 function serverFields(): Record<string, JsonObject> {
@@ -507,7 +522,10 @@ const statusOf: Record<string, number> = {
 /** What the areas' tags are about, for readers of the reference. */
 const areaTags: Record<string, string> = {
   Platform: "Health, the caller's identity and this description.",
-  Portal: 'The portal API for partners and customers: profile, visible records, PIN, e-signing.',
+  Portal:
+    'The portal API for partners and customers: profile, visible records, PIN, e-signing, tickets and their ' +
+    'conversations, quote decisions, the overview.',
+  Files: "Ticket attachments and documents' files, for staff and portal users: presigned URLs, never the bytes.",
   'Portal access':
     "Staff view and actions on a person's portal access: status and history, resend, password reset, reconcile.",
 };
@@ -550,6 +568,7 @@ export function buildOpenApiDocument({ routes, modules, serverUrl, contracts }: 
     ...problemSchemas,
     GatewayMessage: gatewayMessageSchema,
     Signature: clone(signatureJsonSchema) as JsonObject,
+    QuoteDecision: clone(quoteDecisionJsonSchema) as JsonObject,
   };
   const inputs = new Map<ModuleDeclaration, ObjectSchema>();
   for (const module of modules) {

@@ -81,6 +81,24 @@ export const platformContracts = {
           properties: {
             openapi: { const: '3.1.0' },
             info: { type: 'object', additionalProperties: true },
+            servers: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { url: { type: 'string' } },
+                required: ['url'],
+                additionalProperties: true,
+              },
+            },
+            tags: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { name: { type: 'string' }, description: { type: 'string' } },
+                required: ['name'],
+                additionalProperties: true,
+              },
+            },
             paths: { type: 'object', additionalProperties: true },
             components: { type: 'object', additionalProperties: true },
           },

@@ -3,7 +3,11 @@ import { accessRoutes } from '../access/access-routes';
 import type { RouteContract } from '../http/route-contract';
 import type { RouteBinding } from '../http/routes';
 import type { ModuleDeclaration } from '../modules/registry';
+import { fileContracts } from '../files/file-contracts';
 import { portalContracts } from '../portal/portal-contracts';
+import { selfServiceContracts } from '../portal/self-service-contracts';
+import { portalTicketContracts } from '../tickets/portal-ticket-contracts';
+import { ticketCommentContracts } from '../tickets/ticket-comment-contracts';
 import { platformContracts } from './platform-contracts';
 
 /**
@@ -13,6 +17,10 @@ import { platformContracts } from './platform-contracts';
  */
 const declared: Readonly<Record<string, RouteContract>> = {
   ...portalContracts,
+  ...selfServiceContracts,
+  ...portalTicketContracts,
+  ...ticketCommentContracts,
+  ...fileContracts,
   ...platformContracts,
 };
 

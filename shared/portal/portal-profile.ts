@@ -18,6 +18,12 @@ import type { createPortalService } from './portal-service';
 const contactFields = personContactFields();
 export const editableProfileFields = Object.keys(contactFields) as (keyof typeof contactFields)[];
 const profile = z.strictObject(contactFields);
+/** What the route takes: a merge patch of the editable fields, where `null` removes one. */
+export const profilePatchInput = z.strictObject({
+  phone: z.nullable(contactFields.phone),
+  mobile: z.nullable(contactFields.mobile),
+  mailingAddress: z.nullable(contactFields.mailingAddress),
+});
 const staffOwned = new Set(['email', 'username', 'portal']);
 
 /** Attempts of the merge when the record keeps changing under it. */
@@ -49,6 +55,7 @@ export function createPortalProfile(deps: {
 
   async function update(personId: string, patch: Record<string, unknown>) {
     refusedMembers(patch);
+    validate(profilePatchInput, patch, 'profile');
     for (let attempt = 1; ; attempt++) {
       const { person } = await portal.session(personId);
       const current = Object.fromEntries(

@@ -243,3 +243,30 @@ describe('the validators the integration global setup compiles once', () => {
     expect(loaded.validatorFor(problem!)(samples[1])).toBe(false);
   }, 60_000);
 });
+
+describe('the document as GET /openapi.json answers it', () => {
+  // The document describes its own answer: with its tags, and servers when it names them.
+  it.each([
+    ['without servers', undefined],
+    ['with servers', 'https://api.example.com'],
+  ])(
+    'passes its own contract check (%s)',
+    (_, serverUrl) => {
+      const served = buildOpenApiDocument({ routes: routeTable(), modules, serverUrl });
+      expect(served.tags).toBeDefined();
+      const check = responseContract(
+        served as unknown as ContractDocument,
+        lazyValidators(served as unknown as ContractDocument),
+      ).check;
+      const observed: ObservedResponse = {
+        method: 'GET',
+        path: '/openapi.json',
+        status: 200,
+        headers: { 'content-type': 'application/json', 'x-correlation-id': 'c', 'cache-control': 'max-age=300' },
+        body: JSON.stringify(served),
+      };
+      expect(check(observed)).toEqual([]);
+    },
+    60_000,
+  );
+});
