@@ -1,4 +1,5 @@
 import { defaultCreateRate } from '../shared/config/provisioning-defaults';
+import { defaultPortalTicketsPerDay } from '../shared/tickets/ticket-limits';
 import { localCredentials, localRegion } from '../infra/local/local-aws';
 import { localOriginSecretId, localSenderEmail } from '../infra/local/local-stack';
 import type { LocalOutputs } from '../infra/outputs';
@@ -25,6 +26,7 @@ export function functionEnvironment(outputs: LocalOutputs): NodeJS.ProcessEnv {
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: outputs.CognitoEndpoint,
     AWS_ENDPOINT_URL_SESV2: outputs.SesEndpoint,
     AWS_ENDPOINT_URL_LAMBDA: outputs.LambdaEndpoint,
+    AWS_ENDPOINT_URL_S3: outputs.S3Endpoint,
     TABLE_NAME: outputs.TableName,
     POWERTOOLS_SERVICE_NAME: 'portico-bench',
     PORTAL_USER_POOL_ID: outputs.PortalUserPoolId,
@@ -35,6 +37,8 @@ export function functionEnvironment(outputs: LocalOutputs): NodeJS.ProcessEnv {
     TIME_ZONE: 'UTC',
     // Only its name: the portal API reads the secret on the first signature through the web app, never at init.
     ORIGIN_VERIFY_SECRET_ID: localOriginSecretId,
+    FILES_BUCKET_NAME: outputs.FilesBucketName,
+    PORTAL_TICKETS_PER_DAY: String(defaultPortalTicketsPerDay),
   };
 }
 
@@ -86,11 +90,11 @@ export function coldSubjects(bundles: BundleReport, seeded: { personId: string; 
   const crmEvent = httpEvent('GET /tickets/{id}', { id: ticketId }, staffClaims);
   const portalEvent = httpEvent('GET /portal/{module}', { module: 'tickets' }, portalClaims(personId));
   const baselineEvent = httpEvent('GET /tickets/{id}', { id: ticketId });
-  const baselineSubject = (name: keyof BundleReport['baselines']) => ({
-    name: `baseline-${name}`,
-    bundle: bundles.baselines[name].file,
-    event: baselineEvent,
-  });
+  const baselineSubject = (name: string) => {
+    const baseline = bundles.baselines[name];
+    if (!baseline) throw new Error(`No baseline ${name}`);
+    return { name: baseline.name, bundle: baseline.file, event: baselineEvent };
+  };
   const eventOf: Record<string, unknown> = {
     'crm-records': crmEvent,
     'portal-api': portalEvent,
@@ -98,6 +102,9 @@ export function coldSubjects(bundles: BundleReport, seeded: { personId: string; 
     health: httpEvent('GET /health'),
     'staff-identity': httpEvent('GET /me', {}, staffClaims),
     openapi: httpEvent('GET /openapi.json', {}, staffClaims),
+    'portal-self-service': httpEvent('GET /portal/overview', {}, portalClaims(personId)),
+    'ticket-comments': httpEvent('GET /tickets/{id}/comments', { id: ticketId }, staffClaims),
+    'files-api': httpEvent('GET /tickets/{id}/attachments', { id: ticketId }, staffClaims),
   };
   const apiFunctions = bundles.functions.filter((fn) => fn.api);
   const crmRecords = bundles.functions.find((fn) => fn.name === 'crm-records');
@@ -114,13 +121,13 @@ export function coldSubjects(bundles: BundleReport, seeded: { personId: string; 
       name: 'crm-records (classic zod)',
       bundle: bundles.classicZodVariant.file,
       event: crmEvent,
-      baseline: baselineSubject('dynamodb'),
+      baseline: baselineSubject(bundles.dynamodbBaseline),
     },
     {
       name: "crm-records (runtime's SDK)",
       bundle: crmRecords.sdkExternal.file,
       event: crmEvent,
-      baseline: baselineSubject('dynamodb'),
+      baseline: baselineSubject(bundles.dynamodbBaseline),
       // The Lambda runtime resolves @aws-sdk/* from its own node_modules; here, the project's.
       env: { NODE_PATH: join(repoRoot, 'node_modules') },
     },

@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
@@ -7,12 +8,14 @@ import { functions, type FunctionDeclaration } from '../shared/declarations/func
 import { repoRoot } from '../infra/local/stack-process';
 
 /**
- * Bundle sizes: every function built exactly as CDK's NodejsFunction builds it (infra/bundling.ts), the
- * baselines of bench/baselines/ built the same way in the same run, and the variants that show what a
- * dependency costs (classic zod instead of zod/mini, the runtime's SDK instead of the bundled one).
+ * Bundle sizes: every function built exactly as CDK's NodejsFunction builds it (infra/bundling.ts), a bare
+ * baseline per set of AWS SDK clients the functions bundle, built the same way in the same run, and the
+ * variants that show what a dependency costs (classic zod instead of zod/mini, the runtime's SDK instead of
+ * the bundled one).
  */
 
-export type Baseline = 'dynamodb' | 'dynamodb-cognito' | 'dynamodb-cognito-ses';
+/** A baseline's name: the SDK packages it bundles, e.g. `client-dynamodb+client-s3+s3-request-presigner`. */
+export type Baseline = string;
 
 export interface BundleSize {
   readonly name: string;
@@ -28,12 +31,15 @@ export interface BundleSize {
 export interface FunctionBundle extends BundleSize {
   readonly api: boolean;
   readonly baseline: Baseline;
+  /** The AWS SDK clients (and S3 presigner) the bundle holds, read from esbuild's metafile. */
   readonly clients: readonly string[];
 }
 
 export interface BundleReport {
   readonly functions: readonly FunctionBundle[];
   readonly baselines: Readonly<Record<Baseline, BundleSize>>;
+  /** The baseline of a DynamoDB client alone: what the variants of crm-records are set beside. */
+  readonly dynamodbBaseline: Baseline;
   /** crm-records with `zod/mini` aliased to classic `zod` (same source, the other API surface). */
   readonly classicZodVariant: BundleSize;
   /** What each dependency adds over an empty handler, built the same way. */
@@ -42,18 +48,15 @@ export interface BundleReport {
   readonly directReadsFile: string;
 }
 
-export const baselineEntries: Record<Baseline, string> = {
-  dynamodb: 'bench/baselines/dynamodb.ts',
-  'dynamodb-cognito': 'bench/baselines/dynamodb-cognito.ts',
-  'dynamodb-cognito-ses': 'bench/baselines/dynamodb-cognito-ses.ts',
-};
-
 const probeNames = ['zod-mini', 'zod-classic', 'middy', 'powertools-logger', 'util-dynamodb'] as const;
 
-const clientPackages = {
-  cognito: '@aws-sdk/client-cognito-identity-provider',
-  ses: '@aws-sdk/client-sesv2',
-} as const;
+/**
+ * The SDK packages a feature genuinely needs and a baseline therefore holds too: every service client, and the
+ * S3 presigner (a URL signed for the browser is the files feature itself). Helpers such as util-dynamodb are
+ * Portico's own choice and stay on the function's side of the ratio.
+ */
+const sdkClientPackage = /^@aws-sdk\/(client-[a-z0-9-]+|s3-request-presigner)$/;
+const dynamodbClient = '@aws-sdk/client-dynamodb';
 
 /** `zod/mini` → classic `zod`: what the handlers would weigh with the chaining API's whole surface. */
 const classicZod: Plugin = {
@@ -83,9 +86,12 @@ function packagesOf(metafile: Metafile, outFile: string): Map<string, number> {
   return bytes;
 }
 
+/** An entry file, or generated source (a baseline) resolved as if it lived in bench/baselines/. */
+type Entry = string | { readonly contents: string };
+
 async function bundle(
   name: string,
-  entry: string,
+  entry: Entry,
   outDir: string,
   extra: Partial<BuildOptions> = {},
 ): Promise<{ file: string; bytes: number; gzipBytes: number; packages: Map<string, number> }> {
@@ -93,7 +99,16 @@ async function bundle(
   const result = await build({
     ...esbuildOptions(),
     ...extra,
-    entryPoints: [resolve(repoRoot, entry)],
+    ...(typeof entry === 'string'
+      ? { entryPoints: [resolve(repoRoot, entry)] }
+      : {
+          stdin: {
+            contents: entry.contents,
+            loader: 'ts',
+            resolveDir: join(repoRoot, 'bench', 'baselines'),
+            sourcefile: `bench/baselines/${name}.ts`,
+          },
+        }),
     outfile: file,
     metafile: true,
     absWorkingDir: repoRoot,
@@ -114,21 +129,68 @@ function composition(packages: Map<string, number>, minimumBytes = 500) {
     .map(([name, bytes]) => ({ name, bytes }));
 }
 
-async function sdkExternal(name: string, entry: string, outDir: string, extra: Partial<BuildOptions> = {}) {
+async function sdkExternal(name: string, entry: Entry, outDir: string, extra: Partial<BuildOptions> = {}) {
   const built = await bundle(name, entry, join(outDir, 'sdk-external'), { ...extra, external: ['@aws-sdk/*'] });
   return { file: built.file, bytes: built.bytes, gzipBytes: built.gzipBytes };
 }
 
+/** The SDK clients in a bundle (package names), sorted; DynamoDB always, since every baseline reads the table. */
+export function sdkClientsOf(packages: Iterable<string>): string[] {
+  const clients = new Set([dynamodbClient, ...[...packages].filter((name) => sdkClientPackage.test(name))]);
+  return [...clients].sort();
+}
+
 export function baselineFor(clients: readonly string[]): Baseline {
-  if (clients.includes('ses')) return 'dynamodb-cognito-ses';
-  if (clients.includes('cognito')) return 'dynamodb-cognito';
-  return 'dynamodb';
+  return clients.map((client) => client.replace('@aws-sdk/', '')).join('+');
+}
+
+const packageRequire = createRequire(join(repoRoot, 'package.json'));
+
+/**
+ * A bare handler with exactly these SDK clients: each client created at init (where AWS's guidance puts it),
+ * the presigner imported, one consistent GetItem per invocation, the raw item returned. No framework, no
+ * validation, no logging. The client class is read from the package itself, so no list of names is kept here.
+ */
+export function baselineSource(clients: readonly string[]): string {
+  const lines: string[] = [];
+  const created: string[] = [];
+  for (const client of clients) {
+    if (client === '@aws-sdk/s3-request-presigner') {
+      lines.push(`import { getSignedUrl } from '${client}';`);
+      created.push('getSignedUrl');
+      continue;
+    }
+    const className = Object.keys(packageRequire(client) as object).find(
+      (key) => key.endsWith('Client') && key !== '__Client',
+    );
+    if (!className) throw new Error(`No client class in ${client}`);
+    lines.push(`import { ${className}${client === dynamodbClient ? ', GetItemCommand' : ''} } from '${client}';`);
+    if (client !== dynamodbClient) created.push(`new ${className}({})`);
+  }
+  return [
+    ...lines,
+    'const dynamo = new DynamoDBClient({});',
+    // Kept reachable, so the bundler keeps every client as the function's bundle does.
+    `export const clients = [${created.join(', ')}];`,
+    "const tableName = process.env.TABLE_NAME ?? '';",
+    'export const handler = async (event: { pathParameters?: { id?: string } }) => {',
+    "  const id = event.pathParameters?.id ?? 'missing';",
+    '  const result = await dynamo.send(',
+    "    new GetItemCommand({ TableName: tableName, Key: { pk: { S: id }, sk: { S: 'RECORD' } }, ConsistentRead: true }),",
+    '  );',
+    '  return { statusCode: result.Item ? 200 : 404, body: JSON.stringify(result.Item ?? null) };',
+    '};',
+    '',
+  ].join('\n');
 }
 
 export async function buildBundles(outDir: string, declarations: readonly FunctionDeclaration[] = functions) {
   mkdirSync(outDir, { recursive: true });
-  const baselines = {} as Record<Baseline, BundleSize>;
-  for (const [name, entry] of Object.entries(baselineEntries) as [Baseline, string][]) {
+  const baselines: Record<Baseline, BundleSize> = {};
+  const buildBaseline = async (clients: readonly string[]) => {
+    const name = baselineFor(clients);
+    if (baselines[name]) return name;
+    const entry = { contents: baselineSource(clients) };
     const built = await bundle(`baseline-${name}`, entry, outDir);
     baselines[name] = {
       name: `baseline-${name}`,
@@ -138,15 +200,15 @@ export async function buildBundles(outDir: string, declarations: readonly Functi
       sdkExternal: await sdkExternal(`baseline-${name}`, entry, outDir),
       packages: composition(built.packages),
     };
-  }
+    return name;
+  };
+  const dynamodbBaseline = await buildBaseline([dynamodbClient]);
 
   const bundles: FunctionBundle[] = [];
   for (const fn of declarations) {
     const built = await bundle(fn.name, fn.entry, outDir);
-    // The clients actually bundled decide the baseline, whatever the declaration says.
-    const clients = (Object.keys(clientPackages) as (keyof typeof clientPackages)[]).filter((client) =>
-      built.packages.has(clientPackages[client]),
-    );
+    // The clients actually bundled decide the baseline: derived, never declared a second time.
+    const clients = sdkClientsOf(built.packages.keys());
     bundles.push({
       name: fn.name,
       file: built.file,
@@ -156,7 +218,7 @@ export async function buildBundles(outDir: string, declarations: readonly Functi
       packages: composition(built.packages),
       api: fn.routes.length > 0,
       clients,
-      baseline: baselineFor(clients),
+      baseline: await buildBaseline(clients),
     });
   }
 
@@ -183,6 +245,7 @@ export async function buildBundles(outDir: string, declarations: readonly Functi
   return {
     functions: bundles,
     baselines,
+    dynamodbBaseline,
     classicZodVariant,
     probes,
     directReadsFile: direct.file,

@@ -14,7 +14,7 @@ import { startCountingProxy } from './counting-proxy';
 import { measurePortalWebLoad, type PortalWebLoad } from './portal-web';
 import { measureProvisioning, type ProvisioningResult } from './provisioning';
 import { buildPortalWeb } from '../infra/portal-web';
-import { markdownTable, reportRows, type BenchResults } from './report';
+import { budgetSummary, markdownTable, reportRows, type BenchResults } from './report';
 import { measureInMemoryCeiling, measureTableCeiling, type TableCeiling } from './table-ceiling';
 import { measureWarm } from './warm';
 
@@ -79,7 +79,7 @@ async function main() {
     const stack = spawnLocalStack(join(work, 'stack'), ['--fresh']);
     let coldInit: ColdResult[];
     let coldProfiles: ColdProfile[] | undefined;
-    let portalWebLoad: PortalWebLoad;
+    let portalWebLoad: PortalWebLoad | { readonly failed: string };
     let warm: Awaited<ReturnType<typeof measureWarm>>;
     const tableCeiling: TableCeiling[] = [];
     try {
@@ -127,7 +127,11 @@ async function main() {
       }
 
       log(`portal web app: ${webRounds} signed-in reloads in Chromium, each beside its API calls…`);
-      portalWebLoad = await measurePortalWebLoad(outputs, email, webRounds, log);
+      // A broken page is a finding, not a reason to lose every other figure of the run.
+      portalWebLoad = await measurePortalWebLoad(outputs, email, webRounds, log).catch((error: unknown) => {
+        log(`portal web app load failed: ${String(error).split('\n')[0]}`);
+        return { failed: String(error).split('\n')[0]! };
+      });
 
       log(`table write ceiling: ${ceilingOperations} transactions of 4 items, then ${ceilingOperations} puts…`);
       tableCeiling.push(
@@ -166,6 +170,7 @@ async function main() {
         `wall time ${results.wallSeconds} s\n`,
     );
     console.log(markdownTable(rows));
+    console.log(`\n${budgetSummary(rows)}`);
     if (coldProfiles) console.log(`\n## Cold start profiles\n\n${profileMarkdown(coldProfiles)}`);
     log(`wrote ${values.out}`);
   } finally {

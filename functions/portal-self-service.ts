@@ -9,6 +9,8 @@ import { parseJsonBody } from '../shared/http/request';
 import { validate } from '../shared/modules/validate';
 import { createPortalOverview } from '../shared/portal/portal-overview';
 import { createPortalProfile } from '../shared/portal/portal-profile';
+import { signingRequest } from '../shared/portal/portal-requests';
+import { resolvePortalClientAddressRoute } from '../shared/portal/portal-routes';
 import { createPortalService } from '../shared/portal/portal-service';
 import { portalViewerOf } from '../shared/portal/portal-viewer';
 import { createQuoteDecisions } from '../shared/portal/quote-decision';
@@ -33,15 +35,18 @@ const conversation = createPortalConversation({ dynamo, tableName, portal });
 const profile = createPortalProfile({ dynamo, tableName, portal });
 const quotes = createQuoteDecisions({ dynamo, tableName, portal });
 const overview = createPortalOverview({ dynamo, tableName, portal });
-// Read on the first quote decision through the web app, then cached: nothing of it runs at cold start.
+// Read on the first quote decision or signature through the web app, then cached: nothing of it runs at cold start.
 const originVerifier = createOriginVerifier({ load: secretsManagerOriginSecrets(config.ORIGIN_VERIFY_SECRET_ID) });
 
 const page = z.strictObject(pageQueryFields);
 const noStore = { 'cache-control': 'no-store' };
 
-/** The portal's self-service API: tickets and their conversation, profile edits, quote decisions, the overview. */
+/**
+ * The portal's self-service API: tickets and their conversation, profile edits, quote decisions, the overview, and
+ * signing a sales order (a portal route that records the client address, as a quote decision does).
+ */
 export const handler = httpHandler(async (event) => {
-  const operation = resolveSelfServiceRoute(event.routeKey);
+  const operation = resolveSelfServiceRoute(event.routeKey) ?? resolvePortalClientAddressRoute(event.routeKey);
   if (!operation) throw new NotFound(`No route ${event.routeKey}.`);
   const viewer = portalViewerOf(event);
   const id = event.pathParameters?.id ?? '';
@@ -66,6 +71,14 @@ export const handler = httpHandler(async (event) => {
         userAgent: event.requestContext.http.userAgent ?? '',
       });
       return json(201, decision);
+    }
+    case 'signSalesOrder': {
+      const { pin: given } = validate(signingRequest, parseJsonBody(event), 'signature');
+      const signature = await portal.signSalesOrder(viewer, id, given, {
+        sourceIp: await clientAddressOf(event, originVerifier),
+        userAgent: event.requestContext.http.userAgent ?? '',
+      });
+      return json(201, signature);
     }
     case 'overview':
       return json(200, await overview.overview(viewer), noStore);

@@ -94,11 +94,12 @@ export class PorticoAlarms extends Construct {
         metric: visible(consumer.failures.failed),
         threshold: 0,
       });
-      this.add(`${consumer.name}-undelivered`, {
-        alarmDescription: `SNS could not deliver an event to ${consumer.name}; the subscription's dead-letter queue holds it.`,
-        metric: visible(consumer.failures.undelivered),
-        threshold: 0,
-      });
+      if (consumer.failures.undelivered)
+        this.add(`${consumer.name}-undelivered`, {
+          alarmDescription: `SNS could not deliver an event to ${consumer.name}; the subscription's dead-letter queue holds it.`,
+          metric: visible(consumer.failures.undelivered),
+          threshold: 0,
+        });
       this.add(`${consumer.name}-errors`, {
         alarmDescription: `${consumer.name} failed invocations (Lambda retries them; the failure queue gets what still fails).`,
         metric: consumer.fn.metricErrors({ period, statistic: 'Sum' }),

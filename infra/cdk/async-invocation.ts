@@ -11,21 +11,23 @@ export interface AsyncInvocationFailuresProps {
   readonly maxRetryAttempts: number;
   /** Encrypts both queues: the events hold email addresses. */
   readonly key: kms.IKey;
+  /** Invoked through an SNS subscription, which needs a dead-letter queue of its own (S3 invokes without one). */
+  readonly viaSns: boolean;
 }
 
 /** How long a failed event waits in its queue for someone to look (SQS's maximum). */
 const kept = Duration.days(14);
 
 /**
- * Where a function invoked asynchronously (by SNS) loses nothing: Lambda's on-failure destination for an event that
+ * Where a function invoked asynchronously (by SNS, or by S3's event notifications) loses nothing: Lambda's on-failure destination for an event that
  * failed every attempt, and a queue for the subscription's redrive policy, for an event SNS could not hand to Lambda
  * at all. Both are KMS-encrypted with the stack's key and TLS-only; PorticoAlarms alarms on their first message.
  */
 export class AsyncInvocationFailures extends Construct {
   /** Lambda's on-failure destination: the event, the error and the attempts (a Lambda destination record). */
   readonly failed: sqs.Queue;
-  /** The SNS subscription's dead-letter queue: SNS messages it could not deliver to the function. */
-  readonly undelivered: sqs.Queue;
+  /** The SNS subscription's dead-letter queue: SNS messages it could not deliver to the function (SNS only). */
+  readonly undelivered?: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: AsyncInvocationFailuresProps) {
     super(scope, id);
@@ -37,7 +39,7 @@ export class AsyncInvocationFailures extends Construct {
         retentionPeriod: kept,
       });
     this.failed = queue('Failed');
-    this.undelivered = queue('Undelivered');
+    if (props.viaSns) this.undelivered = queue('Undelivered');
 
     // Configured by hand rather than with CDK's SqsDestination, whose grant is the key's every encrypt and decrypt
     // action: sending to a KMS-encrypted queue takes SendMessage and a data key, nothing more.

@@ -139,9 +139,10 @@ export class PorticoFunctions extends Construct {
             fn,
             maxRetryAttempts: declaration.asyncInvocation.maxRetryAttempts,
             key: props.email.topicKey,
+            viaSns: Boolean(declaration.emailFeedback),
           });
           asyncConsumers.push({ name: declaration.name, fn, failures });
-          if (declaration.emailFeedback) props.email.subscribeToFeedback(fn, failures.undelivered);
+          if (declaration.emailFeedback) props.email.subscribeToFeedback(fn, failures.undelivered!);
         } else if (declaration.emailFeedback) {
           throw new Error(`${declaration.name} receives email feedback through SNS: declare its asyncInvocation`);
         }

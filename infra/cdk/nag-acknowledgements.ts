@@ -2,7 +2,8 @@ import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
-import { routeTable } from '../../shared/declarations/functions';
+import { functions, routeTable } from '../../shared/declarations/functions';
+import { fileObjectPrefixes } from '../../shared/files/file-objects';
 import { userPools, type PoolKind } from '../../shared/security/user-pools';
 import { threatProtection } from './identity';
 import type { PorticoStack } from './portico-stack';
@@ -129,11 +130,12 @@ export function acknowledgeNagFindings(stack: PorticoStack): NagAcknowledgement[
       'AwsSolutions-SQS3',
       `This queue is the on-failure destination of the ${consumer.name} function's asynchronous invocations: Lambda puts here an event that failed every retry, nothing consumes it automatically, and the ${consumer.name}-failed alarm fires on its first message. A queue behind it would hold nothing.`,
     );
-    acknowledge(
-      undelivered,
-      'AwsSolutions-SQS3',
-      `This queue is the dead-letter queue (redrive policy) of the ${consumer.name} function's SNS subscription: SNS puts here a message it could not deliver, nothing consumes it automatically, and the ${consumer.name}-undelivered alarm fires on its first message. A queue behind it would hold nothing.`,
-    );
+    if (undelivered)
+      acknowledge(
+        undelivered,
+        'AwsSolutions-SQS3',
+        `This queue is the dead-letter queue (redrive policy) of the ${consumer.name} function's SNS subscription: SNS puts here a message it could not deliver, nothing consumes it automatically, and the ${consumer.name}-undelivered alarm fires on its first message. A queue behind it would hold nothing.`,
+      );
   }
 
   // Scheduled runs: their failure queue is a dead-letter queue (SQS3); invoking a function grants its versions (IAM5).
@@ -163,6 +165,7 @@ export function acknowledgeNagFindings(stack: PorticoStack): NagAcknowledgement[
   }
 
   acknowledgePortalWeb(stack, acknowledge);
+  acknowledgeFilesBucket(stack, acknowledge);
 
   // The origin secret is rotated by its procedure, not by a rotation function (SMG4).
   acknowledge(
@@ -228,6 +231,39 @@ function acknowledgePortalWeb(stack: PorticoStack, acknowledge: Acknowledge): vo
     policy,
     `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
     "The portal web deployment function may put objects (and abort its own multipart uploads) under any key of the web bucket, because each build names its script and stylesheet by content hash. It may not read or delete them, nor touch any other bucket: it reads only the zip objects of this deployment's sources from the CDK asset bucket.",
+  );
+}
+
+/**
+ * The files bucket: its functions' object grants on the file prefixes (IAM5), and the function CDK provides to set
+ * the bucket's event notifications (IAM4; cdk-nag finds nothing else on it).
+ */
+function acknowledgeFilesBucket(stack: PorticoStack, acknowledge: Acknowledge): void {
+  const bucket = stack.files.bucket;
+  const bucketId = stack.resolve((bucket.node.defaultChild as CfnElement).logicalId) as string;
+  for (const declaration of functions.filter((candidate) => candidate.filesBucket?.actions.length)) {
+    const fn = stack.functions.byName.get(declaration.name)!;
+    const policy = fn.role?.node.tryFindChild('DefaultPolicy');
+    if (!policy) throw new Error(`The ${declaration.name} function has no role policy to review`);
+    const actions = declaration.filesBucket!.actions.map((action) => `s3:${action}`).join(', ');
+    for (const prefix of fileObjectPrefixes) {
+      acknowledge(
+        policy,
+        `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
+        `The ${declaration.name} function may ${actions} only on objects under \`${prefix}\` of the files bucket, whose keys name the record and a file id the API creates per upload (shared/files/file-objects.ts), so no narrower resource can be known when the policy is written. Every request is checked by the API first (the record exists, and on the portal it is shown to the person) and the URLs it presigns name one object; the role has no ListBucket, DeleteObject or bucket-setting action.`,
+      );
+    }
+  }
+
+  // aws-cdk-lib's BucketNotificationsHandler: a singleton function CDK defines to put the bucket's notification
+  // configuration (s3n.LambdaDestination), with a role of CDK's making.
+  const handler = stack.node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');
+  if (!handler) throw new Error("The files bucket's notifications handler is not in the stack");
+  const role = handler.node.findChild('Role');
+  acknowledge(
+    role,
+    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    "This is the role aws-cdk-lib creates for its BucketNotificationsHandler, the deploy-time function that puts the files bucket's event notifications; CDK attaches AWSLambdaBasicExecutionRole (its own log writes) and does not let the app replace it. It runs only during CloudFormation deployments.",
   );
 }
 

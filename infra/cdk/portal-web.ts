@@ -139,7 +139,11 @@ export class PorticoPortalWeb extends Construct {
               viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
               allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
               cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
-              responseHeadersPolicy: this.securityHeadersPolicy(props.loginUrl, props.branding.logoUrl, 'ApiReferenceHeaders'),
+              responseHeadersPolicy: this.securityHeadersPolicy(
+                props.loginUrl,
+                props.branding.logoUrl,
+                'ApiReferenceHeaders',
+              ),
               compress: true,
             },
           ]),

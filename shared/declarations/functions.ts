@@ -3,7 +3,7 @@ import { accessStreamInterest } from '../access/stream-changes';
 import type { StreamInterest } from '../data/stream-interest';
 import { moduleRoutes } from '../modules/module-routes';
 import { notificationStreamInterest } from '../notifications/notification-events';
-import { portalRoutes } from '../portal/portal-routes';
+import { portalApiRoutes, portalClientAddressRoutes } from '../portal/portal-routes';
 import { selfServiceRoutes } from '../portal/self-service-routes';
 import { ticketCommentRoutes } from '../tickets/ticket-comment-routes';
 import { fileRoutes } from '../files/file-routes';
@@ -136,12 +136,8 @@ const provisioning = {
   sendsEmail: true,
 } as const satisfies Partial<FunctionDeclaration>;
 
-/** What the portal API reads: shared/portal/trigger-config.ts. */
-const portalEnvironment = [
-  'TABLE_NAME',
-  'TIME_ZONE',
-  'ORIGIN_VERIFY_SECRET_ID',
-] as const satisfies readonly EnvVarName[];
+/** What the portal API reads: shared/portal/portal-config.ts. */
+const portalEnvironment = ['TABLE_NAME', 'TIME_ZONE'] as const satisfies readonly EnvVarName[];
 /**
  * What the portal pool's triggers read. Not the portal pool's own id: the pool names its triggers, so a
  * trigger naming the pool would be a cycle; they learn the pool from each event, and ignore the staff pool
@@ -152,27 +148,32 @@ const triggerEnvironment = ['TABLE_NAME', 'TIME_ZONE', 'STAFF_USER_POOL_ID'] as 
 export const functions: readonly FunctionDeclaration[] = [
   {
     name: 'portal-api',
-    description: 'The portal API for partners and customers: profile, visible records, PIN, e-signing.',
+    description: 'The portal API for partners and customers: profile, visible records, PIN.',
     entry: 'functions/portal-api.ts',
     // scrypt (PIN checks) is CPU-bound, and Lambda's CPU grows with memory.
     memoryMb: 512,
     timeoutSeconds: 10,
     environment: portalEnvironment,
     tableAccess: ['read', 'write'],
-    readsOriginSecret: true,
-    routes: portalRoutes.map(({ method, path }) => ({ method, path, auth: 'portal' as const })),
+    routes: portalApiRoutes.map(({ method, path }) => ({ method, path, auth: 'portal' as const })),
   },
   {
     name: 'portal-self-service',
     description:
-      'The portal self-service API: raising tickets and their conversation, profile edits, quote decisions, overview.',
+      'The portal self-service API: raising tickets and their conversation, profile edits, quote decisions, e-signing, overview.',
     entry: 'functions/portal-self-service.ts',
+    // scrypt (the signing PIN) is CPU-bound, and Lambda's CPU grows with memory.
     memoryMb: 512,
     timeoutSeconds: 10,
-    environment: [...portalEnvironment, 'PORTAL_TICKETS_PER_DAY'],
+    environment: [...portalEnvironment, 'ORIGIN_VERIFY_SECRET_ID', 'PORTAL_TICKETS_PER_DAY'],
     tableAccess: ['read', 'write'],
+    // Every route that records an origin-verified client address lives here, so portal-api needs no secret.
     readsOriginSecret: true,
-    routes: selfServiceRoutes.map(({ method, path }) => ({ method, path, auth: 'portal' as const })),
+    routes: [...selfServiceRoutes, ...portalClientAddressRoutes].map(({ method, path }) => ({
+      method,
+      path,
+      auth: 'portal' as const,
+    })),
   },
   {
     name: 'portal-sign-in-check',
@@ -218,14 +219,7 @@ export const functions: readonly FunctionDeclaration[] = [
     memoryMb: 256,
     // Long enough to wait out another worker's notification lease (20 s) within one attempt.
     timeoutSeconds: 60,
-    environment: [
-      'TABLE_NAME',
-      'TIME_ZONE',
-      'SENDER_EMAIL',
-      'PORTAL_SIGN_IN_URL',
-      'SES_CONFIGURATION_SET',
-      'BRANDING',
-    ],
+    environment: ['TABLE_NAME', 'TIME_ZONE', 'SENDER_EMAIL', 'PORTAL_SIGN_IN_URL', 'SES_CONFIGURATION_SET', 'BRANDING'],
     // Write: the notification ledger (shared/notifications/notification-ledger.ts).
     tableAccess: ['read', 'write'],
     routes: [],

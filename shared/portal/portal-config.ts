@@ -8,7 +8,5 @@ export const readPortalConfig = () =>
     z.object({
       TABLE_NAME: z.string().check(z.minLength(1)),
       TIME_ZONE: timeZone,
-      // The secret CloudFront's origin header carries (shared/http/origin-verify.ts): its name or ARN, never its value.
-      ORIGIN_VERIFY_SECRET_ID: z.string().check(z.minLength(1)),
     }),
   );

@@ -18,6 +18,21 @@ export const portalRoutes = [
   { method: 'POST', path: '/portal/sales-orders/{id}/signature', operation: 'signSalesOrder' },
 ] as const satisfies readonly PortalRoute[];
 
+/**
+ * The portal routes that record an origin-verified client address, and so need the Secrets Manager client for the
+ * origin secret: served by functions/portal-self-service.ts beside the quote decision (which records one too), so
+ * portal-api's reads never bundle or load that client.
+ */
+const clientAddressOperations = ['signSalesOrder'] as const satisfies readonly PortalOperation[];
+type ClientAddressOperation = (typeof clientAddressOperations)[number];
+const recordsClientAddress = (operation: PortalOperation): operation is ClientAddressOperation =>
+  (clientAddressOperations as readonly PortalOperation[]).includes(operation);
+
+/** What functions/portal-api.ts serves. */
+export const portalApiRoutes = portalRoutes.filter((route) => !recordsClientAddress(route.operation));
+/** What functions/portal-self-service.ts serves beside its own routes. */
+export const portalClientAddressRoutes = portalRoutes.filter((route) => recordsClientAddress(route.operation));
+
 /** Their contracts: shared/portal/portal-contracts.ts. */
 export type PortalRouteKey = RouteKeyOf<(typeof portalRoutes)[number]>;
 
@@ -27,4 +42,16 @@ const byRouteKey = new Map<string, PortalOperation>(
 
 export function resolvePortalRoute(routeKey: string): PortalOperation | undefined {
   return byRouteKey.get(routeKey);
+}
+
+/** A route of functions/portal-api.ts: none that records a client address. */
+export function resolvePortalApiRoute(routeKey: string): Exclude<PortalOperation, ClientAddressOperation> | undefined {
+  const operation = byRouteKey.get(routeKey);
+  return operation && !recordsClientAddress(operation) ? operation : undefined;
+}
+
+/** A portal route that records a client address (served by functions/portal-self-service.ts). */
+export function resolvePortalClientAddressRoute(routeKey: string): ClientAddressOperation | undefined {
+  const operation = byRouteKey.get(routeKey);
+  return operation && recordsClientAddress(operation) ? operation : undefined;
 }

@@ -8,7 +8,8 @@ export const readSelfServiceConfig = () =>
     z.object({
       TABLE_NAME: z.string().check(z.minLength(1)),
       TIME_ZONE: timeZone,
-      // A quote decision records the client address, taken from CloudFront only with the origin secret.
+      // A quote decision and a signature record the client address, taken from CloudFront only with the origin
+      // secret (shared/http/origin-verify.ts): its name or ARN, never its value.
       ORIGIN_VERIFY_SECRET_ID: z.string().check(z.minLength(1)),
       // Tickets a person may raise on the portal per day (in TIME_ZONE).
       PORTAL_TICKETS_PER_DAY: z.pipe(

@@ -48,8 +48,10 @@ function roleStatements(roleId: string): Statement[] {
 const asyncFunctions = functions.filter((fn) => fn.asyncInvocation);
 
 describe('asynchronously invoked functions', () => {
-  it('are declared where SNS invokes a function (every emailFeedback function), so the checks below are not vacuous', () => {
-    expect(asyncFunctions.map((fn) => fn.name)).toEqual(['ses-feedback']);
+  it('are declared where SNS invokes a function (every emailFeedback function) or S3 does (objectCreated), so the checks below are not vacuous', () => {
+    expect(asyncFunctions.map((fn) => fn.name)).toEqual(['ses-feedback', 'file-uploads']);
+    for (const fn of functions.filter((declaration) => declaration.filesBucket?.objectCreated))
+      expect(fn.asyncInvocation).toBeDefined();
     for (const fn of functions.filter((declaration) => declaration.emailFeedback))
       expect(fn.asyncInvocation).toBeDefined();
     expect(stack.functions.asyncConsumers.map((consumer) => consumer.name)).toEqual(
@@ -59,7 +61,14 @@ describe('asynchronously invoked functions', () => {
 
   describe.each(asyncFunctions.map((fn) => [fn.name, fn] as const))('%s', (name, declaration) => {
     const consumer = stack.functions.asyncConsumers.find((candidate) => candidate.name === name)!;
-    const { failed, undelivered } = consumer.failures;
+    const { failed } = consumer.failures;
+    // SNS invokes through a subscription with a dead-letter queue of its own; S3 invokes directly, so it has none.
+    const undelivered = consumer.failures.undelivered!;
+    const queues = declaration.emailFeedback ? [failed, undelivered] : [failed];
+
+    it(declaration.emailFeedback ? 'has an SNS dead-letter queue' : 'has no SNS dead-letter queue', () => {
+      expect(consumer.failures.undelivered !== undefined).toBe(Boolean(declaration.emailFeedback));
+    });
 
     it('sends an event that failed every retry to its failure queue (the on-failure destination)', () => {
       // Scheduled functions have invoke configs of their own (tests/infra/schedules.test.ts).
@@ -77,11 +86,12 @@ describe('asynchronously invoked functions', () => {
       });
     });
 
-    it('has an SNS subscription whose redrive policy sends what SNS cannot deliver to the other queue', () => {
+    it('has an SNS subscription whose redrive policy sends what SNS cannot deliver to the other queue, if SNS invokes it', () => {
       const subscriptions = ofType('AWS::SNS::Subscription').filter(
         ([, subscription]) => JSON.stringify(subscription.Properties.Endpoint) === JSON.stringify(getAtt(consumer.fn)),
       );
-      expect(subscriptions).toHaveLength(1);
+      expect(subscriptions).toHaveLength(declaration.emailFeedback ? 1 : 0);
+      if (!declaration.emailFeedback) return;
       expect(subscriptions[0]![1].Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: getAtt(undelivered) });
       // The topic may send there; nothing else may, and nothing without TLS.
       const [policy] = ofType('AWS::SQS::QueuePolicy').filter(([, queuePolicy]) =>
@@ -102,23 +112,23 @@ describe('asynchronously invoked functions', () => {
       expect(statements.filter((statement) => statement.Effect === 'Allow')).toHaveLength(1);
     });
 
-    it.each([
-      ['failure queue', failed],
-      ['dead-letter queue', undelivered],
-    ])('keeps its %s encrypted with the stack key, TLS-only, for 14 days', (_, queue) => {
-      expect(resources[logicalId(queue)]!.Properties).toMatchObject({
-        KmsMasterKeyId: getAtt(stack.email.topicKey),
-        MessageRetentionPeriod: 14 * 24 * 3600,
-      });
-      const [policy] = ofType('AWS::SQS::QueuePolicy').filter(([, queuePolicy]) =>
-        (queuePolicy.Properties.Queues as unknown[]).some(
-          (ref) => JSON.stringify(ref) === JSON.stringify({ Ref: logicalId(queue) }),
-        ),
-      );
-      expect((policy![1].Properties.PolicyDocument as { Statement: Statement[] }).Statement).toContainEqual(
-        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-      );
-    });
+    it.each(queues.map((queue) => [queue === failed ? 'failure queue' : 'dead-letter queue', queue] as const))(
+      'keeps its %s encrypted with the stack key, TLS-only, for 14 days',
+      (_, queue) => {
+        expect(resources[logicalId(queue)]!.Properties).toMatchObject({
+          KmsMasterKeyId: getAtt(stack.email.topicKey),
+          MessageRetentionPeriod: 14 * 24 * 3600,
+        });
+        const [policy] = ofType('AWS::SQS::QueuePolicy').filter(([, queuePolicy]) =>
+          (queuePolicy.Properties.Queues as unknown[]).some(
+            (ref) => JSON.stringify(ref) === JSON.stringify({ Ref: logicalId(queue) }),
+          ),
+        );
+        expect((policy![1].Properties.PolicyDocument as { Statement: Statement[] }).Statement).toContainEqual(
+          expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        );
+      },
+    );
 
     it('may send to its failure queue and use the key through SQS, and nothing more of either', () => {
       const statements = roleStatements(logicalId(consumer.fn.role!));
@@ -149,7 +159,7 @@ describe('asynchronously invoked functions', () => {
             JSON.stringify(alarm.Dimensions) ===
               JSON.stringify([{ Name: 'QueueName', Value: getAtt(queue, 'QueueName') }]),
         );
-      for (const queue of [failed, undelivered]) {
+      for (const queue of queues) {
         expect(onQueue(queue)).toEqual([
           expect.objectContaining({
             Namespace: 'AWS/SQS',

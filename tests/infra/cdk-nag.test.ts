@@ -1,7 +1,8 @@
 import { App, type CfnElement } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { routeTable } from '../../shared/declarations/functions';
+import { functions, routeTable } from '../../shared/declarations/functions';
+import { fileObjectPrefixes } from '../../shared/files/file-objects';
 import { parseDeploymentConfig } from '../../infra/cdk/config';
 import {
   acknowledgeNagFindings,
@@ -118,8 +119,23 @@ describe('cdk-nag AwsSolutions', () => {
         `${run.run.invokeRole.node.path}/DefaultPolicy`,
       ]),
     );
+    // The files bucket's prefixes, on the roles of the functions declaring the bucket only; and the role of CDK's
+    // notifications handler, with the managed policy it attaches.
+    const filesBucketId = stack.resolve((stack.files.bucket.node.defaultChild as CfnElement).logicalId);
+    const filesRoles = functions
+      .filter((fn) => fn.filesBucket?.actions.length)
+      .map((fn) => `${stack.functions.byName.get(fn.name)!.role!.node.path}/DefaultPolicy`);
+    const fileObjects = new Set(
+      fileObjectPrefixes.map((prefix) => `AwsSolutions-IAM5[Resource::<${filesBucketId}.Arn>/${prefix}*]`),
+    );
+    const notificationsBasicRole =
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
     for (const ack of acknowledgements) {
-      if (ack.id === webObjects) {
+      if (fileObjects.has(ack.id)) {
+        expect(filesRoles).toContain(ack.path);
+      } else if (ack.id === notificationsBasicRole) {
+        expect(ack.path).toMatch(new RegExp(`^${stack.node.path}/BucketNotificationsHandler\\w+/Role$`));
+      } else if (ack.id === webObjects) {
         expect(ack.path).toBe(`${stack.portalWeb.deploymentRole.node.path}/DefaultPolicy`);
       } else if (scheduledInvokes.has(ack.id)) {
         expect(ack.path).toBe(scheduledInvokes.get(ack.id));

@@ -71,7 +71,8 @@ describe('the origin secret', () => {
 
   it('functions declaring readsOriginSecret get its ARN (never its value) in ORIGIN_VERIFY_SECRET_ID', () => {
     const readers = functions.filter((fn) => fn.readsOriginSecret).map((fn) => fn.name);
-    expect(readers).toEqual(['portal-api']);
+    // Every route that records an origin-verified client address is served by one function (shared/portal/portal-routes.ts).
+    expect(readers).toEqual(['portal-self-service']);
     for (const fn of functions) {
       const resource = template.Resources[logicalId(stack.functions.byName.get(fn.name)!)]!;
       const variables = (resource.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
@@ -94,9 +95,19 @@ describe('the origin secret', () => {
     const readerRoles = functions
       .filter((fn) => fn.readsOriginSecret)
       .map((fn) => ({ Ref: logicalId(stack.functions.byName.get(fn.name)!.role!) }));
-    expect(grants.map(({ statement }) => statement)).toEqual([
-      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: secretId } },
-    ]);
-    expect(template.Resources[grants[0]!.policy]!.Properties.Roles).toEqual(readerRoles);
+    // One statement per reader's role, each on that secret only.
+    expect(grants.map(({ statement }) => statement)).toEqual(
+      readerRoles.map(() => ({
+        Effect: 'Allow',
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: { Ref: secretId },
+      })),
+    );
+    expect(grants.flatMap(({ policy }) => template.Resources[policy]!.Properties.Roles as unknown[])).toEqual(
+      expect.arrayContaining(readerRoles),
+    );
+    expect(grants.flatMap(({ policy }) => template.Resources[policy]!.Properties.Roles as unknown[])).toHaveLength(
+      readerRoles.length,
+    );
   });
 });

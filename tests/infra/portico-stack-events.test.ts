@@ -272,7 +272,7 @@ describe('PorticoStack', () => {
           RedrivePolicy: {
             deadLetterTargetArn: {
               'Fn::GetAtt': [
-                logicalId(stack.functions.asyncConsumers.find((c) => c.name === fn.name)!.failures.undelivered),
+                logicalId(stack.functions.asyncConsumers.find((c) => c.name === fn.name)!.failures.undelivered!),
                 'Arn',
               ],
             },
@@ -300,11 +300,12 @@ describe('PorticoStack', () => {
           JSON.stringify(alarm.Properties.Dimensions).includes(JSON.stringify(dimension)),
       );
 
-    it('has three alarms per stream consumer, three per asynchronously invoked function, two per scheduled function and one for the API, all notifying the alarm topic', () => {
+    it('has three alarms per stream consumer, two per asynchronously invoked function (three when SNS invokes it), two per scheduled function and one for the API, all notifying the alarm topic', () => {
       const asyncFunctions = functions.filter((fn) => fn.asyncInvocation);
+      const snsInvoked = asyncFunctions.filter((fn) => fn.emailFeedback);
       const scheduledFunctions = functions.filter((fn) => fn.schedule);
       expect(alarms).toHaveLength(
-        3 * streamFunctions.length + 3 * asyncFunctions.length + 2 * scheduledFunctions.length + 1,
+        3 * streamFunctions.length + 2 * asyncFunctions.length + snsInvoked.length + 2 * scheduledFunctions.length + 1,
       );
       for (const [, alarm] of alarms) {
         expect(alarm.Properties).toMatchObject({

@@ -66,12 +66,16 @@ describe('PorticoStack', () => {
   });
 
   describe('functions', () => {
-    it('has one Lambda per registry entry and, besides, only the CDK function that deploys the portal web app', () => {
+    it('has one Lambda per registry entry and, besides, only the CDK functions that deploy the portal web app and set bucket notifications', () => {
       const others = ofType('AWS::Lambda::Function').filter(
         ([id]) => ![...stack.functions.byName.values()].some((fn) => logicalId(fn) === id),
       );
       expect(stack.functions.byName.size).toBe(functions.length);
-      expect(others.map(([id]) => id)).toEqual([expect.stringMatching(/^CustomCDKBucketDeployment/)]);
+      // And CDK's handler that puts the files bucket's event notifications.
+      expect(others.map(([id]) => id).sort()).toEqual([
+        expect.stringMatching(/^BucketNotificationsHandler/),
+        expect.stringMatching(/^CustomCDKBucketDeployment/),
+      ]);
     });
 
     it.each(functions.map((fn) => [fn.name, fn] as const))('%s: runtime, sizing, environment, logs', (name, fn) => {
@@ -105,6 +109,7 @@ describe('PorticoStack', () => {
         ORIGIN_VERIFY_SECRET_ID: { Ref: logicalId(stack.originSecret.secret) },
         BRANDING: JSON.stringify(config.branding),
         SUPPORT_REMINDER_DAYS: '7',
+        FILES_BUCKET_NAME: { Ref: logicalId(stack.files.bucket) },
         // Not a context setting (yet): the construct's default.
         PORTAL_TICKETS_PER_DAY: String(defaultPortalTicketsPerDay),
       };

@@ -14,7 +14,8 @@ export interface paths {
         readonly delete?: never;
         readonly options?: never;
         readonly head?: never;
-        readonly patch?: never;
+        /** Changes the person’s phone, mobile, mailingAddress (a JSON merge patch: null removes one) */
+        readonly patch: operations["updatePortalProfile"];
         readonly trace?: never;
     };
     readonly "/portal/{module}": {
@@ -82,6 +83,78 @@ export interface paths {
         readonly put?: never;
         /** Signs a visible, unsigned sales order with the PIN */
         readonly post: operations["signSalesOrder"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/portal/tickets": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Raises a ticket linked to the person (a partner contact’s also to its organization), within a daily limit */
+        readonly post: operations["createPortalTicket"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/portal/tickets/{id}/comments": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * The conversation of a ticket the person sees, oldest first (no internal notes)
+         * @description Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         */
+        readonly get: operations["listPortalTicketComments"];
+        readonly put?: never;
+        /** Replies on a ticket the person sees; it is then staff’s turn */
+        readonly post: operations["addPortalTicketComment"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/portal/quotes/{id}/decision": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Accepts or declines a quote the person sees, once; the quote becomes Accepted or Rejected */
+        readonly post: operations["decideQuote"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/portal/overview": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** Per component: how many records the person sees and what needs them */
+        readonly get: operations["getPortalOverview"];
+        readonly put?: never;
+        readonly post?: never;
         readonly delete?: never;
         readonly options?: never;
         readonly head?: never;
@@ -710,6 +783,138 @@ export interface paths {
         readonly patch: operations["updateDocument"];
         readonly trace?: never;
     };
+    readonly "/tickets/{id}/comments": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * The whole conversation of a ticket, internal notes included, oldest first
+         * @description Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         */
+        readonly get: operations["listTicketComments"];
+        readonly put?: never;
+        /** Replies on a ticket (the person’s turn then), or adds an internal note (`internal: true`) */
+        readonly post: operations["addTicketComment"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/portal/tickets/{id}/attachments": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * The ticket's attachments, oldest first
+         * @description Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         */
+        readonly get: operations["listPortalTicketAttachments"];
+        readonly put?: never;
+        /** Starts an attachment upload: a pending file and a short-lived presigned upload */
+        readonly post: operations["createPortalTicketAttachment"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/portal/tickets/{id}/attachments/{attachmentId}/download": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** A short-lived download URL for one attachment, issued after the same checks as every request */
+        readonly get: operations["getPortalTicketAttachmentDownload"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/portal/documents/{id}/file": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** A short-lived download URL for the document's file, issued after the same checks as every request */
+        readonly get: operations["getPortalDocumentFileDownload"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/tickets/{id}/attachments": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * The ticket's attachments, oldest first
+         * @description Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         */
+        readonly get: operations["listTicketAttachments"];
+        readonly put?: never;
+        /** Starts an attachment upload: a pending file and a short-lived presigned upload */
+        readonly post: operations["createTicketAttachment"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/tickets/{id}/attachments/{attachmentId}/download": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** A short-lived download URL for one attachment, issued after the same checks as every request */
+        readonly get: operations["getTicketAttachmentDownload"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/documents/{id}/file": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** A short-lived download URL for the document's file, issued after the same checks as every request */
+        readonly get: operations["getDocumentFileDownload"];
+        readonly put?: never;
+        /** Starts an upload of the document's file (it replaces the current one once uploaded) */
+        readonly post: operations["createDocumentFile"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/health": {
         readonly parameters: {
             readonly query?: never;
@@ -828,6 +1033,33 @@ export interface components {
              * @description When a staff edit invalidated it.
              */
             readonly invalidatedAt?: string;
+        };
+        /** @description Who accepted or declined the quote, when, from where, and a SHA-256 of the decided content (subject, currency, total, validity). */
+        readonly QuoteDecision: {
+            /** @enum {string} */
+            readonly decision: "accept" | "decline";
+            /** @description The person's words, if they gave any. */
+            readonly reason?: string;
+            /** Format: date-time */
+            readonly decidedAt: string;
+            readonly decidedBy: {
+                readonly id: string;
+                readonly name: string;
+                readonly email: string;
+            };
+            readonly contentHash: string;
+            readonly sourceIp: string;
+            readonly userAgent: string;
+            /**
+             * @description Staff changed the decided content since: the decision stays on record but no longer stands.
+             * @constant
+             */
+            readonly superseded?: true;
+            /**
+             * Format: date-time
+             * @description When a staff edit superseded it.
+             */
+            readonly supersededAt?: string;
         };
         /** @description A organization as the API returns it. */
         readonly Organization: {
@@ -989,7 +1221,6 @@ export interface components {
             readonly email?: string;
             readonly phone?: string;
             readonly mobile?: string;
-            readonly title?: string;
             readonly mailingAddress?: {
                 readonly street?: string;
                 readonly city?: string;
@@ -997,6 +1228,7 @@ export interface components {
                 readonly postalCode?: string;
                 readonly country?: string;
             };
+            readonly title?: string;
             readonly emailOptOut?: boolean;
             readonly portal?: {
                 readonly enabled?: boolean;
@@ -1008,6 +1240,7 @@ export interface components {
                 readonly canESign?: boolean;
                 readonly pinReset?: boolean;
                 readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents")[];
+                readonly notifications?: boolean;
                 /** @description Whether a PIN is set (the PIN itself is never returned). */
                 readonly hasPin: boolean;
             };
@@ -1031,7 +1264,6 @@ export interface components {
             readonly email?: string;
             readonly phone?: string;
             readonly mobile?: string;
-            readonly title?: string;
             readonly mailingAddress?: {
                 readonly street?: string;
                 readonly city?: string;
@@ -1039,6 +1271,7 @@ export interface components {
                 readonly postalCode?: string;
                 readonly country?: string;
             };
+            readonly title?: string;
             readonly emailOptOut?: boolean;
             readonly portal?: {
                 readonly enabled?: boolean;
@@ -1050,6 +1283,7 @@ export interface components {
                 readonly canESign?: boolean;
                 readonly pinReset?: boolean;
                 readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents")[];
+                readonly notifications?: boolean;
                 /** @description Write-only: stored as a salted hash and never returned; a record shows `portal.hasPin`. */
                 readonly pin?: string;
             };
@@ -1063,7 +1297,6 @@ export interface components {
             readonly email?: string | null;
             readonly phone?: string | null;
             readonly mobile?: string | null;
-            readonly title?: string | null;
             readonly mailingAddress?: {
                 readonly street?: string | null;
                 readonly city?: string | null;
@@ -1071,6 +1304,7 @@ export interface components {
                 readonly postalCode?: string | null;
                 readonly country?: string | null;
             } | null;
+            readonly title?: string | null;
             readonly emailOptOut?: boolean | null;
             readonly portal?: {
                 readonly enabled?: boolean | null;
@@ -1082,6 +1316,7 @@ export interface components {
                 readonly canESign?: boolean | null;
                 readonly pinReset?: boolean | null;
                 readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents")[] | null;
+                readonly notifications?: boolean | null;
                 /** @description Write-only: stored as a salted hash and never returned; a record shows `portal.hasPin`. */
                 readonly pin?: string | null;
             } | null;
@@ -1103,7 +1338,6 @@ export interface components {
             readonly email?: string;
             readonly phone?: string;
             readonly mobile?: string;
-            readonly title?: string;
             readonly mailingAddress?: {
                 readonly street?: string;
                 readonly city?: string;
@@ -1111,6 +1345,7 @@ export interface components {
                 readonly postalCode?: string;
                 readonly country?: string;
             };
+            readonly title?: string;
             readonly emailOptOut?: boolean;
             readonly portal?: {
                 readonly enabled?: boolean;
@@ -1122,6 +1357,7 @@ export interface components {
                 readonly canESign?: boolean;
                 readonly pinReset?: boolean;
                 readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents")[];
+                readonly notifications?: boolean;
                 /** @description Whether a PIN is set (the PIN itself is never returned). */
                 readonly hasPin: boolean;
             };
@@ -1145,7 +1381,6 @@ export interface components {
             readonly email?: string;
             readonly phone?: string;
             readonly mobile?: string;
-            readonly title?: string;
             readonly mailingAddress?: {
                 readonly street?: string;
                 readonly city?: string;
@@ -1153,6 +1388,7 @@ export interface components {
                 readonly postalCode?: string;
                 readonly country?: string;
             };
+            readonly title?: string;
             readonly emailOptOut?: boolean;
             readonly portal?: {
                 readonly enabled?: boolean;
@@ -1164,6 +1400,7 @@ export interface components {
                 readonly canESign?: boolean;
                 readonly pinReset?: boolean;
                 readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents")[];
+                readonly notifications?: boolean;
                 /** @description Write-only: stored as a salted hash and never returned; a record shows `portal.hasPin`. */
                 readonly pin?: string;
             };
@@ -1177,7 +1414,6 @@ export interface components {
             readonly email?: string | null;
             readonly phone?: string | null;
             readonly mobile?: string | null;
-            readonly title?: string | null;
             readonly mailingAddress?: {
                 readonly street?: string | null;
                 readonly city?: string | null;
@@ -1185,6 +1421,7 @@ export interface components {
                 readonly postalCode?: string | null;
                 readonly country?: string | null;
             } | null;
+            readonly title?: string | null;
             readonly emailOptOut?: boolean | null;
             readonly portal?: {
                 readonly enabled?: boolean | null;
@@ -1196,6 +1433,7 @@ export interface components {
                 readonly canESign?: boolean | null;
                 readonly pinReset?: boolean | null;
                 readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents")[] | null;
+                readonly notifications?: boolean | null;
                 /** @description Write-only: stored as a salted hash and never returned; a record shows `portal.hasPin`. */
                 readonly pin?: string | null;
             } | null;
@@ -1217,7 +1455,6 @@ export interface components {
             readonly email?: string;
             readonly phone?: string;
             readonly mobile?: string;
-            readonly title?: string;
             readonly mailingAddress?: {
                 readonly street?: string;
                 readonly city?: string;
@@ -1225,6 +1462,7 @@ export interface components {
                 readonly postalCode?: string;
                 readonly country?: string;
             };
+            readonly title?: string;
             readonly emailOptOut?: boolean;
             readonly portal?: {
                 readonly enabled?: boolean;
@@ -1236,6 +1474,7 @@ export interface components {
                 readonly canESign?: boolean;
                 readonly pinReset?: boolean;
                 readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents")[];
+                readonly notifications?: boolean;
                 /** @description Whether a PIN is set (the PIN itself is never returned). */
                 readonly hasPin: boolean;
             };
@@ -1259,7 +1498,6 @@ export interface components {
             readonly email?: string;
             readonly phone?: string;
             readonly mobile?: string;
-            readonly title?: string;
             readonly mailingAddress?: {
                 readonly street?: string;
                 readonly city?: string;
@@ -1267,6 +1505,7 @@ export interface components {
                 readonly postalCode?: string;
                 readonly country?: string;
             };
+            readonly title?: string;
             readonly emailOptOut?: boolean;
             readonly portal?: {
                 readonly enabled?: boolean;
@@ -1278,6 +1517,7 @@ export interface components {
                 readonly canESign?: boolean;
                 readonly pinReset?: boolean;
                 readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents")[];
+                readonly notifications?: boolean;
                 /** @description Write-only: stored as a salted hash and never returned; a record shows `portal.hasPin`. */
                 readonly pin?: string;
             };
@@ -1291,7 +1531,6 @@ export interface components {
             readonly email?: string | null;
             readonly phone?: string | null;
             readonly mobile?: string | null;
-            readonly title?: string | null;
             readonly mailingAddress?: {
                 readonly street?: string | null;
                 readonly city?: string | null;
@@ -1299,6 +1538,7 @@ export interface components {
                 readonly postalCode?: string | null;
                 readonly country?: string | null;
             } | null;
+            readonly title?: string | null;
             readonly emailOptOut?: boolean | null;
             readonly portal?: {
                 readonly enabled?: boolean | null;
@@ -1310,6 +1550,7 @@ export interface components {
                 readonly canESign?: boolean | null;
                 readonly pinReset?: boolean | null;
                 readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents")[] | null;
+                readonly notifications?: boolean | null;
                 /** @description Write-only: stored as a salted hash and never returned; a record shows `portal.hasPin`. */
                 readonly pin?: string | null;
             } | null;
@@ -1334,6 +1575,18 @@ export interface components {
             readonly status?: "Open" | "In Progress" | "Wait For Response" | "Closed";
             /** @enum {string} */
             readonly priority?: "Low" | "Normal" | "High" | "Urgent";
+            /**
+             * @description `portal` for a ticket the person raised on the portal; absent on one staff created.
+             * @enum {string}
+             */
+            readonly source?: "portal";
+            /** @description Whose turn it is in the conversation: true after a staff reply (the person's), false after theirs. */
+            readonly awaitingReply?: boolean;
+            /**
+             * Format: date-time
+             * @description When the last public comment was written.
+             */
+            readonly lastCommentAt?: string;
             /** @description Grows by one with every change; the ETag is `"v<version>"`. */
             readonly version: number;
             /** Format: date-time */
@@ -1451,6 +1704,7 @@ export interface components {
             readonly validUntil?: string;
             readonly currency?: string;
             readonly total?: number;
+            readonly decision?: components["schemas"]["QuoteDecision"];
             /** @description Grows by one with every change; the ETag is `"v<version>"`. */
             readonly version: number;
             /** Format: date-time */
@@ -1624,6 +1878,18 @@ export interface components {
             readonly status?: "Open" | "In Progress" | "Wait For Response" | "Closed";
             /** @enum {string} */
             readonly priority?: "Low" | "Normal" | "High" | "Urgent";
+            /**
+             * @description `portal` for a ticket the person raised on the portal; absent on one staff created.
+             * @enum {string}
+             */
+            readonly source?: "portal";
+            /** @description Whose turn it is in the conversation: true after a staff reply (the person's), false after theirs. */
+            readonly awaitingReply?: boolean;
+            /**
+             * Format: date-time
+             * @description When the last public comment was written.
+             */
+            readonly lastCommentAt?: string;
             /** Format: date-time */
             readonly createdAt: string;
             /** Format: date-time */
@@ -1661,6 +1927,7 @@ export interface components {
             readonly validUntil?: string;
             readonly currency?: string;
             readonly total?: number;
+            readonly decision?: components["schemas"]["QuoteDecision"];
             /** Format: date-time */
             readonly createdAt: string;
             /** Format: date-time */
@@ -1744,6 +2011,96 @@ export interface components {
         readonly SigningRequest: {
             readonly pin: string;
         };
+        readonly PortalTicketInput: {
+            readonly title: string;
+            readonly description: string;
+            /** @enum {string} */
+            readonly priority?: "Low" | "Normal" | "High" | "Urgent";
+        };
+        readonly PortalCommentPage: {
+            /** @description Oldest first. */
+            readonly items: readonly {
+                readonly id: string;
+                /** @description Plain text; line breaks are kept. */
+                readonly body: string;
+                readonly author: {
+                    /** @enum {string} */
+                    readonly kind: "staff" | "person";
+                    readonly name: string;
+                };
+                /** Format: date-time */
+                readonly createdAt: string;
+            }[];
+            /** @description Pass as `cursor` for the next page; `null` on the last page. */
+            readonly nextCursor: string | null;
+        };
+        readonly PortalComment: {
+            readonly id: string;
+            /** @description Plain text; line breaks are kept. */
+            readonly body: string;
+            readonly author: {
+                /** @enum {string} */
+                readonly kind: "staff" | "person";
+                readonly name: string;
+            };
+            /** Format: date-time */
+            readonly createdAt: string;
+        };
+        readonly PortalCommentInput: {
+            readonly body: string;
+        };
+        readonly PortalProfilePatch: {
+            readonly phone?: string | null;
+            readonly mobile?: string | null;
+            readonly mailingAddress?: {
+                readonly street?: string;
+                readonly city?: string;
+                readonly state?: string;
+                readonly postalCode?: string;
+                readonly country?: string;
+            } | null;
+        };
+        /** @description The decision: who, when, and a SHA-256 of the decided content. */
+        readonly QuoteDecisionReceipt: {
+            /** @enum {string} */
+            readonly decision: "accept" | "decline";
+            /** @description The person's words, if they gave any. */
+            readonly reason?: string;
+            /** Format: date-time */
+            readonly decidedAt: string;
+            readonly decidedBy: {
+                readonly id: string;
+                readonly name: string;
+                readonly email: string;
+            };
+            readonly contentHash: string;
+        };
+        readonly QuoteDecisionInput: {
+            /** @enum {string} */
+            readonly decision: "accept" | "decline";
+            readonly reason?: string;
+        };
+        /** @description Per component of the person's portal, in their order: how many records they see, what needs them. */
+        readonly PortalOverview: {
+            readonly components: readonly {
+                /** @enum {string} */
+                readonly module: "tickets" | "invoices" | "quotes" | "sales-orders" | "documents";
+                /** @description Records of this component the person sees. */
+                readonly count: number;
+                /**
+                 * @description Present when the component holds more records than the overview counts.
+                 * @constant
+                 */
+                readonly countIsLowerBound?: true;
+                /** @description What needs the person, newest first. */
+                readonly needsYou: readonly {
+                    readonly id: string;
+                    readonly title: string;
+                    /** @enum {string} */
+                    readonly reason: "awaiting-your-reply" | "awaiting-signature" | "awaiting-decision";
+                }[];
+            }[];
+        };
         /** @description A person's portal access now: effectiveness is evaluated at the moment of the request. */
         readonly PortalAccess: {
             /** @enum {string} */
@@ -1801,6 +2158,142 @@ export interface components {
             readonly status: "active";
             /** Format: date-time */
             readonly passwordResetRequestedAt: string;
+        };
+        readonly TicketCommentPage: {
+            /** @description Oldest first. */
+            readonly items: readonly {
+                readonly id: string;
+                /** @description Plain text; line breaks are kept. */
+                readonly body: string;
+                readonly author: {
+                    /** @enum {string} */
+                    readonly kind: "staff" | "person";
+                    /** @description `staff:<sub>` or `person:<id>`. */
+                    readonly id: string;
+                    readonly name: string;
+                };
+                /** @description An internal note: never shown on the portal. */
+                readonly internal: boolean;
+                /** Format: date-time */
+                readonly createdAt: string;
+            }[];
+            /** @description Pass as `cursor` for the next page; `null` on the last page. */
+            readonly nextCursor: string | null;
+        };
+        readonly TicketComment: {
+            readonly id: string;
+            /** @description Plain text; line breaks are kept. */
+            readonly body: string;
+            readonly author: {
+                /** @enum {string} */
+                readonly kind: "staff" | "person";
+                /** @description `staff:<sub>` or `person:<id>`. */
+                readonly id: string;
+                readonly name: string;
+            };
+            /** @description An internal note: never shown on the portal. */
+            readonly internal: boolean;
+            /** Format: date-time */
+            readonly createdAt: string;
+        };
+        readonly TicketCommentInput: {
+            readonly body: string;
+            readonly internal?: boolean;
+        };
+        readonly FileUpload: {
+            readonly attachment: {
+                /**
+                 * Format: uuid
+                 * @description Time-ordered (UUID version 7).
+                 */
+                readonly id: string;
+                readonly fileName: string;
+                /** @enum {string} */
+                readonly contentType: "application/pdf" | "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "text/plain" | "text/csv" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.openxmlformats-officedocument.presentationml.presentation" | "application/zip";
+                readonly size: number;
+                /** @constant */
+                readonly status: "pending";
+            };
+            /** @description Send the file as the body of one request: `method` to `url`, with exactly `headers` (Content-Type is signed, and so is the declared size: storage refuses another type or byte count). The URL works for 5 minutes. */
+            readonly upload: {
+                /** Format: uri */
+                readonly url: string;
+                /** @constant */
+                readonly method: "PUT";
+                readonly headers: {
+                    readonly [key: string]: string;
+                };
+                /** Format: date-time */
+                readonly expiresAt: string;
+            };
+        };
+        readonly FileUploadRequest: {
+            readonly fileName: string;
+            readonly contentType: string;
+            readonly size: number;
+        };
+        readonly FilePage: {
+            /** @description Oldest first. */
+            readonly items: readonly {
+                /**
+                 * Format: uuid
+                 * @description Time-ordered (UUID version 7).
+                 */
+                readonly id: string;
+                readonly fileName: string;
+                /** @enum {string} */
+                readonly contentType: "application/pdf" | "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "text/plain" | "text/csv" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.openxmlformats-officedocument.presentationml.presentation" | "application/zip";
+                readonly size: number;
+                /**
+                 * @description `pending` until the object has arrived in storage (then `uploaded`); a pending file is listed for an hour.
+                 * @enum {string}
+                 */
+                readonly status: "pending" | "uploaded";
+                /** Format: date-time */
+                readonly createdAt: string;
+                /** Format: date-time */
+                readonly uploadedAt: string | null;
+            }[];
+            /** @description Pass as `cursor` for the next page; `null` on the last page. */
+            readonly nextCursor: string | null;
+        };
+        /** @description A presigned GET that works for 5 minutes; it answers the file with `Content-Disposition: attachment; filename*=UTF-8''…` and its stored type. */
+        readonly FileDownload: {
+            /** Format: uri */
+            readonly url: string;
+            /** Format: date-time */
+            readonly expiresAt: string;
+            readonly fileName: string;
+            /** @enum {string} */
+            readonly contentType: "application/pdf" | "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "text/plain" | "text/csv" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.openxmlformats-officedocument.presentationml.presentation" | "application/zip";
+            readonly size: number;
+        };
+        readonly StaffFilePage: {
+            /** @description Oldest first. */
+            readonly items: readonly {
+                /**
+                 * Format: uuid
+                 * @description Time-ordered (UUID version 7).
+                 */
+                readonly id: string;
+                readonly fileName: string;
+                /** @enum {string} */
+                readonly contentType: "application/pdf" | "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "text/plain" | "text/csv" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.openxmlformats-officedocument.presentationml.presentation" | "application/zip";
+                readonly size: number;
+                /**
+                 * @description `pending` until the object has arrived in storage (then `uploaded`); a pending file is listed for an hour.
+                 * @enum {string}
+                 */
+                readonly status: "pending" | "uploaded";
+                /** Format: date-time */
+                readonly createdAt: string;
+                /** Format: date-time */
+                readonly uploadedAt: string | null;
+                /** @description `staff:<sub>` or `portal:<personId>`. */
+                readonly createdBy: string | null;
+            }[];
+            /** @description Pass as `cursor` for the next page; `null` on the last page. */
+            readonly nextCursor: string | null;
         };
         readonly HealthReport: {
             /** @enum {string} */
@@ -1978,6 +2471,70 @@ export interface operations {
                     readonly "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly updatePortalProfile: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/merge-patch+json": components["schemas"]["PortalProfilePatch"];
+                readonly "application/json": components["schemas"]["PortalProfilePatch"];
+            };
+        };
+        readonly responses: {
+            /** @description The profile, as `GET /portal/me` shows it. */
+            readonly 200: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description The answer is about one person now: never cached. */
+                    readonly "cache-control": "no-store";
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["PortalProfile"];
+                };
+            };
+            /** @description A detail only staff change (email, username, …) or an invalid value; `errors` says which member. */
+            readonly 400: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description Portal access is not effective now, whatever the reason ("Portal access is not available for this account. Contact your account manager."). */
+            readonly 403: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The profile kept changing meanwhile; try again. */
+            readonly 409: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 413: components["responses"]["PayloadTooLarge"];
+            readonly 415: components["responses"]["UnsupportedMediaType"];
             readonly 429: components["responses"]["TooManyRequests"];
             readonly 500: components["responses"]["InternalError"];
             readonly 503: components["responses"]["ServiceBusy"];
@@ -2250,6 +2807,330 @@ export interface operations {
                 };
                 content: {
                     readonly "application/problem+json": components["schemas"]["PinProblem"];
+                };
+            };
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly createPortalTicket: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["PortalTicketInput"];
+            };
+        };
+        readonly responses: {
+            /** @description The new ticket, as the portal shows it (`source: portal`). */
+            readonly 201: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description `/portal/tickets/{id}`. */
+                    readonly location: string;
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["PortalTicket"];
+                };
+            };
+            /** @description The body is not a ticket; `errors` says which member. */
+            readonly 400: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description Portal access is not effective now, whatever the reason ("Portal access is not available for this account. Contact your account manager."), or the person's portal does not include tickets. */
+            readonly 403: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Others are writing the same items at this moment; try again. */
+            readonly 409: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 413: components["responses"]["PayloadTooLarge"];
+            readonly 415: components["responses"]["UnsupportedMediaType"];
+            /** @description The person raised as many tickets today as a day allows. */
+            readonly 429: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description Seconds until the next day (in the deployment’s time zone), when the limit starts over. */
+                    readonly "retry-after": number;
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly listPortalTicketComments: {
+        readonly parameters: {
+            readonly query?: {
+                /** @description Records per page, from 1 to 100 (25 if left out); more is a 400, never capped. */
+                readonly limit?: number;
+                /** @description The previous page's `nextCursor`; one that is not valid is a 400. */
+                readonly cursor?: string;
+            };
+            readonly header?: never;
+            readonly path: {
+                /** @description The ticket's id. */
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description One page; it may hold fewer than `limit` comments, as internal notes are left out. */
+            readonly 200: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description The answer is about one person now: never cached. */
+                    readonly "cache-control": "no-store";
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["PortalCommentPage"];
+                };
+            };
+            /** @description `limit` is not a whole number from 1 to the maximum, the cursor is not valid, or a query parameter is unknown. */
+            readonly 400: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description Portal access is not effective now, whatever the reason ("Portal access is not available for this account. Contact your account manager."), or the person's portal does not include tickets. */
+            readonly 403: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such ticket in the person’s portal (whether it exists elsewhere is not said). */
+            readonly 404: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly addPortalTicketComment: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                /** @description The ticket's id. */
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["PortalCommentInput"];
+            };
+        };
+        readonly responses: {
+            /** @description The comment. */
+            readonly 201: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["PortalComment"];
+                };
+            };
+            /** @description The body is not a comment; `errors` says which member. */
+            readonly 400: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description Portal access is not effective now, whatever the reason ("Portal access is not available for this account. Contact your account manager."), or the person's portal does not include tickets. */
+            readonly 403: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such ticket in the person’s portal (whether it exists elsewhere is not said). */
+            readonly 404: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Others are writing the same items at this moment; try again. */
+            readonly 409: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 413: components["responses"]["PayloadTooLarge"];
+            readonly 415: components["responses"]["UnsupportedMediaType"];
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly decideQuote: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                /** @description The quote's id. */
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["QuoteDecisionInput"];
+            };
+        };
+        readonly responses: {
+            /** @description The decision as recorded. */
+            readonly 201: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["QuoteDecisionReceipt"];
+                };
+            };
+            /** @description The body is not a decision; `errors` says which member. */
+            readonly 400: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description Portal access is not effective now, whatever the reason ("Portal access is not available for this account. Contact your account manager."), or the person's portal does not include quotes. */
+            readonly 403: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such quote in the person’s portal (whether it exists elsewhere is not said). */
+            readonly 404: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The quote is already decided (and not superseded), or it changed while deciding. */
+            readonly 409: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 413: components["responses"]["PayloadTooLarge"];
+            readonly 415: components["responses"]["UnsupportedMediaType"];
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly getPortalOverview: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description The overview. */
+            readonly 200: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description The answer is about one person now: never cached. */
+                    readonly "cache-control": "no-store";
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["PortalOverview"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description Portal access is not effective now, whatever the reason ("Portal access is not available for this account. Contact your account manager."). */
+            readonly 403: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             readonly 429: components["responses"]["TooManyRequests"];
@@ -4585,6 +5466,625 @@ export interface operations {
             readonly 503: components["responses"]["ServiceBusy"];
         };
     };
+    readonly listTicketComments: {
+        readonly parameters: {
+            readonly query?: {
+                /** @description Records per page, from 1 to 100 (25 if left out); more is a 400, never capped. */
+                readonly limit?: number;
+                /** @description The previous page's `nextCursor`; one that is not valid is a 400. */
+                readonly cursor?: string;
+            };
+            readonly header?: never;
+            readonly path: {
+                /** @description The ticket's id. */
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description One page. */
+            readonly 200: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["TicketCommentPage"];
+                };
+            };
+            /** @description `limit` is not a whole number from 1 to the maximum, the cursor is not valid, or a query parameter is unknown. */
+            readonly 400: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description There is no ticket with this id. */
+            readonly 404: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly addTicketComment: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                /** @description The ticket's id. */
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["TicketCommentInput"];
+            };
+        };
+        readonly responses: {
+            /** @description The comment. */
+            readonly 201: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["TicketComment"];
+                };
+            };
+            /** @description The body is not a comment; `errors` says which member. */
+            readonly 400: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description There is no ticket with this id. */
+            readonly 404: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Others are writing the same items at this moment; try again. */
+            readonly 409: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 413: components["responses"]["PayloadTooLarge"];
+            readonly 415: components["responses"]["UnsupportedMediaType"];
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly listPortalTicketAttachments: {
+        readonly parameters: {
+            readonly query?: {
+                /** @description Records per page, from 1 to 100 (25 if left out); more is a 400, never capped. */
+                readonly limit?: number;
+                /** @description The previous page's `nextCursor`; one that is not valid is a 400. */
+                readonly cursor?: string;
+            };
+            readonly header?: never;
+            readonly path: {
+                /** @description The ticket's id. */
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description One page. */
+            readonly 200: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description The answer is about one person now: never cached. */
+                    readonly "cache-control": "no-store";
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["FilePage"];
+                };
+            };
+            /** @description `limit` is not a whole number from 1 to the maximum, the cursor is not valid, or a query parameter is unknown. */
+            readonly 400: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description Portal access is not effective now, whatever the reason ("Portal access is not available for this account. Contact your account manager."), or the person's portal does not include this module. */
+            readonly 403: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such ticket in the person’s portal (whether it exists elsewhere is not said). */
+            readonly 404: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly createPortalTicketAttachment: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                /** @description The ticket's id. */
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["FileUploadRequest"];
+            };
+        };
+        readonly responses: {
+            /** @description The pending file and how to upload it. */
+            readonly 201: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description The answer is about one person now: never cached. */
+                    readonly "cache-control": "no-store";
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["FileUpload"];
+                };
+            };
+            /** @description The file is over 10485760 bytes (10 MB), of a type not on the list, or the body is otherwise not valid; `errors` says which member. */
+            readonly 400: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description Portal access is not effective now, whatever the reason ("Portal access is not available for this account. Contact your account manager."), or the person's portal does not include this module. */
+            readonly 403: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such ticket in the person’s portal (whether it exists elsewhere is not said). */
+            readonly 404: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 413: components["responses"]["PayloadTooLarge"];
+            readonly 415: components["responses"]["UnsupportedMediaType"];
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly getPortalTicketAttachmentDownload: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                /** @description The ticket's id. */
+                readonly id: string;
+                /** @description The attachment's id. */
+                readonly attachmentId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Where to download it. */
+            readonly 200: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description The answer is about one person now: never cached. */
+                    readonly "cache-control": "no-store";
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["FileDownload"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description Portal access is not effective now, whatever the reason ("Portal access is not available for this account. Contact your account manager."), or the person's portal does not include this module. */
+            readonly 403: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such ticket or attachment for this caller. */
+            readonly 404: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The attachment has not finished uploading. */
+            readonly 409: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly getPortalDocumentFileDownload: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                /** @description The document's id. */
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Where to download it. */
+            readonly 200: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description The answer is about one person now: never cached. */
+                    readonly "cache-control": "no-store";
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["FileDownload"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description Portal access is not effective now, whatever the reason ("Portal access is not available for this account. Contact your account manager."), or the person's portal does not include this module. */
+            readonly 403: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such document in the person’s portal, or it has no file. */
+            readonly 404: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly listTicketAttachments: {
+        readonly parameters: {
+            readonly query?: {
+                /** @description Records per page, from 1 to 100 (25 if left out); more is a 400, never capped. */
+                readonly limit?: number;
+                /** @description The previous page's `nextCursor`; one that is not valid is a 400. */
+                readonly cursor?: string;
+            };
+            readonly header?: never;
+            readonly path: {
+                /** @description The ticket's id. */
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description One page. */
+            readonly 200: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description The answer is about one person now: never cached. */
+                    readonly "cache-control": "no-store";
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["StaffFilePage"];
+                };
+            };
+            /** @description `limit` is not a whole number from 1 to the maximum, the cursor is not valid, or a query parameter is unknown. */
+            readonly 400: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description There is no such ticket. */
+            readonly 404: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly createTicketAttachment: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                /** @description The ticket's id. */
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["FileUploadRequest"];
+            };
+        };
+        readonly responses: {
+            /** @description The pending file and how to upload it. */
+            readonly 201: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description The answer is about one person now: never cached. */
+                    readonly "cache-control": "no-store";
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["FileUpload"];
+                };
+            };
+            /** @description The file is over 10485760 bytes (10 MB), of a type not on the list, or the body is otherwise not valid; `errors` says which member. */
+            readonly 400: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description There is no such ticket. */
+            readonly 404: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 413: components["responses"]["PayloadTooLarge"];
+            readonly 415: components["responses"]["UnsupportedMediaType"];
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly getTicketAttachmentDownload: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                /** @description The ticket's id. */
+                readonly id: string;
+                /** @description The attachment's id. */
+                readonly attachmentId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Where to download it. */
+            readonly 200: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description The answer is about one person now: never cached. */
+                    readonly "cache-control": "no-store";
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["FileDownload"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description No such ticket or attachment for this caller. */
+            readonly 404: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The attachment has not finished uploading. */
+            readonly 409: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly getDocumentFileDownload: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                /** @description The document's id. */
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Where to download it. */
+            readonly 200: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description The answer is about one person now: never cached. */
+                    readonly "cache-control": "no-store";
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["FileDownload"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description No such document, or it has no file. */
+            readonly 404: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly createDocumentFile: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                /** @description The document's id. */
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["FileUploadRequest"];
+            };
+        };
+        readonly responses: {
+            /** @description The pending file and how to upload it. */
+            readonly 201: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description The answer is about one person now: never cached. */
+                    readonly "cache-control": "no-store";
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["FileUpload"];
+                };
+            };
+            /** @description The file is over 10485760 bytes (10 MB), of a type not on the list, or the body is otherwise not valid; `errors` says which member. */
+            readonly 400: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description There is no such document. */
+            readonly 404: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 413: components["responses"]["PayloadTooLarge"];
+            readonly 415: components["responses"]["UnsupportedMediaType"];
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
     readonly getHealth: {
         readonly parameters: {
             readonly query?: never;
@@ -4671,6 +6171,17 @@ export interface operations {
                         readonly info: {
                             readonly [key: string]: unknown;
                         };
+                        readonly servers?: readonly ({
+                            readonly url: string;
+                        } & {
+                            readonly [key: string]: unknown;
+                        })[];
+                        readonly tags?: readonly ({
+                            readonly name: string;
+                            readonly description?: string;
+                        } & {
+                            readonly [key: string]: unknown;
+                        })[];
                         readonly paths: {
                             readonly [key: string]: unknown;
                         };
