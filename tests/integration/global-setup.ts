@@ -13,14 +13,16 @@ declare global {
 
 /** One local stack for the whole integration run: free ports, fresh data, the same launcher as `npm start`. */
 export default async function globalSetup() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'portico-it-'));
-  const stack = spawnLocalStack(dataDir, ['--fresh']);
+  // A stack someone else runs and stops (the Prism conformance check puts its proxy in front of it), else our own.
+  const existing = process.env.PORTICO_EXISTING_STACK_DIR;
+  const dataDir = existing ?? mkdtempSync(join(tmpdir(), 'portico-it-'));
+  const stack = existing ? undefined : spawnLocalStack(dataDir, ['--fresh']);
   globalThis.porticoStack = stack;
   // The contract check's validators, compiled once for the whole run while the stack starts (contract-hook.ts).
   const contractDir = join(dataDir, 'contract');
-  mkdirSync(contractDir);
+  mkdirSync(contractDir, { recursive: true });
   writeContractValidators(buildOpenApiDocument({ routes: routeTable(), modules }), contractDir);
-  await untilReady(stack);
+  if (stack) await untilReady(stack);
   // Workers start after this and inherit the environment.
   process.env.PORTICO_DATA_DIR = dataDir;
 }
