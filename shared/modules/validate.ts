@@ -65,7 +65,8 @@ export function fieldErrors(issues: readonly z.core.$ZodIssue[], input: unknown)
 
 /** Parses `input` or throws a 400 listing every problem. */
 export function validate<T>(schema: z.ZodMiniType<T>, input: unknown, what: string): T {
-  const result = schema.safeParse(input);
+  // Our own sentences, whatever locale some other code loaded into zod's global config (schema messages still win).
+  const result = schema.safeParse(input, { error: () => 'Invalid input' });
   if (result.success) return result.data;
   throw new ValidationFailed(`The ${what} is not valid.`, fieldErrors(result.error.issues, input));
 }
