@@ -14,11 +14,16 @@ const config = readConfig(z.object({ TABLE_NAME: z.string().check(z.minLength(1)
 const conversation = createStaffConversation({ dynamo: new DynamoDBClient({}), tableName: config.TABLE_NAME });
 const page = z.strictObject(pageQueryFields);
 
-/** The name a staff comment is signed with: the token's, when it carries one. */
+/**
+ * The name a staff comment is signed with: the token's, when it carries one that is not just the user's id (a
+ * Cognito user signed in by email has their `sub` as username, which means nothing to the customer reading it).
+ */
 function staffNameOf(event: HttpEvent): string {
   const claims = event.requestContext.authorizer?.jwt?.claims ?? {};
-  const name = claims.name ?? claims.username ?? claims['cognito:username'];
-  return typeof name === 'string' && name ? name : 'Staff';
+  const name = [claims.name, claims.username, claims['cognito:username']].find(
+    (candidate) => typeof candidate === 'string' && candidate !== '' && candidate !== claims.sub,
+  );
+  return typeof name === 'string' ? name : 'Staff';
 }
 
 /** Staff's side of a ticket's conversation: every comment and internal note, and replies. */

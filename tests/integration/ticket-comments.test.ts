@@ -70,6 +70,8 @@ describe("a ticket's conversation", () => {
     const portalSeen = await allPages((path) => person.call<Page>('GET', path), `/portal/tickets/${ticketId}/comments`);
     expect(portalSeen.map((comment) => comment.body)).toEqual(['Hello,\nwhich model?', 'The X200.\r\nThanks']);
     expect(portalSeen[0]!.author).toEqual({ kind: 'staff', name: expect.any(String) });
+    // Signed with a name, never with the staff user's opaque id.
+    expect(portalSeen[0]!.author.name).not.toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-/);
   });
 
   it('never returns internal notes to the portal, and a note does not change whose turn it is', async () => {
