@@ -40,9 +40,13 @@ export const portalTicketContracts = {
       'Raises a ticket linked to the person (a partner contact’s also to its organization), within a daily limit',
     requestBody: named('PortalTicketInput', portalTicketInput),
     responses: {
-      201: success('The new ticket, as the portal shows it (`source: portal`).', schemaRef('PortalTicket'), {
-        location: { description: '`/portal/tickets/{id}`.', schema: { type: 'string', format: 'uri-reference' } },
-      }),
+      201: success(
+        'The new ticket, as the portal shows it (staff see it filed with `source: portal`).',
+        schemaRef('PortalTicket'),
+        {
+          location: { description: '`/portal/tickets/{id}`.', schema: { type: 'string', format: 'uri-reference' } },
+        },
+      ),
       400: invalid('The body is not a ticket'),
       403: refused,
       409: busy,

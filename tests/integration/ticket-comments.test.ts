@@ -54,8 +54,17 @@ describe("a ticket's conversation", () => {
     expect(staffReply.status).toBe(201);
     expect(staffReply.body).toMatchObject({ body: 'Hello,\nwhich model?', internal: false, author: { kind: 'staff' } });
     expect((staffReply.body.author as Json).id).toMatch(/^staff:/);
-    expect(await staffTicket(ticketId)).toMatchObject({ awaitingReply: true });
-    expect((await person.call('GET', `/portal/tickets/${ticketId}`)).body).toMatchObject({ awaitingReply: true });
+    expect(await staffTicket(ticketId)).toMatchObject({ awaitingReply: true, lastCommentAt: expect.any(String) });
+    const portalTicket = (await person.call('GET', `/portal/tickets/${ticketId}`)).body;
+    expect(portalTicket).toMatchObject({ awaitingReply: true });
+    // The staff's bookkeeping of the conversation stays on the staff side (shared/portal/portal-view.ts).
+    expect(portalTicket).not.toHaveProperty('lastCommentAt');
+    expect(portalTicket).not.toHaveProperty('source');
+    const portalList = await person.call<{ items: Json[] }>('GET', '/portal/tickets?limit=100');
+    const listed = portalList.body.items.find((item) => item.id === ticketId);
+    expect(listed).toMatchObject({ awaitingReply: true });
+    expect(listed).not.toHaveProperty('lastCommentAt');
+    expect(listed).not.toHaveProperty('source');
 
     const reply = await person.call('POST', `/portal/tickets/${ticketId}/comments`, { body: 'The X200.\r\nThanks' });
     expect(reply.status).toBe(201);

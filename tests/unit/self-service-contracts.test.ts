@@ -141,6 +141,16 @@ describe('the self-service and conversation contracts', () => {
     expect(validatorFor('Ticket')(toPublicRecord(stored))).toEqual([]);
     expect(validatorFor('PortalTicket')(portalView(stored))).toEqual([]);
     expect(validatorFor('PortalRecord')(portalView(stored))).toEqual([]);
+    // Where a ticket came from and when its conversation last moved are the staff's, on no portal answer or schema.
+    for (const field of ['source', 'lastCommentAt'] as const) {
+      expect(toPublicRecord(stored)).toHaveProperty(field);
+      expect(portalView(stored)).not.toHaveProperty(field);
+      expect(
+        Object.keys((resolve({ $ref: '#/components/schemas/PortalTicket' }).properties as JsonObject) ?? {}),
+      ).not.toContain(field);
+      expect(Object.keys(resolve({ $ref: '#/components/schemas/Ticket' }).properties as JsonObject)).toContain(field);
+    }
+    expect(portalView(stored)).toHaveProperty('awaitingReply', true);
     expect(validatorFor('Ticket')({ ...toPublicRecord(stored), awaitingReply: 'yes' })).not.toEqual([]);
     expect(validatorFor('Ticket')({ ...toPublicRecord(stored), source: 'email' })).not.toEqual([]);
     expect(

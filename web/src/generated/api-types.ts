@@ -1878,18 +1878,8 @@ export interface components {
             readonly status?: "Open" | "In Progress" | "Wait For Response" | "Closed";
             /** @enum {string} */
             readonly priority?: "Low" | "Normal" | "High" | "Urgent";
-            /**
-             * @description `portal` for a ticket the person raised on the portal; absent on one staff created.
-             * @enum {string}
-             */
-            readonly source?: "portal";
             /** @description Whose turn it is in the conversation: true after a staff reply (the person's), false after theirs. */
             readonly awaitingReply?: boolean;
-            /**
-             * Format: date-time
-             * @description When the last public comment was written.
-             */
-            readonly lastCommentAt?: string;
             /** Format: date-time */
             readonly createdAt: string;
             /** Format: date-time */
@@ -2741,7 +2731,7 @@ export interface operations {
             };
         };
         readonly responses: {
-            /** @description The new ticket, as the portal shows it (`source: portal`). */
+            /** @description The new ticket, as the portal shows it (staff see it filed with `source: portal`). */
             readonly 201: {
                 headers: {
                     readonly "x-correlation-id": components["headers"]["CorrelationId"];
