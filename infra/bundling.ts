@@ -10,6 +10,12 @@ export const bundling = {
   format: 'cjs',
   minify: true,
   sourceMap: true,
+  /**
+   * The map names files and lines but does not carry the sources themselves: stack traces need only the positions,
+   * and with `--enable-source-maps` every cold start reads and parses the map, so a map without the sources
+   * (about a third of its size) is a cheaper start.
+   */
+  sourcesContent: false,
   /** Nothing external: the bundle is self-contained. */
   externalModules: [] as string[],
 } as const;
@@ -23,6 +29,7 @@ export function esbuildOptions(): BuildOptions {
     format: bundling.format,
     minify: bundling.minify,
     sourcemap: bundling.sourceMap,
+    sourcesContent: bundling.sourcesContent,
     external: bundling.externalModules,
     logLevel: 'silent',
   };

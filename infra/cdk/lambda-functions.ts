@@ -205,6 +205,7 @@ export class PorticoFunctions extends Construct {
       bundling: {
         minify: bundling.minify,
         sourceMap: bundling.sourceMap,
+        sourcesContent: bundling.sourcesContent,
         target: bundling.target,
         format: outputFormats[bundling.format],
         externalModules: [...bundling.externalModules],

@@ -27,13 +27,19 @@ export const phone = () =>
   );
 
 /**
+ * zod's own `regexes.domain` (a dotted name ending in a top-level domain), written here: reading it through
+ * `z.regexes` makes esbuild keep zod's whole table of regular expressions, about 6.6 KB in every bundle.
+ */
+export const domainName = /^(?=.{1,253}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$/;
+
+/**
  * An http(s) URL. The text is checked before the URL parser sees it, since the parser silently drops tabs and line
  * breaks; the input side keeps `format: uri` for the OpenAPI document.
  */
 export const website = () =>
   z.pipe(
     z.string().check(safeText('single-line'), z.meta({ format: 'uri' })),
-    z.url({ protocol: /^https?$/, hostname: z.regexes.domain }),
+    z.url({ protocol: /^https?$/, hostname: domainName }),
   );
 
 /** ISO calendar date `YYYY-MM-DD`. */
