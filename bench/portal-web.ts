@@ -1,4 +1,5 @@
 import type { LocalOutputs } from '../infra/outputs';
+import type { Page } from 'playwright-core';
 import { launchBrowser } from '../tests/e2e/browser';
 import { hostedLogin } from '../tests/support/hosted-login';
 import { mailbox, temporaryPasswordIn } from '../tests/support/mailbox';
@@ -40,6 +41,27 @@ const listPage: MeasuredPage = {
   apiPaths: ['/portal/me', '/portal/tickets?limit=10'],
 };
 
+/** Waits for the page's first paint; if it never comes, says what is on screen instead (a sign-in page, an error). */
+async function painted(page: Page, measured: MeasuredPage) {
+  try {
+    await page.locator(measured.painted).first().waitFor({ timeout: 30_000 });
+  } catch (error) {
+    const heading = await page
+      .locator('h1')
+      .first()
+      .innerText({ timeout: 1_000 })
+      .catch(() => '(none)');
+    const alert = await page
+      .locator('[role=alert]')
+      .first()
+      .innerText({ timeout: 1_000 })
+      .catch(() => '');
+    throw new Error(
+      `${measured.hash} never showed ${measured.painted}; on screen: heading “${heading}”${alert ? `, “${alert}”` : ''} (${String(error).split('\n')[0]})`,
+    );
+  }
+}
+
 const percentile = (values: readonly number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -70,15 +92,18 @@ export async function measurePortalWebLoad(
       expiresAt: Date.now() + 3_600_000,
     });
     const measure = async (measured: MeasuredPage): Promise<PageLoad> => {
+      // A change of the hash alone is not a navigation: the app, started signed out before the session was
+      // stored, would stay on its sign-in page. A reload starts it again, signed in, on this page.
       await page.goto(`${outputs.PortalWebUrl}${measured.hash}`);
-      await page.locator(measured.painted).first().waitFor();
+      await page.reload();
+      await painted(page, measured);
       const app: number[] = [];
       const apiCalls: number[] = [];
       const warmup = 3;
       for (let round = 0; round < rounds + warmup; round++) {
         const started = performance.now();
         await page.reload();
-        await page.locator(measured.painted).first().waitFor();
+        await painted(page, measured);
         const appMs = performance.now() - started;
         const apiMs = await page.evaluate(async (paths) => {
           const { accessToken } = JSON.parse(sessionStorage.getItem('portico.session')!) as { accessToken: string };

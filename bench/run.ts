@@ -32,6 +32,21 @@ import { measureWarm } from './warm';
 
 const log = (message: string) => console.error(`[bench] ${message}`);
 
+const usage = `npm run bench -- [options]   (README, "Performance")
+
+  --n <people>              provisioning burst size; 0 skips provisioning (default 1000)
+  --rounds <n>              cold starts per subject, each paired with its baseline (default 15; the issue asks ≥ 15)
+  --warm-iterations <n>     timed warm requests per handler (default 600)
+  --ceiling-operations <n>  writes per table-ceiling pass (default 1000)
+  --web-rounds <n>          signed-in reloads of each portal page in Chromium (default 30)
+  --profile                 also record V8 CPU profiles of cold starts (require and first call) of every
+                            subject and its baseline, and print where each spends its time beyond its baseline
+  --profile-runs <n>        profiled cold starts per subject and baseline (default 5)
+  --profile-dir <dir>       where the .cpuprofile files and summary.md go (default bench/profiles)
+  --out <file>              results JSON (default bench/results.json)
+  --help                    this text
+`;
+
 async function main() {
   const { values } = parseArgs({
     options: {
@@ -44,8 +59,13 @@ async function main() {
       'profile-runs': { type: 'string', default: '5' },
       'profile-dir': { type: 'string', default: join(repoRoot, 'bench', 'profiles') },
       out: { type: 'string', default: join(repoRoot, 'bench', 'results.json') },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if (values.help) {
+    console.log(usage);
+    return;
+  }
   const n = Number(values.n);
   const rounds = Number(values.rounds);
   if (rounds < 15) log(`only ${rounds} cold-start rounds: the issue asks for at least 15 (fine for a quick look)`);
