@@ -21,7 +21,7 @@ import { validate } from '../shared/modules/validate';
 import { portalPersonOf } from '../shared/portal/portal-person';
 import { createPortalService } from '../shared/portal/portal-service';
 import { refusalMessage } from '../shared/portal/portal-session';
-import { pageQueryFields, pageSizeOf } from '../shared/records/list-query';
+import { pageQuery, pageSizeOf } from '../shared/records/list-query';
 
 const config = readConfig(
   z.object({
@@ -37,7 +37,6 @@ const files = createFileService({
   tableName: config.TABLE_NAME,
   store: createFileStore({ s3: createS3Client(), bucket: config.FILES_BUCKET_NAME }),
 });
-const page = z.strictObject(pageQueryFields);
 const noStore = { 'cache-control': 'no-store' };
 
 /**
@@ -70,11 +69,11 @@ export const handler = httpHandler(async (event) => {
 
   switch (route.operation) {
     case 'upload': {
-      const file = validate(uploadRequest, parseJsonBody(event), 'file') as UploadRequest;
+      const file = validate(uploadRequest(), parseJsonBody(event), 'file') as UploadRequest;
       return json(201, await files.requestUpload(target, file, actor), noStore);
     }
     case 'list': {
-      const query = validate(page, event.queryStringParameters ?? {}, 'query');
+      const query = validate(pageQuery(), event.queryStringParameters ?? {}, 'query');
       const result = await files.list(target, { limit: pageSizeOf(query.limit), cursor: query.cursor });
       return json(200, { items: result.items.map(shown), nextCursor: result.nextCursor }, noStore);
     }

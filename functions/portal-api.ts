@@ -42,7 +42,7 @@ export const handler = httpHandler(async (event) => {
     case 'me':
       return json(200, await portal.me(viewer), { 'cache-control': 'no-store' });
     case 'list': {
-      const query = validate(portalPageQuery, event.queryStringParameters ?? {}, 'query');
+      const query = validate(portalPageQuery(), event.queryStringParameters ?? {}, 'query');
       return json(200, await portal.list(viewer, module, { limit: pageSizeOf(query.limit), cursor: query.cursor }), {
         'cache-control': 'no-store',
       });
@@ -50,7 +50,7 @@ export const handler = httpHandler(async (event) => {
     case 'get':
       return json(200, await portal.get(viewer, module, id), { 'cache-control': 'no-store' });
     case 'setPin':
-      await portal.setPin(viewer, validate(pinChangeRequest, parseJsonBody(event), 'PIN change'));
+      await portal.setPin(viewer, validate(pinChangeRequest(), parseJsonBody(event), 'PIN change'));
       return { statusCode: 204 };
   }
 });

@@ -1,5 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import * as z from 'zod/mini';
 import { NotFound } from '../shared/http/errors';
 import { clientAddressOf } from '../shared/http/client-address';
 import { httpHandler, json } from '../shared/http/http-handler';
@@ -16,7 +15,7 @@ import { portalViewerOf } from '../shared/portal/portal-viewer';
 import { createQuoteDecisions } from '../shared/portal/quote-decision';
 import { readSelfServiceConfig } from '../shared/portal/self-service-config';
 import { resolveSelfServiceRoute } from '../shared/portal/self-service-routes';
-import { pageQueryFields, pageSizeOf } from '../shared/records/list-query';
+import { pageQuery, pageSizeOf } from '../shared/records/list-query';
 import { createPortalTickets } from '../shared/tickets/portal-tickets';
 import { createPortalConversation } from '../shared/tickets/ticket-conversation';
 
@@ -38,7 +37,6 @@ const overview = createPortalOverview({ dynamo, tableName, portal });
 // Read on the first quote decision or signature through the web app, then cached: nothing of it runs at cold start.
 const originVerifier = createOriginVerifier({ load: secretsManagerOriginSecrets(config.ORIGIN_VERIFY_SECRET_ID) });
 
-const page = z.strictObject(pageQueryFields);
 const noStore = { 'cache-control': 'no-store' };
 
 /**
@@ -56,7 +54,7 @@ export const handler = httpHandler(async (event) => {
       return json(201, ticket, { location: `/portal/tickets/${String(ticket.id)}` });
     }
     case 'listComments': {
-      const query = validate(page, event.queryStringParameters ?? {}, 'query');
+      const query = validate(pageQuery(), event.queryStringParameters ?? {}, 'query');
       const comments = await conversation.list(viewer, id, { limit: pageSizeOf(query.limit), cursor: query.cursor });
       return json(200, comments, noStore);
     }
@@ -73,7 +71,7 @@ export const handler = httpHandler(async (event) => {
       return json(201, decision);
     }
     case 'signSalesOrder': {
-      const { pin: given } = validate(signingRequest, parseJsonBody(event), 'signature');
+      const { pin: given } = validate(signingRequest(), parseJsonBody(event), 'signature');
       const signature = await portal.signSalesOrder(viewer, id, given, {
         sourceIp: await clientAddressOf(event, originVerifier),
         userAgent: event.requestContext.http.userAgent ?? '',

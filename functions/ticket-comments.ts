@@ -6,13 +6,12 @@ import { httpHandler, json, type HttpEvent } from '../shared/http/http-handler';
 import { parseJsonBody } from '../shared/http/request';
 import { staffActor } from '../shared/http/staff-actor';
 import { validate } from '../shared/modules/validate';
-import { pageQueryFields, pageSizeOf } from '../shared/records/list-query';
+import { pageQuery, pageSizeOf } from '../shared/records/list-query';
 import { createStaffConversation } from '../shared/tickets/ticket-conversation';
 import { resolveTicketCommentRoute } from '../shared/tickets/ticket-comment-routes';
 
 const config = readConfig(z.object({ TABLE_NAME: z.string().check(z.minLength(1)) }));
 const conversation = createStaffConversation({ dynamo: new DynamoDBClient({}), tableName: config.TABLE_NAME });
-const page = z.strictObject(pageQueryFields);
 
 /**
  * The name a staff comment is signed with: the token's, when it carries one that is not just the user's id (a
@@ -34,7 +33,7 @@ export const handler = httpHandler(async (event) => {
   const id = event.pathParameters?.id ?? '';
   switch (operation) {
     case 'list': {
-      const query = validate(page, event.queryStringParameters ?? {}, 'query');
+      const query = validate(pageQuery(), event.queryStringParameters ?? {}, 'query');
       return json(200, await conversation.list(id, { limit: pageSizeOf(query.limit), cursor: query.cursor }));
     }
     case 'add':

@@ -158,7 +158,7 @@ function contractOf(route: FileRoute): RouteContract {
             ? 'Starts an attachment upload: a pending file and a short-lived presigned upload'
             : "Starts an upload of the document's file (it replaces the current one once uploaded)",
         pathParameters: recordId,
-        requestBody: named('FileUploadRequest', uploadRequest),
+        requestBody: named('FileUploadRequest', uploadRequest()),
         responses: {
           201: success('The pending file and how to upload it.', uploadAnswer, noStoreHeader),
           400: problem(

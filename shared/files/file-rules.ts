@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { sanitizeFileName } from './file-name';
+import { onFirstUse } from '../modules/on-first-use';
 
 /**
  * What may be uploaded: at most 10 MB of one of the types below. The API refuses anything else with a 400, and the
@@ -35,27 +36,29 @@ export const presignedUrlSeconds = 5 * 60;
 export const pendingFileSeconds = 60 * 60;
 
 /** What an upload request says about the file; the name is stored sanitized. */
-export const uploadRequest = z.strictObject({
-  fileName: z.pipe(
-    z.string().check(z.minLength(1), z.maxLength(1024)),
-    z.transform((name: string) => sanitizeFileName(name)),
-  ),
-  contentType: z
-    .pipe(
-      z.string().check(z.maxLength(255)),
-      // Parameters (`; charset=utf-8`) and case are not part of the type; the stored type is the bare one.
-      z.transform((type: string) => type.split(';')[0]!.trim().toLowerCase()),
-    )
-    .check(
-      z.refine((type: string) => (allowedContentTypes as readonly string[]).includes(type), {
-        message: `must be one of ${allowedContentTypes.join(', ')}`,
-      }),
+export const uploadRequest = onFirstUse(() =>
+  z.strictObject({
+    fileName: z.pipe(
+      z.string().check(z.minLength(1), z.maxLength(1024)),
+      z.transform((name: string) => sanitizeFileName(name)),
     ),
-  size: z
-    .int()
-    .check(
-      z.minimum(1, { message: 'must be at least 1 byte' }),
-      z.maximum(maxFileBytes, { message: `must be at most ${maxFileBytes} bytes (10 MB)` }),
-    ),
-});
+    contentType: z
+      .pipe(
+        z.string().check(z.maxLength(255)),
+        // Parameters (`; charset=utf-8`) and case are not part of the type; the stored type is the bare one.
+        z.transform((type: string) => type.split(';')[0]!.trim().toLowerCase()),
+      )
+      .check(
+        z.refine((type: string) => (allowedContentTypes as readonly string[]).includes(type), {
+          message: `must be one of ${allowedContentTypes.join(', ')}`,
+        }),
+      ),
+    size: z
+      .int()
+      .check(
+        z.minimum(1, { message: 'must be at least 1 byte' }),
+        z.maximum(maxFileBytes, { message: `must be at most ${maxFileBytes} bytes (10 MB)` }),
+      ),
+  }),
+);
 export type UploadRequest = { fileName: string; contentType: AllowedContentType; size: number };

@@ -102,7 +102,7 @@ export const portalContracts = {
     operationId: 'setPortalPin',
     tag: 'Portal',
     summary: 'Sets the first e-sign PIN, or changes it with the current one',
-    requestBody: named('PinChange', pinChangeRequest),
+    requestBody: named('PinChange', pinChangeRequest()),
     responses: {
       204: success('The PIN is set.'),
       400: problem('The body is not a valid PIN change; `errors` says which member.', 'ValidationProblem'),
@@ -120,7 +120,7 @@ export const portalContracts = {
     tag: 'Portal',
     summary: 'Signs a visible, unsigned sales order with the PIN',
     pathParameters: { id: { description: "The sales order's id.", schema: { type: 'string' } } },
-    requestBody: named('SigningRequest', signingRequest),
+    requestBody: named('SigningRequest', signingRequest()),
     responses: {
       201: success('The signature: who, when, from where, and a hash of what was signed.', schemaRef('Signature')),
       400: problem('The body is not a valid signing request; `errors` says which member.', 'ValidationProblem'),

@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod/mini';
 import { Conflict, ValidationFailed } from '../http/errors';
+import { onFirstUse } from '../modules/on-first-use';
 import { personContactFields } from '../modules/registry';
 import { validate } from '../modules/validate';
 import { applyMergePatch } from '../records/merge-patch';
@@ -15,14 +16,18 @@ import type { createPortalService } from './portal-service';
  * version it merged into, and a lost race merges again.
  */
 
-const contactFields = personContactFields();
-export const editableProfileFields = Object.keys(contactFields) as (keyof typeof contactFields)[];
-const profile = z.strictObject(contactFields);
+type ContactFields = ReturnType<typeof personContactFields>;
+/** The contact fields every person module declares (`personContactFields`); tests/unit/on-first-use.test.ts keeps the two equal. */
+export const editableProfileFields: readonly (keyof ContactFields)[] = ['phone', 'mobile', 'mailingAddress'];
+const profile = onFirstUse(() => z.strictObject(personContactFields()));
 /** What the route takes: a merge patch of the editable fields, where `null` removes one. */
-export const profilePatchInput = z.strictObject({
-  phone: z.nullable(contactFields.phone),
-  mobile: z.nullable(contactFields.mobile),
-  mailingAddress: z.nullable(contactFields.mailingAddress),
+export const profilePatchInput = onFirstUse(() => {
+  const contactFields = personContactFields();
+  return z.strictObject({
+    phone: z.nullable(contactFields.phone),
+    mobile: z.nullable(contactFields.mobile),
+    mailingAddress: z.nullable(contactFields.mailingAddress),
+  });
 });
 const staffOwned = new Set(['email', 'username', 'portal']);
 
@@ -55,13 +60,13 @@ export function createPortalProfile(deps: {
 
   async function update(personId: string, patch: Record<string, unknown>) {
     refusedMembers(patch);
-    validate(profilePatchInput, patch, 'profile');
+    validate(profilePatchInput(), patch, 'profile');
     for (let attempt = 1; ; attempt++) {
       const { person } = await portal.session(personId);
       const current = Object.fromEntries(
         editableProfileFields.filter((name) => person[name] !== undefined).map((name) => [name, person[name]]),
       );
-      const merged = validate(profile, applyMergePatch(current, patch), 'profile');
+      const merged = validate(profile(), applyMergePatch(current, patch), 'profile');
       const set: Record<string, unknown> = { updatedBy: `portal:${person.id}` };
       const remove: string[] = [];
       for (const name of editableProfileFields) {

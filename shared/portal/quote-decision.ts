@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod/mini';
 import { Conflict } from '../http/errors';
 import { multilineText } from '../modules/fields';
+import { onFirstUse } from '../modules/on-first-use';
 import { quoteContentHash, type QuoteDecision } from '../modules/quote-content';
 import { withUnsafeCharactersReplaced } from '../modules/safe-text';
 import { validate } from '../modules/validate';
@@ -16,10 +17,12 @@ import { fullName, type createPortalService, type RequestOrigin } from './portal
  * may decide again on the new content.
  */
 
-export const quoteDecisionInput = z.strictObject({
-  decision: z.enum(['accept', 'decline']),
-  reason: z.optional(multilineText(2_000)),
-});
+export const quoteDecisionInput = onFirstUse(() =>
+  z.strictObject({
+    decision: z.enum(['accept', 'decline']),
+    reason: z.optional(multilineText(2_000)),
+  }),
+);
 
 const statusAfter = { accept: 'Accepted', decline: 'Rejected' } as const;
 const pastTense = { accept: 'accepted', decline: 'declined' } as const;
@@ -37,7 +40,7 @@ export function createQuoteDecisions(deps: {
     const { person } = await portal.session(personId);
     const module = portal.portalModule(person, 'quotes');
     const quote = await portal.visibleRecord(person, module, quoteId);
-    const input = validate(quoteDecisionInput, body, 'decision');
+    const input = validate(quoteDecisionInput(), body, 'decision');
     const existing = quote.decision as QuoteDecision | undefined;
     if (existing && !existing.superseded) throw new Conflict(`This quote was already ${pastTense[existing.decision]}.`);
     const decision: QuoteDecision = {

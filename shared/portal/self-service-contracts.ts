@@ -83,7 +83,7 @@ export const selfServiceContracts = {
     tag: 'Portal',
     summary: `Changes the person’s ${editableProfileFields.join(', ')} (a JSON merge patch: null removes one)`,
     requestBody: {
-      schema: named('PortalProfilePatch', profilePatchInput),
+      schema: named('PortalProfilePatch', profilePatchInput()),
       contentTypes: ['application/merge-patch+json', 'application/json'],
     },
     responses: {
@@ -98,7 +98,7 @@ export const selfServiceContracts = {
     tag: 'Portal',
     summary: 'Accepts or declines a quote the person sees, once; the quote becomes Accepted or Rejected',
     pathParameters: idParameter('quote'),
-    requestBody: named('QuoteDecisionInput', quoteDecisionInput),
+    requestBody: named('QuoteDecisionInput', quoteDecisionInput()),
     responses: {
       201: success('The decision as recorded.', named('QuoteDecisionReceipt', decisionAnswer)),
       400: invalid('The body is not a decision'),

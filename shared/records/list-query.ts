@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { email, reference } from '../modules/fields';
+import { onFirstUse } from '../modules/on-first-use';
 import { idPrefixes, type FilterName, type ModuleDeclaration } from '../modules/registry';
 import { validate } from '../modules/validate';
 import { ValidationFailed } from '../http/errors';
@@ -18,7 +19,7 @@ function filterSchema(module: ModuleDeclaration, name: FilterName) {
  * `limit` and `cursor`, as every list route reads them (staff and portal): a `limit` beyond the maximum is a 400,
  * never silently capped, so a client learns the page size it will get.
  */
-export const pageQueryFields = {
+export const pageQueryFields = () => ({
   limit: z.optional(
     z.string().check(
       z.regex(/^[1-9][0-9]*$/, { message: `a whole number from 1 to ${maxPageSize}` }),
@@ -26,7 +27,10 @@ export const pageQueryFields = {
     ),
   ),
   cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
-};
+});
+
+/** `limit` and `cursor` and nothing else: the query of a list without filters (comments, a ticket's files…). */
+export const pageQuery = onFirstUse(() => z.strictObject(pageQueryFields()));
 
 /** The page size a validated `limit` asks for. */
 export const pageSizeOf = (limit: string | undefined): number =>
@@ -39,7 +43,7 @@ function listQuerySchema(module: ModuleDeclaration) {
   let schema = schemas.get(module.name);
   if (!schema) {
     schema = z.strictObject({
-      ...pageQueryFields,
+      ...pageQueryFields(),
       ...Object.fromEntries(module.filters.map((name) => [name, z.optional(filterSchema(module, name))])),
     }) as unknown as z.ZodMiniType<Record<string, string | undefined>>;
     schemas.set(module.name, schema);

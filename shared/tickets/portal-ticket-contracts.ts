@@ -38,7 +38,7 @@ export const portalTicketContracts = {
     tag: 'Portal',
     summary:
       'Raises a ticket linked to the person (a partner contact’s also to its organization), within a daily limit',
-    requestBody: named('PortalTicketInput', portalTicketInput),
+    requestBody: named('PortalTicketInput', portalTicketInput()),
     responses: {
       201: success(
         'The new ticket, as the portal shows it (staff see it filed with `source: portal`).',
@@ -79,7 +79,7 @@ export const portalTicketContracts = {
     tag: 'Portal',
     summary: 'Replies on a ticket the person sees; it is then staff’s turn',
     pathParameters: idParameter,
-    requestBody: named('PortalCommentInput', portalCommentInput),
+    requestBody: named('PortalCommentInput', portalCommentInput()),
     responses: {
       201: success('The comment.', named('PortalComment', portalComment)),
       400: invalid('The body is not a comment'),

@@ -8,6 +8,7 @@ import { tableDesign } from '../data/table-design';
 import { TooManyRequests } from '../http/errors';
 import { withRetriedConflicts } from '../data/retry-conflicts';
 import { multilineText } from '../modules/fields';
+import { onFirstUse } from '../modules/on-first-use';
 import { ticketFields } from '../modules/registry';
 import { validate } from '../modules/validate';
 import type { createPortalService } from '../portal/portal-service';
@@ -23,8 +24,10 @@ import { createRecordService } from '../records/record-service';
  */
 
 /** What the portal's "raise a ticket" form sends: the tickets module's own fields, a description required. */
-const { title, priority } = ticketFields();
-export const portalTicketInput = z.strictObject({ title, description: multilineText(10_000), priority });
+export const portalTicketInput = onFirstUse(() => {
+  const { title, priority } = ticketFields();
+  return z.strictObject({ title, description: multilineText(10_000), priority });
+});
 
 export interface PortalTicketsDependencies {
   readonly dynamo: DynamoDBClient;
@@ -43,7 +46,7 @@ export function createPortalTickets(deps: PortalTicketsDependencies) {
   async function raise(personId: string, body: unknown) {
     const { person } = await portal.session(personId);
     const module = portal.portalModule(person, 'tickets');
-    const input = validate(portalTicketInput, body, 'ticket');
+    const input = validate(portalTicketInput(), body, 'ticket');
     const at = now();
     const day = todayIn(deps.timeZone, at);
     const nextDay = startOfNextDayIn(deps.timeZone, at);

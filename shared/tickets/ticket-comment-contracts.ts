@@ -33,7 +33,7 @@ export const ticketCommentContracts = {
     tag: 'Tickets',
     summary: 'Replies on a ticket (the person’s turn then), or adds an internal note (`internal: true`)',
     pathParameters: id,
-    requestBody: named('TicketCommentInput', staffCommentInput),
+    requestBody: named('TicketCommentInput', staffCommentInput()),
     responses: {
       201: success('The comment.', named('TicketComment', staffComment)),
       400: problem('The body is not a comment; `errors` says which member.', 'ValidationProblem'),

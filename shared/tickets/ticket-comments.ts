@@ -7,6 +7,7 @@ import { tableDesign } from '../data/table-design';
 import { WritePlan } from '../data/write-plan';
 import { ValidationFailed, type DomainError } from '../http/errors';
 import { multilineText } from '../modules/fields';
+import { onFirstUse } from '../modules/on-first-use';
 import { decodeCursor, encodeCursor } from '../records/cursor';
 
 /**
@@ -22,11 +23,12 @@ import { decodeCursor, encodeCursor } from '../records/cursor';
 /** The longest comment body, in characters: a long email's worth. */
 export const commentBodyMax = 10_000;
 
-const body = multilineText(commentBodyMax);
 /** What a person may write. */
-export const portalCommentInput = z.strictObject({ body });
+export const portalCommentInput = onFirstUse(() => z.strictObject({ body: multilineText(commentBodyMax) }));
 /** What staff may write: `internal: true` makes a note the portal never returns. */
-export const staffCommentInput = z.strictObject({ body, internal: z.optional(z.boolean()) });
+export const staffCommentInput = onFirstUse(() =>
+  z.strictObject({ body: multilineText(commentBodyMax), internal: z.optional(z.boolean()) }),
+);
 
 export type AuthorKind = 'staff' | 'person';
 

@@ -54,7 +54,7 @@ export function createPortalConversation(deps: {
 
   async function add(personId: string, ticketId: string, body: unknown) {
     const person = await visibleTicket(personId, ticketId);
-    const input = validate(portalCommentInput, body, 'comment');
+    const input = validate(portalCommentInput(), body, 'comment');
     const comment = await withRetriedConflicts(
       () =>
         comments.add(
@@ -102,7 +102,7 @@ export function createStaffConversation(deps: {
   }
 
   async function add(ticketId: string, staff: { sub: string; name: string }, body: unknown) {
-    const input = validate(staffCommentInput, body, 'comment');
+    const input = validate(staffCommentInput(), body, 'comment');
     if (!isRecordIdOf(tickets, ticketId)) throw notFound(ticketId);
     const comment = await withRetriedConflicts(
       () =>
