@@ -1,0 +1,115 @@
+import * as z from 'zod/mini';
+import { fieldSpecs, type JsonSchema } from '../../console/src/forms/field-specs';
+import {
+  fieldSentence,
+  placeProblem,
+  refusalSentence,
+  retryAfterSeconds,
+} from '../../console/src/forms/problem-sentences';
+import { findModule } from '../../shared/modules/registry';
+import { validate } from '../../shared/modules/validate';
+import { ValidationFailed } from '../../shared/http/errors';
+
+function specsOf(name: string) {
+  const module = findModule(name);
+  if (!module) throw new Error(name);
+  return {
+    module,
+    specs: fieldSpecs(z.toJSONSchema(module.schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema),
+  };
+}
+
+/** The problem the API answers for `body` (shared/modules/validate.ts), as a client reads it. */
+function problemFor(name: string, body: unknown) {
+  const { module } = specsOf(name);
+  try {
+    validate(module.schema, body, module.label);
+  } catch (error) {
+    if (!(error instanceof ValidationFailed)) throw error;
+    return {
+      status: 400,
+      detail: error.message,
+      errors: error.extensions.errors as { path: string; message: string }[],
+    };
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('problem+json on the form', () => {
+  it("puts the API's own validation errors beside the inputs they name", () => {
+    const { specs } = specsOf('contacts');
+    const problem = problemFor('contacts', {
+      lastName: 'Ng',
+      email: 'not-an-email',
+      portal: { supportStartDate: '2026-12-10', supportEndDate: '2026-12-01' },
+    });
+    const placed = placeProblem(specs, problem);
+    expect(placed.fieldErrors).toEqual([
+      { path: '/email', message: 'Email must be an email address.' },
+      { path: '/portal/supportEndDate', message: 'Support end date must not be before supportStartDate.' },
+    ]);
+    expect(placed.formMessage).toBe('The contact is not valid. See the fields marked below.');
+  });
+
+  it('places a line-item error on its cell, labelled with its line', () => {
+    const { specs } = specsOf('sales-orders');
+    const problem = problemFor('sales-orders', {
+      subject: 'x',
+      contactId: 'pcon_00000000-0000-4000-8000-000000000001',
+      lineItems: [
+        { description: 'a', quantity: 1, unitPrice: 1 },
+        { description: 'b', quantity: -1, unitPrice: 1 },
+      ],
+    });
+    expect(placeProblem(specs, problem).fieldErrors).toEqual([
+      { path: '/lineItems/1/quantity', message: 'Quantity on line 2 must be more than 0.' },
+    ]);
+  });
+
+  it('says what an error naming no input means, above the form', () => {
+    const { specs } = specsOf('contacts');
+    const placed = placeProblem(specs, {
+      status: 400,
+      detail: 'The contact is not valid.',
+      errors: [{ path: '/nickname', message: 'unknown field' }],
+    });
+    expect(placed.fieldErrors).toEqual([]);
+    expect(placed.formMessage).toBe('The contact is not valid. nickname: unknown field.');
+  });
+
+  it('explains a 412 and offers the reload', () => {
+    const placed = placeProblem([], { status: 412, title: 'Precondition failed', detail: 'If-Match did not match' });
+    expect(placed.formMessage).toMatch(/^Someone else changed this record since you opened it\. Reload/);
+  });
+
+  it('completes a 429 with when to try again, from Retry-After', () => {
+    const problem = { status: 429, detail: 'An invitation went to this person less than 60 seconds ago.' };
+    expect(refusalSentence(problem, retryAfterSeconds('42'))).toBe(
+      'An invitation went to this person less than 60 seconds ago. Try again in 42 seconds.',
+    );
+    expect(refusalSentence(problem, 1)).toMatch(/Try again in 1 second\.$/);
+    expect(refusalSentence(problem, 120)).toMatch(/Try again in 2 minutes\.$/);
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    const now = new Date('2026-12-03T10:00:00Z');
+    expect(retryAfterSeconds('Thu, 03 Dec 2026 10:00:30 GMT', now)).toBe(30);
+    expect(retryAfterSeconds(undefined, now)).toBeUndefined();
+    expect(retryAfterSeconds('soon', now)).toBeUndefined();
+  });
+
+  it('gives a 409 the API detail as a sentence, and a bare 5xx a calm one', () => {
+    expect(refusalSentence({ status: 409, detail: 'Only someone invited can be invited again' })).toBe(
+      'Only someone invited can be invited again.',
+    );
+    expect(refusalSentence({ status: 503 })).toBe('Something went wrong on our side. Try again in a moment.');
+  });
+
+  it.each([
+    ['Last name', 'required', 'Last name is required.'],
+    ['Phone', 'a phone number uses digits', 'Phone: a phone number uses digits.'],
+    ['Total', 'at most two decimals', 'Total: at most two decimals.'],
+  ])('%s + %j → %j', (label, message, sentence) => {
+    expect(fieldSentence(label, message)).toBe(sentence);
+  });
+});
