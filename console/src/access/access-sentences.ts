@@ -130,7 +130,7 @@ export function historyLine(entry: HistoryEntry): string {
 /** Shown beside a partner contact's Portal panel while the organization cannot let anyone in. */
 export function inactiveOrganizationWarning(
   module: string,
-  organization: { readonly partnerStatus?: string } | undefined,
+  organization: Readonly<Record<string, unknown>> | undefined,
 ): string | undefined {
   if (module !== 'partner-contacts' || !organization) return undefined;
   return organization.partnerStatus === 'Active'
@@ -142,12 +142,8 @@ export function inactiveOrganizationWarning(
  * A record shown on the portal reaches the contact it names and, for a partner organization, its partner contacts;
  * one linked only to a customer organization (or to nobody) reaches no one.
  */
-export function shownToNobodyWarning(record: {
-  readonly showOnPortal?: boolean;
-  readonly contactId?: string;
-  readonly organizationId?: string;
-}): string | undefined {
-  if (!record.showOnPortal || record.contactId) return undefined;
-  if (record.organizationId?.startsWith('porg_')) return undefined;
+export function shownToNobodyWarning(record: Readonly<Record<string, unknown>>): string | undefined {
+  if (record.showOnPortal !== true || typeof record.contactId === 'string') return undefined;
+  if (typeof record.organizationId === 'string' && record.organizationId.startsWith('porg_')) return undefined;
   return 'Shown on the portal, but to nobody: link it to a contact so someone can see it.';
 }

@@ -54,6 +54,8 @@ export interface FieldSpec {
   readonly options?: readonly string[];
   /** Reference fields: the id prefixes the referenced record may have (`pcon`). */
   readonly referencePrefixes?: readonly string[];
+  /** Reference fields: the modules the referenced record may belong to (`partner-contacts`). */
+  readonly referenceModules?: readonly string[];
   readonly minimum?: number;
   readonly maximum?: number;
   readonly exclusiveMinimum?: number;
@@ -163,4 +165,69 @@ export function fieldSpecs(schema: JsonSchema): FieldSpec[] {
 /** Every spec, groups opened, with line-item rows left as one entry. */
 export function flattenSpecs(specs: readonly FieldSpec[]): FieldSpec[] {
   return specs.flatMap((spec) => (spec.kind === 'group' ? flattenSpecs(spec.fields ?? []) : [spec]));
+}
+
+/**
+ * The field metadata the console is generated with (console/src/module-meta-types.ts `FieldMeta`, written by
+ * `npm run console:meta`), structurally: the form engine reads only these members.
+ */
+export interface MetaField {
+  readonly name: string;
+  readonly label: string;
+  readonly type: string;
+  readonly required: boolean;
+  readonly maxLength?: number;
+  readonly pattern?: string;
+  readonly values?: readonly string[];
+  readonly modules?: readonly string[];
+  readonly fields?: readonly MetaField[];
+}
+
+const metaKinds: Readonly<Record<string, FieldKind>> = {
+  text: 'text',
+  multiline: 'multiline',
+  email: 'email',
+  phone: 'phone',
+  url: 'url',
+  date: 'date',
+  money: 'money',
+  number: 'quantity',
+  currency: 'currency',
+  boolean: 'checkbox',
+  picklist: 'picklist',
+  'multi-picklist': 'choices',
+  reference: 'reference',
+  address: 'group',
+  group: 'group',
+  'line-items': 'lineItems',
+};
+
+function specsOfMeta(fields: readonly MetaField[], base: string, insideRows: boolean): FieldSpec[] {
+  return fields.map((field) => {
+    const pointer = `${base}/${escapePointer(field.name)}`;
+    const declared = metaKinds[field.type] ?? 'text';
+    const kind: FieldKind = secretKeys.has(field.name) ? 'secret' : declared;
+    const spec: FieldSpec = {
+      key: field.name,
+      pointer,
+      label: labelOverrides[field.name] ?? field.label,
+      kind,
+      required: field.required,
+      ...(field.maxLength !== undefined && { maxLength: field.maxLength }),
+      ...(field.pattern !== undefined && { pattern: field.pattern }),
+      // Amounts are never negative (shared/modules/fields.ts `money`), quantities always positive.
+      ...(kind === 'money' && { minimum: 0 }),
+      ...(kind === 'quantity' && { exclusiveMinimum: 0 }),
+    };
+    if (kind === 'picklist' || kind === 'choices') return { ...spec, options: field.values ?? [] };
+    if (kind === 'reference') return { ...spec, referenceModules: field.modules ?? [] };
+    if (kind === 'group') return { ...spec, fields: specsOfMeta(field.fields ?? [], pointer, insideRows) };
+    if (kind === 'lineItems') return { ...spec, fields: specsOfMeta(field.fields ?? [], '', true) };
+    return spec;
+  });
+}
+
+/** The inputs of a module's form from its generated metadata, in the registry's field order. */
+export function specsFromMeta(fields: readonly MetaField[]): FieldSpec[] {
+  return specsOfMeta(fields, '', false);
 }
