@@ -71,6 +71,11 @@ export interface ModuleDeclaration {
   readonly defaults: Readonly<Record<string, unknown>>;
   readonly references: readonly ReferenceDeclaration[];
   readonly filters: readonly FilterName[];
+  /**
+   * What `GET /<module>?q=` finds a record by (shared/records/search-terms.ts): each entry a field, or fields joined
+   * by a space (first and last name); a prefix of any of them, in any case, with or without accents.
+   */
+  readonly searchTerms: readonly (readonly string[])[];
   readonly portalVisible: boolean;
   /** For portal-visible modules: the fields the portal web app lists, in order (the detail view shows all). */
   readonly portalColumns?: readonly string[];
@@ -165,6 +170,8 @@ const personFields = () => ({
 });
 
 const people: readonly ModuleName[] = ['contacts', 'leads', 'partner-contacts'];
+/** A person is found by first name, last name, "first last" and email. */
+const personSearchTerms = [['firstName'], ['lastName'], ['email'], ['firstName', 'lastName']] as const;
 const organizations: readonly ModuleName[] = ['organizations', 'partner-organizations'];
 
 /** Portal records hang off a person, an organization, or both; at least one. */
@@ -228,6 +235,7 @@ const declaredModules: readonly ModuleEntry[] = [
     defaults: {},
     references: [],
     filters: [],
+    searchTerms: [['name'], ['email']],
     portalVisible: false,
   },
   {
@@ -247,6 +255,7 @@ const declaredModules: readonly ModuleEntry[] = [
       { field: 'primaryContactId', modules: ['partner-contacts'], counted: false, belongsToThisRecord: true },
     ],
     filters: [],
+    searchTerms: [['name'], ['email']],
     portalVisible: false,
   },
   {
@@ -258,6 +267,7 @@ const declaredModules: readonly ModuleEntry[] = [
     defaults: {},
     references: [{ field: 'organizationId', modules: ['organizations'], counted: true }],
     filters: ['organizationId', 'email'],
+    searchTerms: personSearchTerms,
     portalVisible: false,
   },
   {
@@ -269,6 +279,7 @@ const declaredModules: readonly ModuleEntry[] = [
     defaults: {},
     references: [],
     filters: ['email'],
+    searchTerms: [...personSearchTerms, ['company']],
     portalVisible: false,
   },
   {
@@ -280,6 +291,7 @@ const declaredModules: readonly ModuleEntry[] = [
     defaults: {},
     references: [{ field: 'organizationId', modules: ['partner-organizations'], counted: true }],
     filters: ['organizationId', 'email'],
+    searchTerms: personSearchTerms,
     portalVisible: false,
   },
   {
@@ -291,6 +303,7 @@ const declaredModules: readonly ModuleEntry[] = [
     defaults: recordDefaults,
     references: recordReferences,
     filters: recordFilters,
+    searchTerms: [['title']],
     portalVisible: true,
     portalColumns: ['title', 'status', 'priority', 'updatedAt'],
     // Set by the portal (shared/tickets/portal-tickets.ts) and the conversation (shared/tickets/ticket-comments.ts).
@@ -318,6 +331,7 @@ const declaredModules: readonly ModuleEntry[] = [
     defaults: recordDefaults,
     references: recordReferences,
     filters: recordFilters,
+    searchTerms: [['subject'], ['invoiceNumber']],
     portalVisible: true,
     portalColumns: ['subject', 'invoiceNumber', 'status', 'dueDate', 'total'],
   },
@@ -337,6 +351,7 @@ const declaredModules: readonly ModuleEntry[] = [
     defaults: recordDefaults,
     references: recordReferences,
     filters: recordFilters,
+    searchTerms: [['subject']],
     portalVisible: true,
     portalColumns: ['subject', 'status', 'validUntil', 'total'],
     serverOwned: ['decision'],
@@ -366,6 +381,7 @@ const declaredModules: readonly ModuleEntry[] = [
     defaults: { ...recordDefaults, lineItems: [] },
     references: recordReferences,
     filters: recordFilters,
+    searchTerms: [['subject']],
     portalVisible: true,
     portalColumns: ['subject', 'status', 'total', 'signature'],
     derive: (fields) => ({
@@ -390,6 +406,7 @@ const declaredModules: readonly ModuleEntry[] = [
     defaults: recordDefaults,
     references: recordReferences,
     filters: recordFilters,
+    searchTerms: [['title']],
     portalVisible: true,
     portalColumns: ['title', 'updatedAt'],
   },

@@ -6,7 +6,8 @@ import { maxBodyBytes } from '../http/request';
 import { problemContentType } from '../http/problem';
 import { moduleRoutes, type ModuleRoute, type RecordOperation } from '../modules/module-routes';
 import type { ModuleDeclaration } from '../modules/registry';
-import { defaultPageSize, maxPageSize } from '../records/list-query';
+import { defaultPageSize, maxPageSize, maxSearchLength } from '../records/list-query';
+import { maxTermLength } from '../records/search-terms';
 import { contractOperation, ContractSchemas, unknownQueryNote } from './contract-operation';
 import { problemSchemas } from './problem-schemas';
 import { signatureJsonSchema } from '../modules/sales-order-content';
@@ -418,14 +419,27 @@ function filterParameters(module: ModuleDeclaration, input: ObjectSchema): JsonO
       required: false,
       description:
         `Only ${module.label} records whose \`${name}\` is this value.` +
-        (others(name).length
-          ? ` Not together with ${others(name)
-              .map((o) => `\`${o}\``)
-              .join(', ')}.`
-          : ''),
+        ` Not together with ${['q', ...others(name)].map((o) => `\`${o}\``).join(', ')}.`,
       schema: { type: 'string', ...schema },
     };
   });
+}
+
+/** `q`: a prefix search over the module's `searchTerms` (shared/records/search-terms.ts). */
+function searchParameter(module: ModuleDeclaration): JsonObject {
+  const terms = module.searchTerms.map((parts) => `\`${parts.join(' ')}\``);
+  const listed = terms.length > 1 ? `${terms.slice(0, -1).join(', ')} or ${terms.at(-1)}` : terms.join('');
+  return {
+    name: 'q',
+    in: 'query',
+    required: false,
+    description:
+      `Only ${module.label} records whose ${listed} starts with this text, in any case and with or without ` +
+      `accents (compared up to ${maxTermLength} characters). Sorted by the matching text instead of newest first; ` +
+      'a record matching twice is listed once per page, so a page may hold fewer records than `limit` while ' +
+      '`nextCursor` is not null. Not together with a filter; blank text is a 400.',
+    schema: { type: 'string', minLength: 1, maxLength: maxSearchLength },
+  };
 }
 
 const withEtag = { ...correlationHeader, ETag: headerRef('ETag') };
@@ -459,9 +473,13 @@ function moduleOperation(route: ModuleRoute, input: ObjectSchema): JsonObject {
       operationId: `list${names.plural}`,
       summary: `List ${module.label} records, newest first`,
       description:
-        (module.filters.length > 1 ? 'At most one filter at a time: two or more are refused with 400. ' : '') +
-        unknownQueryNote,
-      parameters: [parameterRef('Limit'), parameterRef('Cursor'), ...filterParameters(module, input)],
+        'At most one of `q` and the filters at a time: two or more are refused with 400. ' + unknownQueryNote,
+      parameters: [
+        parameterRef('Limit'),
+        parameterRef('Cursor'),
+        searchParameter(module),
+        ...filterParameters(module, input),
+      ],
       responses: {
         200: { description: 'One page.', headers: correlationHeader, content: json(schemaRef(names.page)) },
         ...errors('BadRequest'),

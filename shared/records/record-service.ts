@@ -10,6 +10,7 @@ import { hashPin } from '../security/pin-hash';
 import { applyMergePatch } from './merge-patch';
 import { claimsOf, toPublicRecord, writableFields, type PublicRecord, type StoredRecord } from './public-record';
 import { listRecords, type ListPage, type ListQuery } from './record-list';
+import { searchTermChanges } from './search-terms';
 import { updateRecord } from './update-record';
 
 // Named here too for the service's callers.
@@ -142,6 +143,19 @@ export function createRecordService({
     }
   }
 
+  /** Term items follow the record's searchable fields, in the record's own transaction. */
+  function planSearchTerms(
+    plan: WritePlan,
+    module: ModuleDeclaration,
+    id: string,
+    before: Record<string, unknown>,
+    after: Record<string, unknown>,
+  ) {
+    const { add, remove } = searchTermChanges(module, before, after);
+    for (const term of remove) plan.deleteSearchTerm(module.name, term, id);
+    for (const term of add) plan.putSearchTerm(module.name, term, id);
+  }
+
   /** A partner organization whose primary contact leaves it (deleted or moved) forgets that contact. */
   async function forgetPrimaryContact(organizationId: unknown, contactId: string) {
     if (typeof organizationId !== 'string') return;
@@ -224,6 +238,7 @@ export function createRecordService({
     );
     planReferences(plan, module, id, {}, fields);
     planClaims(plan, module, id, {}, fields);
+    planSearchTerms(plan, module, id, {}, fields);
     planAccessChange(plan, { tableName, module, personId: id, before: {}, after: fields, actor, at: timestamp });
     options.alsoWrite?.(plan, item);
     await plan.commit(dynamo);
@@ -278,6 +293,7 @@ export function createRecordService({
       );
       planReferences(plan, module, id, before, fields);
       planClaims(plan, module, id, before, fields);
+      planSearchTerms(plan, module, id, before, fields);
       planAccessChange(plan, { tableName, module, personId: id, before, after: fields, actor, at: item.updatedAt });
       await plan.commit(dynamo);
       if (module.name === 'partner-contacts' && before.organizationId !== fields.organizationId) {
@@ -301,47 +317,45 @@ export function createRecordService({
         );
       }
       planClaims(plan, module, id, before, {});
+      planSearchTerms(plan, module, id, before, {});
       await plan.commit(dynamo);
       if (module.name === 'partner-contacts') await forgetPrimaryContact(before.organizationId, id);
     });
   }
 
-  /** One conditional delete: it cannot race with a person or record being linked meanwhile. */
+  /**
+   * A read, then one conditional delete with the organization's search terms: the condition (`linkCount` zero, the
+   * version read) means it cannot race with a person or record being linked meanwhile.
+   */
   async function removeOrganization(module: ModuleDeclaration, id: string, expectedVersions?: readonly number[]) {
-    if (!isRecordIdOf(module, id)) throw new NotFound(`There is no ${module.label} with id ${id}.`);
-    if (expectedVersions?.length === 0) {
-      const current = await readOwn(module, id);
-      throw new PreconditionFailed(`The ${module.label} has changed since that ETag (now version ${current.version}).`);
-    }
-    const versionValues = Object.fromEntries((expectedVersions ?? []).map((version, i) => [`:v${i}`, version]));
-    const versionCondition = expectedVersions ? ` AND version IN (${Object.keys(versionValues).join(', ')})` : '';
-    const plan = new WritePlan(tableName);
-    const explain = (old: Record<string, unknown> | undefined): DomainError => {
-      if (!old) return new NotFound(`There is no ${module.label} with id ${id}.`);
-      if (typeof old.linkCount === 'number' && old.linkCount > 0) {
-        const conflict = new Conflict(
-          `The ${module.label} still has ${old.linkCount} linked ${old.linkCount === 1 ? 'person or record' : 'people or records'}; unlink or delete them first.`,
-        );
-        conflict.extensions.linkCount = old.linkCount;
-        return conflict;
-      }
-      return new PreconditionFailed(
-        `The ${module.label} has changed since that ETag (now version ${String(old.version)}).`,
-      );
-    };
-    plan.actions.push({
-      item: {
-        Delete: {
-          TableName: tableName,
-          Key: marshall(recordKey(id)),
-          ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(linkCount) OR linkCount = :zero)${versionCondition}`,
-          ExpressionAttributeValues: marshall({ ':zero': 0, ...versionValues }),
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    await readModifyWrite(module, id, expectedVersions, async (current) => {
+      const plan = new WritePlan(tableName);
+      const explain = (old: Record<string, unknown> | undefined): DomainError | StaleRead => {
+        if (!old) return new NotFound(`There is no ${module.label} with id ${id}.`);
+        if (typeof old.linkCount === 'number' && old.linkCount > 0) {
+          const conflict = new Conflict(
+            `The ${module.label} still has ${old.linkCount} linked ${old.linkCount === 1 ? 'person or record' : 'people or records'}; unlink or delete them first.`,
+          );
+          conflict.extensions.linkCount = old.linkCount;
+          return conflict;
+        }
+        return new StaleRead();
+      };
+      plan.actions.push({
+        item: {
+          Delete: {
+            TableName: tableName,
+            Key: marshall(recordKey(id)),
+            ConditionExpression: 'version = :version AND (attribute_not_exists(linkCount) OR linkCount = :zero)',
+            ExpressionAttributeValues: marshall({ ':zero': 0, ':version': current.version }),
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
         },
-      },
-      explain,
+        explain,
+      });
+      planSearchTerms(plan, module, id, writableFields(module, current), {});
+      await plan.commit(dynamo);
     });
-    await plan.commit(dynamo);
   }
 
   function list(module: ModuleDeclaration, query: ListQuery): Promise<ListPage> {

@@ -392,7 +392,7 @@ export interface paths {
         };
         /**
          * List organization records, newest first
-         * @description Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         * @description At most one of `q` and the filters at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
          */
         readonly get: operations["listOrganizations"];
         readonly put?: never;
@@ -432,7 +432,7 @@ export interface paths {
         };
         /**
          * List partner organization records, newest first
-         * @description Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         * @description At most one of `q` and the filters at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
          */
         readonly get: operations["listPartnerOrganizations"];
         readonly put?: never;
@@ -472,7 +472,7 @@ export interface paths {
         };
         /**
          * List contact records, newest first
-         * @description At most one filter at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         * @description At most one of `q` and the filters at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
          */
         readonly get: operations["listContacts"];
         readonly put?: never;
@@ -512,7 +512,7 @@ export interface paths {
         };
         /**
          * List lead records, newest first
-         * @description Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         * @description At most one of `q` and the filters at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
          */
         readonly get: operations["listLeads"];
         readonly put?: never;
@@ -552,7 +552,7 @@ export interface paths {
         };
         /**
          * List partner contact records, newest first
-         * @description At most one filter at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         * @description At most one of `q` and the filters at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
          */
         readonly get: operations["listPartnerContacts"];
         readonly put?: never;
@@ -592,7 +592,7 @@ export interface paths {
         };
         /**
          * List ticket records, newest first
-         * @description At most one filter at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         * @description At most one of `q` and the filters at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
          */
         readonly get: operations["listTickets"];
         readonly put?: never;
@@ -632,7 +632,7 @@ export interface paths {
         };
         /**
          * List invoice records, newest first
-         * @description At most one filter at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         * @description At most one of `q` and the filters at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
          */
         readonly get: operations["listInvoices"];
         readonly put?: never;
@@ -672,7 +672,7 @@ export interface paths {
         };
         /**
          * List quote records, newest first
-         * @description At most one filter at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         * @description At most one of `q` and the filters at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
          */
         readonly get: operations["listQuotes"];
         readonly put?: never;
@@ -712,7 +712,7 @@ export interface paths {
         };
         /**
          * List sales order records, newest first
-         * @description At most one filter at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         * @description At most one of `q` and the filters at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
          */
         readonly get: operations["listSalesOrders"];
         readonly put?: never;
@@ -752,7 +752,7 @@ export interface paths {
         };
         /**
          * List document records, newest first
-         * @description At most one filter at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         * @description At most one of `q` and the filters at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
          */
         readonly get: operations["listDocuments"];
         readonly put?: never;
@@ -3733,6 +3733,8 @@ export interface operations {
                 readonly limit?: components["parameters"]["Limit"];
                 /** @description The previous page's `nextCursor`. */
                 readonly cursor?: components["parameters"]["Cursor"];
+                /** @description Only organization records whose `name` or `email` starts with this text, in any case and with or without accents (compared up to 120 characters). Sorted by the matching text instead of newest first; a record matching twice is listed once per page, so a page may hold fewer records than `limit` while `nextCursor` is not null. Not together with a filter; blank text is a 400. */
+                readonly q?: string;
             };
             readonly header?: never;
             readonly path?: never;
@@ -3904,6 +3906,8 @@ export interface operations {
                 readonly limit?: components["parameters"]["Limit"];
                 /** @description The previous page's `nextCursor`. */
                 readonly cursor?: components["parameters"]["Cursor"];
+                /** @description Only partner organization records whose `name` or `email` starts with this text, in any case and with or without accents (compared up to 120 characters). Sorted by the matching text instead of newest first; a record matching twice is listed once per page, so a page may hold fewer records than `limit` while `nextCursor` is not null. Not together with a filter; blank text is a 400. */
+                readonly q?: string;
             };
             readonly header?: never;
             readonly path?: never;
@@ -4075,9 +4079,11 @@ export interface operations {
                 readonly limit?: components["parameters"]["Limit"];
                 /** @description The previous page's `nextCursor`. */
                 readonly cursor?: components["parameters"]["Cursor"];
-                /** @description Only contact records whose `organizationId` is this value. Not together with `email`. */
+                /** @description Only contact records whose `firstName`, `lastName`, `email` or `firstName lastName` starts with this text, in any case and with or without accents (compared up to 120 characters). Sorted by the matching text instead of newest first; a record matching twice is listed once per page, so a page may hold fewer records than `limit` while `nextCursor` is not null. Not together with a filter; blank text is a 400. */
+                readonly q?: string;
+                /** @description Only contact records whose `organizationId` is this value. Not together with `q`, `email`. */
                 readonly organizationId?: string;
-                /** @description Only contact records whose `email` is this value. Not together with `organizationId`. */
+                /** @description Only contact records whose `email` is this value. Not together with `q`, `organizationId`. */
                 readonly email?: string;
             };
             readonly header?: never;
@@ -4250,7 +4256,9 @@ export interface operations {
                 readonly limit?: components["parameters"]["Limit"];
                 /** @description The previous page's `nextCursor`. */
                 readonly cursor?: components["parameters"]["Cursor"];
-                /** @description Only lead records whose `email` is this value. */
+                /** @description Only lead records whose `firstName`, `lastName`, `email`, `firstName lastName` or `company` starts with this text, in any case and with or without accents (compared up to 120 characters). Sorted by the matching text instead of newest first; a record matching twice is listed once per page, so a page may hold fewer records than `limit` while `nextCursor` is not null. Not together with a filter; blank text is a 400. */
+                readonly q?: string;
+                /** @description Only lead records whose `email` is this value. Not together with `q`. */
                 readonly email?: string;
             };
             readonly header?: never;
@@ -4423,9 +4431,11 @@ export interface operations {
                 readonly limit?: components["parameters"]["Limit"];
                 /** @description The previous page's `nextCursor`. */
                 readonly cursor?: components["parameters"]["Cursor"];
-                /** @description Only partner contact records whose `organizationId` is this value. Not together with `email`. */
+                /** @description Only partner contact records whose `firstName`, `lastName`, `email` or `firstName lastName` starts with this text, in any case and with or without accents (compared up to 120 characters). Sorted by the matching text instead of newest first; a record matching twice is listed once per page, so a page may hold fewer records than `limit` while `nextCursor` is not null. Not together with a filter; blank text is a 400. */
+                readonly q?: string;
+                /** @description Only partner contact records whose `organizationId` is this value. Not together with `q`, `email`. */
                 readonly organizationId?: string;
-                /** @description Only partner contact records whose `email` is this value. Not together with `organizationId`. */
+                /** @description Only partner contact records whose `email` is this value. Not together with `q`, `organizationId`. */
                 readonly email?: string;
             };
             readonly header?: never;
@@ -4598,9 +4608,11 @@ export interface operations {
                 readonly limit?: components["parameters"]["Limit"];
                 /** @description The previous page's `nextCursor`. */
                 readonly cursor?: components["parameters"]["Cursor"];
-                /** @description Only ticket records whose `contactId` is this value. Not together with `organizationId`. */
+                /** @description Only ticket records whose `title` starts with this text, in any case and with or without accents (compared up to 120 characters). Sorted by the matching text instead of newest first; a record matching twice is listed once per page, so a page may hold fewer records than `limit` while `nextCursor` is not null. Not together with a filter; blank text is a 400. */
+                readonly q?: string;
+                /** @description Only ticket records whose `contactId` is this value. Not together with `q`, `organizationId`. */
                 readonly contactId?: string;
-                /** @description Only ticket records whose `organizationId` is this value. Not together with `contactId`. */
+                /** @description Only ticket records whose `organizationId` is this value. Not together with `q`, `contactId`. */
                 readonly organizationId?: string;
             };
             readonly header?: never;
@@ -4773,9 +4785,11 @@ export interface operations {
                 readonly limit?: components["parameters"]["Limit"];
                 /** @description The previous page's `nextCursor`. */
                 readonly cursor?: components["parameters"]["Cursor"];
-                /** @description Only invoice records whose `contactId` is this value. Not together with `organizationId`. */
+                /** @description Only invoice records whose `subject` or `invoiceNumber` starts with this text, in any case and with or without accents (compared up to 120 characters). Sorted by the matching text instead of newest first; a record matching twice is listed once per page, so a page may hold fewer records than `limit` while `nextCursor` is not null. Not together with a filter; blank text is a 400. */
+                readonly q?: string;
+                /** @description Only invoice records whose `contactId` is this value. Not together with `q`, `organizationId`. */
                 readonly contactId?: string;
-                /** @description Only invoice records whose `organizationId` is this value. Not together with `contactId`. */
+                /** @description Only invoice records whose `organizationId` is this value. Not together with `q`, `contactId`. */
                 readonly organizationId?: string;
             };
             readonly header?: never;
@@ -4948,9 +4962,11 @@ export interface operations {
                 readonly limit?: components["parameters"]["Limit"];
                 /** @description The previous page's `nextCursor`. */
                 readonly cursor?: components["parameters"]["Cursor"];
-                /** @description Only quote records whose `contactId` is this value. Not together with `organizationId`. */
+                /** @description Only quote records whose `subject` starts with this text, in any case and with or without accents (compared up to 120 characters). Sorted by the matching text instead of newest first; a record matching twice is listed once per page, so a page may hold fewer records than `limit` while `nextCursor` is not null. Not together with a filter; blank text is a 400. */
+                readonly q?: string;
+                /** @description Only quote records whose `contactId` is this value. Not together with `q`, `organizationId`. */
                 readonly contactId?: string;
-                /** @description Only quote records whose `organizationId` is this value. Not together with `contactId`. */
+                /** @description Only quote records whose `organizationId` is this value. Not together with `q`, `contactId`. */
                 readonly organizationId?: string;
             };
             readonly header?: never;
@@ -5123,9 +5139,11 @@ export interface operations {
                 readonly limit?: components["parameters"]["Limit"];
                 /** @description The previous page's `nextCursor`. */
                 readonly cursor?: components["parameters"]["Cursor"];
-                /** @description Only sales order records whose `contactId` is this value. Not together with `organizationId`. */
+                /** @description Only sales order records whose `subject` starts with this text, in any case and with or without accents (compared up to 120 characters). Sorted by the matching text instead of newest first; a record matching twice is listed once per page, so a page may hold fewer records than `limit` while `nextCursor` is not null. Not together with a filter; blank text is a 400. */
+                readonly q?: string;
+                /** @description Only sales order records whose `contactId` is this value. Not together with `q`, `organizationId`. */
                 readonly contactId?: string;
-                /** @description Only sales order records whose `organizationId` is this value. Not together with `contactId`. */
+                /** @description Only sales order records whose `organizationId` is this value. Not together with `q`, `contactId`. */
                 readonly organizationId?: string;
             };
             readonly header?: never;
@@ -5298,9 +5316,11 @@ export interface operations {
                 readonly limit?: components["parameters"]["Limit"];
                 /** @description The previous page's `nextCursor`. */
                 readonly cursor?: components["parameters"]["Cursor"];
-                /** @description Only document records whose `contactId` is this value. Not together with `organizationId`. */
+                /** @description Only document records whose `title` starts with this text, in any case and with or without accents (compared up to 120 characters). Sorted by the matching text instead of newest first; a record matching twice is listed once per page, so a page may hold fewer records than `limit` while `nextCursor` is not null. Not together with a filter; blank text is a 400. */
+                readonly q?: string;
+                /** @description Only document records whose `contactId` is this value. Not together with `q`, `organizationId`. */
                 readonly contactId?: string;
-                /** @description Only document records whose `organizationId` is this value. Not together with `contactId`. */
+                /** @description Only document records whose `organizationId` is this value. Not together with `q`, `contactId`. */
                 readonly organizationId?: string;
             };
             readonly header?: never;
