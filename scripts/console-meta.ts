@@ -90,7 +90,8 @@ function fieldOf(name: string, json: JsonSchema, required: boolean, schema: z.Zo
     const targets = reference[1]!.split('|').map((prefix) => prefixToModule.get(prefix) ?? prefix);
     return { ...base, type: 'reference', modules: targets };
   }
-  if (json.pattern === phonePattern) return { ...base, type: 'phone', maxLength: json.maxLength ?? 40 };
+  if (json.pattern === phonePattern)
+    return { ...base, type: 'phone', maxLength: json.maxLength ?? 40, pattern: json.pattern };
   if (json.pattern === '^[A-Z]{3}$') return { ...base, type: 'currency', pattern: json.pattern };
   return {
     ...base,
@@ -143,6 +144,7 @@ export function consoleModuleMeta(): ModuleMeta[] {
     return {
       name: module.name,
       label: module.label,
+      idPrefix: module.idPrefix,
       pluralLabel: pluralLabel(module),
       kind: module.kind,
       portalVisible: module.portalVisible,

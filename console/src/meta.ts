@@ -27,3 +27,6 @@ export const filterLabels: Record<string, { readonly label: string; readonly hin
   contactId: { label: 'Contact', hint: 'Their id, e.g. con_…' },
   email: { label: 'Email', hint: 'The whole address' },
 };
+
+/** The module a record id belongs to, read from its prefix (`pcon_…` → partner contacts). */
+export const moduleOfId = (id: string) => consoleModules.find((module) => id.startsWith(`${module.idPrefix}_`));

@@ -44,6 +44,8 @@ export interface ModuleMeta {
   readonly name: string;
   /** Singular, lower case: "partner organization". */
   readonly label: string;
+  /** Ids of its records read `<idPrefix>_<uuid>`: a reference names its module. */
+  readonly idPrefix: string;
   /** For navigation and headings: "Partner organizations". */
   readonly pluralLabel: string;
   readonly kind: 'organization' | 'person' | 'record';

@@ -1,17 +1,9 @@
-import * as z from 'zod/mini';
 import { checkForm, checkValue } from '../../console/src/forms/client-hints';
-import { fieldSpecs, flattenSpecs, type JsonSchema } from '../../console/src/forms/field-specs';
+import { flattenSpecs } from '../../console/src/forms/field-specs';
+import { consoleSpecsOf } from '../support/console-specs';
 import { createBody } from '../../console/src/forms/form-values';
-import { findModule } from '../../shared/modules/registry';
 
-function specsOf(name: string) {
-  const module = findModule(name);
-  if (!module) throw new Error(name);
-  return {
-    module,
-    specs: fieldSpecs(z.toJSONSchema(module.schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema),
-  };
-}
+const specsOf = consoleSpecsOf;
 
 function spec(module: string, pointer: string) {
   const found = flattenSpecs(specsOf(module).specs).find((candidate) => candidate.pointer === pointer);

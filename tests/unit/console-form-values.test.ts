@@ -1,17 +1,8 @@
-import * as z from 'zod/mini';
-import { fieldSpecs, type JsonSchema } from '../../console/src/forms/field-specs';
+import { consoleSpecsOf } from '../support/console-specs';
 import { createBody, editPatch, mergePatch, valuesFromRecord } from '../../console/src/forms/form-values';
 import { applyMergePatch } from '../../shared/records/merge-patch';
-import { findModule } from '../../shared/modules/registry';
 
-function specsOf(name: string) {
-  const module = findModule(name);
-  if (!module) throw new Error(name);
-  return {
-    module,
-    specs: fieldSpecs(z.toJSONSchema(module.schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema),
-  };
-}
+const specsOf = consoleSpecsOf;
 
 const pcon = 'pcon_00000000-0000-4000-8000-000000000001';
 

@@ -1,23 +1,14 @@
-import * as z from 'zod/mini';
-import { fieldSpecs, type JsonSchema } from '../../console/src/forms/field-specs';
+import { consoleSpecsOf } from '../support/console-specs';
 import {
   fieldSentence,
   placeProblem,
   refusalSentence,
   retryAfterSeconds,
 } from '../../console/src/forms/problem-sentences';
-import { findModule } from '../../shared/modules/registry';
 import { validate } from '../../shared/modules/validate';
 import { ValidationFailed } from '../../shared/http/errors';
 
-function specsOf(name: string) {
-  const module = findModule(name);
-  if (!module) throw new Error(name);
-  return {
-    module,
-    specs: fieldSpecs(z.toJSONSchema(module.schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema),
-  };
-}
+const specsOf = consoleSpecsOf;
 
 /** The problem the API answers for `body` (shared/modules/validate.ts), as a client reads it. */
 function problemFor(name: string, body: unknown) {

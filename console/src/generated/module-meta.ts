@@ -5,6 +5,7 @@ export const moduleMeta: readonly ModuleMeta[] = [
   {
     "name": "organizations",
     "label": "organization",
+    "idPrefix": "org",
     "pluralLabel": "Organizations",
     "kind": "organization",
     "portalVisible": false,
@@ -21,7 +22,8 @@ export const moduleMeta: readonly ModuleMeta[] = [
         "label": "Phone",
         "required": false,
         "type": "phone",
-        "maxLength": 40
+        "maxLength": 40,
+        "pattern": "^[0-9A-Za-z+()\\-./#*, ]+$"
       },
       {
         "name": "email",
@@ -123,6 +125,7 @@ export const moduleMeta: readonly ModuleMeta[] = [
   {
     "name": "partner-organizations",
     "label": "partner organization",
+    "idPrefix": "porg",
     "pluralLabel": "Partner organizations",
     "kind": "organization",
     "portalVisible": false,
@@ -139,7 +142,8 @@ export const moduleMeta: readonly ModuleMeta[] = [
         "label": "Phone",
         "required": false,
         "type": "phone",
-        "maxLength": 40
+        "maxLength": 40,
+        "pattern": "^[0-9A-Za-z+()\\-./#*, ]+$"
       },
       {
         "name": "email",
@@ -261,6 +265,7 @@ export const moduleMeta: readonly ModuleMeta[] = [
   {
     "name": "contacts",
     "label": "contact",
+    "idPrefix": "con",
     "pluralLabel": "Contacts",
     "kind": "person",
     "portalVisible": false,
@@ -291,14 +296,16 @@ export const moduleMeta: readonly ModuleMeta[] = [
         "label": "Phone",
         "required": false,
         "type": "phone",
-        "maxLength": 40
+        "maxLength": 40,
+        "pattern": "^[0-9A-Za-z+()\\-./#*, ]+$"
       },
       {
         "name": "mobile",
         "label": "Mobile",
         "required": false,
         "type": "phone",
-        "maxLength": 40
+        "maxLength": 40,
+        "pattern": "^[0-9A-Za-z+()\\-./#*, ]+$"
       },
       {
         "name": "mailingAddress",
@@ -472,6 +479,7 @@ export const moduleMeta: readonly ModuleMeta[] = [
   {
     "name": "leads",
     "label": "lead",
+    "idPrefix": "lead",
     "pluralLabel": "Leads",
     "kind": "person",
     "portalVisible": false,
@@ -502,14 +510,16 @@ export const moduleMeta: readonly ModuleMeta[] = [
         "label": "Phone",
         "required": false,
         "type": "phone",
-        "maxLength": 40
+        "maxLength": 40,
+        "pattern": "^[0-9A-Za-z+()\\-./#*, ]+$"
       },
       {
         "name": "mobile",
         "label": "Mobile",
         "required": false,
         "type": "phone",
-        "maxLength": 40
+        "maxLength": 40,
+        "pattern": "^[0-9A-Za-z+()\\-./#*, ]+$"
       },
       {
         "name": "mailingAddress",
@@ -681,6 +691,7 @@ export const moduleMeta: readonly ModuleMeta[] = [
   {
     "name": "partner-contacts",
     "label": "partner contact",
+    "idPrefix": "pcon",
     "pluralLabel": "Partner contacts",
     "kind": "person",
     "portalVisible": false,
@@ -711,14 +722,16 @@ export const moduleMeta: readonly ModuleMeta[] = [
         "label": "Phone",
         "required": false,
         "type": "phone",
-        "maxLength": 40
+        "maxLength": 40,
+        "pattern": "^[0-9A-Za-z+()\\-./#*, ]+$"
       },
       {
         "name": "mobile",
         "label": "Mobile",
         "required": false,
         "type": "phone",
-        "maxLength": 40
+        "maxLength": 40,
+        "pattern": "^[0-9A-Za-z+()\\-./#*, ]+$"
       },
       {
         "name": "mailingAddress",
@@ -892,6 +905,7 @@ export const moduleMeta: readonly ModuleMeta[] = [
   {
     "name": "tickets",
     "label": "ticket",
+    "idPrefix": "tkt",
     "pluralLabel": "Tickets",
     "kind": "record",
     "portalVisible": true,
@@ -978,6 +992,7 @@ export const moduleMeta: readonly ModuleMeta[] = [
   {
     "name": "invoices",
     "label": "invoice",
+    "idPrefix": "inv",
     "pluralLabel": "Invoices",
     "kind": "record",
     "portalVisible": true,
@@ -1072,6 +1087,7 @@ export const moduleMeta: readonly ModuleMeta[] = [
   {
     "name": "quotes",
     "label": "quote",
+    "idPrefix": "quo",
     "pluralLabel": "Quotes",
     "kind": "record",
     "portalVisible": true,
@@ -1159,6 +1175,7 @@ export const moduleMeta: readonly ModuleMeta[] = [
   {
     "name": "sales-orders",
     "label": "sales order",
+    "idPrefix": "so",
     "pluralLabel": "Sales orders",
     "kind": "record",
     "portalVisible": true,
@@ -1259,6 +1276,7 @@ export const moduleMeta: readonly ModuleMeta[] = [
   {
     "name": "documents",
     "label": "document",
+    "idPrefix": "doc",
     "pluralLabel": "Documents",
     "kind": "record",
     "portalVisible": true,
