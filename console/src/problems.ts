@@ -5,15 +5,23 @@ import { ApiError, type Problem } from './api';
  * Every refusal as a sentence a person can act on. The API's own `detail` is already written for people; the status
  * decides what surrounds it, and a few statuses have a sentence of their own.
  */
-export function problemSentence(error: unknown): string {
+export function problemSentence(error: unknown, labelOf?: (path: string) => string | undefined): string {
   if (!(error instanceof ApiError)) return 'Something went wrong in the console. Reload the page and try again.';
   if (error.failure === 'network') return 'We could not reach the server. Check your connection and try again.';
   if (error.failure === 'expired') return 'Your session has expired. Please sign in again.';
-  return sentenceOf(error.problem);
+  return sentenceOf(error.problem, labelOf);
 }
 
-export function sentenceOf(problem: Problem): string {
+/**
+ * `labelOf` names the field an `errors[].path` is about (`/organizationId` → "Organization"), for a screen that shows
+ * the errors in one place rather than beside each field.
+ */
+export function sentenceOf(problem: Problem, labelOf?: (path: string) => string | undefined): string {
   const detail = problem.detail?.trim();
+  if (labelOf && problem.errors?.length) {
+    const reasons = problem.errors.map(({ path, message }) => `${labelOf(path) ?? path}: ${message}.`);
+    return [detail || 'The request is not valid.', ...reasons].join(' ');
+  }
   switch (problem.status) {
     case 403:
       return detail || 'You are not allowed to do this.';

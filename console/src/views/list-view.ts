@@ -186,7 +186,10 @@ async function renderList(context: ViewContext) {
     if (error instanceof ApiError && error.failure === 'expired') return context.failure(error, () => undefined);
     status.className = 'message error';
     status.setAttribute('role', 'alert');
-    status.textContent = problemSentence(error);
+    status.textContent = problemSentence(error, (path) => {
+      const name = path.replace(/^\//, '');
+      return name === 'q' ? 'Search' : filterLabels[name]?.label;
+    });
     return context.done(module.pluralLabel, context.samePage ? status : heading);
   }
   status.className = '';
