@@ -32,7 +32,8 @@ export function sentenceOf(problem: Problem, labelOf?: (path: string) => string 
     case 429: {
       const wait = problem.retryAfterSeconds;
       const later = wait ? ` Try again in ${wait} second${wait === 1 ? '' : 's'}.` : ' Try again in a moment.';
-      return `${detail || 'Too many requests.'}${later}`;
+      // The API's detail may already say when (the resend limit does): said once is enough.
+      return detail && /try again/i.test(detail) ? detail : `${detail || 'Too many requests.'}${later}`;
     }
   }
   if (problem.status >= 500 || problem.status === 0) {

@@ -1,10 +1,5 @@
 import { consoleSpecsOf } from '../support/console-specs';
-import {
-  fieldSentence,
-  placeProblem,
-  refusalSentence,
-  retryAfterSeconds,
-} from '../../console/src/forms/problem-sentences';
+import { fieldSentence, placeProblem } from '../../console/src/forms/problem-sentences';
 import { validate } from '../../shared/modules/validate';
 import { ValidationFailed } from '../../shared/http/errors';
 
@@ -73,27 +68,10 @@ describe('problem+json on the form', () => {
     expect(placed.formMessage).toMatch(/^Someone else changed this record since you opened it\. Reload/);
   });
 
-  it('completes a 429 with when to try again, from Retry-After', () => {
-    const problem = { status: 429, detail: 'An invitation went to this person less than 60 seconds ago.' };
-    expect(refusalSentence(problem, retryAfterSeconds('42'))).toBe(
-      'An invitation went to this person less than 60 seconds ago. Try again in 42 seconds.',
+  it('falls back to the API detail when no field is named', () => {
+    expect(placeProblem([], { status: 409, detail: 'This email belongs to someone else.' }).formMessage).toBe(
+      'This email belongs to someone else.',
     );
-    expect(refusalSentence(problem, 1)).toMatch(/Try again in 1 second\.$/);
-    expect(refusalSentence(problem, 120)).toMatch(/Try again in 2 minutes\.$/);
-  });
-
-  it('reads Retry-After as seconds or as an HTTP date', () => {
-    const now = new Date('2026-12-03T10:00:00Z');
-    expect(retryAfterSeconds('Thu, 03 Dec 2026 10:00:30 GMT', now)).toBe(30);
-    expect(retryAfterSeconds(undefined, now)).toBeUndefined();
-    expect(retryAfterSeconds('soon', now)).toBeUndefined();
-  });
-
-  it('gives a 409 the API detail as a sentence, and a bare 5xx a calm one', () => {
-    expect(refusalSentence({ status: 409, detail: 'Only someone invited can be invited again' })).toBe(
-      'Only someone invited can be invited again.',
-    );
-    expect(refusalSentence({ status: 503 })).toBe('Something went wrong on our side. Try again in a moment.');
   });
 
   it.each([

@@ -2,8 +2,8 @@ import { flattenSpecs, type FieldSpec } from './field-specs';
 import type { FieldError } from './client-hints';
 
 /**
- * What the console says when the API refuses: problem+json (RFC 9457) `errors[].path` placed beside the field it
- * names, and every other refusal as a sentence a CRM administrator can act on.
+ * A refused save on its form: problem+json (RFC 9457) `errors[].path` placed beside the field it names. Refusals
+ * that are not about fields are told by console/src/problems.ts.
  */
 
 export interface Problem {
@@ -63,36 +63,6 @@ export function placeProblem(specs: readonly FieldSpec[], problem: Problem): Pla
   const summary =
     fieldErrors.length > 0
       ? `${problem.detail ?? 'The record was not saved.'} See the field${fieldErrors.length > 1 ? 's' : ''} marked below.`
-      : (problem.detail ?? refusalSentence(problem));
+      : (problem.detail ?? `The record was not saved (${problem.status}).`);
   return { fieldErrors, formMessage: [summary, ...unplaced].join(' ') };
-}
-
-/** Seconds from a Retry-After header (delta-seconds or an HTTP date). */
-export function retryAfterSeconds(header: string | null | undefined, now: Date = new Date()): number | undefined {
-  if (!header) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim());
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now.getTime()) / 1000));
-}
-
-function waitSentence(seconds: number): string {
-  if (seconds < 60) return `Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
-  const minutes = Math.ceil(seconds / 60);
-  return `Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
-}
-
-/** Any refusal as one sentence: the API's `detail`, completed with when to try again when it says. */
-export function refusalSentence(problem: Problem, retryAfter?: number): string {
-  if (problem.status === 412) return conflictSentence;
-  const detail =
-    problem.detail ??
-    (problem.status === 403
-      ? 'You are not allowed to do this.'
-      : problem.status === 404
-        ? 'This record no longer exists.'
-        : problem.status >= 500
-          ? 'Something went wrong on our side. Try again in a moment.'
-          : 'The request was refused.');
-  const sentence = /[.!?]$/.test(detail) ? detail : `${detail}.`;
-  return problem.status === 429 && retryAfter !== undefined ? `${sentence} ${waitSentence(retryAfter)}` : sentence;
 }
