@@ -59,6 +59,20 @@ export interface ReferenceDeclaration {
   readonly belongsToThisRecord?: boolean;
 }
 
+/**
+ * A record created in the same request as this one, inside its create body (a partner organization's new primary
+ * contact): both are written in one transaction, each naming the other, or neither is.
+ */
+export interface InlineCreateDeclaration {
+  /** The member of the create body that holds the new record's fields: `primaryContact`. */
+  readonly field: string;
+  readonly module: ModuleName;
+  /** This record's reference to the new one: `primaryContactId`. */
+  readonly reference: ReferenceField;
+  /** The new record's reference back to this one, set by the server: `organizationId`. */
+  readonly backReference: ReferenceField;
+}
+
 export interface ModuleDeclaration {
   readonly name: ModuleName;
   /** Singular, for messages: "organization". */
@@ -76,6 +90,8 @@ export interface ModuleDeclaration {
    * by a space (first and last name); a prefix of any of them, in any case, with or without accents.
    */
   readonly searchTerms: readonly (readonly string[])[];
+  /** `POST /<module>` may also create one record this one references (shared/records/record-service.ts). */
+  readonly createsWith?: InlineCreateDeclaration;
   readonly portalVisible: boolean;
   /** For portal-visible modules: the fields the portal web app lists, in order (the detail view shows all). */
   readonly portalColumns?: readonly string[];
@@ -254,6 +270,12 @@ const declaredModules: readonly ModuleEntry[] = [
     references: [
       { field: 'primaryContactId', modules: ['partner-contacts'], counted: false, belongsToThisRecord: true },
     ],
+    createsWith: {
+      field: 'primaryContact',
+      module: 'partner-contacts',
+      reference: 'primaryContactId',
+      backReference: 'organizationId',
+    },
     filters: [],
     searchTerms: [['name'], ['email']],
     portalVisible: false,

@@ -160,6 +160,40 @@ function patchSchema(module: ModuleDeclaration, input: ObjectSchema): JsonObject
   };
 }
 
+/**
+ * A create body that may also carry a new record this one references (`createsWith`: a partner organization's
+ * `primaryContact`): that record's own input, less the reference back, which the server sets.
+ */
+function withInlineCreate(
+  module: ModuleDeclaration,
+  modules: readonly ModuleDeclaration[],
+  input: ObjectSchema,
+): ObjectSchema {
+  const inline = module.createsWith;
+  const target = inline && modules.find((candidate) => candidate.name === inline.module);
+  if (!inline || !target) return input;
+  const { [inline.backReference]: _back, ...properties } = createSchema(target).properties ?? {};
+  const nested = createSchema(target);
+  const targetLabel = target.label;
+  return {
+    ...input,
+    description:
+      `${String(input.description)} With \`${inline.field}\`, a new ${targetLabel} is created in the same ` +
+      `transaction, its \`${inline.backReference}\` this ${module.label} and this ${module.label}'s ` +
+      `\`${inline.reference}\` it: both are created or neither is. Not together with \`${inline.reference}\`; ` +
+      `problems with it are reported under \`/${inline.field}/…\`.`,
+    properties: {
+      ...input.properties,
+      [inline.field]: {
+        ...nested,
+        properties,
+        required: (nested.required ?? []).filter((name) => name !== inline.backReference),
+        description: `The new ${targetLabel}, its \`${inline.backReference}\` left out (it is this ${module.label}).`,
+      },
+    },
+  };
+}
+
 const readOnly = (schema: JsonObject, description?: string): JsonObject => ({
   ...schema,
   readOnly: true,
@@ -595,10 +629,10 @@ export function buildOpenApiDocument({ routes, modules, serverUrl, contracts }: 
     inputs.set(module, input);
     Object.assign(schemas, {
       [names.output]: outputSchema(module, input),
-      [names.input]: {
+      [names.input]: withInlineCreate(module, modules, {
         ...input,
         description: `A new ${module.label}. Unknown members are refused.`,
-      },
+      }),
       [names.patch]: patchSchema(module, input),
       [names.page]: pageSchema(module),
     });

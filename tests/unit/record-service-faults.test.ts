@@ -210,6 +210,29 @@ describe('(b) transaction conflicts that do not go away', () => {
     }
   });
 
+  it('a create is sent again as it is, and then answers Conflict (never a 500)', async () => {
+    dynamo.on(TransactWriteItemsCommand).callsFake(async (input) => {
+      throw conflictOnRecord(input);
+    });
+    const response = await request('POST /contacts', { body: { lastName: 'Doe', organizationId: orgA } });
+    expect(response.statusCode).toBe(409);
+    const sent = sentTransactions();
+    expect(sent).toHaveLength(maxAttempts);
+    expect(new Set(sent.map((input) => JSON.stringify(input))).size).toBe(1);
+  });
+
+  it('a create whose conflict clears is written once more and succeeds', async () => {
+    dynamo
+      .on(TransactWriteItemsCommand)
+      .callsFakeOnce(async (input) => {
+        throw conflictOnRecord(input);
+      })
+      .resolves({});
+    const record = await service().create(contacts, { lastName: 'Doe', organizationId: orgA }, 'staff-1');
+    expect(record).toMatchObject({ id: conId, version: 1 });
+    expect(sentTransactions()).toHaveLength(2);
+  });
+
   it('answers 409 over HTTP after the same number of attempts', async () => {
     dynamo.on(GetItemCommand).resolves({ Item: linkedContact() });
     dynamo.on(TransactWriteItemsCommand).callsFake(async (input) => {
@@ -418,6 +441,44 @@ describe("(d) the organization delete's condition", () => {
     expect(condition(second!)).toEqual({ ':zero': 0, ':version': 8 });
     // The terms of the name read the second time.
     expect(second!.TransactItems!.map((item) => item.Delete?.Key?.sk?.S)).toContain(`acme renamed#${orgA}`);
+  });
+});
+
+describe('(d2) a partner organization created with its primary contact', () => {
+  const porgId = 'porg_33333333-3333-4333-8333-333333333333';
+  const pconId = 'pcon_33333333-3333-4333-8333-333333333333';
+  const body = { name: 'Initech', primaryContact: { lastName: 'Lumbergh', email: 'bill@initech.example' } };
+
+  it("is one transaction: both Puts (the organization counting the contact's link), each naming the other", async () => {
+    dynamo.on(TransactWriteItemsCommand).resolves({});
+    const record = await service().create(moduleNamed('partner-organizations'), body, 'staff-1');
+    expect(record).toMatchObject({ id: porgId, name: 'Initech', primaryContactId: pconId });
+    expect(record).not.toHaveProperty('linkCount');
+    expect(dynamo.calls()).toHaveLength(1);
+    const puts = sentTransactions()[0]!.TransactItems!.filter((item) => item.Put?.Item?.sk?.S === 'RECORD');
+    const [organization, contact] = puts.map((item) => unmarshall(item.Put!.Item!));
+    expect(organization).toMatchObject({ id: porgId, primaryContactId: pconId, linkCount: 1 });
+    expect(contact).toMatchObject({ id: pconId, organizationId: porgId, lastName: 'Lumbergh' });
+    for (const put of puts) expect(put.Put!.ConditionExpression).toBe('attribute_not_exists(pk)');
+    // No Update of the organization beside its Put: a transaction may touch an item once.
+    expect(sentTransactions()[0]!.TransactItems!.filter((item) => item.Update)).toEqual([]);
+  });
+
+  it("fails whole when the contact's Put fails its condition: nothing else is written on its own", async () => {
+    const isContactPut = (item: TransactWriteItem) =>
+      item.Put?.Item?.module?.S === 'partner-contacts' && item.Put.Item.sk?.S === 'RECORD';
+    dynamo.on(TransactWriteItemsCommand).callsFake(async (input: TransactWriteItemsCommandInput) => {
+      throw cancelled(
+        reasonsFor(input.TransactItems!, isContactPut, {
+          Code: 'ConditionalCheckFailed',
+          Item: marshall({ pk: 'pcon_x', sk: 'RECORD' }),
+        }),
+      );
+    });
+    const response = await request('POST /partner-organizations', { body });
+    expect(response.statusCode).toBe(409);
+    expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(0);
+    expect(dynamo.commandCalls(TransactWriteItemsCommand)).toHaveLength(1);
   });
 });
 

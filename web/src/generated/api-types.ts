@@ -996,7 +996,7 @@ export interface components {
             /** @description A portal email or username another person holds: which field, and who holds it. */
             readonly conflict?: {
                 /** @enum {string} */
-                readonly field: "email" | "portal.username";
+                readonly field: "email" | "portal.username" | "primaryContact.email" | "primaryContact.portal.username";
                 /** @description The id of the person holding it, when known. */
                 readonly holderId?: string;
             };
@@ -1162,7 +1162,7 @@ export interface components {
             /** @description The subject of the staff user who changed the record last. */
             readonly updatedBy: string;
         };
-        /** @description A new partner organization. Unknown members are refused. */
+        /** @description A new partner organization. Unknown members are refused. With `primaryContact`, a new partner contact is created in the same transaction, its `organizationId` this partner organization and this partner organization's `primaryContactId` it: both are created or neither is. Not together with `primaryContactId`; problems with it are reported under `/primaryContact/…`. */
         readonly PartnerOrganizationInput: {
             readonly name: string;
             readonly phone?: string;
@@ -1184,6 +1184,38 @@ export interface components {
              */
             readonly partnerStatus: "Active" | "Inactive";
             readonly primaryContactId?: string;
+            /** @description The new partner contact, its `organizationId` left out (it is this partner organization). */
+            readonly primaryContact?: {
+                readonly firstName?: string;
+                readonly lastName: string;
+                /** Format: email */
+                readonly email?: string;
+                readonly phone?: string;
+                readonly mobile?: string;
+                readonly mailingAddress?: {
+                    readonly street?: string;
+                    readonly city?: string;
+                    readonly state?: string;
+                    readonly postalCode?: string;
+                    readonly country?: string;
+                };
+                readonly title?: string;
+                readonly emailOptOut?: boolean;
+                readonly portal?: {
+                    readonly enabled?: boolean;
+                    readonly username?: string;
+                    /** Format: date */
+                    readonly supportStartDate?: string;
+                    /** Format: date */
+                    readonly supportEndDate?: string;
+                    readonly canESign?: boolean;
+                    readonly pinReset?: boolean;
+                    readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents")[];
+                    readonly notifications?: boolean;
+                    /** @description Write-only: stored as a salted hash and never returned; a record shows `portal.hasPin`. */
+                    readonly pin?: string;
+                };
+            };
         };
         /** @description A JSON merge patch (RFC 7396) of a partner organization: members sent replace the stored ones, `null` removes an optional field (one with a default gets the default back; a required field cannot be removed), nested objects merge member by member and arrays are replaced whole. The merged partner organization must still be a valid PartnerOrganizationInput. */
         readonly PartnerOrganizationPatch: {
