@@ -265,6 +265,9 @@ async function renderDetail(context: ViewContext) {
       ),
       h('p', { class: 'kind' }, module.label.charAt(0).toUpperCase() + module.label.slice(1)),
       saved ? h('p', { class: 'message success', role: 'status' }, saved) : null,
+      module.portalVisible && shownToNobodyWarning(record)
+        ? h('p', { class: 'message warning' }, shownToNobodyWarning(record))
+        : null,
       h(
         'div',
         { class: 'detail-layout' },
