@@ -5,8 +5,19 @@ const noInfra = { group: ['**/infra', '**/infra/*'], message: 'shared/ and funct
 const noHandlers = { group: ['**/functions/*'], message: 'Only Lambda reads a handler; shared code is in shared/.' };
 
 export default tseslint.config(
-  // web/src/generated/ is openapi-typescript's output, as it writes it (npm run api:types).
-  { ignores: ['node_modules/', '.local/', 'cdk.out/', 'coverage/', 'dist/', 'web/src/generated/'] },
+  // web/src/generated/ is openapi-typescript's output, as it writes it (npm run api:types); console/src/generated/ is
+  // npm run console:meta's.
+  {
+    ignores: [
+      'node_modules/',
+      '.local/',
+      'cdk.out/',
+      'coverage/',
+      'dist/',
+      'web/src/generated/',
+      'console/src/generated/',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

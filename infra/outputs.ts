@@ -12,6 +12,9 @@ export const outputNames = [
   'PortalClientId',
   'PortalLoginUrl',
   'PortalWebUrl',
+  'StaffWebUrl',
+  'StaffConsoleClientId',
+  'StaffLoginUrl',
   'TableName',
   'FilesBucketName',
 ] as const;

@@ -1,12 +1,10 @@
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { buildSync } from 'esbuild';
+import { resolve } from 'node:path';
 import { modules } from '../shared/modules/registry';
 import { apiDocumentPath, writeApiReference } from './api-reference';
 import type { Branding } from '../shared/branding/branding';
 import { refusalMessage } from '../shared/portal/portal-session';
 import { allowedContentTypes, maxFileBytes } from '../shared/files/file-rules';
+import { browserAppCacheControl, buildBrowserApp, type BrowserAppBuild } from './browser-app-build';
 
 /**
  * The portal web app (web/), declared once for the cloud (S3 + CloudFront, infra/cdk/portal-web.ts) and the
@@ -102,13 +100,8 @@ export function portalWebHeaderFields(origins: PortalWebOrigins) {
   };
 }
 
-/**
- * Hashed file names change with their content, so browsers may keep them; index.html and config.json keep
- * their names and must be checked on every load, or a deploy would leave people on an old app.
- */
-export function portalWebCacheControl(fileName: string): string {
-  return /-[A-Z0-9]{8}\.(js|css)$/.test(fileName) ? 'public, max-age=31536000, immutable' : 'no-cache';
-}
+/** Both apps cache alike (infra/browser-app-build.ts). */
+export const portalWebCacheControl = browserAppCacheControl;
 
 /** What the app knows of the back end, from the declarations (web/src/portal-meta.ts). */
 export function portalMeta() {
@@ -122,64 +115,12 @@ export function portalMeta() {
   };
 }
 
-/**
- * The favicon as a data URL (the Content-Security-Policy allows `img-src data:`): no extra request, and the same
- * icon on the local hosted login page, which reads web/favicon.svg too.
- */
-export function portalFavicon(): string {
-  const svg = readFileSync(join(webRoot, 'favicon.svg'), 'utf8').trim();
-  return `data:image/svg+xml,${encodeURIComponent(svg)}`;
-}
+export type PortalWebBuild = BrowserAppBuild;
 
-export interface PortalWebBuild {
-  readonly outDir: string;
-  readonly files: readonly string[];
-  /** Bytes of JavaScript the browser downloads, before and after gzip. */
-  readonly scriptBytes: number;
-  readonly scriptGzipBytes: number;
-}
-
-/**
- * Builds web/ into `outDir`: one hashed script and stylesheet, and index.html naming them. Synchronous, so
- * the CDK app can build while it synthesizes.
- */
+/** Builds web/ into `outDir`, with the API reference page beside the app. */
 export function buildPortalWeb(target: string): PortalWebBuild {
-  const outDir = resolve(target);
-  rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(outDir, { recursive: true });
-  const result = buildSync({
-    entryPoints: { app: join(webRoot, 'src', 'main.ts'), styles: join(webRoot, 'styles.css') },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    target: ['chrome120', 'firefox120', 'safari16'],
-    platform: 'browser',
-    entryNames: '[name]-[hash]',
-    outdir: outDir,
-    metafile: true,
-    legalComments: 'none',
-    define: { __PORTAL_META__: JSON.stringify(portalMeta()) },
-    logLevel: 'silent',
-  });
-  const outputs = Object.keys(result.metafile.outputs).map((path) => resolve(path));
-  const nameOf = (extension: string) => {
-    const file = outputs.find((path) => path.endsWith(extension));
-    if (!file) throw new Error(`The web build produced no ${extension} file`);
-    return file.slice(outDir.length + 1);
-  };
-  const script = nameOf('.js');
-  const style = nameOf('.css');
-  const html = readFileSync(join(webRoot, 'index.html'), 'utf8')
-    .replace('{{script}}', `/${script}`)
-    .replace('{{style}}', `/${style}`)
-    .replace('{{favicon}}', portalFavicon());
-  writeFileSync(join(outDir, 'index.html'), html);
-  writeApiReference(outDir);
-  const scriptSource = readFileSync(join(outDir, script));
-  return {
-    outDir,
-    files: readdirSync(outDir).sort(),
-    scriptBytes: scriptSource.length,
-    scriptGzipBytes: gzipSync(scriptSource, { level: 9 }).length,
-  };
+  return buildBrowserApp(
+    { root: webRoot, define: { __PORTAL_META__: JSON.stringify(portalMeta()) }, extraFiles: writeApiReference },
+    target,
+  );
 }

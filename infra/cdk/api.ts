@@ -13,6 +13,8 @@ import type { ApiThrottle } from './config';
 export interface AuthorizerPool {
   readonly pool: cognito.IUserPool;
   readonly client: cognito.IUserPoolClient;
+  /** A second client whose tokens the pool's routes accept too (the staff console's). */
+  readonly consoleClient?: cognito.IUserPoolClient | undefined;
 }
 
 export interface PorticoApiProps {
@@ -109,14 +111,14 @@ export class PorticoApi extends Construct {
     const kinds = Object.keys(userPools) as PoolKind[];
     const jwt = Object.fromEntries(
       kinds.map((kind) => {
-        const { pool, client } = pools[kind];
+        const { pool, client, consoleClient } = pools[kind];
         const authorizer = new apigw.HttpAuthorizer(this, `${kind}-authorizer`, {
           httpApi: this.httpApi,
           authorizerName: kind,
           type: apigw.HttpAuthorizerType.JWT,
           identitySource: ['$request.header.Authorization'],
           jwtIssuer: `https://cognito-idp.${stack.region}.${stack.urlSuffix}/${pool.userPoolId}`,
-          jwtAudience: [client.userPoolClientId],
+          jwtAudience: [client.userPoolClientId, ...(consoleClient ? [consoleClient.userPoolClientId] : [])],
         });
         const routeAuthorizer = apigw.HttpAuthorizer.fromHttpAuthorizerAttributes(this, `${kind}-route-authorizer`, {
           authorizerId: authorizer.authorizerId,

@@ -10,6 +10,8 @@ import { HostedLoginBranding } from './login-branding';
 export interface PorticoIdentityProps {
   readonly portalCallbackUrls: readonly string[];
   readonly portalLogoutUrls: readonly string[];
+  /** The staff console's sign-in callback and sign-out URLs (its own origin). */
+  readonly staffConsoleUrls: readonly string[];
   /** Hosted login domain prefix; undefined derives one from the stack id (see DeploymentConfig). */
   readonly domainPrefix: string | undefined;
   /** The portal pool's codes go through Portico's SES identity and configuration set, naming the organization. */
@@ -26,8 +28,10 @@ export interface PorticoIdentityProps {
 export interface PoolResources {
   readonly pool: cognito.UserPool;
   readonly client: cognito.UserPoolClient;
-  /** Present for pools that declare `hostedLogin`. */
+  /** Present for pools that declare `hostedLogin` or a `consoleClientName`. */
   readonly loginDomain: cognito.UserPoolDomain | undefined;
+  /** The browser app client of a pool that declares `consoleClientName` (the staff console). */
+  readonly consoleClient: cognito.UserPoolClient | undefined;
 }
 
 /** One user pool, one app client and, where declared, one hosted login domain per entry of `userPools`. */
@@ -100,17 +104,36 @@ export class PorticoIdentity extends Construct {
       writeAttributes: new cognito.ClientAttributes().withStandardAttributes(
         Object.fromEntries(declaration.clientWriteAttributes.map((name) => [standardAttributeKeys[name], true])),
       ),
-      ...(declaration.hostedLogin ? this.hostedLoginClient(props) : apiSignInClient),
+      ...(declaration.hostedLogin
+        ? this.hostedLoginClient(props.portalCallbackUrls, props.portalLogoutUrls)
+        : apiSignInClient),
     });
-
-    const loginDomain = declaration.hostedLogin
-      ? pool.addDomain('LoginDomain', {
-          cognitoDomain: { domainPrefix: this.domainPrefix(kind, props.domainPrefix) },
-          // The classic hosted UI works without a branding resource; the newer managed login needs one per
-          // client (CfnManagedLoginBranding), which belongs with the portal's visual design.
-          managedLoginVersion: cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI,
+    // The staff console signs in through the hosted login with a client of its own; the API client stays as it is.
+    const consoleClient = declaration.consoleClientName
+      ? pool.addClient('ConsoleClient', {
+          userPoolClientName: declaration.consoleClientName,
+          generateSecret: false,
+          accessTokenValidity: Duration.minutes(declaration.accessTokenValidityMinutes),
+          idTokenValidity: Duration.minutes(declaration.idTokenValidityMinutes),
+          refreshTokenValidity: Duration.days(declaration.refreshTokenValidityDays),
+          preventUserExistenceErrors: true,
+          enableTokenRevocation: true,
+          writeAttributes: new cognito.ClientAttributes().withStandardAttributes(
+            Object.fromEntries(declaration.clientWriteAttributes.map((name) => [standardAttributeKeys[name], true])),
+          ),
+          ...this.hostedLoginClient(props.staffConsoleUrls, props.staffConsoleUrls),
         })
       : undefined;
+
+    const loginDomain =
+      declaration.hostedLogin || consoleClient
+        ? pool.addDomain('LoginDomain', {
+            cognitoDomain: { domainPrefix: this.domainPrefix(kind, props.domainPrefix) },
+            // The classic hosted UI works without a branding resource; the newer managed login needs one per
+            // client (CfnManagedLoginBranding), which belongs with the portal's visual design.
+            managedLoginVersion: cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI,
+          })
+        : undefined;
     if (kind === 'portal' && loginDomain && props.branding)
       new HostedLoginBranding(this, 'PortalLoginBranding', {
         pool,
@@ -119,7 +142,7 @@ export class PorticoIdentity extends Construct {
         branding: props.branding,
       });
 
-    return { pool, client, loginDomain };
+    return { pool, client, loginDomain, consoleClient };
   }
 
   /**
@@ -173,8 +196,14 @@ export class PorticoIdentity extends Construct {
     });
   }
 
-  /** Browser client: authorization code grant through the hosted login. */
-  private hostedLoginClient(props: PorticoIdentityProps): Partial<cognito.UserPoolClientOptions> {
+  /**
+   * Browser client (the portal app, the staff console): authorization code grant through the hosted login. The
+   * staff pool's TOTP MFA (optional) is asked for on this login too, for those who set it up.
+   */
+  private hostedLoginClient(
+    callbackUrls: readonly string[],
+    logoutUrls: readonly string[],
+  ): Partial<cognito.UserPoolClientOptions> {
     return {
       // Cognito defaults to SRP + custom + refresh-token flows when none is named. The hosted login needs no
       // API flow; naming SRP alone keeps CUSTOM_AUTH off, and REFRESH_TOKEN_AUTH must be off for rotation.
@@ -185,8 +214,8 @@ export class PorticoIdentity extends Construct {
         // setting to demand it; the portal app is responsible for always sending one).
         flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
         scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
-        callbackUrls: [...props.portalCallbackUrls],
-        logoutUrls: [...props.portalLogoutUrls],
+        callbackUrls: [...callbackUrls],
+        logoutUrls: [...logoutUrls],
       },
       supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       // A browser cannot protect a long-lived refresh token, so each use replaces it (OAuth 2.0 security

@@ -18,11 +18,17 @@ import {
   type PortalWebConfig,
 } from '../portal-web';
 import { apiReferenceContentSecurityPolicy, apiReferenceFiles } from '../api-reference';
+import { buildStaffConsole, staffConsoleApiPaths, staffConsoleApiPrefix, staffConsoleScopes } from '../staff-console';
 import type { Branding } from '../../shared/branding/branding';
 import type { PortalDomain } from './config';
 
+/** Which browser app a distribution serves: the portal app (web/) or the staff console (console/). */
+export type BrowserAppKind = 'portal' | 'console';
+
 export interface PorticoPortalWebProps {
-  /** The API the paths of `portalWebApiPaths` are forwarded to. */
+  /** The portal app unless given. */
+  readonly app?: BrowserAppKind;
+  /** The API the app's API paths (`portalWebApiPaths`, `staffConsoleApiPaths`) are forwarded to. */
   readonly httpApi: apigw.IHttpApi;
   /** Base URL of the portal hosted login (`https://<prefix>.auth.<region>.amazoncognito.com`): also its origin. */
   readonly loginUrl: string;
@@ -45,6 +51,45 @@ export const portalWebNoncurrentVersionDays = Duration.days(30);
 export const portalWebEntryFiles = ['index.html', 'config.json', ...apiReferenceFiles] as const;
 
 /**
+ * What differs between the two apps; everything else (private bucket with OAC, HTTPS, security headers, same-origin
+ * API, deployment) is one code path.
+ */
+const appSettings = {
+  portal: {
+    description: 'portal web app',
+    build: buildPortalWeb,
+    apiPaths: portalWebApiPaths,
+    stripApiPrefix: undefined,
+    apiReference: true,
+    entryFiles: portalWebEntryFiles,
+    scopes: portalWebScopes,
+  },
+  console: {
+    description: 'staff console',
+    build: buildStaffConsole,
+    apiPaths: staffConsoleApiPaths,
+    // The API's routes are at its root: a CloudFront function removes the console's `/api` prefix on the way.
+    stripApiPrefix: staffConsoleApiPrefix,
+    apiReference: false,
+    entryFiles: ['index.html', 'config.json'],
+    scopes: staffConsoleScopes,
+  },
+} as const satisfies Record<BrowserAppKind, unknown>;
+
+/**
+ * The viewer-request function that removes `prefix` from the path (`/api/contacts` → `/contacts`). CloudFront
+ * Functions (cloudfront-js-2.0) run at the edge before the origin request; the query string is not part of `uri`.
+ */
+export function stripPrefixFunctionCode(prefix: string): string {
+  const escaped = prefix.replace(/[/.]/g, (c) => `\\${c}`);
+  return `function handler(event) {
+  var request = event.request;
+  request.uri = request.uri.replace(/^${escaped}(?=\\/|$)/, '') || '/';
+  return request;
+}`;
+}
+
+/**
  * The portal web app (web/): built at synth, kept in a private bucket that only this distribution may read (Origin
  * Access Control), and served over HTTPS with the security headers of `portalWebSecurityHeaders`. The API paths go
  * to the HTTP API on the same origin, so the app needs no CORS and its policy allows `connect-src 'self'`.
@@ -64,6 +109,7 @@ export class PorticoPortalWeb extends Construct {
   /** The role of the function (provided by CDK's BucketDeployment) that copies the files into the bucket. */
   readonly deploymentRole: iam.Role;
   readonly deployments: { readonly assets: s3deploy.BucketDeployment; readonly entry: s3deploy.BucketDeployment };
+  private readonly appDescription: string;
 
   constructor(scope: Construct, id: string, props: PorticoPortalWebProps) {
     super(scope, id);
@@ -97,6 +143,8 @@ export class PorticoPortalWeb extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    const app = appSettings[props.app ?? 'portal'];
+    this.appDescription = app.description;
     this.customDomain = props.customDomain;
     const securityHeaders = this.securityHeadersPolicy(this.origins(props));
     const bucketOrigin = origins.S3BucketOrigin.withOriginAccessControl(this.bucket);
@@ -117,10 +165,24 @@ export class PorticoPortalWeb extends Construct {
       // when the origin secret header (apiOriginHeaders) proves the request came this way.
       originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       responseHeadersPolicy: securityHeaders,
+      ...(app.stripApiPrefix
+        ? {
+            functionAssociations: [
+              {
+                eventType: cloudfront.FunctionEventType.VIEWER_REQUEST,
+                function: new cloudfront.Function(this, 'StripApiPrefix', {
+                  runtime: cloudfront.FunctionRuntime.JS_2_0,
+                  comment: `Removes ${app.stripApiPrefix} before the API sees the path`,
+                  code: cloudfront.FunctionCode.fromInline(stripPrefixFunctionCode(app.stripApiPrefix)),
+                }),
+              },
+            ],
+          }
+        : {}),
     };
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
-      comment: `${stack.stackName} portal web app`,
+      comment: `${stack.stackName} ${app.description}`,
       defaultRootObject: 'index.html',
       defaultBehavior: {
         origin: bucketOrigin,
@@ -131,10 +193,10 @@ export class PorticoPortalWeb extends Construct {
         compress: true,
       },
       additionalBehaviors: {
-        ...Object.fromEntries(portalWebApiPaths.map((path) => [path, apiBehavior])),
+        ...Object.fromEntries(app.apiPaths.map((path) => [path, apiBehavior])),
         // The API reference page (infra/api-reference.ts): the app's files, with the page's own policy.
         ...Object.fromEntries(
-          apiReferenceFiles.map((file) => [
+          (app.apiReference ? apiReferenceFiles : []).map((file) => [
             `/${file}`,
             {
               origin: bucketOrigin,
@@ -161,9 +223,9 @@ export class PorticoPortalWeb extends Construct {
     // (s3:GetObject*, s3:List*, s3:DeleteObject* on both buckets, CloudFront invalidations on "*").
     this.deploymentRole = new iam.Role(this, 'DeploymentRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Copies the portal web app into its bucket and invalidates the entry files',
+      description: `Copies the ${app.description} into its bucket and invalidates the entry files`,
     });
-    this.deployments = this.deployContent(props);
+    this.deployments = this.deployContent(props, app);
   }
 
   /**
@@ -201,7 +263,7 @@ export class PorticoPortalWeb extends Construct {
       comment:
         id === 'ApiReferenceHeaders'
           ? 'Portico API reference page: its CSP, HSTS, no sniffing, no framing, no referrer'
-          : 'Portico portal web app: CSP, HSTS, no sniffing, no framing, no referrer',
+          : `Portico ${this.appDescription}: CSP, HSTS, no sniffing, no framing, no referrer`,
       securityHeadersBehavior: {
         contentSecurityPolicy: { contentSecurityPolicy, override: true },
         strictTransportSecurity: {
@@ -232,9 +294,9 @@ export class PorticoPortalWeb extends Construct {
    * config.json keep their names: `no-cache` (revalidate every time), invalidated on each deploy, and written only
    * after the hashed files they name exist.
    */
-  private deployContent(props: PorticoPortalWebProps) {
+  private deployContent(props: PorticoPortalWebProps, app: (typeof appSettings)[BrowserAppKind]) {
     // Built into the cloud assembly (cdk.out), where each synth overwrites it; CDK stages it as an asset from there.
-    const build = buildPortalWeb(join(Stage.of(this)!.outdir, `portal-web-${this.node.addr}`));
+    const build = app.build(join(Stage.of(this)!.outdir, `${props.app ?? 'portal'}-web-${this.node.addr}`));
     const role = this.deploymentRole;
     const logGroup = new logs.LogGroup(this, 'DeploymentLogs', { retention: logs.RetentionDays.ONE_MONTH });
     logGroup.grantWrite(role);
@@ -277,7 +339,7 @@ export class PorticoPortalWeb extends Construct {
     const assets = new s3deploy.BucketDeployment(this, 'Assets', {
       ...common,
       sources: [readable(s3deploy.Source.asset(build.outDir))],
-      exclude: [...portalWebEntryFiles],
+      exclude: [...app.entryFiles],
       cacheControl: [
         s3deploy.CacheControl.setPublic(),
         s3deploy.CacheControl.maxAge(Duration.days(365)),
@@ -288,7 +350,7 @@ export class PorticoPortalWeb extends Construct {
     const config: PortalWebConfig = {
       loginUrl: props.loginUrl,
       clientId: props.clientId,
-      scopes: portalWebScopes,
+      scopes: app.scopes,
       branding: props.branding,
     };
     const entry = new s3deploy.BucketDeployment(this, 'Entry', {
@@ -298,11 +360,11 @@ export class PorticoPortalWeb extends Construct {
         readable(s3deploy.Source.jsonData('config.json', config)),
       ],
       exclude: ['*'],
-      include: [...portalWebEntryFiles],
+      include: [...app.entryFiles],
       cacheControl: [s3deploy.CacheControl.noCache()],
       distribution: this.distribution,
       // `/` too: CloudFront caches the root under its own path, though it serves index.html there.
-      distributionPaths: ['/', ...portalWebEntryFiles.map((file) => `/${file}`)],
+      distributionPaths: ['/', ...app.entryFiles.map((file) => `/${file}`)],
     });
     entry.node.addDependency(assets);
     return { assets, entry };

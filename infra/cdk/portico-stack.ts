@@ -29,6 +29,7 @@ export class PorticoStack extends Stack {
   readonly functions: PorticoFunctions;
   readonly api: PorticoApi;
   readonly portalWeb: PorticoPortalWeb;
+  readonly staffConsole: PorticoPortalWeb;
   readonly alarms: PorticoAlarms;
   readonly originSecret: PortalOriginSecret;
   readonly files: PorticoFiles;
@@ -42,6 +43,7 @@ export class PorticoStack extends Stack {
     // (CloudFormation sees no cycle: the distribution names the API and the login domain only, never the client or
     // the functions).
     const portalWebUrl = Lazy.string({ produce: () => this.portalWeb.url });
+    const staffWebUrl = Lazy.string({ produce: () => this.staffConsole.url });
 
     this.data = new PorticoData(this, 'Data');
     const topicKey = createTopicKey(this, 'TopicKey');
@@ -55,6 +57,7 @@ export class PorticoStack extends Stack {
     this.identity = new PorticoIdentity(this, 'Identity', {
       portalCallbackUrls: config.portalCallbackUrls ?? [portalWebUrl],
       portalLogoutUrls: config.portalLogoutUrls ?? [portalWebUrl],
+      staffConsoleUrls: [staffWebUrl],
       domainPrefix: config.domainPrefix,
       portalEmail: {
         email: this.email,
@@ -66,7 +69,10 @@ export class PorticoStack extends Stack {
     });
     // Browsers upload and download files from the portal app and the staff console (the API's CORS origins).
     const portalWebOrigin = Lazy.string({ produce: () => this.portalWeb.url.replace(/\/$/, '') });
-    this.files = new PorticoFiles(this, 'Files', { allowedOrigins: [portalWebOrigin, ...config.allowedOrigins] });
+    const staffWebOrigin = Lazy.string({ produce: () => this.staffConsole.url.replace(/\/$/, '') });
+    this.files = new PorticoFiles(this, 'Files', {
+      allowedOrigins: [portalWebOrigin, staffWebOrigin, ...config.allowedOrigins],
+    });
     this.functions = new PorticoFunctions(this, 'Functions', {
       table: this.data.table,
       portalUserPool: this.identity.pools.portal.pool,
@@ -101,6 +107,18 @@ export class PorticoStack extends Stack {
       branding: config.branding,
       filesOrigin: filesBucketOrigin(this.files.regionalDomainName),
     });
+    const { staff } = this.identity.pools;
+    if (!staff.loginDomain || !staff.consoleClient)
+      throw new Error('The staff user pool must declare consoleClientName: the staff console signs in there');
+    this.staffConsole = new PorticoPortalWeb(this, 'StaffConsole', {
+      app: 'console',
+      httpApi: this.api.httpApi,
+      loginUrl: staff.loginDomain.baseUrl(),
+      clientId: staff.consoleClient.userPoolClientId,
+      apiOriginHeaders: originSecret.originHeaders,
+      branding: config.branding,
+      filesOrigin: filesBucketOrigin(this.files.regionalDomainName),
+    });
     this.alarms = new PorticoAlarms(this, 'Alarms', {
       topicKey,
       alarmEmail: config.alarmEmail,
@@ -128,6 +146,9 @@ export class PorticoStack extends Stack {
       // Base URL of the hosted login; the web app appends /oauth2/authorize, /logout, etc.
       PortalLoginUrl: portal.loginDomain.baseUrl(),
       PortalWebUrl: this.portalWeb.url,
+      StaffWebUrl: this.staffConsole.url,
+      StaffConsoleClientId: staff.consoleClient!.userPoolClientId,
+      StaffLoginUrl: staff.loginDomain!.baseUrl(),
       TableName: this.data.table.tableName,
       FilesBucketName: this.files.bucket.bucketName,
     };

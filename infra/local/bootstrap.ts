@@ -184,6 +184,19 @@ export async function ensureUserPool(
     userPoolId = created.UserPool?.Id;
     if (!userPoolId) throw new Error(`cognito-local did not return an id for ${pool.poolName}`);
   }
+  const clientId = await ensureClient(cognito, userPoolId, pool, pool.clientName, pool.hostedLogin, options);
+  return { userPoolId, clientId };
+}
+
+/** One app client of a pool, created or converged to the declaration: the API client, or a hosted login's. */
+async function ensureClient(
+  cognito: CognitoIdentityProviderClient,
+  userPoolId: string,
+  pool: UserPoolDeclaration,
+  clientName: string,
+  hostedLogin: boolean,
+  options: PoolOptions,
+): Promise<string> {
   const clientSettings: Omit<CreateUserPoolClientCommandInput, 'UserPoolId' | 'ClientName'> = {
     GenerateSecret: false,
     // Locally the password flow stands in for SRP, which cognito-local does not implement.
@@ -195,7 +208,7 @@ export async function ensureUserPool(
     PreventUserExistenceErrors: 'ENABLED',
     // As in the cloud: a user's own token writes none of the attributes that name or reach them.
     WriteAttributes: [...pool.clientWriteAttributes],
-    ...(pool.hostedLogin
+    ...(hostedLogin
       ? {
           AllowedOAuthFlowsUserPoolClient: true,
           AllowedOAuthFlows: ['code'],
@@ -207,24 +220,24 @@ export async function ensureUserPool(
       : {}),
   };
   const clients = await cognito.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }));
-  let clientId = clients.UserPoolClients?.find((c) => c.ClientName === pool.clientName)?.ClientId;
+  let clientId = clients.UserPoolClients?.find((c) => c.ClientName === clientName)?.ClientId;
   if (clientId) {
     await cognito.send(
       new UpdateUserPoolClientCommand({
         UserPoolId: userPoolId,
         ClientId: clientId,
-        ClientName: pool.clientName,
+        ClientName: clientName,
         ...clientSettings,
       }),
     );
   } else {
     const created = await cognito.send(
-      new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: pool.clientName, ...clientSettings }),
+      new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: clientName, ...clientSettings }),
     );
     clientId = created.UserPoolClient?.ClientId;
-    if (!clientId) throw new Error(`cognito-local did not return a client id for ${pool.clientName}`);
+    if (!clientId) throw new Error(`cognito-local did not return a client id for ${clientName}`);
   }
-  return { userPoolId, clientId };
+  return clientId;
 }
 
 /** Sign-in attributes are fixed when a pool is created; a pool made by an older checkout must be recreated. */
@@ -246,10 +259,27 @@ async function assertSignInSettings(
   }
 }
 
-export async function ensureUserPools(cognito: CognitoIdentityProviderClient, portal: PoolOptions) {
+export async function ensureUserPools(
+  cognito: CognitoIdentityProviderClient,
+  portal: PoolOptions,
+  staffConsole: PoolOptions,
+) {
   // Staff codes stay with Cognito's own sender in the cloud too.
   const staff = await ensureUserPool(cognito, userPools.staff, { callbackUrls: [], logoutUrls: [] });
-  return { staff, portal: await ensureUserPool(cognito, userPools.portal, portal) };
+  // The staff console signs in through the staff pool's hosted login, with a client of its own.
+  const consoleClientId = await ensureClient(
+    cognito,
+    staff.userPoolId,
+    userPools.staff,
+    userPools.staff.consoleClientName,
+    true,
+    staffConsole,
+  );
+  return {
+    staff,
+    staffConsole: { userPoolId: staff.userPoolId, clientId: consoleClientId },
+    portal: await ensureUserPool(cognito, userPools.portal, portal),
+  };
 }
 
 /** The local staff user; its password is set (again) every start so the outputs file always tells the truth. */

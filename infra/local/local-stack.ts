@@ -30,7 +30,7 @@ import { defaultCreateRate } from '../../shared/config/provisioning-defaults';
 import { defaultOrganizationName, organizationNameProblem } from '../../shared/access/portal-code-email';
 import { startStreamEventSource } from './stream-event-source';
 import { startLocalSchedules } from './schedules';
-import { createPortalWebServer } from './portal-web-server';
+import { createBrowserAppServer, portalApiPathOf } from './browser-app-server';
 import {
   brandingEnvironmentValue,
   brandingProblems,
@@ -42,6 +42,7 @@ import { createAsyncInvoker } from './async-invoker';
 import { originVerifyHeader } from '../../shared/http/origin-verify';
 import { defaultPortalTicketsPerDay } from '../../shared/tickets/ticket-limits';
 import { buildPortalWeb, portalWebScopes } from '../portal-web';
+import { apiPathOf as staffConsoleApiPathOf, buildStaffConsole, staffConsoleScopes } from '../staff-console';
 import { startS3Local } from './s3-local';
 
 export const repoRoot = resolve(__dirname, '..', '..');
@@ -264,13 +265,14 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
     const apiUrl = `http://127.0.0.1:${ports.api}`;
     // The app's own origin is its sign-in callback and sign-out URL (hash routing: one page).
     const portalWebUrl = `http://127.0.0.1:${ports.web}/`;
+    const staffWebUrl = `http://127.0.0.1:${ports.staffWeb}/`;
     // The files bucket: uploads and downloads go straight from the browser to it with presigned URLs, and its
     // ObjectCreated events invoke the functions declaring them, asynchronously as S3 does.
     const s3 = await startS3Local({
       port: ports.s3,
       dataDir: join(dataDir, 's3'),
       bucket: localFilesBucketName,
-      allowedOrigins: [new URL(portalWebUrl).origin],
+      allowedOrigins: [new URL(portalWebUrl).origin, new URL(staffWebUrl).origin],
       onObjectCreated: (event) => {
         for (const fn of declarations.filter((d) => d.filesBucket?.objectCreated))
           asyncInvokers.get(fn.name)?.enqueue(event);
@@ -282,11 +284,15 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
     const staffPassword = previous.StaffPassword ?? generatePassword();
     const [table, pools] = await Promise.all([
       ensureTable(dynamo, localTableName),
-      ensureUserPools(identity, {
-        callbackUrls: [portalWebUrl],
-        logoutUrls: [portalWebUrl],
-        codeEmail: { senderEmail: localSenderEmail, organizationName: localOrganizationName() },
-      }),
+      ensureUserPools(
+        identity,
+        {
+          callbackUrls: [portalWebUrl],
+          logoutUrls: [portalWebUrl],
+          codeEmail: { senderEmail: localSenderEmail, organizationName: localOrganizationName() },
+        },
+        { callbackUrls: [staffWebUrl], logoutUrls: [staffWebUrl] },
+      ),
     ]);
     await ensureStaffUser(identity, pools.staff.userPoolId, localStaffUsername, staffPassword);
     // What the provisioning functions read at cold start; they load on first use, after this.
@@ -313,7 +319,7 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
       authorizers: {
         staff: createJwtAuthorizer({
           issuer: issuerOf(pools.staff.userPoolId),
-          audiences: [pools.staff.clientId],
+          audiences: [pools.staff.clientId, pools.staffConsole.clientId],
           jwksUri: `${issuerOf(pools.staff.userPoolId)}/.well-known/jwks.json`,
         }),
         portal: createJwtAuthorizer({
@@ -328,9 +334,10 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
     await listen(api, ports.api);
     cleanups.push(() => close(api));
 
-    const web = createPortalWebServer({
+    const web = createBrowserAppServer({
       build: buildPortalWeb(join(dataDir, 'build', 'portal-web')),
       config: { loginUrl: cognito.endpoint, clientId: pools.portal.clientId, scopes: portalWebScopes, branding },
+      apiPathOf: portalApiPathOf,
       apiUrl,
       loginOrigin: new URL(cognito.endpoint).origin,
       filesOrigin: new URL(s3.endpoint).origin,
@@ -338,6 +345,24 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
     });
     await listen(web, ports.web);
     cleanups.push(() => close(web));
+
+    // The staff console on an origin of its own, signing in through the staff pool's hosted login.
+    const staffWeb = createBrowserAppServer({
+      build: buildStaffConsole(join(dataDir, 'build', 'staff-console')),
+      config: {
+        loginUrl: cognito.endpoint,
+        clientId: pools.staffConsole.clientId,
+        scopes: staffConsoleScopes,
+        branding,
+      },
+      apiPathOf: staffConsoleApiPathOf,
+      apiUrl,
+      loginOrigin: new URL(cognito.endpoint).origin,
+      filesOrigin: new URL(s3.endpoint).origin,
+      apiOriginHeaders: { [originVerifyHeader]: originSecret },
+    });
+    await listen(staffWeb, ports.staffWeb);
+    cleanups.push(() => close(staffWeb));
 
     const streams = new DynamoDBStreamsClient({});
     cleanups.push(async () => streams.destroy());
@@ -383,6 +408,9 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
       PortalClientId: pools.portal.clientId,
       PortalLoginUrl: cognito.endpoint,
       PortalWebUrl: portalWebUrl,
+      StaffWebUrl: staffWebUrl,
+      StaffConsoleClientId: pools.staffConsole.clientId,
+      StaffLoginUrl: cognito.endpoint,
       TableName: localTableName,
       FilesBucketName: localFilesBucketName,
       CognitoEndpoint: cognito.endpoint,

@@ -8,6 +8,8 @@ export interface LocalPorts {
   readonly lambda: number;
   /** The portal web app and its `/portal/*` forwarding (CloudFront's part in the cloud). */
   readonly web: number;
+  /** The staff console and its `/api/*` forwarding. */
+  readonly staffWeb: number;
   /** The S3 stand-in (its signature-checking front; shared/files' presigned URLs point here). */
   readonly s3: number;
 }
@@ -20,6 +22,7 @@ export const defaultPorts: LocalPorts = {
   ses: 8105,
   lambda: 9101,
   web: 3000,
+  staffWeb: 3001,
   s3: 8110,
 };
 
@@ -48,6 +51,7 @@ export async function freePorts(): Promise<LocalPorts> {
     ses: await take(),
     lambda: await take(),
     web: await take(),
+    staffWeb: await take(),
     s3: await take(),
   };
 }

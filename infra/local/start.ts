@@ -18,6 +18,7 @@ function banner(stack: RunningStack, seconds: number): string {
 Portico is running (ready in ${seconds.toFixed(1)} s). Ctrl-C stops it.
 
   Portal         ${o.PortalWebUrl}        the web app partners and customers use
+  Staff console  ${o.StaffWebUrl}        the CRM screens staff run the portal from (sign in as the staff user)
   API            ${o.ApiUrl}          try: curl ${o.ApiUrl}/health
   Mailbox        ${o.MailboxUrl}
   Portal login   ${o.PortalLoginUrl}/oauth2/authorize (hosted login, PKCE)

@@ -21,6 +21,8 @@ export const commentPrefix = 'COMMENT#';
 export const ticketCountPrefix = 'TICKETS#';
 /** A record's files (a ticket's attachments, a document's file) sort by their time-ordered id under this prefix. */
 export const filePrefix = 'FILE#';
+/** Search term items' partitions start with this (`searchPartition`). */
+export const searchPrefix = 'SEARCH#';
 /** ACCESS items are listed (gsi1) under this pseudo-module, for `reconcile --all`. */
 export const accessListName = 'portal-access';
 
@@ -107,6 +109,19 @@ export function ticketCountKey(personId: string, day: string): Key {
 /** A file of a record (shared/files/file-service.ts): a ticket's attachment or a document's file, in its partition. */
 export function fileKey(recordId: string, fileId: string): Key {
   return { [pk]: recordId, [sk]: `${filePrefix}${fileId}` };
+}
+
+/**
+ * The partition of a module's search terms that start with the character `term` starts with: a prefix search is
+ * one Query of it (`begins_with(sk, <prefix>)`), and the terms of a module spread over many partitions.
+ */
+export function searchPartition(moduleName: string, term: string): string {
+  return `${searchPrefix}${moduleName}#${Array.from(term)[0] ?? ''}`;
+}
+
+/** One search term of a record (shared/records/search-terms.ts normalises it, so it holds no `#`). */
+export function searchTermKey(moduleName: string, term: string, recordId: string): Key {
+  return { [pk]: searchPartition(moduleName, term), [sk]: `${term}#${recordId}` };
 }
 
 /** The item the health check reads: it never exists, so reading it proves reachability and nothing else. */
@@ -249,6 +264,10 @@ export const itemCatalog: readonly CatalogEntry[] = [
     item: 'file of a record',
     keys: fileKey('<recordId>', '<fileId>'),
     note: `TTL \`${tableDesign.ttlAttribute}\` while pending`,
+  },
+  {
+    item: 'search term of a record',
+    keys: { ...searchTermKey('<module>', '<term>', '<id>'), [pk]: `${searchPrefix}<module>#<first character>` },
   },
   { item: 'health probe (never written)', keys: healthProbeKey },
 ];

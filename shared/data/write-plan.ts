@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { Conflict, type DomainError } from '../http/errors';
-import { claimKey, recordKey, type ClaimKind } from './keys';
+import { claimKey, recordKey, searchTermKey, type ClaimKind } from './keys';
 
 /**
  * One request's write, as a list of conditional actions committed atomically: a single PutItem/DeleteItem
@@ -135,6 +135,28 @@ export class WritePlan {
       },
       // Only a claim someone else took over can fail here; there is nothing of ours to release then.
       explain: () => new Conflict(`The portal ${kind} ${value} is held by another person.`),
+    });
+    return this;
+  }
+
+  /**
+   * Records that `recordId` is found by `term` (shared/records/search-terms.ts). Unconditional: the record's own
+   * action in the same transaction carries the condition, so the term exists exactly when the record says so.
+   */
+  putSearchTerm(moduleName: string, term: string, recordId: string) {
+    this.actions.push({
+      item: {
+        Put: { TableName: this.tableName, Item: marshall({ ...searchTermKey(moduleName, term, recordId), recordId }) },
+      },
+      explain: () => new Conflict('A search term changed meanwhile; try again.'),
+    });
+    return this;
+  }
+
+  deleteSearchTerm(moduleName: string, term: string, recordId: string) {
+    this.actions.push({
+      item: { Delete: { TableName: this.tableName, Key: marshall(searchTermKey(moduleName, term, recordId)) } },
+      explain: () => new Conflict('A search term changed meanwhile; try again.'),
     });
     return this;
   }

@@ -59,6 +59,20 @@ export interface ReferenceDeclaration {
   readonly belongsToThisRecord?: boolean;
 }
 
+/**
+ * A record created in the same request as this one, inside its create body (a partner organization's new primary
+ * contact): both are written in one transaction, each naming the other, or neither is.
+ */
+export interface InlineCreateDeclaration {
+  /** The member of the create body that holds the new record's fields: `primaryContact`. */
+  readonly field: string;
+  readonly module: ModuleName;
+  /** This record's reference to the new one: `primaryContactId`. */
+  readonly reference: ReferenceField;
+  /** The new record's reference back to this one, set by the server: `organizationId`. */
+  readonly backReference: ReferenceField;
+}
+
 export interface ModuleDeclaration {
   readonly name: ModuleName;
   /** Singular, for messages: "organization". */
@@ -71,6 +85,13 @@ export interface ModuleDeclaration {
   readonly defaults: Readonly<Record<string, unknown>>;
   readonly references: readonly ReferenceDeclaration[];
   readonly filters: readonly FilterName[];
+  /**
+   * What `GET /<module>?q=` finds a record by (shared/records/search-terms.ts): each entry a field, or fields joined
+   * by a space (first and last name); a prefix of any of them, in any case, with or without accents.
+   */
+  readonly searchTerms: readonly (readonly string[])[];
+  /** `POST /<module>` may also create one record this one references (shared/records/record-service.ts). */
+  readonly createsWith?: InlineCreateDeclaration;
   readonly portalVisible: boolean;
   /** For portal-visible modules: the fields the portal web app lists, in order (the detail view shows all). */
   readonly portalColumns?: readonly string[];
@@ -165,6 +186,8 @@ const personFields = () => ({
 });
 
 const people: readonly ModuleName[] = ['contacts', 'leads', 'partner-contacts'];
+/** A person is found by first name, last name, "first last" and email. */
+const personSearchTerms = [['firstName'], ['lastName'], ['email'], ['firstName', 'lastName']] as const;
 const organizations: readonly ModuleName[] = ['organizations', 'partner-organizations'];
 
 /** Portal records hang off a person, an organization, or both; at least one. */
@@ -228,6 +251,7 @@ const declaredModules: readonly ModuleEntry[] = [
     defaults: {},
     references: [],
     filters: [],
+    searchTerms: [['name'], ['email']],
     portalVisible: false,
   },
   {
@@ -246,7 +270,14 @@ const declaredModules: readonly ModuleEntry[] = [
     references: [
       { field: 'primaryContactId', modules: ['partner-contacts'], counted: false, belongsToThisRecord: true },
     ],
+    createsWith: {
+      field: 'primaryContact',
+      module: 'partner-contacts',
+      reference: 'primaryContactId',
+      backReference: 'organizationId',
+    },
     filters: [],
+    searchTerms: [['name'], ['email']],
     portalVisible: false,
   },
   {
@@ -258,6 +289,7 @@ const declaredModules: readonly ModuleEntry[] = [
     defaults: {},
     references: [{ field: 'organizationId', modules: ['organizations'], counted: true }],
     filters: ['organizationId', 'email'],
+    searchTerms: personSearchTerms,
     portalVisible: false,
   },
   {
@@ -269,6 +301,7 @@ const declaredModules: readonly ModuleEntry[] = [
     defaults: {},
     references: [],
     filters: ['email'],
+    searchTerms: [...personSearchTerms, ['company']],
     portalVisible: false,
   },
   {
@@ -280,6 +313,7 @@ const declaredModules: readonly ModuleEntry[] = [
     defaults: {},
     references: [{ field: 'organizationId', modules: ['partner-organizations'], counted: true }],
     filters: ['organizationId', 'email'],
+    searchTerms: personSearchTerms,
     portalVisible: false,
   },
   {
@@ -291,6 +325,7 @@ const declaredModules: readonly ModuleEntry[] = [
     defaults: recordDefaults,
     references: recordReferences,
     filters: recordFilters,
+    searchTerms: [['title']],
     portalVisible: true,
     portalColumns: ['title', 'status', 'priority', 'updatedAt'],
     // Set by the portal (shared/tickets/portal-tickets.ts) and the conversation (shared/tickets/ticket-comments.ts).
@@ -318,6 +353,7 @@ const declaredModules: readonly ModuleEntry[] = [
     defaults: recordDefaults,
     references: recordReferences,
     filters: recordFilters,
+    searchTerms: [['subject'], ['invoiceNumber']],
     portalVisible: true,
     portalColumns: ['subject', 'invoiceNumber', 'status', 'dueDate', 'total'],
   },
@@ -337,6 +373,7 @@ const declaredModules: readonly ModuleEntry[] = [
     defaults: recordDefaults,
     references: recordReferences,
     filters: recordFilters,
+    searchTerms: [['subject']],
     portalVisible: true,
     portalColumns: ['subject', 'status', 'validUntil', 'total'],
     serverOwned: ['decision'],
@@ -366,6 +403,7 @@ const declaredModules: readonly ModuleEntry[] = [
     defaults: { ...recordDefaults, lineItems: [] },
     references: recordReferences,
     filters: recordFilters,
+    searchTerms: [['subject']],
     portalVisible: true,
     portalColumns: ['subject', 'status', 'total', 'signature'],
     derive: (fields) => ({
@@ -390,6 +428,7 @@ const declaredModules: readonly ModuleEntry[] = [
     defaults: recordDefaults,
     references: recordReferences,
     filters: recordFilters,
+    searchTerms: [['title']],
     portalVisible: true,
     portalColumns: ['title', 'updatedAt'],
   },

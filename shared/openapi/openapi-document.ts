@@ -6,7 +6,8 @@ import { maxBodyBytes } from '../http/request';
 import { problemContentType } from '../http/problem';
 import { moduleRoutes, type ModuleRoute, type RecordOperation } from '../modules/module-routes';
 import type { ModuleDeclaration } from '../modules/registry';
-import { defaultPageSize, maxPageSize } from '../records/list-query';
+import { defaultPageSize, maxPageSize, maxSearchLength } from '../records/list-query';
+import { maxTermLength } from '../records/search-terms';
 import { contractOperation, ContractSchemas, unknownQueryNote } from './contract-operation';
 import { problemSchemas } from './problem-schemas';
 import { signatureJsonSchema } from '../modules/sales-order-content';
@@ -156,6 +157,40 @@ function patchSchema(module: ModuleDeclaration, input: ObjectSchema): JsonObject
       'removes an optional field (one with a default gets the default back; a required field cannot be ' +
       'removed), nested objects merge member by member and arrays are replaced whole. The merged ' +
       `${module.label} must still be a valid ${namesOf(module).input}.`,
+  };
+}
+
+/**
+ * A create body that may also carry a new record this one references (`createsWith`: a partner organization's
+ * `primaryContact`): that record's own input, less the reference back, which the server sets.
+ */
+function withInlineCreate(
+  module: ModuleDeclaration,
+  modules: readonly ModuleDeclaration[],
+  input: ObjectSchema,
+): ObjectSchema {
+  const inline = module.createsWith;
+  const target = inline && modules.find((candidate) => candidate.name === inline.module);
+  if (!inline || !target) return input;
+  const { [inline.backReference]: _back, ...properties } = createSchema(target).properties ?? {};
+  const nested = createSchema(target);
+  const targetLabel = target.label;
+  return {
+    ...input,
+    description:
+      `${String(input.description)} With \`${inline.field}\`, a new ${targetLabel} is created in the same ` +
+      `transaction, its \`${inline.backReference}\` this ${module.label} and this ${module.label}'s ` +
+      `\`${inline.reference}\` it: both are created or neither is. Not together with \`${inline.reference}\`; ` +
+      `problems with it are reported under \`/${inline.field}/…\`.`,
+    properties: {
+      ...input.properties,
+      [inline.field]: {
+        ...nested,
+        properties,
+        required: (nested.required ?? []).filter((name) => name !== inline.backReference),
+        description: `The new ${targetLabel}, its \`${inline.backReference}\` left out (it is this ${module.label}).`,
+      },
+    },
   };
 }
 
@@ -418,14 +453,27 @@ function filterParameters(module: ModuleDeclaration, input: ObjectSchema): JsonO
       required: false,
       description:
         `Only ${module.label} records whose \`${name}\` is this value.` +
-        (others(name).length
-          ? ` Not together with ${others(name)
-              .map((o) => `\`${o}\``)
-              .join(', ')}.`
-          : ''),
+        ` Not together with ${['q', ...others(name)].map((o) => `\`${o}\``).join(', ')}.`,
       schema: { type: 'string', ...schema },
     };
   });
+}
+
+/** `q`: a prefix search over the module's `searchTerms` (shared/records/search-terms.ts). */
+function searchParameter(module: ModuleDeclaration): JsonObject {
+  const terms = module.searchTerms.map((parts) => `\`${parts.join(' ')}\``);
+  const listed = terms.length > 1 ? `${terms.slice(0, -1).join(', ')} or ${terms.at(-1)}` : terms.join('');
+  return {
+    name: 'q',
+    in: 'query',
+    required: false,
+    description:
+      `Only ${module.label} records whose ${listed} starts with this text, in any case and with or without ` +
+      `accents (compared up to ${maxTermLength} characters). Sorted by the matching text instead of newest first; ` +
+      'a record matching twice is listed once per page, so a page may hold fewer records than `limit` while ' +
+      '`nextCursor` is not null. Not together with a filter; blank text is a 400.',
+    schema: { type: 'string', minLength: 1, maxLength: maxSearchLength },
+  };
 }
 
 const withEtag = { ...correlationHeader, ETag: headerRef('ETag') };
@@ -459,9 +507,13 @@ function moduleOperation(route: ModuleRoute, input: ObjectSchema): JsonObject {
       operationId: `list${names.plural}`,
       summary: `List ${module.label} records, newest first`,
       description:
-        (module.filters.length > 1 ? 'At most one filter at a time: two or more are refused with 400. ' : '') +
-        unknownQueryNote,
-      parameters: [parameterRef('Limit'), parameterRef('Cursor'), ...filterParameters(module, input)],
+        'At most one of `q` and the filters at a time: two or more are refused with 400. ' + unknownQueryNote,
+      parameters: [
+        parameterRef('Limit'),
+        parameterRef('Cursor'),
+        searchParameter(module),
+        ...filterParameters(module, input),
+      ],
       responses: {
         200: { description: 'One page.', headers: correlationHeader, content: json(schemaRef(names.page)) },
         ...errors('BadRequest'),
@@ -577,10 +629,10 @@ export function buildOpenApiDocument({ routes, modules, serverUrl, contracts }: 
     inputs.set(module, input);
     Object.assign(schemas, {
       [names.output]: outputSchema(module, input),
-      [names.input]: {
+      [names.input]: withInlineCreate(module, modules, {
         ...input,
         description: `A new ${module.label}. Unknown members are refused.`,
-      },
+      }),
       [names.patch]: patchSchema(module, input),
       [names.page]: pageSchema(module),
     });

@@ -1,4 +1,14 @@
 import type { ProblemKind } from '../http/route-contract';
+import { modules } from '../modules/registry';
+
+/** Claimed fields: a person's own, and those of a person created inline (`primaryContact.email`). */
+const claimedFields = ['email', 'portal.username'];
+const conflictFields = [
+  ...claimedFields,
+  ...modules.flatMap((module) =>
+    module.createsWith ? claimedFields.map((field) => `${module.createsWith!.field}.${field}`) : [],
+  ),
+];
 
 /**
  * The problem documents (RFC 9457) the API answers, one named schema per kind of extension members
@@ -47,7 +57,7 @@ export const problemSchemas: Record<ProblemKind, JsonObject> = {
       type: 'object',
       description: 'A portal email or username another person holds: which field, and who holds it.',
       properties: {
-        field: { type: 'string', enum: ['email', 'portal.username'] },
+        field: { type: 'string', enum: [...new Set(conflictFields)] },
         holderId: { type: 'string', description: 'The id of the person holding it, when known.' },
       },
       required: ['field'],

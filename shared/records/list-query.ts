@@ -5,6 +5,16 @@ import { idPrefixes, type FilterName, type ModuleDeclaration } from '../modules/
 import { validate } from '../modules/validate';
 import { ValidationFailed } from '../http/errors';
 import type { ListQuery } from './record-list';
+import { normaliseTerm } from './search-terms';
+
+/** `q`'s length bound as sent; what is searched is its normalised form (search-terms.ts). */
+export const maxSearchLength = 200;
+
+/** `q`: a prefix of a name or email, in any case, accents optional; blank after normalising is refused. */
+const searchSchema = z.string().check(
+  z.maxLength(maxSearchLength, { message: `at most ${maxSearchLength} characters` }),
+  z.refine((value) => normaliseTerm(value) !== '', { message: 'must contain a letter or digit to search for' }),
+);
 
 export const defaultPageSize = 25;
 export const maxPageSize = 100;
@@ -38,12 +48,13 @@ export const pageSizeOf = (limit: string | undefined): number =>
 
 const schemas = new Map<string, z.ZodMiniType<Record<string, string | undefined>>>();
 
-/** The list query a module accepts: `limit`, `cursor`, and at most one of its declared filters. */
+/** The list query a module accepts: `limit`, `cursor`, and at most one of `q` and its declared filters. */
 function listQuerySchema(module: ModuleDeclaration) {
   let schema = schemas.get(module.name);
   if (!schema) {
     schema = z.strictObject({
       ...pageQueryFields(),
+      q: z.optional(searchSchema),
       ...Object.fromEntries(module.filters.map((name) => [name, z.optional(filterSchema(module, name))])),
     }) as unknown as z.ZodMiniType<Record<string, string | undefined>>;
     schemas.set(module.name, schema);
@@ -58,14 +69,21 @@ export function parseListQuery(
   const query = validate(listQuerySchema(module), parameters ?? {}, 'query');
   const limit = pageSizeOf(query.limit);
   const filters = module.filters.filter((name) => query[name] !== undefined);
-  if (filters.length > 1) {
+  // A search is its own index (the term items), so it cannot be narrowed by a filter's index in the same Query.
+  const given = [...(query.q !== undefined ? ['q'] : []), ...filters];
+  if (given.length > 1) {
     throw new ValidationFailed(
-      `Filter by one of ${filters.join(', ')} at a time.`,
-      filters.map((name) => ({ path: `/${name}`, message: 'one filter at a time' })),
+      `${query.q !== undefined ? 'Search or filter' : 'Filter'} by one of ${given.join(', ')} at a time.`,
+      given.map((name) => ({ path: `/${name}`, message: 'one filter at a time' })),
     );
   }
   const [name] = filters;
-  return { limit, cursor: query.cursor, ...(name ? { filter: { name, value: query[name]! } } : {}) };
+  return {
+    limit,
+    cursor: query.cursor,
+    ...(name ? { filter: { name, value: query[name]! } } : {}),
+    ...(query.q !== undefined ? { search: normaliseTerm(query.q) } : {}),
+  };
 }
 
 /** `limit` and `cursor` as a route contract documents them (shared/http/route-contract.ts). */

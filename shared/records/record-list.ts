@@ -1,6 +1,7 @@
-import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { emailPartition, linkPartition } from '../data/keys';
+import { emailPartition, linkPartition, recordKey, searchPartition } from '../data/keys';
+import { ValidationFailed } from '../http/errors';
 import { indexes, tableDesign } from '../data/table-design';
 import type { FilterName, ModuleDeclaration } from '../modules/registry';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -12,6 +13,8 @@ export interface ListQuery {
   readonly limit: number;
   readonly cursor?: string;
   readonly filter?: { readonly name: FilterName; readonly value: string };
+  /** A normalised prefix (search-terms.ts `normaliseTerm`): served by the term items, never with a filter. */
+  readonly search?: string;
 }
 
 export interface ListPage {
@@ -24,6 +27,7 @@ export async function listRecords(
   module: ModuleDeclaration,
   query: ListQuery,
 ): Promise<ListPage> {
+  if (query.search !== undefined) return searchRecords({ dynamo, tableName }, module, query.search, query);
   const filter = query.filter;
   const index = !filter ? indexes.byType : filter.name === 'organizationId' ? indexes.byLink : indexes.byLookup;
   const partitionValue = !filter
@@ -58,4 +62,73 @@ export async function listRecords(
     items: (result.Items ?? []).map((item) => toPublicRecord(unmarshall(item))),
     nextCursor: encodeCursor(result.LastEvaluatedKey),
   };
+}
+
+/**
+ * A page of records found by a prefix of one of their search terms: one Query of the term items (strongly
+ * consistent, like the transaction that wrote them), then one BatchGetItem of the page's records. Results sort by
+ * the matching term. A record matching twice on one page (first name and last name) is listed once; `limit` counts
+ * term items, so a page may hold fewer records than `limit` while `nextCursor` is not null.
+ */
+async function searchRecords(
+  { dynamo, tableName }: { readonly dynamo: DynamoDBClient; readonly tableName: string },
+  module: ModuleDeclaration,
+  prefix: string,
+  query: ListQuery,
+): Promise<ListPage> {
+  const partitionValue = searchPartition(module.name, prefix);
+  const { partitionKey: pk, sortKey: sk } = tableDesign;
+  const startKey = query.cursor
+    ? decodeCursor(query.cursor, { attributes: [pk, sk], partitionKey: pk, partitionValue })
+    : undefined;
+  // A cursor of another search in the same partition would skip or repeat results: it must continue this prefix.
+  if (startKey && !startKey[sk]!.S!.startsWith(prefix)) {
+    throw new ValidationFailed('The cursor is not one this list returned.', [
+      { path: '/cursor', message: 'invalid cursor' },
+    ]);
+  }
+  const result = await dynamo.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: { '#pk': pk, '#sk': sk },
+      ExpressionAttributeValues: marshall({ ':pk': partitionValue, ':prefix': prefix }),
+      ConsistentRead: true,
+      Limit: query.limit,
+      ExclusiveStartKey: startKey,
+    }),
+  );
+  const ids = [...new Set((result.Items ?? []).map((item) => unmarshall(item).recordId as string))];
+  const records = await readRecords(dynamo, tableName, ids);
+  return {
+    // A record deleted between the two reads is simply left out.
+    items: ids.flatMap((id) => {
+      const record = records.get(id);
+      return record ? [toPublicRecord(record)] : [];
+    }),
+    nextCursor: encodeCursor(result.LastEvaluatedKey),
+  };
+}
+
+/** Records by id (at most `maxPageSize`, one BatchGetItem); keys DynamoDB leaves unprocessed are asked again. */
+async function readRecords(
+  dynamo: DynamoDBClient,
+  tableName: string,
+  ids: readonly string[],
+): Promise<Map<string, Record<string, unknown>>> {
+  const found = new Map<string, Record<string, unknown>>();
+  let keys = ids.map((id) => marshall(recordKey(id)));
+  for (let attempt = 0; keys.length > 0; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 25 * 2 ** attempt)));
+    if (attempt > 6) throw new Error('DynamoDB kept keys unprocessed; retry later');
+    const result = await dynamo.send(
+      new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
+    );
+    for (const item of result.Responses?.[tableName] ?? []) {
+      const record = unmarshall(item);
+      found.set(record.id as string, record);
+    }
+    keys = (result.UnprocessedKeys?.[tableName]?.Keys ?? []) as typeof keys;
+  }
+  return found;
 }

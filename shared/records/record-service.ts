@@ -3,13 +3,28 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { planAccessChange } from '../access/enablement';
 import { indexAttributes, isRecordIdOf, newRecordId, recordKey, type ClaimKind } from '../data/keys';
 import { StaleRead, WritePlan } from '../data/write-plan';
-import { Conflict, NotFound, PreconditionFailed, ValidationFailed, type DomainError } from '../http/errors';
-import { idPrefixes, moduleOfId, type ModuleDeclaration, type ReferenceDeclaration } from '../modules/registry';
+import {
+  Conflict,
+  NotFound,
+  PreconditionFailed,
+  ValidationFailed,
+  type DomainError,
+  type FieldError,
+} from '../http/errors';
+import {
+  findModule,
+  idPrefixes,
+  moduleOfId,
+  type InlineCreateDeclaration,
+  type ModuleDeclaration,
+  type ReferenceDeclaration,
+} from '../modules/registry';
 import { validate } from '../modules/validate';
 import { hashPin } from '../security/pin-hash';
 import { applyMergePatch } from './merge-patch';
 import { claimsOf, toPublicRecord, writableFields, type PublicRecord, type StoredRecord } from './public-record';
 import { listRecords, type ListPage, type ListQuery } from './record-list';
+import { searchTermChanges } from './search-terms';
 import { updateRecord } from './update-record';
 
 // Named here too for the service's callers.
@@ -54,9 +69,15 @@ function partnerRecordProblem(): ValidationFailed {
   ]);
 }
 
-function claimConflict(kind: ClaimKind, value: string, old: Record<string, unknown> | undefined): Conflict {
+function claimConflict(
+  kind: ClaimKind,
+  value: string,
+  old: Record<string, unknown> | undefined,
+  inlineField?: string,
+): Conflict {
   const conflict = new Conflict(`Another person already holds portal access with the ${kind} ${value}.`);
-  conflict.extensions.conflict = { field: kind === 'email' ? 'email' : 'portal.username', holderId: old?.holderId };
+  const field = kind === 'email' ? 'email' : 'portal.username';
+  conflict.extensions.conflict = { field: inlineField ? `${inlineField}.${field}` : field, holderId: old?.holderId };
   return conflict;
 }
 
@@ -133,13 +154,28 @@ export function createRecordService({
     id: string,
     before: Record<string, unknown>,
     after: Record<string, unknown>,
+    inlineField?: string,
   ) {
     const held = claimsOf(module, before);
     const wanted = claimsOf(module, after);
     for (const [kind, value] of held) if (wanted.get(kind) !== value) plan.releaseClaim(kind, value, id);
     for (const [kind, value] of wanted) {
-      if (held.get(kind) !== value) plan.takeClaim(kind, value, id, (old) => claimConflict(kind, value, old));
+      if (held.get(kind) !== value)
+        plan.takeClaim(kind, value, id, (old) => claimConflict(kind, value, old, inlineField));
     }
+  }
+
+  /** Term items follow the record's searchable fields, in the record's own transaction. */
+  function planSearchTerms(
+    plan: WritePlan,
+    module: ModuleDeclaration,
+    id: string,
+    before: Record<string, unknown>,
+    after: Record<string, unknown>,
+  ) {
+    const { add, remove } = searchTermChanges(module, before, after);
+    for (const term of remove) plan.deleteSearchTerm(module.name, term, id);
+    for (const term of add) plan.putSearchTerm(module.name, term, id);
   }
 
   /** A partner organization whose primary contact leaves it (deleted or moved) forgets that contact. */
@@ -179,6 +215,26 @@ export function createRecordService({
   }
 
   /**
+   * A create's transaction: one that lost a TransactionConflict to a concurrent write of an item it touches (a claim,
+   * an organization's link counter) is sent again, as it is (its conditions are checked again); persistent contention
+   * is a 409.
+   */
+  async function commitNew(plan: WritePlan, module: ModuleDeclaration): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await plan.commit(dynamo);
+      } catch (error) {
+        if (!(error instanceof StaleRead)) throw error;
+        if (attempt >= maxAttempts) {
+          throw new Conflict(
+            `The ${module.label} could not be created while others change what it links to; try again.`,
+          );
+        }
+      }
+    }
+  }
+
+  /**
    * Read-modify-write with optimistic concurrency: reads the record (checking If-Match), lets `write` plan
    * and commit, and starts over when the record changed in between. Persistent contention is a 409.
    */
@@ -212,6 +268,8 @@ export function createRecordService({
     actor: string,
     options: CreateOptions = {},
   ): Promise<PublicRecord> {
+    const inline = module.createsWith;
+    if (inline && Object.hasOwn(input, inline.field)) return createWithInline(module, inline, input, actor);
     const fields = await alignPartnerRecord(module, await prepareFields(module, input, undefined), {});
     const id = newId(module);
     const timestamp = now().toISOString();
@@ -224,9 +282,107 @@ export function createRecordService({
     );
     planReferences(plan, module, id, {}, fields);
     planClaims(plan, module, id, {}, fields);
+    planSearchTerms(plan, module, id, {}, fields);
     planAccessChange(plan, { tableName, module, personId: id, before: {}, after: fields, actor, at: timestamp });
     options.alsoWrite?.(plan, item);
-    await plan.commit(dynamo);
+    await commitNew(plan, module);
+    return toPublicRecord(item);
+  }
+
+  /** Validates `input` as `module` would; its problems are collected with `prefix` on their paths, not thrown. */
+  async function prepareOrCollect(
+    module: ModuleDeclaration,
+    input: Record<string, unknown>,
+    prefix: string,
+    errors: FieldError[],
+  ): Promise<Record<string, unknown> | undefined> {
+    try {
+      return await prepareFields(module, input, undefined);
+    } catch (error) {
+      if (!(error instanceof ValidationFailed)) throw error;
+      for (const problem of error.extensions.errors as FieldError[]) {
+        errors.push({ ...problem, path: prefix + (problem.path === '/' ? '' : problem.path) || '/' });
+      }
+      return undefined;
+    }
+  }
+
+  /**
+   * A record and the one it creates inline (a partner organization and its new primary contact, `createsWith` in the
+   * registry), each naming the other, in ONE transaction: both exist afterwards or neither does. Problems with either
+   * are answered together, the inline record's under its member (`/primaryContact/lastName`).
+   */
+  async function createWithInline(
+    module: ModuleDeclaration,
+    inline: InlineCreateDeclaration,
+    input: Record<string, unknown>,
+    actor: string,
+  ): Promise<PublicRecord> {
+    const target = findModule(inline.module)!;
+    const { [inline.field]: nested, ...own } = input;
+    const errors: FieldError[] = [];
+    const at = `/${inline.field}`;
+    const nestedInput =
+      nested !== null && typeof nested === 'object' && !Array.isArray(nested)
+        ? (nested as Record<string, unknown>)
+        : undefined;
+    if (!nestedInput) errors.push({ path: at, message: `must be an object: the new ${target.label}` });
+    if (own[inline.reference] !== undefined) {
+      errors.push({ path: `/${inline.reference}`, message: `not together with ${inline.field}` });
+    }
+    if (nestedInput && Object.hasOwn(nestedInput, inline.backReference)) {
+      errors.push({ path: `${at}/${inline.backReference}`, message: `is set to the new ${module.label}` });
+    }
+    const id = newId(module);
+    const nestedId = newId(target);
+    const fields = await prepareOrCollect(module, own, '', errors);
+    const nestedFields = nestedInput
+      ? await prepareOrCollect(target, { ...nestedInput, [inline.backReference]: id }, at, errors)
+      : undefined;
+    if (errors.length || !fields || !nestedFields) {
+      throw new ValidationFailed(`The ${module.label} or its ${inline.field} is not valid.`, errors);
+    }
+
+    const timestamp = now().toISOString();
+    const base = { version: 1, createdAt: timestamp, updatedAt: timestamp, createdBy: actor, updatedBy: actor };
+    // The back reference's link is counted on the new record's own Put: a transaction touches each item once.
+    const counted = target.references.some((ref) => ref.field === inline.backReference && ref.counted);
+    const item = {
+      ...recordKey(id),
+      module: module.name,
+      ...fields,
+      [inline.reference]: nestedId,
+      id,
+      ...base,
+      ...(counted ? { linkCount: 1 } : {}),
+    };
+    const nestedItem = { ...recordKey(nestedId), module: target.name, ...nestedFields, id: nestedId, ...base };
+    const isNew = { expression: 'attribute_not_exists(pk)' };
+    const plan = new WritePlan(tableName)
+      .putRecord({ ...item, ...indexAttributes(module, item) }, isNew, () => new Conflict(`${id} already exists.`))
+      .putRecord(
+        { ...nestedItem, ...indexAttributes(target, nestedItem) },
+        isNew,
+        () => new Conflict(`${nestedId} already exists.`),
+      );
+    // Each record's other references, claims, search terms and (for a person) portal access, as a create plans them.
+    planReferences(plan, module, id, {}, fields);
+    planReferences(plan, target, nestedId, {}, { ...nestedFields, [inline.backReference]: undefined });
+    planClaims(plan, module, id, {}, fields);
+    planClaims(plan, target, nestedId, {}, nestedFields, inline.field);
+    planSearchTerms(plan, module, id, {}, fields);
+    planSearchTerms(plan, target, nestedId, {}, nestedFields);
+    planAccessChange(plan, { tableName, module, personId: id, before: {}, after: fields, actor, at: timestamp });
+    planAccessChange(plan, {
+      tableName,
+      module: target,
+      personId: nestedId,
+      before: {},
+      after: nestedFields,
+      actor,
+      at: timestamp,
+    });
+    await commitNew(plan, module);
     return toPublicRecord(item);
   }
 
@@ -278,6 +434,7 @@ export function createRecordService({
       );
       planReferences(plan, module, id, before, fields);
       planClaims(plan, module, id, before, fields);
+      planSearchTerms(plan, module, id, before, fields);
       planAccessChange(plan, { tableName, module, personId: id, before, after: fields, actor, at: item.updatedAt });
       await plan.commit(dynamo);
       if (module.name === 'partner-contacts' && before.organizationId !== fields.organizationId) {
@@ -301,47 +458,45 @@ export function createRecordService({
         );
       }
       planClaims(plan, module, id, before, {});
+      planSearchTerms(plan, module, id, before, {});
       await plan.commit(dynamo);
       if (module.name === 'partner-contacts') await forgetPrimaryContact(before.organizationId, id);
     });
   }
 
-  /** One conditional delete: it cannot race with a person or record being linked meanwhile. */
+  /**
+   * A read, then one conditional delete with the organization's search terms: the condition (`linkCount` zero, the
+   * version read) means it cannot race with a person or record being linked meanwhile.
+   */
   async function removeOrganization(module: ModuleDeclaration, id: string, expectedVersions?: readonly number[]) {
-    if (!isRecordIdOf(module, id)) throw new NotFound(`There is no ${module.label} with id ${id}.`);
-    if (expectedVersions?.length === 0) {
-      const current = await readOwn(module, id);
-      throw new PreconditionFailed(`The ${module.label} has changed since that ETag (now version ${current.version}).`);
-    }
-    const versionValues = Object.fromEntries((expectedVersions ?? []).map((version, i) => [`:v${i}`, version]));
-    const versionCondition = expectedVersions ? ` AND version IN (${Object.keys(versionValues).join(', ')})` : '';
-    const plan = new WritePlan(tableName);
-    const explain = (old: Record<string, unknown> | undefined): DomainError => {
-      if (!old) return new NotFound(`There is no ${module.label} with id ${id}.`);
-      if (typeof old.linkCount === 'number' && old.linkCount > 0) {
-        const conflict = new Conflict(
-          `The ${module.label} still has ${old.linkCount} linked ${old.linkCount === 1 ? 'person or record' : 'people or records'}; unlink or delete them first.`,
-        );
-        conflict.extensions.linkCount = old.linkCount;
-        return conflict;
-      }
-      return new PreconditionFailed(
-        `The ${module.label} has changed since that ETag (now version ${String(old.version)}).`,
-      );
-    };
-    plan.actions.push({
-      item: {
-        Delete: {
-          TableName: tableName,
-          Key: marshall(recordKey(id)),
-          ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(linkCount) OR linkCount = :zero)${versionCondition}`,
-          ExpressionAttributeValues: marshall({ ':zero': 0, ...versionValues }),
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    await readModifyWrite(module, id, expectedVersions, async (current) => {
+      const plan = new WritePlan(tableName);
+      const explain = (old: Record<string, unknown> | undefined): DomainError | StaleRead => {
+        if (!old) return new NotFound(`There is no ${module.label} with id ${id}.`);
+        if (typeof old.linkCount === 'number' && old.linkCount > 0) {
+          const conflict = new Conflict(
+            `The ${module.label} still has ${old.linkCount} linked ${old.linkCount === 1 ? 'person or record' : 'people or records'}; unlink or delete them first.`,
+          );
+          conflict.extensions.linkCount = old.linkCount;
+          return conflict;
+        }
+        return new StaleRead();
+      };
+      plan.actions.push({
+        item: {
+          Delete: {
+            TableName: tableName,
+            Key: marshall(recordKey(id)),
+            ConditionExpression: 'version = :version AND (attribute_not_exists(linkCount) OR linkCount = :zero)',
+            ExpressionAttributeValues: marshall({ ':zero': 0, ':version': current.version }),
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
         },
-      },
-      explain,
+        explain,
+      });
+      planSearchTerms(plan, module, id, writableFields(module, current), {});
+      await plan.commit(dynamo);
     });
-    await plan.commit(dynamo);
   }
 
   function list(module: ModuleDeclaration, query: ListQuery): Promise<ListPage> {

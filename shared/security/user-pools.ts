@@ -16,6 +16,11 @@ export interface UserPoolDeclaration {
   /** Authorization code + PKCE through the hosted login. */
   readonly hostedLogin: boolean;
   /**
+   * A second app client beside `clientName`, for a browser app that signs in through this pool's hosted login
+   * (authorization code + PKCE): the staff console. The pool then has a hosted login domain too.
+   */
+  readonly consoleClientName?: string;
+  /**
    * The only attributes a user may write with their own access token (UpdateUserAttributes). Cognito reads an empty
    * or missing list as "every standard attribute", so "none" cannot be said: the list names one attribute that
    * neither names nor reaches the person. Email and username come from the CRM only (Portico's admin calls).
@@ -38,6 +43,7 @@ export const userPools = {
     refreshTokenValidityDays: 1,
     mfa: 'optional-totp',
     hostedLogin: false,
+    consoleClientName: 'portico-staff-console',
     // Staff accounts are managed by an administrator: a staff user changing their own email would change who signs in.
     clientWriteAttributes: ['locale'],
   },

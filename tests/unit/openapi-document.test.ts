@@ -315,13 +315,13 @@ describe('buildOpenApiDocument', () => {
     expect(document.components.parameters.IfMatch).toMatchObject({ name: 'If-Match', in: 'header' });
   });
 
-  it('offers each module exactly its declared list filters, next to limit and cursor', () => {
+  it('offers each module its search (q) and exactly its declared list filters, next to limit and cursor', () => {
     for (const module of modules) {
       const list = document.paths[`/${module.name}`]!.get!;
       const names = (list.parameters as JsonObject[])
         .filter((parameter) => parameter.in === 'query')
         .map((parameter) => parameter.name);
-      expect([module.name, names]).toEqual([module.name, [...module.filters]]);
+      expect([module.name, names]).toEqual([module.name, ['q', ...module.filters]]);
       expect(list.parameters).toEqual(
         expect.arrayContaining([{ $ref: '#/components/parameters/Limit' }, { $ref: '#/components/parameters/Cursor' }]),
       );

@@ -1,5 +1,4 @@
 import {
-  ConditionalCheckFailedException,
   DeleteItemCommand,
   DynamoDBClient,
   GetItemCommand,
@@ -211,6 +210,29 @@ describe('(b) transaction conflicts that do not go away', () => {
     }
   });
 
+  it('a create is sent again as it is, and then answers Conflict (never a 500)', async () => {
+    dynamo.on(TransactWriteItemsCommand).callsFake(async (input) => {
+      throw conflictOnRecord(input);
+    });
+    const response = await request('POST /contacts', { body: { lastName: 'Doe', organizationId: orgA } });
+    expect(response.statusCode).toBe(409);
+    const sent = sentTransactions();
+    expect(sent).toHaveLength(maxAttempts);
+    expect(new Set(sent.map((input) => JSON.stringify(input))).size).toBe(1);
+  });
+
+  it('a create whose conflict clears is written once more and succeeds', async () => {
+    dynamo
+      .on(TransactWriteItemsCommand)
+      .callsFakeOnce(async (input) => {
+        throw conflictOnRecord(input);
+      })
+      .resolves({});
+    const record = await service().create(contacts, { lastName: 'Doe', organizationId: orgA }, 'staff-1');
+    expect(record).toMatchObject({ id: conId, version: 1 });
+    expect(sentTransactions()).toHaveLength(2);
+  });
+
   it('answers 409 over HTTP after the same number of attempts', async () => {
     dynamo.on(GetItemCommand).resolves({ Item: linkedContact() });
     dynamo.on(TransactWriteItemsCommand).callsFake(async (input) => {
@@ -283,16 +305,24 @@ describe('(c) throttling', () => {
   const throttled = () => new ProvisionedThroughputExceededException({ message: secret, $metadata: {} });
 
   it('is not turned into a domain error by the service', async () => {
-    dynamo.on(PutItemCommand).rejects(throttled());
+    // The organization and its search term: one transaction.
+    dynamo.on(TransactWriteItemsCommand).rejects(throttled());
     const error = await rejectionOf(service().create(organizations, { name: 'Acme' }, 'staff-1'));
     expect(error).toBeInstanceOf(ProvisionedThroughputExceededException);
     expect(error).not.toBeInstanceOf(DomainError);
     // No silent retry loop at the service level: the SDK's own retries are the only ones.
-    expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(1);
+    expect(dynamo.commandCalls(TransactWriteItemsCommand)).toHaveLength(1);
   });
 
   it.each([
-    ['a create (PutItem)', 'POST /organizations', {}, { name: 'Acme' }, PutItemCommand],
+    [
+      'a create (TransactWriteItems with its search term)',
+      'POST /organizations',
+      {},
+      { name: 'Acme' },
+      TransactWriteItemsCommand,
+    ],
+    ['an update (PutItem)', 'PATCH /contacts/{id}', { id: conId }, { title: 'Dr' }, PutItemCommand],
     ['an update (GetItem)', 'PATCH /contacts/{id}', { id: conId }, { title: 'Dr' }, GetItemCommand],
     [
       'a linked create (TransactWriteItems)',
@@ -301,7 +331,6 @@ describe('(c) throttling', () => {
       { lastName: 'Doe', organizationId: orgA },
       TransactWriteItemsCommand,
     ],
-    ['an organization delete (DeleteItem)', 'DELETE /organizations/{id}', { id: orgA }, undefined, DeleteItemCommand],
   ] as const)(
     'answers 503 with Retry-After for %s without leaking the message',
     async (_what, routeKey, path, body, command) => {
@@ -335,51 +364,121 @@ describe('(c) throttling', () => {
 });
 
 describe("(d) the organization delete's condition", () => {
-  const failedDelete = (old?: Record<string, unknown>) =>
-    new ConditionalCheckFailedException({
-      message: 'The conditional request failed',
-      $metadata: {},
-      ...(old ? { Item: marshall(old) } : {}),
-    });
-  const stored = (fields: Record<string, unknown>) => ({ pk: orgA, sk: 'RECORD', id: orgA, name: 'Acme', ...fields });
+  const stored = (fields: Record<string, unknown>) =>
+    marshall({ pk: orgA, sk: 'RECORD', module: 'organizations', id: orgA, name: 'Acme', version: 1, ...fields });
+  const isDelete = (item: TransactWriteItem) => item.Delete?.Key?.sk?.S === 'RECORD';
+  /** The delete of the organization fails its condition; DynamoDB answers the item as it was (ALL_OLD). */
+  const failedDelete = (old?: Record<string, unknown>) => async (input: TransactWriteItemsCommandInput) => {
+    throw cancelled(
+      reasonsFor(input.TransactItems!, isDelete, {
+        Code: 'ConditionalCheckFailed',
+        Message: 'The conditional request failed',
+        ...(old ? { Item: stored(old) } : {}),
+      }),
+    );
+  };
 
   it('with linked people or records is 409 carrying linkCount', async () => {
-    dynamo.on(DeleteItemCommand).rejects(failedDelete(stored({ version: 1, linkCount: 2 })));
+    dynamo.on(GetItemCommand).resolves({ Item: stored({ linkCount: 2 }) });
+    dynamo.on(TransactWriteItemsCommand).callsFake(failedDelete({ linkCount: 2 }));
     const response = await request('DELETE /organizations/{id}', { id: orgA });
     expect(response.statusCode).toBe(409);
     expect(response.document).toMatchObject({ status: 409, linkCount: 2 });
     expect(response.document.detail).toMatch(/2 linked people or records/);
-    // One conditional delete, no read before it.
-    expect(dynamo.calls()).toHaveLength(1);
-    const input = dynamo.commandCalls(DeleteItemCommand)[0]!.args[0].input;
-    expect(input.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
-    expect(input.ConditionExpression).toContain('linkCount = :zero');
+    // A read, then one transaction: the conditional delete with the search term's delete.
+    expect(dynamo.calls()).toHaveLength(2);
+    const [transaction] = sentTransactions();
+    const remove = transaction!.TransactItems!.find(isDelete)!.Delete!;
+    expect(remove.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
+    expect(remove.ConditionExpression).toContain('linkCount = :zero');
+    expect(remove.ConditionExpression).toContain('version = :version');
+    expect(transaction!.TransactItems!.map((item) => item.Delete?.Key?.pk?.S)).toContain('SEARCH#organizations#a');
   });
 
   it('says "person or record" for a single link', async () => {
-    dynamo.on(DeleteItemCommand).rejects(failedDelete(stored({ version: 1, linkCount: 1 })));
+    dynamo.on(GetItemCommand).resolves({ Item: stored({ linkCount: 1 }) });
+    dynamo.on(TransactWriteItemsCommand).callsFake(failedDelete({ linkCount: 1 }));
     const error = await rejectionOf(service().remove(organizations, orgA));
     expect(error).toBeInstanceOf(Conflict);
     expect((error as Conflict).extensions.linkCount).toBe(1);
     expect(error.message).toMatch(/1 linked person or record;/);
   });
 
-  it('without an old item (it does not exist) is 404', async () => {
-    dynamo.on(DeleteItemCommand).rejects(failedDelete());
+  it('of one that does not exist, or was deleted after the read, is 404', async () => {
+    dynamo.on(GetItemCommand).resolves({});
     const response = await request('DELETE /organizations/{id}', { id: orgA });
     expect(response.statusCode).toBe(404);
     expect(response.document).not.toHaveProperty('linkCount');
+    expect(writesSent()).toBe(0);
+    dynamo.reset();
+    dynamo.on(GetItemCommand).resolves({ Item: stored({}) });
+    dynamo.on(TransactWriteItemsCommand).callsFake(failedDelete());
     await expect(service().remove(organizations, orgA)).rejects.toBeInstanceOf(NotFound);
   });
 
-  it('with no links but another version than If-Match names is 412', async () => {
-    dynamo.on(DeleteItemCommand).rejects(failedDelete(stored({ version: 7, linkCount: 0 })));
+  it('with another version than If-Match names is 412 and writes nothing', async () => {
+    dynamo.on(GetItemCommand).resolves({ Item: stored({ version: 7, linkCount: 0 }) });
     const response = await request('DELETE /organizations/{id}', { id: orgA, ifMatch: '"v6"' });
     expect(response.statusCode).toBe(412);
     expect(response.document.detail).toContain('version 7');
-    const input = dynamo.commandCalls(DeleteItemCommand)[0]!.args[0].input;
-    expect(unmarshall(input.ExpressionAttributeValues!)).toEqual({ ':zero': 0, ':v0': 6 });
-    expect(input.ConditionExpression).toContain('version IN (:v0)');
+    expect(writesSent()).toBe(0);
+  });
+
+  it('changed between the read and the delete (no links) reads again and deletes the version it read then', async () => {
+    dynamo
+      .on(GetItemCommand)
+      .resolvesOnce({ Item: stored({ version: 7 }) })
+      .resolves({ Item: stored({ version: 8, name: 'Acme Renamed' }) });
+    dynamo
+      .on(TransactWriteItemsCommand)
+      .callsFakeOnce(failedDelete({ version: 8, linkCount: 0 }))
+      .resolves({});
+    await service().remove(organizations, orgA);
+    const [first, second] = sentTransactions();
+    const condition = (input: TransactWriteItemsCommandInput) =>
+      unmarshall(input.TransactItems!.find(isDelete)!.Delete!.ExpressionAttributeValues!);
+    expect(condition(first!)).toEqual({ ':zero': 0, ':version': 7 });
+    expect(condition(second!)).toEqual({ ':zero': 0, ':version': 8 });
+    // The terms of the name read the second time.
+    expect(second!.TransactItems!.map((item) => item.Delete?.Key?.sk?.S)).toContain(`acme renamed#${orgA}`);
+  });
+});
+
+describe('(d2) a partner organization created with its primary contact', () => {
+  const porgId = 'porg_33333333-3333-4333-8333-333333333333';
+  const pconId = 'pcon_33333333-3333-4333-8333-333333333333';
+  const body = { name: 'Initech', primaryContact: { lastName: 'Lumbergh', email: 'bill@initech.example' } };
+
+  it("is one transaction: both Puts (the organization counting the contact's link), each naming the other", async () => {
+    dynamo.on(TransactWriteItemsCommand).resolves({});
+    const record = await service().create(moduleNamed('partner-organizations'), body, 'staff-1');
+    expect(record).toMatchObject({ id: porgId, name: 'Initech', primaryContactId: pconId });
+    expect(record).not.toHaveProperty('linkCount');
+    expect(dynamo.calls()).toHaveLength(1);
+    const puts = sentTransactions()[0]!.TransactItems!.filter((item) => item.Put?.Item?.sk?.S === 'RECORD');
+    const [organization, contact] = puts.map((item) => unmarshall(item.Put!.Item!));
+    expect(organization).toMatchObject({ id: porgId, primaryContactId: pconId, linkCount: 1 });
+    expect(contact).toMatchObject({ id: pconId, organizationId: porgId, lastName: 'Lumbergh' });
+    for (const put of puts) expect(put.Put!.ConditionExpression).toBe('attribute_not_exists(pk)');
+    // No Update of the organization beside its Put: a transaction may touch an item once.
+    expect(sentTransactions()[0]!.TransactItems!.filter((item) => item.Update)).toEqual([]);
+  });
+
+  it("fails whole when the contact's Put fails its condition: nothing else is written on its own", async () => {
+    const isContactPut = (item: TransactWriteItem) =>
+      item.Put?.Item?.module?.S === 'partner-contacts' && item.Put.Item.sk?.S === 'RECORD';
+    dynamo.on(TransactWriteItemsCommand).callsFake(async (input: TransactWriteItemsCommandInput) => {
+      throw cancelled(
+        reasonsFor(input.TransactItems!, isContactPut, {
+          Code: 'ConditionalCheckFailed',
+          Item: marshall({ pk: 'pcon_x', sk: 'RECORD' }),
+        }),
+      );
+    });
+    const response = await request('POST /partner-organizations', { body });
+    expect(response.statusCode).toBe(409);
+    expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(0);
+    expect(dynamo.commandCalls(TransactWriteItemsCommand)).toHaveLength(1);
   });
 });
 

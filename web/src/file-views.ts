@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { ApiError, type Api, type PortalFile } from './api';
-import { h } from './dom';
+import { h } from '../../browser/dom';
 import { formatDate } from './format';
 import { portalMeta } from './portal-meta';
 import type { ViewContext } from './views';

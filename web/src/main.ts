@@ -3,21 +3,18 @@ import { ApiError, createApi, type Api, type PortalModule } from './api';
 import {
   AuthError,
   beginSignIn,
-  clearSession,
   completeSignIn,
   isSignInCallback,
   loadSession,
-  refreshDelay,
-  refreshSession,
   signOut,
   type AuthFailure,
-  type Tokens,
-} from './auth';
-import { loadConfig, type AppConfig } from './config';
-import { byId, h } from './dom';
+} from '../../browser/auth';
+import { createSessionKeeper } from '../../browser/session-keeper';
+import { loadConfig, type AppConfig } from '../../browser/config';
+import { byId, h } from '../../browser/dom';
 import { sectionTitle } from './format';
 import { portalMeta } from './portal-meta';
-import { parseRoute } from './routes';
+import { parseRoute } from '../../browser/routes';
 import { renderOverview, renderProfile, renderRaiseTicket } from './self-service-views';
 import { renderDetail, renderList, renderPin, type Me, type ViewContext } from './views';
 
@@ -35,48 +32,19 @@ const endings: Record<Ending, string> = {
 const noticeKey = 'portico.notice';
 
 let config: AppConfig;
-let tokens: Tokens | undefined;
 let me: Me | undefined;
-let refreshTimer: ReturnType<typeof setTimeout> | undefined;
-let renewing: Promise<Tokens> | undefined;
-/** Counts ended sessions, so a renewal that finishes after its session ended does not bring it back. */
-let sessionsEnded = 0;
+const session = createSessionKeeper(
+  () => config,
+  (error) => void explainEnding(error),
+);
 
 const app = () => byId('app');
 
-/** Renews the tokens, once at a time however many requests ask. */
-async function renew(): Promise<Tokens> {
-  if (!tokens) throw new AuthError('expired', 'Not signed in.');
-  const current = tokens;
-  const session = sessionsEnded;
-  renewing ??= refreshSession(config, current).finally(() => (renewing = undefined));
-  const renewed = await renewing;
-  if (session !== sessionsEnded) {
-    clearSession();
-    throw new AuthError('expired', 'The session ended while it was being renewed.');
-  }
-  tokens = renewed;
-  scheduleRefresh();
-  return tokens;
-}
-
-function scheduleRefresh() {
-  clearTimeout(refreshTimer);
-  if (!tokens) return;
-  refreshTimer = setTimeout(() => {
-    renew().catch((error: unknown) => {
-      // Offline for a moment: try again shortly; the next request renews on its own anyway.
-      if (error instanceof AuthError && error.reason === 'network') refreshTimer = setTimeout(scheduleRefresh, 30_000);
-      else void explainEnding(error);
-    });
-  }, refreshDelay(tokens));
-}
-
 const api: Api = createApi({
-  accessToken: () => tokens?.accessToken ?? '',
+  accessToken: () => session.tokens?.accessToken ?? '',
   renew: async () => {
     try {
-      await renew();
+      await session.renew();
       return true;
     } catch (error) {
       if (error instanceof AuthError && error.reason === 'refused')
@@ -103,10 +71,7 @@ async function explainEnding(error: unknown) {
 
 /** Leaves the signed-in app: forgets the tokens and says why. */
 function endSession(reason: Ending) {
-  sessionsEnded++;
-  clearTimeout(refreshTimer);
-  clearSession();
-  tokens = undefined;
+  session.end();
   me = undefined;
   renderSignedOut(reason);
 }
@@ -238,7 +203,7 @@ function renderShell() {
           onclick: (event: Event) => {
             (event.currentTarget as HTMLButtonElement).disabled = true;
             sessionStorage.setItem(noticeKey, 'signed-out');
-            void signOut(config, tokens);
+            void signOut(config, session.tokens);
           },
         },
         'Sign out',
@@ -282,7 +247,6 @@ async function enterApp() {
   } catch (error) {
     return failure(main, error, () => void enterApp());
   }
-  scheduleRefresh();
   renderShell();
   route();
 }
@@ -322,7 +286,7 @@ async function boot() {
     loading(main, 'Signing you in…');
     try {
       const signedIn = await completeSignIn(config, params);
-      tokens = signedIn.tokens;
+      session.start(signedIn.tokens);
       if (signedIn.route) history.replaceState(null, '', `${location.pathname}${signedIn.route}`);
     } catch (error) {
       return endSession(error instanceof AuthError ? error.reason : 'failed');
@@ -332,8 +296,9 @@ async function boot() {
 
   const notice = sessionStorage.getItem(noticeKey) as Ending | null;
   sessionStorage.removeItem(noticeKey);
-  tokens = loadSession();
-  if (!tokens) return renderSignedOut(notice ?? undefined);
+  const stored = loadSession();
+  if (!stored) return renderSignedOut(notice ?? undefined);
+  session.start(stored);
   return enterApp();
 }
 

@@ -1,10 +1,10 @@
 /// <reference lib="dom" />
 import { ApiError, selfService, type TicketRaise, type Address, type Comment, type NeedReason } from './api';
-import { h } from './dom';
+import { h } from '../../browser/dom';
 import { fileFailureSentence, fileRefusal, formatBytes, uploadAttachment } from './file-views';
 import { portalMeta } from './portal-meta';
 import { formatDate, sectionTitle } from './format';
-import { routeHref } from './routes';
+import { routeHref } from '../../browser/routes';
 import type { Me, ViewContext } from './views';
 
 /** The screens of issue 15's self-service API: overview, raising a ticket, a ticket's conversation, profile, quotes. */

@@ -1,9 +1,9 @@
 /// <reference lib="dom" />
 import { ApiError, type Api, type PortalModule, type PortalProfile, type PortalRecord as ApiRecord } from './api';
-import { h } from './dom';
+import { h } from '../../browser/dom';
 import { fieldLabel, formatMoney, formatValue, sectionTitle } from './format';
 import { moduleMeta } from './portal-meta';
-import { routeHref } from './routes';
+import { routeHref } from '../../browser/routes';
 import { conversationSection, quoteDecisionSection } from './self-service-views';
 import { attachmentsSection, documentFileSection } from './file-views';
 

@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { portalWebApiPaths } from '../../../infra/portal-web';
+import { apiPathOf as staffConsoleApiPathOf } from '../../../infra/staff-console';
 import { stackOutputs } from '../outputs';
 import { readContractValidators } from './contract-validators';
 import { responseContract, type ObservedResponse, type ResponseContract } from './response-contract';
@@ -16,6 +17,8 @@ interface Target {
   readonly contract: ResponseContract;
   readonly apiOrigin: string;
   readonly webOrigin: string;
+  /** The staff console's origin, which forwards `/api/*` to the API without the prefix. */
+  readonly staffWebOrigin: string | undefined;
 }
 
 let target: Target | undefined;
@@ -33,6 +36,7 @@ function targetOf(): Target | undefined {
       contract: responseContract(document, validatorFor),
       apiOrigin: new URL(outputs.ApiUrl).origin,
       webOrigin: new URL(outputs.PortalWebUrl).origin,
+      staffWebOrigin: outputs.StaffWebUrl ? new URL(outputs.StaffWebUrl).origin : undefined,
     };
   }
   return target;
@@ -40,7 +44,10 @@ function targetOf(): Target | undefined {
 
 const webApiPrefixes = portalWebApiPaths.map((pattern) => pattern.replace(/\*$/, ''));
 
-/** The API path a URL names, on the API's origin or the web app's (which forwards its API paths); else undefined. */
+/**
+ * The API path a URL names, on the API's origin or a browser app's (which forwards its API paths: the portal's as
+ * they are, the console's without `/api`); else undefined.
+ */
 export function apiPathOf(url: string): string | undefined {
   const stack = targetOf();
   if (!stack) return undefined;
@@ -48,6 +55,7 @@ export function apiPathOf(url: string): string | undefined {
   if (parsed.origin === stack.apiOrigin) return parsed.pathname;
   if (parsed.origin === stack.webOrigin && webApiPrefixes.some((prefix) => parsed.pathname.startsWith(prefix)))
     return parsed.pathname;
+  if (parsed.origin === stack.staffWebOrigin) return staffConsoleApiPathOf(parsed.pathname);
   return undefined;
 }
 

@@ -392,7 +392,7 @@ export interface paths {
         };
         /**
          * List organization records, newest first
-         * @description Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         * @description At most one of `q` and the filters at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
          */
         readonly get: operations["listOrganizations"];
         readonly put?: never;
@@ -432,7 +432,7 @@ export interface paths {
         };
         /**
          * List partner organization records, newest first
-         * @description Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         * @description At most one of `q` and the filters at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
          */
         readonly get: operations["listPartnerOrganizations"];
         readonly put?: never;
@@ -472,7 +472,7 @@ export interface paths {
         };
         /**
          * List contact records, newest first
-         * @description At most one filter at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         * @description At most one of `q` and the filters at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
          */
         readonly get: operations["listContacts"];
         readonly put?: never;
@@ -512,7 +512,7 @@ export interface paths {
         };
         /**
          * List lead records, newest first
-         * @description Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         * @description At most one of `q` and the filters at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
          */
         readonly get: operations["listLeads"];
         readonly put?: never;
@@ -552,7 +552,7 @@ export interface paths {
         };
         /**
          * List partner contact records, newest first
-         * @description At most one filter at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         * @description At most one of `q` and the filters at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
          */
         readonly get: operations["listPartnerContacts"];
         readonly put?: never;
@@ -592,7 +592,7 @@ export interface paths {
         };
         /**
          * List ticket records, newest first
-         * @description At most one filter at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         * @description At most one of `q` and the filters at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
          */
         readonly get: operations["listTickets"];
         readonly put?: never;
@@ -632,7 +632,7 @@ export interface paths {
         };
         /**
          * List invoice records, newest first
-         * @description At most one filter at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         * @description At most one of `q` and the filters at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
          */
         readonly get: operations["listInvoices"];
         readonly put?: never;
@@ -672,7 +672,7 @@ export interface paths {
         };
         /**
          * List quote records, newest first
-         * @description At most one filter at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         * @description At most one of `q` and the filters at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
          */
         readonly get: operations["listQuotes"];
         readonly put?: never;
@@ -712,7 +712,7 @@ export interface paths {
         };
         /**
          * List sales order records, newest first
-         * @description At most one filter at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         * @description At most one of `q` and the filters at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
          */
         readonly get: operations["listSalesOrders"];
         readonly put?: never;
@@ -752,7 +752,7 @@ export interface paths {
         };
         /**
          * List document records, newest first
-         * @description At most one filter at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         * @description At most one of `q` and the filters at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
          */
         readonly get: operations["listDocuments"];
         readonly put?: never;
@@ -996,7 +996,7 @@ export interface components {
             /** @description A portal email or username another person holds: which field, and who holds it. */
             readonly conflict?: {
                 /** @enum {string} */
-                readonly field: "email" | "portal.username";
+                readonly field: "email" | "portal.username" | "primaryContact.email" | "primaryContact.portal.username";
                 /** @description The id of the person holding it, when known. */
                 readonly holderId?: string;
             };
@@ -1162,7 +1162,7 @@ export interface components {
             /** @description The subject of the staff user who changed the record last. */
             readonly updatedBy: string;
         };
-        /** @description A new partner organization. Unknown members are refused. */
+        /** @description A new partner organization. Unknown members are refused. With `primaryContact`, a new partner contact is created in the same transaction, its `organizationId` this partner organization and this partner organization's `primaryContactId` it: both are created or neither is. Not together with `primaryContactId`; problems with it are reported under `/primaryContact/…`. */
         readonly PartnerOrganizationInput: {
             readonly name: string;
             readonly phone?: string;
@@ -1184,6 +1184,38 @@ export interface components {
              */
             readonly partnerStatus: "Active" | "Inactive";
             readonly primaryContactId?: string;
+            /** @description The new partner contact, its `organizationId` left out (it is this partner organization). */
+            readonly primaryContact?: {
+                readonly firstName?: string;
+                readonly lastName: string;
+                /** Format: email */
+                readonly email?: string;
+                readonly phone?: string;
+                readonly mobile?: string;
+                readonly mailingAddress?: {
+                    readonly street?: string;
+                    readonly city?: string;
+                    readonly state?: string;
+                    readonly postalCode?: string;
+                    readonly country?: string;
+                };
+                readonly title?: string;
+                readonly emailOptOut?: boolean;
+                readonly portal?: {
+                    readonly enabled?: boolean;
+                    readonly username?: string;
+                    /** Format: date */
+                    readonly supportStartDate?: string;
+                    /** Format: date */
+                    readonly supportEndDate?: string;
+                    readonly canESign?: boolean;
+                    readonly pinReset?: boolean;
+                    readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents")[];
+                    readonly notifications?: boolean;
+                    /** @description Write-only: stored as a salted hash and never returned; a record shows `portal.hasPin`. */
+                    readonly pin?: string;
+                };
+            };
         };
         /** @description A JSON merge patch (RFC 7396) of a partner organization: members sent replace the stored ones, `null` removes an optional field (one with a default gets the default back; a required field cannot be removed), nested objects merge member by member and arrays are replaced whole. The merged partner organization must still be a valid PartnerOrganizationInput. */
         readonly PartnerOrganizationPatch: {
@@ -3723,6 +3755,8 @@ export interface operations {
                 readonly limit?: components["parameters"]["Limit"];
                 /** @description The previous page's `nextCursor`. */
                 readonly cursor?: components["parameters"]["Cursor"];
+                /** @description Only organization records whose `name` or `email` starts with this text, in any case and with or without accents (compared up to 120 characters). Sorted by the matching text instead of newest first; a record matching twice is listed once per page, so a page may hold fewer records than `limit` while `nextCursor` is not null. Not together with a filter; blank text is a 400. */
+                readonly q?: string;
             };
             readonly header?: never;
             readonly path?: never;
@@ -3894,6 +3928,8 @@ export interface operations {
                 readonly limit?: components["parameters"]["Limit"];
                 /** @description The previous page's `nextCursor`. */
                 readonly cursor?: components["parameters"]["Cursor"];
+                /** @description Only partner organization records whose `name` or `email` starts with this text, in any case and with or without accents (compared up to 120 characters). Sorted by the matching text instead of newest first; a record matching twice is listed once per page, so a page may hold fewer records than `limit` while `nextCursor` is not null. Not together with a filter; blank text is a 400. */
+                readonly q?: string;
             };
             readonly header?: never;
             readonly path?: never;
@@ -4065,9 +4101,11 @@ export interface operations {
                 readonly limit?: components["parameters"]["Limit"];
                 /** @description The previous page's `nextCursor`. */
                 readonly cursor?: components["parameters"]["Cursor"];
-                /** @description Only contact records whose `organizationId` is this value. Not together with `email`. */
+                /** @description Only contact records whose `firstName`, `lastName`, `email` or `firstName lastName` starts with this text, in any case and with or without accents (compared up to 120 characters). Sorted by the matching text instead of newest first; a record matching twice is listed once per page, so a page may hold fewer records than `limit` while `nextCursor` is not null. Not together with a filter; blank text is a 400. */
+                readonly q?: string;
+                /** @description Only contact records whose `organizationId` is this value. Not together with `q`, `email`. */
                 readonly organizationId?: string;
-                /** @description Only contact records whose `email` is this value. Not together with `organizationId`. */
+                /** @description Only contact records whose `email` is this value. Not together with `q`, `organizationId`. */
                 readonly email?: string;
             };
             readonly header?: never;
@@ -4240,7 +4278,9 @@ export interface operations {
                 readonly limit?: components["parameters"]["Limit"];
                 /** @description The previous page's `nextCursor`. */
                 readonly cursor?: components["parameters"]["Cursor"];
-                /** @description Only lead records whose `email` is this value. */
+                /** @description Only lead records whose `firstName`, `lastName`, `email`, `firstName lastName` or `company` starts with this text, in any case and with or without accents (compared up to 120 characters). Sorted by the matching text instead of newest first; a record matching twice is listed once per page, so a page may hold fewer records than `limit` while `nextCursor` is not null. Not together with a filter; blank text is a 400. */
+                readonly q?: string;
+                /** @description Only lead records whose `email` is this value. Not together with `q`. */
                 readonly email?: string;
             };
             readonly header?: never;
@@ -4413,9 +4453,11 @@ export interface operations {
                 readonly limit?: components["parameters"]["Limit"];
                 /** @description The previous page's `nextCursor`. */
                 readonly cursor?: components["parameters"]["Cursor"];
-                /** @description Only partner contact records whose `organizationId` is this value. Not together with `email`. */
+                /** @description Only partner contact records whose `firstName`, `lastName`, `email` or `firstName lastName` starts with this text, in any case and with or without accents (compared up to 120 characters). Sorted by the matching text instead of newest first; a record matching twice is listed once per page, so a page may hold fewer records than `limit` while `nextCursor` is not null. Not together with a filter; blank text is a 400. */
+                readonly q?: string;
+                /** @description Only partner contact records whose `organizationId` is this value. Not together with `q`, `email`. */
                 readonly organizationId?: string;
-                /** @description Only partner contact records whose `email` is this value. Not together with `organizationId`. */
+                /** @description Only partner contact records whose `email` is this value. Not together with `q`, `organizationId`. */
                 readonly email?: string;
             };
             readonly header?: never;
@@ -4588,9 +4630,11 @@ export interface operations {
                 readonly limit?: components["parameters"]["Limit"];
                 /** @description The previous page's `nextCursor`. */
                 readonly cursor?: components["parameters"]["Cursor"];
-                /** @description Only ticket records whose `contactId` is this value. Not together with `organizationId`. */
+                /** @description Only ticket records whose `title` starts with this text, in any case and with or without accents (compared up to 120 characters). Sorted by the matching text instead of newest first; a record matching twice is listed once per page, so a page may hold fewer records than `limit` while `nextCursor` is not null. Not together with a filter; blank text is a 400. */
+                readonly q?: string;
+                /** @description Only ticket records whose `contactId` is this value. Not together with `q`, `organizationId`. */
                 readonly contactId?: string;
-                /** @description Only ticket records whose `organizationId` is this value. Not together with `contactId`. */
+                /** @description Only ticket records whose `organizationId` is this value. Not together with `q`, `contactId`. */
                 readonly organizationId?: string;
             };
             readonly header?: never;
@@ -4763,9 +4807,11 @@ export interface operations {
                 readonly limit?: components["parameters"]["Limit"];
                 /** @description The previous page's `nextCursor`. */
                 readonly cursor?: components["parameters"]["Cursor"];
-                /** @description Only invoice records whose `contactId` is this value. Not together with `organizationId`. */
+                /** @description Only invoice records whose `subject` or `invoiceNumber` starts with this text, in any case and with or without accents (compared up to 120 characters). Sorted by the matching text instead of newest first; a record matching twice is listed once per page, so a page may hold fewer records than `limit` while `nextCursor` is not null. Not together with a filter; blank text is a 400. */
+                readonly q?: string;
+                /** @description Only invoice records whose `contactId` is this value. Not together with `q`, `organizationId`. */
                 readonly contactId?: string;
-                /** @description Only invoice records whose `organizationId` is this value. Not together with `contactId`. */
+                /** @description Only invoice records whose `organizationId` is this value. Not together with `q`, `contactId`. */
                 readonly organizationId?: string;
             };
             readonly header?: never;
@@ -4938,9 +4984,11 @@ export interface operations {
                 readonly limit?: components["parameters"]["Limit"];
                 /** @description The previous page's `nextCursor`. */
                 readonly cursor?: components["parameters"]["Cursor"];
-                /** @description Only quote records whose `contactId` is this value. Not together with `organizationId`. */
+                /** @description Only quote records whose `subject` starts with this text, in any case and with or without accents (compared up to 120 characters). Sorted by the matching text instead of newest first; a record matching twice is listed once per page, so a page may hold fewer records than `limit` while `nextCursor` is not null. Not together with a filter; blank text is a 400. */
+                readonly q?: string;
+                /** @description Only quote records whose `contactId` is this value. Not together with `q`, `organizationId`. */
                 readonly contactId?: string;
-                /** @description Only quote records whose `organizationId` is this value. Not together with `contactId`. */
+                /** @description Only quote records whose `organizationId` is this value. Not together with `q`, `contactId`. */
                 readonly organizationId?: string;
             };
             readonly header?: never;
@@ -5113,9 +5161,11 @@ export interface operations {
                 readonly limit?: components["parameters"]["Limit"];
                 /** @description The previous page's `nextCursor`. */
                 readonly cursor?: components["parameters"]["Cursor"];
-                /** @description Only sales order records whose `contactId` is this value. Not together with `organizationId`. */
+                /** @description Only sales order records whose `subject` starts with this text, in any case and with or without accents (compared up to 120 characters). Sorted by the matching text instead of newest first; a record matching twice is listed once per page, so a page may hold fewer records than `limit` while `nextCursor` is not null. Not together with a filter; blank text is a 400. */
+                readonly q?: string;
+                /** @description Only sales order records whose `contactId` is this value. Not together with `q`, `organizationId`. */
                 readonly contactId?: string;
-                /** @description Only sales order records whose `organizationId` is this value. Not together with `contactId`. */
+                /** @description Only sales order records whose `organizationId` is this value. Not together with `q`, `contactId`. */
                 readonly organizationId?: string;
             };
             readonly header?: never;
@@ -5288,9 +5338,11 @@ export interface operations {
                 readonly limit?: components["parameters"]["Limit"];
                 /** @description The previous page's `nextCursor`. */
                 readonly cursor?: components["parameters"]["Cursor"];
-                /** @description Only document records whose `contactId` is this value. Not together with `organizationId`. */
+                /** @description Only document records whose `title` starts with this text, in any case and with or without accents (compared up to 120 characters). Sorted by the matching text instead of newest first; a record matching twice is listed once per page, so a page may hold fewer records than `limit` while `nextCursor` is not null. Not together with a filter; blank text is a 400. */
+                readonly q?: string;
+                /** @description Only document records whose `contactId` is this value. Not together with `q`, `organizationId`. */
                 readonly contactId?: string;
-                /** @description Only document records whose `organizationId` is this value. Not together with `contactId`. */
+                /** @description Only document records whose `organizationId` is this value. Not together with `q`, `contactId`. */
                 readonly organizationId?: string;
             };
             readonly header?: never;

@@ -1,4 +1,4 @@
-import { codeChallengeOf, refreshDelay } from '../../web/src/auth';
+import { codeChallengeOf, refreshDelay } from '../../browser/auth';
 
 describe('portal web app sign-in helpers', () => {
   it('derives the PKCE S256 challenge of RFC 7636 appendix B', async () => {

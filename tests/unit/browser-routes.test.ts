@@ -1,4 +1,4 @@
-import { inAppRoute, parseRoute, routeHref } from '../../web/src/routes';
+import { inAppRoute, parseRoute, routeHref } from '../../browser/routes';
 
 describe('portal web app routes', () => {
   it('keeps an in-app route through sign-in', () => {

@@ -1,25 +1,26 @@
 import { readFileSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
-import {
-  portalWebApiPaths,
-  portalWebHeaderFields,
-  portalWebCacheControl,
-  type PortalWebBuild,
-  type PortalWebConfig,
-} from '../portal-web';
+import { portalWebApiPaths, portalWebHeaderFields, type PortalWebConfig } from '../portal-web';
+import { browserAppCacheControl, type BrowserAppBuild } from '../browser-app-build';
 import { apiReferenceContentSecurityPolicy, apiReferenceFiles } from '../api-reference';
 
 /**
- * CloudFront's part, locally: serves the built web app and its `config.json` with the same security headers,
- * and forwards the API paths to the API Gateway stand-in on the same origin, adding the viewer's address as
- * CloudFront does (`CloudFront-Viewer-Address`, replacing any value the client sent) and the origin custom headers
- * (the origin secret that lets the API trust that address), which also replace any the client sent.
+ * CloudFront's part, locally, for each browser app (the portal app, the staff console): serves the built app and its
+ * `config.json` with the same security headers, and forwards the API paths to the API Gateway stand-in on the same
+ * origin, adding the viewer's address as CloudFront does (`CloudFront-Viewer-Address`, replacing any value the client
+ * sent) and the origin custom headers (the origin secret that lets the API trust that address), which also replace
+ * any the client sent.
  */
 
-export interface PortalWebServerOptions {
-  readonly build: PortalWebBuild;
+export interface BrowserAppServerOptions {
+  readonly build: BrowserAppBuild;
   readonly config: PortalWebConfig;
+  /**
+   * The API's path for a request path, or undefined when the path is the app's own: the portal's `/portal/*` go as
+   * they are, the console's `/api/*` lose their prefix (as the CloudFront function does in the cloud).
+   */
+  readonly apiPathOf: (path: string) => string | undefined;
   /** The API Gateway stand-in, e.g. http://127.0.0.1:3100. */
   readonly apiUrl: string;
   /** Origin of the hosted login, allowed by the Content-Security-Policy for token requests. */
@@ -38,7 +39,11 @@ const contentTypes: Record<string, string> = {
 };
 
 /** `/portal/*` → a prefix test; the patterns are CloudFront path patterns. */
-const apiPrefixes = portalWebApiPaths.map((pattern) => pattern.replace(/\*$/, ''));
+const portalApiPrefixes = portalWebApiPaths.map((pattern) => pattern.replace(/\*$/, ''));
+
+/** The portal app's API paths: forwarded as they are. */
+export const portalApiPathOf = (path: string) =>
+  portalApiPrefixes.some((prefix) => path.startsWith(prefix)) ? path : undefined;
 
 /** Hop-by-hop headers are the connection's own; CloudFront neither forwards nor returns them. */
 const hopByHop = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te']);
@@ -47,7 +52,7 @@ function withoutHopByHop(headers: IncomingMessage['headers']) {
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !hopByHop.has(name)));
 }
 
-export function createPortalWebServer(options: PortalWebServerOptions): Server {
+export function createBrowserAppServer(options: BrowserAppServerOptions): Server {
   const securityHeaders = portalWebHeaderFields({
     login: options.loginOrigin,
     files: options.filesOrigin,
@@ -76,19 +81,20 @@ export function createPortalWebServer(options: PortalWebServerOptions): Server {
       ...headersOf(name),
       'content-type': contentTypes[extname(name)] ?? 'application/octet-stream',
       'content-length': body.length,
-      'cache-control': portalWebCacheControl(name),
+      'cache-control': browserAppCacheControl(name),
     });
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 
-  function forward(req: IncomingMessage, res: ServerResponse) {
+  function forward(req: IncomingMessage, res: ServerResponse, apiPath: string) {
+    const search = (req.url ?? '').includes('?') ? (req.url ?? '').slice((req.url ?? '').indexOf('?')) : '';
     const viewer = `${req.socket.remoteAddress ?? ''}:${req.socket.remotePort ?? ''}`;
     const upstream = request(
       {
         hostname: api.hostname,
         port: api.port,
         method: req.method,
-        path: req.url,
+        path: `${apiPath}${search}`,
         headers: {
           ...withoutHopByHop(req.headers),
           host: api.host,
@@ -111,7 +117,8 @@ export function createPortalWebServer(options: PortalWebServerOptions): Server {
 
   return createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (apiPrefixes.some((prefix) => path.startsWith(prefix))) return forward(req, res);
+    const apiPath = options.apiPathOf(path);
+    if (apiPath !== undefined) return forward(req, res, apiPath);
     return serveFile(req, res, path);
   });
 }
