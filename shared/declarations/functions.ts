@@ -7,6 +7,7 @@ import { portalApiRoutes, portalClientAddressRoutes } from '../portal/portal-rou
 import { selfServiceRoutes } from '../portal/self-service-routes';
 import { ticketCommentRoutes } from '../tickets/ticket-comment-routes';
 import { fileRoutes } from '../files/file-routes';
+import { colleagueRoutes } from '../partners/colleague-routes';
 import type { HttpRoute, RouteBinding } from '../http/routes';
 import { defaultAccessMaxFailures } from '../config/provisioning-defaults';
 
@@ -310,6 +311,18 @@ export const functions: readonly FunctionDeclaration[] = [
     filesBucket: { actions: ['GetObject'], objectCreated: true },
     routes: [],
     asyncInvocation: { maxRetryAttempts: 2 },
+  },
+  {
+    name: 'portal-colleagues',
+    description:
+      "A partner admin's colleagues: list, invite into their own organization, switch access and components, resend.",
+    entry: 'functions/portal-colleagues.ts',
+    memoryMb: 512,
+    // A resend waits out another worker's invitation lease at most as long as the staff API does.
+    timeoutSeconds: 29,
+    // A resend sends the invitation at once, as the staff resend does; an invitation goes through the stream controller.
+    ...provisioning,
+    routes: colleagueRoutes.map(({ method, path }) => ({ method, path, auth: 'portal' as const })),
   },
   {
     name: 'health',

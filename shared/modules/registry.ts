@@ -111,7 +111,7 @@ const organizationFields = () => ({
   billingAddress: z.optional(address()),
 });
 
-const portalSettings = () =>
+const portalSettings = (partner: boolean) =>
   z
     .strictObject({
       enabled: z.optional(z.boolean()),
@@ -138,6 +138,8 @@ const portalSettings = () =>
       notifications: z.optional(z.boolean()),
       /** Write-only: stored as a salted hash, never returned. */
       pin: z.optional(z.string().check(z.regex(/^\d{4,8}$/, { message: '4 to 8 digits' }))),
+      // A partner admin manages colleagues of their own partner organization (shared/partners); set by staff only.
+      ...(partner ? { partnerAdmin: z.optional(z.boolean()) } : {}),
     })
     .check(
       z.refine(
@@ -154,14 +156,14 @@ export const personContactFields = () => ({
   mailingAddress: z.optional(address()),
 });
 
-const personFields = () => ({
+const personFields = (partner = false) => ({
   firstName: z.optional(text(100)),
   lastName: text(100),
   email: z.optional(email()),
   ...personContactFields(),
   title: z.optional(text(100)),
   emailOptOut: z.optional(z.boolean()),
-  portal: z.optional(portalSettings()),
+  portal: z.optional(portalSettings(partner)),
 });
 
 const people: readonly ModuleName[] = ['contacts', 'leads', 'partner-contacts'];
@@ -276,7 +278,7 @@ const declaredModules: readonly ModuleEntry[] = [
     label: 'partner contact',
     idPrefix: idPrefixes['partner-contacts'],
     kind: 'person',
-    schema: () => z.strictObject({ ...personFields(), organizationId: referenceTo(['partner-organizations']) }),
+    schema: () => z.strictObject({ ...personFields(true), organizationId: referenceTo(['partner-organizations']) }),
     defaults: {},
     references: [{ field: 'organizationId', modules: ['partner-organizations'], counted: true }],
     filters: ['organizationId', 'email'],

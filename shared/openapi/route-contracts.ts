@@ -9,6 +9,7 @@ import { selfServiceContracts } from '../portal/self-service-contracts';
 import { portalTicketContracts } from '../tickets/portal-ticket-contracts';
 import { ticketCommentContracts } from '../tickets/ticket-comment-contracts';
 import { platformContracts } from './platform-contracts';
+import { colleagueContracts } from '../partners/colleague-contracts';
 
 /**
  * Every area's route contracts, by route key: the OpenAPI document reads them from here. An area with new routes
@@ -22,6 +23,7 @@ const declared: Readonly<Record<string, RouteContract>> = {
   ...ticketCommentContracts,
   ...fileContracts,
   ...platformContracts,
+  ...colleagueContracts,
 };
 
 /** The contract declared for a route, if any. */

@@ -37,6 +37,8 @@ const portalProfile = z.object({
   organizationName: nullableText,
   components: z.array(z.enum(portalModuleNames)),
   canESign: z.boolean(),
+  /** A partner admin manages their organization's colleagues (`/portal/colleagues`). */
+  partnerAdmin: z.boolean(),
   pinReset: z.boolean(),
   hasPin: z.boolean(),
   supportStartDate: nullableText,

@@ -86,6 +86,7 @@ export function createPortalService(deps: PortalServiceDependencies) {
       organizationName: organizationName ?? (typeof person.company === 'string' ? person.company : null),
       components: componentsOf(person),
       canESign: portal.canESign === true,
+      partnerAdmin: person.module === 'partner-contacts' && portal.partnerAdmin === true,
       pinReset: portal.pinReset === true,
       hasPin: typeof portal.pinHash === 'string',
       supportStartDate: portal.supportStartDate ?? null,

@@ -36,6 +36,14 @@ export interface CreateOptions {
   readonly alsoWrite?: (plan: WritePlan, item: Record<string, unknown>) => void;
 }
 
+/** What a caller other than staff's CRUD adds to an update (a partner admin editing a colleague). */
+export interface UpdateOptions {
+  /** Checks the record as read, on every attempt; throws (a 404, a 403) to refuse the change. */
+  readonly check?: (current: StoredRecord) => void;
+  /** More actions of the same transaction, from the record as read and as it will be written. */
+  readonly alsoWrite?: (plan: WritePlan, current: StoredRecord, item: Record<string, unknown>) => void;
+}
+
 /** Attempts of a read-modify-write that lost a race before answering 409. */
 const maxAttempts = 4;
 
@@ -240,8 +248,10 @@ export function createRecordService({
     patch: Record<string, unknown>,
     actor: string,
     expectedVersions?: readonly number[],
+    options: UpdateOptions = {},
   ): Promise<PublicRecord> {
     return readModifyWrite(module, id, expectedVersions, async (current) => {
+      options.check?.(current);
       const before = writableFields(module, current);
       const merged = applyMergePatch(before, patch) as Record<string, unknown>;
       // The PIN is write-only, so the merge never sees the stored one: `pin: null` (or `portal: null`) clears it.
@@ -279,6 +289,7 @@ export function createRecordService({
       planReferences(plan, module, id, before, fields);
       planClaims(plan, module, id, before, fields);
       planAccessChange(plan, { tableName, module, personId: id, before, after: fields, actor, at: item.updatedAt });
+      options.alsoWrite?.(plan, current, item);
       await plan.commit(dynamo);
       if (module.name === 'partner-contacts' && before.organizationId !== fields.organizationId) {
         await forgetPrimaryContact(before.organizationId, id);

@@ -30,9 +30,11 @@ export type SuccessOf<O> = O extends { responses: infer Responses }
   : never;
 
 /** The JSON request body an operation takes. */
-export type RequestBodyOf<O> = O extends { requestBody?: { content: { 'application/json': infer Body } } }
-  ? Body
-  : never;
+export type RequestBodyOf<O> = O extends { requestBody?: never }
+  ? undefined // an action without a body (a resend)
+  : O extends { requestBody?: { content: { 'application/json': infer Body } } }
+    ? Body
+    : never;
 
 /** The path and query parameters an operation takes. */
 export type ParametersOf<O> = O extends { parameters: infer Parameters }

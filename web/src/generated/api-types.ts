@@ -915,6 +915,61 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/portal/colleagues": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * The partner contacts of the admin's organization, with their portal access
+         * @description Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         */
+        readonly get: operations["listColleagues"];
+        readonly put?: never;
+        /** Invites a colleague into the admin's organization with portal access (components the admin holds); one login and one invitation however often it is sent */
+        readonly post: operations["inviteColleague"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/portal/colleagues/{id}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        /** Switches a colleague's portal access on or off, or changes their components (only ones the admin holds) */
+        readonly patch: operations["updateColleague"];
+        readonly trace?: never;
+    };
+    readonly "/portal/colleagues/{id}/invitations": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Sends a colleague who has not signed in yet (or whose invitation failed) a fresh invitation */
+        readonly post: operations["resendColleagueInvitation"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/health": {
         readonly parameters: {
             readonly query?: never;
@@ -1475,6 +1530,7 @@ export interface components {
                 readonly pinReset?: boolean;
                 readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents")[];
                 readonly notifications?: boolean;
+                readonly partnerAdmin?: boolean;
                 /** @description Whether a PIN is set (the PIN itself is never returned). */
                 readonly hasPin: boolean;
             };
@@ -1520,6 +1576,7 @@ export interface components {
                 readonly notifications?: boolean;
                 /** @description Write-only: stored as a salted hash and never returned; a record shows `portal.hasPin`. */
                 readonly pin?: string;
+                readonly partnerAdmin?: boolean;
             };
             readonly organizationId: string;
         };
@@ -1553,6 +1610,7 @@ export interface components {
                 readonly notifications?: boolean | null;
                 /** @description Write-only: stored as a salted hash and never returned; a record shows `portal.hasPin`. */
                 readonly pin?: string | null;
+                readonly partnerAdmin?: boolean | null;
             } | null;
             readonly organizationId?: string;
         };
@@ -1999,6 +2057,7 @@ export interface components {
             readonly organizationName: string | null;
             readonly components: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents")[];
             readonly canESign: boolean;
+            readonly partnerAdmin: boolean;
             readonly pinReset: boolean;
             readonly hasPin: boolean;
             readonly supportStartDate: string | null;
@@ -2294,6 +2353,46 @@ export interface components {
             }[];
             /** @description Pass as `cursor` for the next page; `null` on the last page. */
             readonly nextCursor: string | null;
+        };
+        readonly ColleaguePage: {
+            readonly items: readonly components["schemas"]["Colleague"][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            readonly nextCursor: string | null;
+        };
+        /** @description A partner contact of the admin’s organization, as the Colleagues page shows them. */
+        readonly Colleague: {
+            readonly id: string;
+            readonly firstName: string | null;
+            readonly lastName: string | null;
+            readonly email: string | null;
+            /** @description Whether their portal access is switched on. */
+            readonly enabled: boolean;
+            readonly components: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents")[];
+            /** @description Another admin (or the caller): only staff change their access. */
+            readonly partnerAdmin: boolean;
+            /** @description The caller themself. */
+            readonly you: boolean;
+            /**
+             * @description Where their login stands (`invited`: has not chosen a password yet).
+             * @enum {string}
+             */
+            readonly accessStatus: "none" | "pending" | "invited" | "active" | "suspended" | "failed" | "revoked";
+        };
+        readonly ColleagueInvitation: {
+            readonly firstName?: string;
+            readonly lastName: string;
+            /** Format: email */
+            readonly email: string;
+            readonly components: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents")[];
+        };
+        readonly ColleagueChange: {
+            readonly enabled?: boolean;
+            readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents")[];
+        };
+        readonly ColleagueInvitationSent: {
+            readonly id: string;
+            /** @enum {string} */
+            readonly accessStatus: "none" | "pending" | "invited" | "active" | "suspended" | "failed" | "revoked";
         };
         readonly HealthReport: {
             /** @enum {string} */
@@ -6081,6 +6180,274 @@ export interface operations {
             readonly 413: components["responses"]["PayloadTooLarge"];
             readonly 415: components["responses"]["UnsupportedMediaType"];
             readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly listColleagues: {
+        readonly parameters: {
+            readonly query?: {
+                /** @description Records per page, from 1 to 100 (25 if left out); more is a 400, never capped. */
+                readonly limit?: number;
+                /** @description The previous page's `nextCursor`; one that is not valid is a 400. */
+                readonly cursor?: string;
+            };
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description One page of colleagues, newest first. */
+            readonly 200: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description The answer is about one person now: never cached. */
+                    readonly "cache-control": "no-store";
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ColleaguePage"];
+                };
+            };
+            /** @description `limit` or `cursor` is not valid, or a query parameter is unknown; `errors` says which member. */
+            readonly 400: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description Portal access is not effective now, whatever the reason ("Portal access is not available for this account. Contact your account manager."; an Inactive organization stops its admin too), or the person is not a partner admin. */
+            readonly 403: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly inviteColleague: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["ColleagueInvitation"];
+            };
+        };
+        readonly responses: {
+            /** @description This colleague was invited already with exactly this (a retry): nothing new. */
+            readonly 200: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Colleague"];
+                };
+            };
+            /** @description The new colleague; the invitation email follows. */
+            readonly 201: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description `/portal/colleagues/{id}`. */
+                    readonly location: string;
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Colleague"];
+                };
+            };
+            /** @description The body is not an invitation, or names a setting only staff change (support window, e-sign, PIN, partner admin); `errors` says which member. */
+            readonly 400: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description Portal access is not effective now, whatever the reason ("Portal access is not available for this account. Contact your account manager."; an Inactive organization stops its admin too), or the person is not a partner admin. Or a component the admin's own portal does not include, or their rights changed meanwhile. */
+            readonly 403: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Someone with this email already has portal access (who is not said), or others wrote meanwhile. */
+            readonly 409: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 413: components["responses"]["PayloadTooLarge"];
+            readonly 415: components["responses"]["UnsupportedMediaType"];
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly updateColleague: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                /** @description The colleague's id (a partner contact). */
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["ColleagueChange"];
+            };
+        };
+        readonly responses: {
+            /** @description The colleague as changed. */
+            readonly 200: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Colleague"];
+                };
+            };
+            /** @description The body is not a change, or names a setting only staff change (support window, e-sign, PIN, partner admin); `errors` says which member. */
+            readonly 400: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description Portal access is not effective now, whatever the reason ("Portal access is not available for this account. Contact your account manager."; an Inactive organization stops its admin too), or the person is not a partner admin. Or the colleague is the admin themself or another admin, a component added is not the admin's own, or their rights changed meanwhile. */
+            readonly 403: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such colleague in the admin’s organization (whether the id exists elsewhere is not said). */
+            readonly 404: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Someone else holds portal access with this colleague’s email, or the colleague kept changing. */
+            readonly 409: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 413: components["responses"]["PayloadTooLarge"];
+            readonly 415: components["responses"]["UnsupportedMediaType"];
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly resendColleagueInvitation: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                /** @description The colleague's id (a partner contact). */
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description The fresh invitation is on its way. */
+            readonly 202: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ColleagueInvitationSent"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description Portal access is not effective now, whatever the reason ("Portal access is not available for this account. Contact your account manager."; an Inactive organization stops its admin too), or the person is not a partner admin. */
+            readonly 403: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such colleague in the admin’s organization (whether the id exists elsewhere is not said). */
+            readonly 404: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The colleague is not invited or failed (they signed in already, or their access is off). */
+            readonly 409: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An invitation went to this colleague less than a minute ago. */
+            readonly 429: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description Seconds until another invitation may be sent. */
+                    readonly "retry-after": number;
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             readonly 500: components["responses"]["InternalError"];
             readonly 503: components["responses"]["ServiceBusy"];
         };
