@@ -70,14 +70,25 @@ export async function seed(outputs: LocalOutputs, tickets: number) {
     });
     ticketIds.push(ticket.id);
   }
-  // Provisioning is done (the invitation is in the mailbox) before anything is timed: the stack is idle.
+  // A partner admin (issue 16), whose Colleagues list portal-colleagues answers.
+  const partner = await api.create('partner-organizations', { name: 'Bench Partner', partnerStatus: 'Active' });
+  const adminEmail = 'bench.partner-admin@example.com';
+  const admin = await api.create('partner-contacts', {
+    lastName: 'Admin',
+    email: adminEmail,
+    organizationId: partner.id,
+    portal: { enabled: true, partnerAdmin: true },
+  });
+  // Provisioning is done (the invitations are in the mailbox) before anything is timed: the stack is idle.
   const deadline = Date.now() + 60_000;
-  while (!(await mailboxHas(outputs, email))) {
-    if (Date.now() > deadline) throw new Error(`No invitation for ${email} within 60 s`);
-    await new Promise((r) => setTimeout(r, 200));
+  for (const address of [email, adminEmail]) {
+    while (!(await mailboxHas(outputs, address))) {
+      if (Date.now() > deadline) throw new Error(`No invitation for ${address} within 60 s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
   await new Promise((r) => setTimeout(r, 1000));
-  return { personId: person.id, email, ticketId: ticketIds[0]! };
+  return { personId: person.id, email, ticketId: ticketIds[0]!, partnerAdminId: admin.id };
 }
 
 /**
@@ -85,8 +96,11 @@ export async function seed(outputs: LocalOutputs, tickets: number) {
  * 200, or the bench refuses to run) and two variants of crm-records, each beside the baseline its bundle's
  * clients call for.
  */
-export function coldSubjects(bundles: BundleReport, seeded: { personId: string; ticketId: string }) {
-  const { personId, ticketId } = seeded;
+export function coldSubjects(
+  bundles: BundleReport,
+  seeded: { personId: string; ticketId: string; partnerAdminId: string },
+) {
+  const { personId, ticketId, partnerAdminId } = seeded;
   const crmEvent = httpEvent('GET /tickets/{id}', { id: ticketId }, staffClaims);
   const portalEvent = httpEvent('GET /portal/{module}', { module: 'tickets' }, portalClaims(personId));
   const baselineEvent = httpEvent('GET /tickets/{id}', { id: ticketId });
@@ -105,6 +119,7 @@ export function coldSubjects(bundles: BundleReport, seeded: { personId: string; 
     'portal-self-service': httpEvent('GET /portal/overview', {}, portalClaims(personId)),
     'ticket-comments': httpEvent('GET /tickets/{id}/comments', { id: ticketId }, staffClaims),
     'files-api': httpEvent('GET /tickets/{id}/attachments', { id: ticketId }, staffClaims),
+    'portal-colleagues': httpEvent('GET /portal/colleagues', {}, portalClaims(partnerAdminId)),
   };
   const apiFunctions = bundles.functions.filter((fn) => fn.api);
   const crmRecords = bundles.functions.find((fn) => fn.name === 'crm-records');

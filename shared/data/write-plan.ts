@@ -181,9 +181,11 @@ export class WritePlan {
       return this;
     }
     const own = operation.ConditionExpression;
+    const names = { ...operation.ExpressionAttributeNames, ...condition.names };
     Object.assign(operation, {
       ConditionExpression: own ? `(${own}) AND (${condition.expression})` : condition.expression,
-      ExpressionAttributeNames: { ...operation.ExpressionAttributeNames, ...condition.names },
+      // DynamoDB refuses an empty map.
+      ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
       ExpressionAttributeValues: { ...operation.ExpressionAttributeValues, ...marshall(condition.values) },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });

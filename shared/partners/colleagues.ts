@@ -4,7 +4,7 @@ import { componentsChangeItem } from '../access/access-machine';
 import { createAccessReads } from '../access/access-reads';
 import type { AccessStatus } from '../access/access-state';
 import { isRecordIdOf, recordKey } from '../data/keys';
-import type { WritePlan } from '../data/write-plan';
+import { StaleRead, type WritePlan } from '../data/write-plan';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../http/errors';
 import { email, text } from '../modules/fields';
 import { findModule, portalModuleNames, type PortalModuleName } from '../modules/registry';
@@ -30,6 +30,9 @@ import type { createRecordService, PublicRecord } from '../records/record-servic
  * 5. Every change lands in the colleague's access history with actor `partner:<adminId>`; staff see it all as
  *    ordinary CRM data, and can undo any of it.
  */
+
+/** Attempts of an invitation that lost a race with a concurrent one before it is replayed. */
+const maxAttempts = 4;
 
 const componentList = z.array(z.enum(portalModuleNames)).check(
   z.minLength(1, { message: 'at least one component' }),
@@ -214,12 +217,21 @@ export function createColleagues(deps: {
       organizationId: context.organizationId,
       portal: { enabled: true, components: input.components },
     };
-    try {
-      const record = await records.create(partnerContacts, fields, `partner:${adminId}`, {
-        alsoWrite: (plan) => requireAdminRights(plan, context),
-      });
-      return { created: true, colleague: colleagueView(record, adminId, await statusOf(record.id)) };
-    } catch (error) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const record = await records.create(partnerContacts, fields, `partner:${adminId}`, {
+          alsoWrite: (plan) => requireAdminRights(plan, context),
+        });
+        return { created: true, colleague: colleagueView(record, adminId, await statusOf(record.id)) };
+      } catch (error) {
+        // Concurrent identical invitations collide on the email claim; the next attempt finds it held and replays.
+        if (error instanceof StaleRead && attempt < maxAttempts) continue;
+        return replayOrRefuse(error);
+      }
+    }
+
+    async function replayOrRefuse(error: unknown) {
+      if (error instanceof StaleRead) throw new Conflict('Others are inviting the same person right now; try again.');
       const held =
         error instanceof Conflict ? (error.extensions.conflict as { field?: string; holderId?: unknown }) : undefined;
       if (held?.field !== 'email') throw error;

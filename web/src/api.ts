@@ -198,3 +198,15 @@ export const selfService = (api: Api) => ({
   decideQuote: (quoteId: string, decision: 'accept' | 'decline', reason?: string) =>
     api.post('/portal/quotes/{id}/decision', { path: { id: quoteId } }, { decision, ...(reason ? { reason } : {}) }),
 });
+
+/** A partner admin's colleagues (issue 16). */
+export type Colleague = SuccessOf<Operation<'/portal/colleagues', 'get'>>['items'][number];
+export type ColleagueInvitation = RequestBodyOf<Operation<'/portal/colleagues', 'post'>>;
+export type ColleagueChange = RequestBodyOf<Operation<'/portal/colleagues/{id}', 'patch'>>;
+
+export const colleagues = (api: Api) => ({
+  list: (cursor?: string) => api.get('/portal/colleagues', { query: { limit: 50, cursor } }),
+  invite: (invitation: ColleagueInvitation) => api.post('/portal/colleagues', {}, invitation),
+  update: (id: string, change: ColleagueChange) => api.patch('/portal/colleagues/{id}', { path: { id } }, change),
+  resend: (id: string) => api.post('/portal/colleagues/{id}/invitations', { path: { id } }, undefined),
+});
