@@ -1,5 +1,6 @@
 import { defaultCreateRate } from '../shared/config/provisioning-defaults';
 import { defaultPortalTicketsPerDay } from '../shared/tickets/ticket-limits';
+import { defaultDealProtectionDays } from '../shared/deals/deal-limits';
 import { localCredentials, localRegion } from '../infra/local/local-aws';
 import { localOriginSecretId, localSenderEmail } from '../infra/local/local-stack';
 import type { LocalOutputs } from '../infra/outputs';
@@ -39,6 +40,7 @@ export function functionEnvironment(outputs: LocalOutputs): NodeJS.ProcessEnv {
     ORIGIN_VERIFY_SECRET_ID: localOriginSecretId,
     FILES_BUCKET_NAME: outputs.FilesBucketName,
     PORTAL_TICKETS_PER_DAY: String(defaultPortalTicketsPerDay),
+    DEAL_PROTECTION_DAYS: String(defaultDealProtectionDays),
   };
 }
 

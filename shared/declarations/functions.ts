@@ -7,6 +7,7 @@ import { portalApiRoutes, portalClientAddressRoutes } from '../portal/portal-rou
 import { selfServiceRoutes } from '../portal/self-service-routes';
 import { ticketCommentRoutes } from '../tickets/ticket-comment-routes';
 import { fileRoutes } from '../files/file-routes';
+import { partnerDealRoutes } from '../deals/partner-deal-routes';
 import type { HttpRoute, RouteBinding } from '../http/routes';
 import { defaultAccessMaxFailures } from '../config/provisioning-defaults';
 
@@ -34,7 +35,8 @@ export type EnvVarName =
   | 'SUPPORT_REMINDER_DAYS'
   | 'BRANDING'
   | 'PORTAL_TICKETS_PER_DAY'
-  | 'FILES_BUCKET_NAME';
+  | 'FILES_BUCKET_NAME'
+  | 'DEAL_PROTECTION_DAYS';
 
 /** Admin actions on the portal user pool, granted on that pool only. */
 export type PortalPoolAction =
@@ -272,7 +274,8 @@ export const functions: readonly FunctionDeclaration[] = [
     // scrypt (eSign PINs) is CPU-bound, and Lambda's CPU grows with memory.
     memoryMb: 512,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME'],
+    // TIME_ZONE and DEAL_PROTECTION_DAYS: approving a deal registration protects its lead (shared/deals).
+    environment: ['TABLE_NAME', 'TIME_ZONE', 'DEAL_PROTECTION_DAYS'],
     tableAccess: ['read', 'write'],
     routes: moduleRoutes().map(({ method, path }) => ({ method, path, auth: 'staff' as const })),
   },
@@ -310,6 +313,16 @@ export const functions: readonly FunctionDeclaration[] = [
     filesBucket: { actions: ['GetObject'], objectCreated: true },
     routes: [],
     asyncInvocation: { maxRetryAttempts: 2 },
+  },
+  {
+    name: 'partner-deals',
+    description: "Partners' deal registrations and the leads assigned to their organization.",
+    entry: 'functions/partner-deals.ts',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: [...portalEnvironment, 'DEAL_PROTECTION_DAYS'],
+    tableAccess: ['read', 'write'],
+    routes: partnerDealRoutes.map(({ method, path }) => ({ method, path, auth: 'portal' as const })),
   },
   {
     name: 'health',
