@@ -243,13 +243,14 @@ export const functions: readonly FunctionDeclaration[] = [
   {
     name: 'portal-access-daily',
     description:
-      'Daily: brings portal logins in line with support windows that began or ended, and sends window-end reminders.',
+      'Daily: brings portal logins in line with support windows that began or ended, sends window-end reminders, and expires deal registrations.',
     entry: 'functions/portal-access-daily.ts',
     memoryMb: 512,
     // The whole walk in one run; a run cut short is retried from the start (every step is idempotent).
     timeoutSeconds: 900,
     ...provisioning,
-    environment: [...provisioning.environment, 'SUPPORT_REMINDER_DAYS'],
+    // DEAL_PROTECTION_DAYS: the run also expires deal registrations (shared/deals/expire-deal-registrations.ts).
+    environment: [...provisioning.environment, 'SUPPORT_REMINDER_DAYS', 'DEAL_PROTECTION_DAYS'],
     routes: [],
     // Just after midnight in the deployment's zone: a window is whole days there.
     schedule: { dailyAt: '00:05', maxRetryAttempts: 2 },
