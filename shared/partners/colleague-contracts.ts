@@ -8,7 +8,7 @@ import {
   type RouteContracts,
 } from '../http/route-contract';
 import { accessStatuses } from '../access/access-state';
-import { portalModuleNames } from '../modules/registry';
+import { portalComponentNames } from '../modules/registry';
 import { refusalMessage } from '../portal/portal-session';
 import { pageQueryParameters } from '../records/list-query';
 import type { ColleagueRoute } from './colleague-routes';
@@ -29,7 +29,7 @@ const colleague: JsonSchema = {
     lastName: nullableText,
     email: nullableText,
     enabled: { type: 'boolean', description: 'Whether their portal access is switched on.' },
-    components: { type: 'array', items: { type: 'string', enum: [...portalModuleNames] } },
+    components: { type: 'array', items: { type: 'string', enum: [...portalComponentNames] } },
     partnerAdmin: { type: 'boolean', description: 'Another admin (or the caller): only staff change their access.' },
     you: { type: 'boolean', description: 'The caller themself.' },
     accessStatus: {

@@ -7,7 +7,12 @@ import { isRecordIdOf, recordKey } from '../data/keys';
 import { StaleRead, type WritePlan } from '../data/write-plan';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../http/errors';
 import { email, text } from '../modules/fields';
-import { findModule, portalModuleNames, type PortalModuleName } from '../modules/registry';
+import {
+  defaultPortalComponents,
+  findModule,
+  portalComponentNames,
+  type PortalComponentName,
+} from '../modules/registry';
 import { validate } from '../modules/validate';
 import type { Person } from '../people/person-loader';
 import type { createPortalService } from '../portal/portal-service';
@@ -34,7 +39,7 @@ import type { createRecordService, PublicRecord } from '../records/record-servic
 /** Attempts of an invitation that lost a race with a concurrent one before it is replayed. */
 const maxAttempts = 4;
 
-const componentList = z.array(z.enum(portalModuleNames)).check(
+const componentList = z.array(z.enum(portalComponentNames)).check(
   z.minLength(1, { message: 'at least one component' }),
   z.refine((list) => new Set(list).size === list.length, { message: 'no duplicates' }),
 );
@@ -85,7 +90,7 @@ export type ColleagueView = ReturnType<typeof colleagueView>;
 function colleagueView(record: Record<string, unknown>, adminId: string, accessStatus: AccessStatus) {
   const portal = (record.portal ?? {}) as {
     enabled?: boolean;
-    components?: PortalModuleName[];
+    components?: PortalComponentName[];
     partnerAdmin?: boolean;
   };
   return {
@@ -94,7 +99,7 @@ function colleagueView(record: Record<string, unknown>, adminId: string, accessS
     lastName: (record.lastName as string | undefined) ?? null,
     email: (record.email as string | undefined) ?? null,
     enabled: portal.enabled === true,
-    components: portal.components ?? [...portalModuleNames],
+    components: portal.components ?? [...defaultPortalComponents],
     partnerAdmin: portal.partnerAdmin === true,
     you: record.id === adminId,
     accessStatus,
@@ -103,7 +108,7 @@ function colleagueView(record: Record<string, unknown>, adminId: string, accessS
 
 /** The components someone's portal includes: all of them when staff never narrowed it. */
 const componentsOf = (person: { readonly portal?: unknown }): readonly string[] =>
-  (person.portal as { components?: string[] } | undefined)?.components ?? portalModuleNames;
+  (person.portal as { components?: string[] } | undefined)?.components ?? defaultPortalComponents;
 
 interface AdminContext {
   readonly admin: Person;

@@ -9,6 +9,7 @@ import { validate } from '../modules/validate';
 import { hashPin } from '../security/pin-hash';
 import { applyMergePatch } from './merge-patch';
 import { claimsOf, toPublicRecord, writableFields, type PublicRecord, type StoredRecord } from './public-record';
+import type { CompanionWritesByModule } from './companion-writes';
 import { listRecords, type ListPage, type ListQuery } from './record-list';
 import { updateRecord } from './update-record';
 
@@ -26,6 +27,8 @@ export interface RecordServiceDependencies {
   readonly tableName: string;
   readonly now?: () => Date;
   readonly newId?: (module: ModuleDeclaration) => string;
+  /** Writes some modules add to each staff write of their records, in the same transaction. */
+  readonly companionWrites?: CompanionWritesByModule;
 }
 
 /** What a caller other than staff's CRUD adds to a new record (the portal raising a ticket). */
@@ -73,7 +76,22 @@ export function createRecordService({
   tableName,
   now = () => new Date(),
   newId = newRecordId,
+  companionWrites = {},
 }: RecordServiceDependencies) {
+  /** The module's companion writes, added to `plan`; the fields they give the record itself. */
+  async function planCompanions(
+    plan: WritePlan,
+    module: ModuleDeclaration,
+    id: string,
+    before: Record<string, unknown> | undefined,
+    after: Record<string, unknown> | undefined,
+    actor: string,
+    at: string,
+  ): Promise<Record<string, unknown>> {
+    const writes = companionWrites[module.name];
+    return { ...(writes ? await writes(plan, { tableName, module, id, before, after, actor, at }) : undefined) };
+  }
+
   async function read(id: string): Promise<StoredRecord | undefined> {
     const result = await dynamo.send(
       new GetItemCommand({ TableName: tableName, Key: marshall(recordKey(id)), ConsistentRead: true }),
@@ -224,8 +242,10 @@ export function createRecordService({
     const id = newId(module);
     const timestamp = now().toISOString();
     const base = { id, version: 1, createdAt: timestamp, updatedAt: timestamp, createdBy: actor, updatedBy: actor };
-    const item = { ...recordKey(id), module: module.name, ...fields, ...options.serverOwned, ...base };
-    const plan = new WritePlan(tableName).putRecord(
+    const plan = new WritePlan(tableName);
+    const planned = { ...recordKey(id), module: module.name, ...fields, ...options.serverOwned, ...base };
+    const item = { ...planned, ...(await planCompanions(plan, module, id, undefined, planned, actor, timestamp)) };
+    plan.putRecord(
       { ...item, ...indexAttributes(module, item) },
       { expression: 'attribute_not_exists(pk)' },
       () => new Conflict(`A record with id ${id} already exists.`),
@@ -258,7 +278,7 @@ export function createRecordService({
       const patchPortal = patch.portal as Record<string, unknown> | null | undefined;
       const keptPinHash = patchPortal === null || patchPortal?.pin === null ? undefined : current.portal?.pinHash;
       const fields = await alignPartnerRecord(module, await prepareFields(module, merged, keptPinHash), before);
-      const item = {
+      const planned = {
         ...recordKey(id),
         module: module.name,
         ...fields,
@@ -271,8 +291,13 @@ export function createRecordService({
         ...module.onStaffEdit?.(current, fields, now().toISOString()),
         ...(current.linkCount !== undefined ? { linkCount: current.linkCount } : {}),
       };
+      const plan = new WritePlan(tableName);
+      const item = {
+        ...planned,
+        ...(await planCompanions(plan, module, id, current, planned, actor, planned.updatedAt)),
+      };
       // linkCount is in the condition: children link and unlink without changing the version.
-      const plan = new WritePlan(tableName).putRecord(
+      plan.putRecord(
         { ...item, ...indexAttributes(module, item) },
         {
           expression:
@@ -303,6 +328,7 @@ export function createRecordService({
     await readModifyWrite(module, id, expectedVersions, async (current) => {
       const before = writableFields(module, current);
       const plan = new WritePlan(tableName).deleteRecord(id, current.version, () => new StaleRead());
+      await planCompanions(plan, module, id, current, undefined, 'delete', now().toISOString());
       for (const reference of module.references.filter((r) => r.counted && typeof before[r.field] === 'string')) {
         const organizationId = before[reference.field] as string;
         plan.countLink(

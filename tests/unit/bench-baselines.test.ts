@@ -82,7 +82,7 @@ describe('the bench subjects', () => {
     const { subjects } = coldSubjects(report, {
       personId: 'contacts_x',
       ticketId: 'tickets_x',
-      partnerAdminId: 'pcon_x',
+      partnerId: 'partner-contacts_x',
     });
     const http = functions.filter((fn) => fn.routes.length > 0);
     expect(http.map((fn) => fn.name)).toEqual(expect.arrayContaining(['portal-self-service', 'files-api']));
