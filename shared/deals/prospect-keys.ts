@@ -89,7 +89,10 @@ export function normalisedCompanyName(name: string): string {
     .replace(/(?<=\b\p{L})\.(?=\p{L}\b)/gu, '')
     .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean);
-  while (words.length > 1 && legalForms.has(words[words.length - 1]!)) words.pop();
+  // "GmbH & Co. KG": the connector between legal forms goes with them.
+  while (words.length > 1 && (legalForms.has(words[words.length - 1]!) || words[words.length - 1] === 'and')) {
+    words.pop();
+  }
   return words.join(' ');
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { waitFor } from '../../infra/local/managed-process';
 import { localStackContext } from '../support/local-stack-context';
 import { portalOnboarding, type OnboardedPerson } from '../support/portal-onboarding';
 
@@ -129,6 +130,14 @@ describe("staff's review", () => {
       leadId,
       protectedUntil,
     });
+    // The decision reaches the partner contact who registered it, by email from the stream, once.
+    const aboutIt = async () =>
+      (await local.mail.to(registrar.email)).filter((email) =>
+        email.subject.includes(String(registration.companyName)),
+      );
+    await waitFor(async () => (await aboutIt()).length > 0, 20_000, 'the decision email');
+    expect((await aboutIt())[0]!.body.text).toContain(`#/deal-registrations/${registration.id}`);
+
     for (const person of [registrar, leadsOnly]) {
       const listed = await person.call<{ items: Json[] }>('GET', '/portal/leads');
       expect(listed.status).toBe(200);

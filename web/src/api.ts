@@ -186,6 +186,20 @@ export type QuoteDecision = SuccessOf<Operation<'/portal/quotes/{id}/decision', 
 export type PortalFile = AnswerOf<'/portal/tickets/{id}/attachments'>['items'][number];
 
 export type TicketRaise = RequestBodyOf<Operation<'/portal/tickets', 'post'>>;
+export type DealRegistrationInput = RequestBodyOf<Operation<'/portal/deal-registrations', 'post'>>;
+export type PartnerLead = AnswerOf<'/portal/leads/{id}'>;
+export type LeadDecisionInput = RequestBodyOf<Operation<'/portal/leads/{id}/decision', 'post'>>;
+export type LeadStage = RequestBodyOf<Operation<'/portal/leads/{id}/stage', 'put'>>['stage'];
+
+/** Deal registration and assigned leads (issue 16). */
+export const partnerDeals = (api: Api) => ({
+  register: (deal: DealRegistrationInput) => api.post('/portal/deal-registrations', {}, deal),
+  leads: (cursor?: string) => api.get('/portal/leads', { query: { limit: 10, cursor } }),
+  lead: (id: string) => api.get('/portal/leads/{id}', { path: { id } }),
+  decide: (id: string, decision: LeadDecisionInput) =>
+    api.post('/portal/leads/{id}/decision', { path: { id } }, decision),
+  setStage: (id: string, stage: LeadStage) => api.put('/portal/leads/{id}/stage', { path: { id } }, { stage }),
+});
 
 export const selfService = (api: Api) => ({
   overview: () => api.get('/portal/overview', {}),

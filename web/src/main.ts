@@ -20,6 +20,7 @@ import { portalMeta } from './portal-meta';
 import { parseRoute } from './routes';
 import { renderOverview, renderProfile, renderRaiseTicket } from './self-service-views';
 import { renderColleagues } from './colleague-views';
+import { renderLead, renderLeads, renderRegisterDeal } from './deal-views';
 import { renderDetail, renderList, renderPin, type Me, type ViewContext } from './views';
 
 /** Why the app is showing its signed-out page. */
@@ -269,6 +270,9 @@ function route() {
     view.main.replaceChildren(h('h1', { tabindex: -1 }, 'Not found'), h('p', {}, 'Your portal has no such section.'));
     return view.done('Not found');
   }
+  // Assigned leads and registering a deal have screens of their own (deal-views.ts).
+  if (section === 'leads') return void (id ? renderLead(view, id) : renderLeads(view));
+  if (section === 'deal-registrations' && id === 'new') return renderRegisterDeal(view);
   // One of the person's components: a portal module the API knows.
   const module = section as PortalModule;
   if (module === 'tickets' && id === 'new') renderRaiseTicket(view);
