@@ -1,5 +1,6 @@
 import { defaultCreateRate } from '../shared/config/provisioning-defaults';
 import { defaultPortalTicketsPerDay } from '../shared/tickets/ticket-limits';
+import { defaultDealProtectionDays } from '../shared/deals/deal-limits';
 import { localCredentials, localRegion } from '../infra/local/local-aws';
 import { localOriginSecretId, localSenderEmail } from '../infra/local/local-stack';
 import type { LocalOutputs } from '../infra/outputs';
@@ -39,6 +40,7 @@ export function functionEnvironment(outputs: LocalOutputs): NodeJS.ProcessEnv {
     ORIGIN_VERIFY_SECRET_ID: localOriginSecretId,
     FILES_BUCKET_NAME: outputs.FilesBucketName,
     PORTAL_TICKETS_PER_DAY: String(defaultPortalTicketsPerDay),
+    DEAL_PROTECTION_DAYS: String(defaultDealProtectionDays),
   };
 }
 
@@ -70,14 +72,26 @@ export async function seed(outputs: LocalOutputs, tickets: number) {
     });
     ticketIds.push(ticket.id);
   }
-  // Provisioning is done (the invitation is in the mailbox) before anything is timed: the stack is idle.
+  // A partner contact whose portal includes leads, so partner-deals answers its first call with 200; a partner
+  // admin, so portal-colleagues does too.
+  const partnerEmail = 'bench.partner@example.com';
+  const organization = await api.create('partner-organizations', { name: 'Bench Partner', partnerStatus: 'Active' });
+  const partner = await api.create('partner-contacts', {
+    lastName: 'Partner',
+    email: partnerEmail,
+    organizationId: organization.id,
+    portal: { enabled: true, components: ['deal-registrations', 'leads'], partnerAdmin: true },
+  });
+  // Provisioning is done (the invitations are in the mailbox) before anything is timed: the stack is idle.
   const deadline = Date.now() + 60_000;
-  while (!(await mailboxHas(outputs, email))) {
-    if (Date.now() > deadline) throw new Error(`No invitation for ${email} within 60 s`);
-    await new Promise((r) => setTimeout(r, 200));
+  for (const address of [email, partnerEmail]) {
+    while (!(await mailboxHas(outputs, address))) {
+      if (Date.now() > deadline) throw new Error(`No invitation for ${address} within 60 s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
   await new Promise((r) => setTimeout(r, 1000));
-  return { personId: person.id, email, ticketId: ticketIds[0]! };
+  return { personId: person.id, email, ticketId: ticketIds[0]!, partnerId: partner.id };
 }
 
 /**
@@ -85,8 +99,8 @@ export async function seed(outputs: LocalOutputs, tickets: number) {
  * 200, or the bench refuses to run) and two variants of crm-records, each beside the baseline its bundle's
  * clients call for.
  */
-export function coldSubjects(bundles: BundleReport, seeded: { personId: string; ticketId: string }) {
-  const { personId, ticketId } = seeded;
+export function coldSubjects(bundles: BundleReport, seeded: { personId: string; ticketId: string; partnerId: string }) {
+  const { personId, ticketId, partnerId } = seeded;
   const crmEvent = httpEvent('GET /tickets/{id}', { id: ticketId }, staffClaims);
   const portalEvent = httpEvent('GET /portal/{module}', { module: 'tickets' }, portalClaims(personId));
   const baselineEvent = httpEvent('GET /tickets/{id}', { id: ticketId });
@@ -105,6 +119,8 @@ export function coldSubjects(bundles: BundleReport, seeded: { personId: string; 
     'portal-self-service': httpEvent('GET /portal/overview', {}, portalClaims(personId)),
     'ticket-comments': httpEvent('GET /tickets/{id}/comments', { id: ticketId }, staffClaims),
     'files-api': httpEvent('GET /tickets/{id}/attachments', { id: ticketId }, staffClaims),
+    'partner-deals': httpEvent('GET /portal/leads', {}, portalClaims(partnerId)),
+    'portal-colleagues': httpEvent('GET /portal/colleagues', {}, portalClaims(partnerId)),
   };
   const apiFunctions = bundles.functions.filter((fn) => fn.api);
   const crmRecords = bundles.functions.find((fn) => fn.name === 'crm-records');

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import * as z from 'zod/mini';
-import { readConfig } from '../shared/config/read-config';
+import { readDealConfig } from '../shared/deals/deal-config';
+import { dealCompanionWrites } from '../shared/deals/deal-writes';
 import { NotFound } from '../shared/http/errors';
 import { httpHandler, json } from '../shared/http/http-handler';
 import { staffActor } from '../shared/http/staff-actor';
@@ -10,8 +10,18 @@ import { etagOf, versionsFromIfMatch } from '../shared/records/etag';
 import { parseListQuery } from '../shared/records/list-query';
 import { createRecordService } from '../shared/records/record-service';
 
-const config = readConfig(z.object({ TABLE_NAME: z.string().check(z.minLength(1)) }));
-const records = createRecordService({ dynamo: new DynamoDBClient({}), tableName: config.TABLE_NAME });
+const config = readDealConfig();
+const dynamo = new DynamoDBClient({});
+const records = createRecordService({
+  dynamo,
+  tableName: config.TABLE_NAME,
+  // A deal registration's review and the prospect keys of registrations and leads (shared/deals/deal-writes.ts).
+  companionWrites: dealCompanionWrites({
+    dynamo,
+    timeZone: config.TIME_ZONE,
+    protectionDays: config.DEAL_PROTECTION_DAYS,
+  }),
+});
 
 /** Staff CRUD for every module of the registry: one route per module and operation, one handler. */
 export const handler = httpHandler(async (event) => {

@@ -13,6 +13,7 @@ import { brandingEnvironmentValue, type Branding } from '../../shared/branding/b
 import { Construct } from 'constructs';
 import { tableDesign } from '../../shared/data/table-design';
 import { defaultPortalTicketsPerDay } from '../../shared/tickets/ticket-limits';
+import { defaultDealProtectionDays } from '../../shared/deals/deal-limits';
 import { bundling } from '../bundling';
 import {
   accessMaxFailures,
@@ -61,6 +62,8 @@ export interface PorticoFunctionsProps {
   readonly branding: Branding;
   /** PORTAL_TICKETS_PER_DAY: tickets a person may raise on the portal per day (shared/tickets/portal-tickets.ts). */
   readonly portalTicketsPerDay?: number;
+  /** DEAL_PROTECTION_DAYS: days an approved deal registration protects the partner (shared/deals/deal-review.ts). */
+  readonly dealProtectionDays?: number;
   /** FILES_BUCKET_NAME, which `filesBucket` functions may use on its file prefixes only (infra/cdk/files-bucket.ts). */
   readonly filesBucket: s3.IBucket;
 }
@@ -119,6 +122,7 @@ export class PorticoFunctions extends Construct {
       BRANDING: brandingEnvironmentValue(props.branding),
       PORTAL_TICKETS_PER_DAY: String(props.portalTicketsPerDay ?? defaultPortalTicketsPerDay),
       FILES_BUCKET_NAME: props.filesBucket.bucketName,
+      DEAL_PROTECTION_DAYS: String(props.dealProtectionDays ?? defaultDealProtectionDays),
     };
     const streamConsumers: StreamConsumer[] = [];
     const asyncConsumers: AsyncConsumer[] = [];

@@ -41,6 +41,7 @@ import { createSecretsEndpoint } from './secrets-endpoint';
 import { createAsyncInvoker } from './async-invoker';
 import { originVerifyHeader } from '../../shared/http/origin-verify';
 import { defaultPortalTicketsPerDay } from '../../shared/tickets/ticket-limits';
+import { defaultDealProtectionDays } from '../../shared/deals/deal-limits';
 import { buildPortalWeb, portalWebScopes } from '../portal-web';
 import { apiPathOf as staffConsoleApiPathOf, buildStaffConsole, staffConsoleScopes } from '../staff-console';
 import { startS3Local } from './s3-local';
@@ -311,6 +312,7 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
       SUPPORT_REMINDER_DAYS: process.env.SUPPORT_REMINDER_DAYS ?? '0',
       BRANDING: brandingEnvironmentValue(branding),
       PORTAL_TICKETS_PER_DAY: process.env.PORTAL_TICKETS_PER_DAY ?? String(defaultPortalTicketsPerDay),
+      DEAL_PROTECTION_DAYS: process.env.DEAL_PROTECTION_DAYS ?? String(defaultDealProtectionDays),
     });
 
     const issuerOf = (poolId: string) => `${cognito.endpoint}/${poolId}`;

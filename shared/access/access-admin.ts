@@ -4,7 +4,7 @@ import type { ModuleDeclaration } from '../modules/registry';
 import { createPersonLoader } from '../people/person-loader';
 import { isRecordIdOf } from '../data/keys';
 import { createAccessMachine } from './access-machine';
-import { statusNow, type AccessState } from './access-state';
+import { accessActor, statusNow, type AccessState } from './access-state';
 import { evaluateAccess, todayIn } from './evaluate-access';
 import { resettableLoginStatuses, type LoginPasswordReset } from './login-password-reset';
 import type { Provisioner } from './provisioning';
@@ -89,7 +89,7 @@ export function createAccessAdmin(deps: {
         `An invitation can be sent again only to someone invited or whose invitation failed; this person is ${state?.status ?? 'not invited'}.`,
       );
     }
-    return provisioner.reconcilePerson(personId, `staff:${actor}`);
+    return provisioner.reconcilePerson(personId, accessActor(actor));
   }
 
   /**

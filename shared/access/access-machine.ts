@@ -3,6 +3,7 @@ import { PutItemCommand, type DynamoDBClient, type TransactWriteItem } from '@aw
 import { tableDesign } from '../data/table-design';
 import { createAccessReads } from './access-reads';
 import {
+  accessActor,
   type AccessState,
   type AccessStatus,
   type AccessTransitionName,
@@ -55,7 +56,7 @@ export function portalFlagItems(
 ): TransactWriteItem[] {
   const entry = {
     at: change.at,
-    actor: `staff:${change.actor}`,
+    actor: accessActor(change.actor),
     event: change.enabled ? 'portalEnabled' : 'portalDisabled',
   };
   if (!change.enabled) return [historyWriteItem(tableName, change.personId, entry)];
@@ -68,6 +69,28 @@ export function portalFlagItems(
     at,
   );
   return accessWriteItems(tableName, personId, { transition: 'markPending', ...set, history: entry });
+}
+
+/**
+ * The history entry of a change of the portal components someone may see (a partner admin's edit of a colleague),
+ * for the same transaction as the record write; staff edits of components are ordinary record edits.
+ */
+export function componentsChangeItem(
+  tableName: string,
+  change: {
+    readonly personId: string;
+    readonly actor: string;
+    readonly at: string;
+    readonly from: readonly string[] | null;
+    readonly to: readonly string[];
+  },
+): TransactWriteItem {
+  return historyWriteItem(tableName, change.personId, {
+    at: change.at,
+    actor: accessActor(change.actor),
+    event: 'componentsChanged',
+    detail: { from: change.from, to: change.to },
+  });
 }
 
 /** Where a run of the controller leaves the status once the login agrees with the verdict. */
@@ -256,7 +279,7 @@ export function createAccessMachine(deps: {
         update: 'SET enablementId = :enablement, lastResendAt = :at, updatedAt = :at',
         condition: '(attribute_not_exists(lastResendAt) OR lastResendAt <= :cutoff)',
         values: { ':enablement': randomUUID(), ':at': at, ':cutoff': cutoff },
-        history: { at, actor: `staff:${actor}`, event: 'invitationRequested' },
+        history: { at, actor: accessActor(actor), event: 'invitationRequested' },
       });
     },
 

@@ -66,10 +66,18 @@ export interface AccessState {
 
 export interface HistoryEntry {
   readonly at: string;
-  /** Who acted: `staff:<sub>`, `controller`, `reconcile`, `ses`, `sign-in`. */
+  /** Who acted: `staff:<sub>`, `partner:<personId>` (a partner admin), `controller`, `reconcile`, `ses`, `sign-in`. */
   readonly actor: string;
   readonly event: string;
   readonly detail?: Record<string, unknown>;
+}
+
+/**
+ * The history actor of someone who changed a person's record or asked for an invitation: record writes carry the
+ * staff user's sub as it is, or `partner:<personId>` when a partner admin acted (shared/partners), kept as it is.
+ */
+export function accessActor(actor: string): string {
+  return actor.startsWith('partner:') ? actor : `staff:${actor}`;
 }
 
 export function historyItem(personId: string, entry: HistoryEntry) {

@@ -124,6 +124,19 @@ export function searchTermKey(moduleName: string, term: string, recordId: string
   return { [pk]: searchPartition(moduleName, term), [sk]: `${term}#${recordId}` };
 }
 
+/** What a prospect key normalises: a company's name, or an email's domain (shared/deals/prospect-keys.ts). */
+export type ProspectKeyKind = 'company' | 'domain';
+
+/** gsi-free lookup of the registrations and leads naming one prospect: one partition per normalised value. */
+export function prospectPartition(kind: ProspectKeyKind, value: string): string {
+  return `PROSPECT#${kind}#${value}`;
+}
+
+/** One record (a deal registration or a lead) naming a prospect, in that prospect's partition. */
+export function prospectKey(kind: ProspectKeyKind, value: string, recordId: string): Key {
+  return { [pk]: prospectPartition(kind, value), [sk]: recordId };
+}
+
 /** The item the health check reads: it never exists, so reading it proves reachability and nothing else. */
 export const healthProbeKey = { [pk]: 'HEALTH', [sk]: 'PROBE' } as const;
 
@@ -144,7 +157,7 @@ export function portalPartition(viewer: string, moduleName: string): string {
 
 /** Index attributes of a record item: the list, link, lookup and portal patterns of docs/data-model.md. */
 export function indexAttributes(
-  module: Pick<ModuleDeclaration, 'name' | 'kind' | 'portalVisible'>,
+  module: Pick<ModuleDeclaration, 'name' | 'kind' | 'portalVisible' | 'portalAssignmentField'>,
   item: { id: string; createdAt: string } & Record<string, unknown>,
 ): Key {
   const { byType, byLink, byLookup, byPortal } = indexes;
@@ -167,7 +180,13 @@ export function indexAttributes(
     attributes[byLookup.partitionKey] = lookup;
     attributes[byLookup.sortKey] = order;
   }
-  const viewer = module.portalVisible && item.showOnPortal === true ? portalViewerOf(item) : undefined;
+  const assignedTo = module.portalAssignmentField ? item[module.portalAssignmentField] : undefined;
+  const viewer =
+    typeof assignedTo === 'string'
+      ? assignedTo
+      : module.portalVisible && item.showOnPortal === true
+        ? portalViewerOf(item)
+        : undefined;
   if (viewer) {
     attributes[byPortal.partitionKey] = portalPartition(viewer, module.name);
     attributes[byPortal.sortKey] = `${item.createdAt}#${item.id}`;
@@ -269,5 +288,15 @@ export const itemCatalog: readonly CatalogEntry[] = [
     item: 'search term of a record',
     keys: { ...searchTermKey('<module>', '<term>', '<id>'), [pk]: `${searchPrefix}<module>#<first character>` },
   },
+    item: 'assigned lead',
+    keys: {
+      ...recordKey('<id>'),
+      [indexes.byPortal.partitionKey]: portalPartition('<assignedPartnerId>', 'leads'),
+      [indexes.byPortal.sortKey]: '<createdAt>#<id>',
+    },
+    when: { gsi4: 'while assigned to a partner organization' },
+    note: 'also gsi1/gsi3 as a person',
+  },
+  { item: 'prospect key', keys: prospectKey('company', '<normalised name>', '<recordId>') },
   { item: 'health probe (never written)', keys: healthProbeKey },
 ];

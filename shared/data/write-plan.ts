@@ -4,6 +4,7 @@ import {
   TransactWriteItemsCommand,
   TransactionCanceledException,
   ConditionalCheckFailedException,
+  type AttributeValue,
   type DynamoDBClient,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
@@ -164,6 +165,53 @@ export class WritePlan {
   /** Any other action of the same write (the access state an enablement sets, a history entry). */
   add(item: TransactWriteItem, explain: Explain = () => new Conflict('A related item changed meanwhile; try again.')) {
     this.actions.push({ item, explain });
+    return this;
+  }
+
+  /**
+   * A condition on an item this write may also change (a partner organization that must be Active while its link
+   * counter moves). A transaction touches an item at most once, so the condition joins this plan's action on that
+   * item when there is one, else it is a ConditionCheck of its own. Joined, a failure on an item that exists is
+   * this condition's (`explain` sees the item); on one that is missing, the action's own.
+   */
+  require(
+    key: Record<string, string>,
+    condition: { expression: string; names?: Record<string, string>; values: Record<string, unknown> },
+    explain: Explain,
+  ) {
+    const same = (item: Record<string, AttributeValue> | undefined) =>
+      !!item && Object.entries(key).every(([name, value]) => item[name]?.S === value);
+    const joined = this.actions.findIndex(({ item }) =>
+      same(item.Put?.Item ?? item.Update?.Key ?? item.Delete?.Key ?? item.ConditionCheck?.Key),
+    );
+    const action = joined >= 0 ? this.actions[joined]! : undefined;
+    const operation = action?.item.Update ?? action?.item.Delete ?? action?.item.ConditionCheck ?? action?.item.Put;
+    if (!action || !operation) {
+      this.actions.push({
+        item: {
+          ConditionCheck: {
+            TableName: this.tableName,
+            Key: marshall(key),
+            ConditionExpression: condition.expression,
+            ...(condition.names ? { ExpressionAttributeNames: condition.names } : {}),
+            ExpressionAttributeValues: marshall(condition.values),
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+        explain,
+      });
+      return this;
+    }
+    const own = operation.ConditionExpression;
+    const names = { ...operation.ExpressionAttributeNames, ...condition.names };
+    Object.assign(operation, {
+      ConditionExpression: own ? `(${own}) AND (${condition.expression})` : condition.expression,
+      // DynamoDB refuses an empty map.
+      ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+      ExpressionAttributeValues: { ...operation.ExpressionAttributeValues, ...marshall(condition.values) },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+    this.actions[joined] = { item: action.item, explain: (old) => (old ? explain(old) : action.explain(old)) };
     return this;
   }
 

@@ -7,6 +7,8 @@ import { portalApiRoutes, portalClientAddressRoutes } from '../portal/portal-rou
 import { selfServiceRoutes } from '../portal/self-service-routes';
 import { ticketCommentRoutes } from '../tickets/ticket-comment-routes';
 import { fileRoutes } from '../files/file-routes';
+import { colleagueRoutes } from '../partners/colleague-routes';
+import { partnerDealRoutes } from '../deals/partner-deal-routes';
 import type { HttpRoute, RouteBinding } from '../http/routes';
 import { defaultAccessMaxFailures } from '../config/provisioning-defaults';
 
@@ -34,7 +36,8 @@ export type EnvVarName =
   | 'SUPPORT_REMINDER_DAYS'
   | 'BRANDING'
   | 'PORTAL_TICKETS_PER_DAY'
-  | 'FILES_BUCKET_NAME';
+  | 'FILES_BUCKET_NAME'
+  | 'DEAL_PROTECTION_DAYS';
 
 /** Admin actions on the portal user pool, granted on that pool only. */
 export type PortalPoolAction =
@@ -241,13 +244,14 @@ export const functions: readonly FunctionDeclaration[] = [
   {
     name: 'portal-access-daily',
     description:
-      'Daily: brings portal logins in line with support windows that began or ended, and sends window-end reminders.',
+      'Daily: brings portal logins in line with support windows that began or ended, sends window-end reminders, and expires deal registrations.',
     entry: 'functions/portal-access-daily.ts',
     memoryMb: 512,
     // The whole walk in one run; a run cut short is retried from the start (every step is idempotent).
     timeoutSeconds: 900,
     ...provisioning,
-    environment: [...provisioning.environment, 'SUPPORT_REMINDER_DAYS'],
+    // DEAL_PROTECTION_DAYS: the run also expires deal registrations (shared/deals/expire-deal-registrations.ts).
+    environment: [...provisioning.environment, 'SUPPORT_REMINDER_DAYS', 'DEAL_PROTECTION_DAYS'],
     routes: [],
     // Just after midnight in the deployment's zone: a window is whole days there.
     schedule: { dailyAt: '00:05', maxRetryAttempts: 2 },
@@ -272,7 +276,8 @@ export const functions: readonly FunctionDeclaration[] = [
     // scrypt (eSign PINs) is CPU-bound, and Lambda's CPU grows with memory.
     memoryMb: 512,
     timeoutSeconds: 10,
-    environment: ['TABLE_NAME'],
+    // TIME_ZONE and DEAL_PROTECTION_DAYS: approving a deal registration protects its lead (shared/deals).
+    environment: ['TABLE_NAME', 'TIME_ZONE', 'DEAL_PROTECTION_DAYS'],
     tableAccess: ['read', 'write'],
     routes: moduleRoutes().map(({ method, path }) => ({ method, path, auth: 'staff' as const })),
   },
@@ -310,6 +315,28 @@ export const functions: readonly FunctionDeclaration[] = [
     filesBucket: { actions: ['GetObject'], objectCreated: true },
     routes: [],
     asyncInvocation: { maxRetryAttempts: 2 },
+  },
+  {
+    name: 'portal-colleagues',
+    description:
+      "A partner admin's colleagues: list, invite into their own organization, switch access and components, resend.",
+    entry: 'functions/portal-colleagues.ts',
+    memoryMb: 512,
+    // A resend waits out another worker's invitation lease at most as long as the staff API does.
+    timeoutSeconds: 29,
+    // A resend sends the invitation at once, as the staff resend does; an invitation goes through the stream controller.
+    ...provisioning,
+    routes: colleagueRoutes.map(({ method, path }) => ({ method, path, auth: 'portal' as const })),
+  },
+  {
+    name: 'partner-deals',
+    description: "Partners' deal registrations and the leads assigned to their organization.",
+    entry: 'functions/partner-deals.ts',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: [...portalEnvironment, 'DEAL_PROTECTION_DAYS'],
+    tableAccess: ['read', 'write'],
+    routes: partnerDealRoutes.map(({ method, path }) => ({ method, path, auth: 'portal' as const })),
   },
   {
     name: 'health',

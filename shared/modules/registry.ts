@@ -23,8 +23,17 @@ import {
  * a new module is one more entry here.
  */
 
-export const portalModuleNames = ['tickets', 'invoices', 'quotes', 'sales-orders', 'documents'] as const;
+/** The portal modules a person has when staff set no components (partner-only components are granted explicitly). */
+export const defaultPortalComponents = ['tickets', 'invoices', 'quotes', 'sales-orders', 'documents'] as const;
+/** Modules whose records the portal lists through `GET /portal/{module}`. */
+export const portalModuleNames = [...defaultPortalComponents, 'deal-registrations'] as const;
 export type PortalModuleName = (typeof portalModuleNames)[number];
+/**
+ * Every component a person's portal can include: the portal modules, and the partner's assigned leads (served by
+ * their own routes, shared/deals/partner-leads.ts, showing only the fields the vendor shares).
+ */
+export const portalComponentNames = [...portalModuleNames, 'leads'] as const;
+export type PortalComponentName = (typeof portalComponentNames)[number];
 
 /** Every module's id prefix: ids read `<prefix>_<uuid>`, so a reference names its module (docs/data-model.md). */
 export const idPrefixes = {
@@ -38,6 +47,7 @@ export const idPrefixes = {
   quotes: 'quo',
   'sales-orders': 'so',
   documents: 'doc',
+  'deal-registrations': 'deal',
 } as const;
 export type ModuleName = keyof typeof idPrefixes;
 
@@ -45,7 +55,7 @@ export type ModuleName = keyof typeof idPrefixes;
 const referenceTo = (targets: readonly ModuleName[]) => reference(targets.map((name) => idPrefixes[name]));
 
 export type ModuleKind = 'organization' | 'person' | 'record';
-export type ReferenceField = 'organizationId' | 'contactId' | 'primaryContactId';
+export type ReferenceField = 'organizationId' | 'contactId' | 'primaryContactId' | 'assignedPartnerId';
 /** List filters; each is served by an index (docs/data-model.md). */
 export type FilterName = 'organizationId' | 'contactId' | 'email';
 
@@ -95,6 +105,11 @@ export interface ModuleDeclaration {
   readonly portalVisible: boolean;
   /** For portal-visible modules: the fields the portal web app lists, in order (the detail view shows all). */
   readonly portalColumns?: readonly string[];
+  /**
+   * A field naming the partner organization a record is assigned to (a lead's `assignedPartnerId`): that
+   * organization finds it in its portal partition of this module (gsi4), whatever `portalVisible` says.
+   */
+  readonly portalAssignmentField?: string;
   /** Fields computed from the others on every write (read-only to clients). */
   readonly derive?: (fields: Record<string, unknown>) => Record<string, unknown>;
   /**
@@ -132,7 +147,7 @@ const organizationFields = () => ({
   billingAddress: z.optional(address()),
 });
 
-const portalSettings = () =>
+const portalSettings = (partner: boolean) =>
   z
     .strictObject({
       enabled: z.optional(z.boolean()),
@@ -152,13 +167,15 @@ const portalSettings = () =>
       pinReset: z.optional(z.boolean()),
       components: z.optional(
         z
-          .array(z.enum(portalModuleNames))
+          .array(z.enum(portalComponentNames))
           .check(z.refine((list) => new Set(list).size === list.length, { message: 'no duplicates' })),
       ),
       /** Emails about the person's portal records (shared/notifications); absent means on. Access emails always go. */
       notifications: z.optional(z.boolean()),
       /** Write-only: stored as a salted hash, never returned. */
       pin: z.optional(z.string().check(z.regex(/^\d{4,8}$/, { message: '4 to 8 digits' }))),
+      // A partner admin manages colleagues of their own partner organization (shared/partners); set by staff only.
+      ...(partner ? { partnerAdmin: z.optional(z.boolean()) } : {}),
     })
     .check(
       z.refine(
@@ -175,14 +192,14 @@ export const personContactFields = () => ({
   mailingAddress: z.optional(address()),
 });
 
-const personFields = () => ({
+const personFields = (partner = false) => ({
   firstName: z.optional(text(100)),
   lastName: text(100),
   email: z.optional(email()),
   ...personContactFields(),
   title: z.optional(text(100)),
   emailOptOut: z.optional(z.boolean()),
-  portal: z.optional(portalSettings()),
+  portal: z.optional(portalSettings(partner)),
 });
 
 const people: readonly ModuleName[] = ['contacts', 'leads', 'partner-contacts'];
@@ -234,6 +251,36 @@ export const ticketFields = () => ({
   status: z.optional(choice(['Open', 'In Progress', 'Wait For Response', 'Closed'])),
   priority: z.optional(choice(['Low', 'Normal', 'High', 'Urgent'])),
 });
+
+export const dealRegistrationStatuses = ['submitted', 'approved', 'rejected', 'expired'] as const;
+
+/** What a partner registers (POST /portal/deal-registrations takes exactly these). */
+export const dealRegistrationFields = () => ({
+  companyName: text(200),
+  contactName: text(200),
+  contactEmail: email(),
+  estimatedValue: money(),
+  currency: currency(),
+  expectedCloseDate: date(),
+  description: z.optional(multilineText(10_000)),
+});
+
+const dealRegistrationSchema = () =>
+  portalRecord({
+    // Registrations are a partner organization's: that is who sees them and gets the lead.
+    organizationId: referenceTo(['partner-organizations']),
+    ...dealRegistrationFields(),
+    status: z.optional(choice(dealRegistrationStatuses)),
+    // The lead an approval links (staff may name an existing one before approving); else approval creates one.
+    leadId: z.optional(referenceTo(['leads'])),
+    // Why it was rejected; the partner sees it.
+    reason: z.optional(multilineText(2_000)),
+  }).check(
+    z.refine((record: Record<string, unknown>) => record.status !== 'rejected' || typeof record.reason === 'string', {
+      message: 'a rejection needs a reason',
+      path: ['reason'],
+    }),
+  );
 
 /** Totals in cents: summing floating-point amounts would drift. */
 export function salesOrderTotal(lineItems: readonly { quantity: number; unitPrice: number }[]): number {
@@ -297,19 +344,38 @@ const declaredModules: readonly ModuleEntry[] = [
     label: 'lead',
     idPrefix: idPrefixes['leads'],
     kind: 'person',
-    schema: () => z.strictObject({ ...personFields(), company: z.optional(text(200)) }),
+    schema: () =>
+      z.strictObject({
+        ...personFields(),
+        company: z.optional(text(200)),
+        // The partner organization working the lead: it sees the lead's shared fields on its portal.
+        assignedPartnerId: z.optional(referenceTo(['partner-organizations'])),
+      }),
     defaults: {},
-    references: [],
+    references: [{ field: 'assignedPartnerId', modules: ['partner-organizations'], counted: false }],
     filters: ['email'],
     searchTerms: [...personSearchTerms, ['company']],
     portalVisible: false,
+    portalAssignmentField: 'assignedPartnerId',
+    // Set by an approved deal registration (shared/deals/deal-review.ts) and by the partner (partner-leads.ts).
+    serverOwned: ['dealRegistrationId', 'protectedUntil', 'partnerDecision', 'partnerStage'],
+    onStaffEdit: (stored, edited) =>
+      // A lead passed to another partner (or back to the vendor) starts afresh: the last partner's answer was theirs.
+      edited.assignedPartnerId === stored.assignedPartnerId
+        ? {
+            dealRegistrationId: stored.dealRegistrationId,
+            protectedUntil: stored.protectedUntil,
+            partnerDecision: stored.partnerDecision,
+            partnerStage: stored.partnerStage,
+          }
+        : { dealRegistrationId: stored.dealRegistrationId },
   },
   {
     name: 'partner-contacts',
     label: 'partner contact',
     idPrefix: idPrefixes['partner-contacts'],
     kind: 'person',
-    schema: () => z.strictObject({ ...personFields(), organizationId: referenceTo(['partner-organizations']) }),
+    schema: () => z.strictObject({ ...personFields(true), organizationId: referenceTo(['partner-organizations']) }),
     defaults: {},
     references: [{ field: 'organizationId', modules: ['partner-organizations'], counted: true }],
     filters: ['organizationId', 'email'],
@@ -431,6 +497,26 @@ const declaredModules: readonly ModuleEntry[] = [
     searchTerms: [['title']],
     portalVisible: true,
     portalColumns: ['title', 'updatedAt'],
+  },
+  {
+    name: 'deal-registrations',
+    label: 'deal registration',
+    idPrefix: idPrefixes['deal-registrations'],
+    kind: 'record',
+    schema: () => dealRegistrationSchema(),
+    defaults: { ...recordDefaults, status: 'submitted' },
+    references: recordReferences,
+    filters: recordFilters,
+    searchTerms: [['companyName'], ['contactName'], ['contactEmail']],
+    portalVisible: true,
+    portalColumns: ['companyName', 'estimatedValue', 'status', 'expectedCloseDate'],
+    // Written by the review (shared/deals/deal-review.ts) and the conflict check (shared/deals/prospect-conflicts.ts).
+    serverOwned: ['protectedUntil', 'conflicts', 'decidedAt'],
+    onStaffEdit: (stored) => ({
+      protectedUntil: stored.protectedUntil,
+      conflicts: stored.conflicts,
+      decidedAt: stored.decidedAt,
+    }),
   },
 ];
 

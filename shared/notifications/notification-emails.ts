@@ -49,6 +49,12 @@ function wording(content: NotificationContent): { subject: string; lead: string;
         lead: `${org} has shared the document "${title}" with you on the portal.`,
         action: 'Open the document',
       };
+    case 'deal-decided':
+      return {
+        subject: `${org}: a decision on your deal registration "${title}"`,
+        lead: `${org} has reviewed your deal registration "${title}".`,
+        action: 'See the decision on the portal',
+      };
     case 'awaiting-you':
       return content.module === 'sales-orders'
         ? {

@@ -11,6 +11,8 @@ import type { StreamInterest } from '../data/stream-interest';
  * - `awaiting-you`: a quote or sales order that awaits the person (undecided, unsigned) becomes shown to them:
  *   `showOnPortal` turns true, or the record is linked to them while shown.
  * - `document-shared`: a document becomes shown to them, the same way.
+ * - `deal-decided`: staff approve or reject a deal registration (shared/deals/deal-review.ts); the partner contact
+ *   who registered it hears of it.
  * - `ticket-reply`: staff add a public comment to a ticket (shared/tickets/ticket-comments.ts: `author.kind` 'staff',
  *   `internal` false); never an internal note, never the person's own comment.
  *
@@ -18,10 +20,10 @@ import type { StreamInterest } from '../data/stream-interest';
  * the same event and is sent once (shared/notifications/notification-ledger.ts).
  */
 
-export type NotificationKind = 'awaiting-you' | 'document-shared' | 'ticket-reply';
+export type NotificationKind = 'awaiting-you' | 'document-shared' | 'ticket-reply' | 'deal-decided';
 
 /** The modules whose records the stream subscription reads; everything else is dropped before the function runs. */
-export const notifiedModules = ['quotes', 'sales-orders', 'documents'] as const;
+export const notifiedModules = ['quotes', 'sales-orders', 'documents', 'deal-registrations'] as const;
 export type NotifiedModule = (typeof notifiedModules)[number] | 'tickets';
 
 export const notificationStreamInterest: StreamInterest = {
@@ -85,6 +87,10 @@ export function awaitsThePerson(module: string, record: Image): boolean {
 }
 
 function shownEvent(module: NotifiedModule, before: Image | undefined, after: Image): NotificationKind | undefined {
+  if (module === 'deal-registrations') {
+    const decided = after.status === 'approved' || after.status === 'rejected';
+    return decided && before?.status !== after.status && audienceOf(after) ? 'deal-decided' : undefined;
+  }
   const audience = audienceOf(after);
   if (!audience || audience === audienceOf(before)) return undefined;
   if (module === 'documents') return 'document-shared';

@@ -4,7 +4,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AccessEmailSender } from '../access/access-email-sender';
 import { evaluateAccess, todayIn } from '../access/evaluate-access';
 import { portalViewerKey, portalViewerOf, recordKey } from '../data/keys';
-import { moduleOfId, portalModuleNames } from '../modules/registry';
+import { defaultPortalComponents, moduleOfId } from '../modules/registry';
 import { logger } from '../observability/logger';
 import { createPersonLoader, greetingNameOf, type Person } from '../people/person-loader';
 import { notificationEmail } from './notification-emails';
@@ -87,7 +87,8 @@ export function createNotificationSender(deps: NotificationSenderDependencies) {
     }
     // The same rule as every portal request: the record is theirs to see, in a section their portal has.
     if (portalViewerOf(record) !== portalViewerKey(person)) return 'no-longer-shown';
-    if (!(person.portal?.components ?? portalModuleNames).includes(event.module)) return 'component-not-shown';
+    const components: readonly string[] = person.portal?.components ?? defaultPortalComponents;
+    if (!components.includes(event.module)) return 'component-not-shown';
     if (person.portal?.notifications === false) return 'opted-out';
     return { person, record };
   }
@@ -144,7 +145,7 @@ export function createNotificationSender(deps: NotificationSenderDependencies) {
           kind: event.kind,
           module: event.module,
           recordId: event.recordId,
-          title: String(record.subject ?? record.title ?? event.recordId),
+          title: String(record.subject ?? record.title ?? record.companyName ?? event.recordId),
           name: greetingNameOf(recipient),
           branding: deps.branding,
           portalUrl: deps.portalUrl,

@@ -14,6 +14,7 @@ import { signatureJsonSchema } from '../modules/sales-order-content';
 import { quoteDecisionJsonSchema } from '../modules/quote-content';
 import { declaredContract } from './route-contracts';
 import { portalRecordSchemas } from './portal-record-schemas';
+import { partnerLeadStages } from '../deals/partner-leads';
 
 /**
  * The OpenAPI 3.1 description of the API, derived from the function registry (routes and their auth) and
@@ -224,6 +225,36 @@ const serverOwnedSchemas: Record<string, JsonObject> = {
     description: "Whose turn it is in the conversation: true after a staff reply (the person's), false after theirs.",
   },
   lastCommentAt: { type: 'string', format: 'date-time', description: 'When the last public comment was written.' },
+  // A lead's and a deal registration's, written by shared/deals.
+  dealRegistrationId: { type: 'string', description: 'The deal registration whose approval brought the lead.' },
+  protectedUntil: {
+    type: 'string',
+    format: 'date',
+    description: 'The last day an approved deal registration protects the partner.',
+  },
+  partnerDecision: schemaRef('PartnerLeadDecision'),
+  partnerStage: {
+    type: 'string',
+    enum: [...partnerLeadStages],
+    description: 'The progress the partner reports on a lead it accepted.',
+  },
+  decidedAt: { type: 'string', format: 'date-time', description: 'When staff approved, rejected or expired it.' },
+  conflicts: {
+    type: 'array',
+    description:
+      'Registrations of other partners and leads naming the same prospect (company or email domain): for staff, never shown to the partner.',
+    items: {
+      type: 'object',
+      properties: {
+        recordId: { type: 'string' },
+        module: { type: 'string', enum: ['deal-registrations', 'leads'] },
+        matchedOn: { type: 'string', enum: ['company', 'domain'] },
+        partnerId: { type: 'string' },
+      },
+      required: ['recordId', 'module', 'matchedOn'],
+      additionalProperties: false,
+    },
+  },
 };
 
 /** The server's fields on every record, after the client's ones (record-service `toPublicRecord`). */

@@ -4,11 +4,13 @@ import type { RouteContract } from '../http/route-contract';
 import type { RouteBinding } from '../http/routes';
 import type { ModuleDeclaration } from '../modules/registry';
 import { fileContracts } from '../files/file-contracts';
+import { partnerDealContracts } from '../deals/partner-deal-contracts';
 import { portalContracts } from '../portal/portal-contracts';
 import { selfServiceContracts } from '../portal/self-service-contracts';
 import { portalTicketContracts } from '../tickets/portal-ticket-contracts';
 import { ticketCommentContracts } from '../tickets/ticket-comment-contracts';
 import { platformContracts } from './platform-contracts';
+import { colleagueContracts } from '../partners/colleague-contracts';
 
 /**
  * Every area's route contracts, by route key: the OpenAPI document reads them from here. An area with new routes
@@ -22,6 +24,8 @@ const declared: Readonly<Record<string, RouteContract>> = {
   ...ticketCommentContracts,
   ...fileContracts,
   ...platformContracts,
+  ...colleagueContracts,
+  ...partnerDealContracts,
 };
 
 /** The contract declared for a route, if any. */

@@ -22,6 +22,7 @@ export type Person = Record<string, unknown> & {
     readonly components?: string[];
     readonly notifications?: boolean;
     readonly pinHash?: string;
+    readonly partnerAdmin?: boolean;
   };
 };
 

@@ -9,7 +9,7 @@ import {
   type RouteContracts,
 } from '../http/route-contract';
 import { address } from '../modules/fields';
-import { portalModuleNames } from '../modules/registry';
+import { portalComponentNames, portalModuleNames } from '../modules/registry';
 import { pageQueryParameters } from '../records/list-query';
 import { pinAttemptRules } from './pin-attempts';
 import { pinChangeRequest, signingRequest } from './portal-requests';
@@ -35,8 +35,10 @@ const portalProfile = z.object({
   title: nullableText,
   mailingAddress: z.nullable(address()),
   organizationName: nullableText,
-  components: z.array(z.enum(portalModuleNames)),
+  components: z.array(z.enum(portalComponentNames)),
   canESign: z.boolean(),
+  /** A partner admin manages their organization's colleagues (`/portal/colleagues`). */
+  partnerAdmin: z.boolean(),
   pinReset: z.boolean(),
   hasPin: z.boolean(),
   supportStartDate: nullableText,

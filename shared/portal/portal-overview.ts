@@ -49,7 +49,7 @@ const needOf: Record<string, (record: Summary, person: Person) => NeedReason | u
   },
 };
 
-const titleOf = (record: Summary) => String(record.title ?? record.subject ?? record.id);
+const titleOf = (record: Summary) => String(record.title ?? record.subject ?? record.companyName ?? record.id);
 
 export function createPortalOverview(deps: {
   readonly dynamo: DynamoDBClient;
@@ -72,12 +72,13 @@ export function createPortalOverview(deps: {
           TableName: tableName,
           IndexName: index.indexName,
           KeyConditionExpression: '#pk = :pk',
-          ProjectionExpression: '#id, #title, #subject, #status, #awaitingReply, #signature, #decision',
+          ProjectionExpression: '#id, #title, #subject, #companyName, #status, #awaitingReply, #signature, #decision',
           ExpressionAttributeNames: {
             '#pk': index.partitionKey,
             '#id': 'id',
             '#title': 'title',
             '#subject': 'subject',
+            '#companyName': 'companyName',
             '#status': 'status',
             '#awaitingReply': 'awaitingReply',
             '#signature': 'signature',
@@ -104,8 +105,8 @@ export function createPortalOverview(deps: {
 
   async function overview(personId: string) {
     const { person } = await portal.session(personId);
-    // As the profile says: no components set means all of them.
-    const names: readonly string[] = person.portal?.components ?? portalModuleNames;
+    // The person's portal modules; assigned leads have their own list (GET /portal/leads).
+    const names = portal.componentsOf(person).filter((name) => (portalModuleNames as readonly string[]).includes(name));
     return { components: await Promise.all(names.map((name) => component(person, name))) };
   }
 

@@ -2,7 +2,7 @@ import { GetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/clie
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { indexes, tableDesign } from '../data/table-design';
 import { Conflict, Forbidden, NotFound } from '../http/errors';
-import { findModule, portalModuleNames, type ModuleDeclaration } from '../modules/registry';
+import { defaultPortalComponents, findModule, type ModuleDeclaration } from '../modules/registry';
 import { withUnsafeCharactersReplaced } from '../modules/safe-text';
 import { decodeCursor, encodeCursor } from '../records/cursor';
 import { isRecordIdOf, portalPartition, portalViewerKey, portalViewerOf, recordKey } from '../data/keys';
@@ -49,7 +49,7 @@ export function createPortalService(deps: PortalServiceDependencies) {
     return { person, organization };
   }
 
-  const componentsOf = (person: Person): readonly string[] => person.portal?.components ?? portalModuleNames;
+  const componentsOf = (person: Person): readonly string[] => person.portal?.components ?? defaultPortalComponents;
 
   function portalModule(person: Person, moduleName: string): ModuleDeclaration {
     const module = findModule(moduleName);
@@ -86,6 +86,7 @@ export function createPortalService(deps: PortalServiceDependencies) {
       organizationName: organizationName ?? (typeof person.company === 'string' ? person.company : null),
       components: componentsOf(person),
       canESign: portal.canESign === true,
+      partnerAdmin: person.module === 'partner-contacts' && portal.partnerAdmin === true,
       pinReset: portal.pinReset === true,
       hasPin: typeof portal.pinHash === 'string',
       supportStartDate: portal.supportStartDate ?? null,
@@ -204,5 +205,5 @@ export function createPortalService(deps: PortalServiceDependencies) {
   }
 
   // session, portalModule and visibleRecord: the checks the portal's other services (shared/tickets, shared/portal) share.
-  return { session, portalModule, visibleRecord, me, list, get, setPin, signSalesOrder };
+  return { session, componentsOf, portalModule, visibleRecord, me, list, get, setPin, signSalesOrder };
 }

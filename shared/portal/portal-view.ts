@@ -12,6 +12,8 @@ export const staffOnlyFields: ReadonlySet<string> = new Set([
   'version',
   'source',
   'lastCommentAt',
+  // A deal registration's match with another partner's registration or a lead: for staff only, never the partner.
+  'conflicts',
 ]);
 
 /** A record as the portal shows it: no keys, no staff-only fields. */

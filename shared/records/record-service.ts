@@ -23,6 +23,7 @@ import { validate } from '../modules/validate';
 import { hashPin } from '../security/pin-hash';
 import { applyMergePatch } from './merge-patch';
 import { claimsOf, toPublicRecord, writableFields, type PublicRecord, type StoredRecord } from './public-record';
+import type { CompanionWritesByModule } from './companion-writes';
 import { listRecords, type ListPage, type ListQuery } from './record-list';
 import { searchTermChanges } from './search-terms';
 import { updateRecord } from './update-record';
@@ -41,6 +42,8 @@ export interface RecordServiceDependencies {
   readonly tableName: string;
   readonly now?: () => Date;
   readonly newId?: (module: ModuleDeclaration) => string;
+  /** Writes some modules add to each staff write of their records, in the same transaction. */
+  readonly companionWrites?: CompanionWritesByModule;
 }
 
 /** What a caller other than staff's CRUD adds to a new record (the portal raising a ticket). */
@@ -49,6 +52,14 @@ export interface CreateOptions {
   readonly serverOwned?: Readonly<Record<string, unknown>>;
   /** More actions of the same transaction (a counter whose condition must hold for the record to be written). */
   readonly alsoWrite?: (plan: WritePlan, item: Record<string, unknown>) => void;
+}
+
+/** What a caller other than staff's CRUD adds to an update (a partner admin editing a colleague). */
+export interface UpdateOptions {
+  /** Checks the record as read, on every attempt; throws (a 404, a 403) to refuse the change. */
+  readonly check?: (current: StoredRecord) => void;
+  /** More actions of the same transaction, from the record as read and as it will be written. */
+  readonly alsoWrite?: (plan: WritePlan, current: StoredRecord, item: Record<string, unknown>) => void;
 }
 
 /** Attempts of a read-modify-write that lost a race before answering 409. */
@@ -86,7 +97,22 @@ export function createRecordService({
   tableName,
   now = () => new Date(),
   newId = newRecordId,
+  companionWrites = {},
 }: RecordServiceDependencies) {
+  /** The module's companion writes, added to `plan`; the fields they give the record itself. */
+  async function planCompanions(
+    plan: WritePlan,
+    module: ModuleDeclaration,
+    id: string,
+    before: Record<string, unknown> | undefined,
+    after: Record<string, unknown> | undefined,
+    actor: string,
+    at: string,
+  ): Promise<Record<string, unknown>> {
+    const writes = companionWrites[module.name];
+    return { ...(writes ? await writes(plan, { tableName, module, id, before, after, actor, at }) : undefined) };
+  }
+
   async function read(id: string): Promise<StoredRecord | undefined> {
     const result = await dynamo.send(
       new GetItemCommand({ TableName: tableName, Key: marshall(recordKey(id)), ConsistentRead: true }),
@@ -274,8 +300,10 @@ export function createRecordService({
     const id = newId(module);
     const timestamp = now().toISOString();
     const base = { id, version: 1, createdAt: timestamp, updatedAt: timestamp, createdBy: actor, updatedBy: actor };
-    const item = { ...recordKey(id), module: module.name, ...fields, ...options.serverOwned, ...base };
-    const plan = new WritePlan(tableName).putRecord(
+    const plan = new WritePlan(tableName);
+    const planned = { ...recordKey(id), module: module.name, ...fields, ...options.serverOwned, ...base };
+    const item = { ...planned, ...(await planCompanions(plan, module, id, undefined, planned, actor, timestamp)) };
+    plan.putRecord(
       { ...item, ...indexAttributes(module, item) },
       { expression: 'attribute_not_exists(pk)' },
       () => new Conflict(`A record with id ${id} already exists.`),
@@ -396,15 +424,17 @@ export function createRecordService({
     patch: Record<string, unknown>,
     actor: string,
     expectedVersions?: readonly number[],
+    options: UpdateOptions = {},
   ): Promise<PublicRecord> {
     return readModifyWrite(module, id, expectedVersions, async (current) => {
+      options.check?.(current);
       const before = writableFields(module, current);
       const merged = applyMergePatch(before, patch) as Record<string, unknown>;
       // The PIN is write-only, so the merge never sees the stored one: `pin: null` (or `portal: null`) clears it.
       const patchPortal = patch.portal as Record<string, unknown> | null | undefined;
       const keptPinHash = patchPortal === null || patchPortal?.pin === null ? undefined : current.portal?.pinHash;
       const fields = await alignPartnerRecord(module, await prepareFields(module, merged, keptPinHash), before);
-      const item = {
+      const planned = {
         ...recordKey(id),
         module: module.name,
         ...fields,
@@ -417,8 +447,13 @@ export function createRecordService({
         ...module.onStaffEdit?.(current, fields, now().toISOString()),
         ...(current.linkCount !== undefined ? { linkCount: current.linkCount } : {}),
       };
+      const plan = new WritePlan(tableName);
+      const item = {
+        ...planned,
+        ...(await planCompanions(plan, module, id, current, planned, actor, planned.updatedAt)),
+      };
       // linkCount is in the condition: children link and unlink without changing the version.
-      const plan = new WritePlan(tableName).putRecord(
+      plan.putRecord(
         { ...item, ...indexAttributes(module, item) },
         {
           expression:
@@ -436,6 +471,7 @@ export function createRecordService({
       planClaims(plan, module, id, before, fields);
       planSearchTerms(plan, module, id, before, fields);
       planAccessChange(plan, { tableName, module, personId: id, before, after: fields, actor, at: item.updatedAt });
+      options.alsoWrite?.(plan, current, item);
       await plan.commit(dynamo);
       if (module.name === 'partner-contacts' && before.organizationId !== fields.organizationId) {
         await forgetPrimaryContact(before.organizationId, id);
@@ -449,6 +485,7 @@ export function createRecordService({
     await readModifyWrite(module, id, expectedVersions, async (current) => {
       const before = writableFields(module, current);
       const plan = new WritePlan(tableName).deleteRecord(id, current.version, () => new StaleRead());
+      await planCompanions(plan, module, id, current, undefined, 'delete', now().toISOString());
       for (const reference of module.references.filter((r) => r.counted && typeof before[r.field] === 'string')) {
         const organizationId = before[reference.field] as string;
         plan.countLink(

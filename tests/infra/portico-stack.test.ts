@@ -1,4 +1,5 @@
 import { defaultPortalTicketsPerDay } from '../../shared/tickets/ticket-limits';
+import { defaultDealProtectionDays } from '../../shared/deals/deal-limits';
 import { type Construct } from 'constructs';
 import { type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -112,6 +113,7 @@ describe('PorticoStack', () => {
         FILES_BUCKET_NAME: { Ref: logicalId(stack.files.bucket) },
         // Not a context setting (yet): the construct's default.
         PORTAL_TICKETS_PER_DAY: String(defaultPortalTicketsPerDay),
+        DEAL_PROTECTION_DAYS: String(defaultDealProtectionDays),
       };
       for (const name of fn.environment) expect([name, variables[name]]).toEqual([name, expected[name]]);
       const logGroupId = (props.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;

@@ -135,3 +135,34 @@ describe('planNotifications: ticket comments', () => {
     );
   });
 });
+
+describe('planNotifications: a deal registration decided', () => {
+  const dealId = 'deal_00000001-0000-4000-8000-000000000000';
+  const partnerContact = 'pcon_00000001-0000-4000-8000-000000000000';
+  const submitted = {
+    contactId: partnerContact,
+    organizationId: partnerOrg,
+    showOnPortal: true,
+    companyName: 'Acme',
+    status: 'submitted',
+  };
+  it.each<[string, Item | undefined, Item, number]>([
+    ['registered (submitted)', undefined, submitted, 0],
+    ['approved', submitted, { ...submitted, status: 'approved' }, 1],
+    ['rejected', submitted, { ...submitted, status: 'rejected', reason: 'Direct customer.' }, 1],
+    ['edited while approved', { ...submitted, status: 'approved' }, { ...submitted, status: 'approved' }, 0],
+    ['flagged for conflicts', submitted, { ...submitted, conflicts: [] }, 0],
+    ['expired', { ...submitted, status: 'approved' }, { ...submitted, status: 'expired' }, 0],
+    ['approved while hidden from the portal', submitted, { ...submitted, showOnPortal: false, status: 'approved' }, 0],
+  ])('%s → %i event(s), to the partner contact who registered it', (_case, before, after, count) => {
+    const events = planNotifications([recordChange('deal-registrations', dealId, before, after)]);
+    expect(kinds(events)).toEqual(
+      Array.from({ length: count }, () => ({
+        kind: 'deal-decided',
+        recordId: dealId,
+        audience: partnerContact,
+        cause: 'v2',
+      })),
+    );
+  });
+});

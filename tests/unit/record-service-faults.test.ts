@@ -112,6 +112,9 @@ function request(
 
 beforeAll(async () => {
   process.env.TABLE_NAME = 'portico';
+  // What approving a deal registration reads (shared/deals/deal-config.ts).
+  process.env.TIME_ZONE = 'UTC';
+  process.env.DEAL_PROTECTION_DAYS = '90';
   process.env.AWS_REGION = 'eu-west-1';
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   ({ handler } = await import('../../functions/crm-records'));

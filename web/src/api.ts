@@ -30,9 +30,11 @@ export type SuccessOf<O> = O extends { responses: infer Responses }
   : never;
 
 /** The JSON request body an operation takes. */
-export type RequestBodyOf<O> = O extends { requestBody?: { content: { 'application/json': infer Body } } }
-  ? Body
-  : never;
+export type RequestBodyOf<O> = O extends { requestBody?: never }
+  ? undefined // an action without a body (a resend)
+  : O extends { requestBody?: { content: { 'application/json': infer Body } } }
+    ? Body
+    : never;
 
 /** The path and query parameters an operation takes. */
 export type ParametersOf<O> = O extends { parameters: infer Parameters }
@@ -184,6 +186,20 @@ export type QuoteDecision = SuccessOf<Operation<'/portal/quotes/{id}/decision', 
 export type PortalFile = AnswerOf<'/portal/tickets/{id}/attachments'>['items'][number];
 
 export type TicketRaise = RequestBodyOf<Operation<'/portal/tickets', 'post'>>;
+export type DealRegistrationInput = RequestBodyOf<Operation<'/portal/deal-registrations', 'post'>>;
+export type PartnerLead = AnswerOf<'/portal/leads/{id}'>;
+export type LeadDecisionInput = RequestBodyOf<Operation<'/portal/leads/{id}/decision', 'post'>>;
+export type LeadStage = RequestBodyOf<Operation<'/portal/leads/{id}/stage', 'put'>>['stage'];
+
+/** Deal registration and assigned leads (issue 16). */
+export const partnerDeals = (api: Api) => ({
+  register: (deal: DealRegistrationInput) => api.post('/portal/deal-registrations', {}, deal),
+  leads: (cursor?: string) => api.get('/portal/leads', { query: { limit: 10, cursor } }),
+  lead: (id: string) => api.get('/portal/leads/{id}', { path: { id } }),
+  decide: (id: string, decision: LeadDecisionInput) =>
+    api.post('/portal/leads/{id}/decision', { path: { id } }, decision),
+  setStage: (id: string, stage: LeadStage) => api.put('/portal/leads/{id}/stage', { path: { id } }, { stage }),
+});
 
 export const selfService = (api: Api) => ({
   overview: () => api.get('/portal/overview', {}),
@@ -195,4 +211,16 @@ export const selfService = (api: Api) => ({
   updateProfile: (patch: ProfilePatch) => api.patch('/portal/me', {}, patch),
   decideQuote: (quoteId: string, decision: 'accept' | 'decline', reason?: string) =>
     api.post('/portal/quotes/{id}/decision', { path: { id: quoteId } }, { decision, ...(reason ? { reason } : {}) }),
+});
+
+/** A partner admin's colleagues (issue 16). */
+export type Colleague = SuccessOf<Operation<'/portal/colleagues', 'get'>>['items'][number];
+export type ColleagueInvitation = RequestBodyOf<Operation<'/portal/colleagues', 'post'>>;
+export type ColleagueChange = RequestBodyOf<Operation<'/portal/colleagues/{id}', 'patch'>>;
+
+export const colleagues = (api: Api) => ({
+  list: (cursor?: string) => api.get('/portal/colleagues', { query: { limit: 50, cursor } }),
+  invite: (invitation: ColleagueInvitation) => api.post('/portal/colleagues', {}, invitation),
+  update: (id: string, change: ColleagueChange) => api.patch('/portal/colleagues/{id}', { path: { id } }, change),
+  resend: (id: string) => api.post('/portal/colleagues/{id}/invitations', { path: { id } }, undefined),
 });

@@ -16,6 +16,8 @@ import { sectionTitle } from './format';
 import { portalMeta } from './portal-meta';
 import { parseRoute } from '../../browser/routes';
 import { renderOverview, renderProfile, renderRaiseTicket } from './self-service-views';
+import { renderColleagues } from './colleague-views';
+import { renderLead, renderLeads, renderRegisterDeal } from './deal-views';
 import { renderDetail, renderList, renderPin, type Me, type ViewContext } from './views';
 
 /** Why the app is showing its signed-out page. */
@@ -194,6 +196,7 @@ function renderShell() {
     h(
       'div',
       { class: 'actions' },
+      me!.partnerAdmin ? h('a', { href: '#/colleagues', 'data-section': 'colleagues' }, 'Colleagues') : null,
       h('a', { href: '#/profile', 'data-section': 'profile' }, 'Profile'),
       h('a', { href: '#/pin', id: 'pin-link', 'data-section': 'pin' }, 'PIN'),
       h(
@@ -227,10 +230,14 @@ function route() {
   if (!section) return void renderOverview(view);
   if (section === 'pin') return void renderPin(view, query.get('order') ?? undefined);
   if (section === 'profile') return void renderProfile(view);
+  if (section === 'colleagues' && me.partnerAdmin) return void renderColleagues(view);
   if (!(me.components as readonly string[]).includes(section)) {
     view.main.replaceChildren(h('h1', { tabindex: -1 }, 'Not found'), h('p', {}, 'Your portal has no such section.'));
     return view.done('Not found');
   }
+  // Assigned leads and registering a deal have screens of their own (deal-views.ts).
+  if (section === 'leads') return void (id ? renderLead(view, id) : renderLeads(view));
+  if (section === 'deal-registrations' && id === 'new') return renderRegisterDeal(view);
   // One of the person's components: a portal module the API knows.
   const module = section as PortalModule;
   if (module === 'tickets' && id === 'new') renderRaiseTicket(view);

@@ -38,16 +38,16 @@ export function refusalSentence(error: unknown, what: string): string {
 }
 
 /** Ends the session on refusal or expiry (the shell's failure view), otherwise says why in the form's message box. */
-function formFailure(view: ViewContext, box: HTMLElement, error: unknown, what: string) {
+export function formFailure(view: ViewContext, box: HTMLElement, error: unknown, what: string) {
   if (error instanceof ApiError && (error.failure === 'refused' || error.failure === 'expired'))
     return view.failure(error, () => {});
   box.replaceChildren(h('p', { class: 'message error' }, refusalSentence(error, what)));
 }
 
-const messageSlot = () => h('div', { class: 'message-slot', role: 'alert', 'aria-live': 'assertive' });
+export const messageSlot = () => h('div', { class: 'message-slot', role: 'alert', 'aria-live': 'assertive' });
 
 /** A submit button that says it is busy while its form is on its way. */
-async function busy<T>(form: HTMLFormElement, button: HTMLButtonElement, label: string, work: () => Promise<T>) {
+export async function busy<T>(form: HTMLFormElement, button: HTMLButtonElement, label: string, work: () => Promise<T>) {
   const idle = button.textContent ?? '';
   button.disabled = true;
   button.textContent = label;
@@ -94,7 +94,9 @@ export async function renderOverview(view: ViewContext): Promise<void> {
         : h('p', { class: 'hint' }, 'Nothing needs you here.'),
       component.module === 'tickets'
         ? h('a', { href: routeHref(['tickets', 'new']), class: 'button primary' }, 'Raise a ticket')
-        : null,
+        : component.module === 'deal-registrations'
+          ? h('a', { href: routeHref(['deal-registrations', 'new']), class: 'button primary' }, 'Register a deal')
+          : null,
     );
   });
   view.main.replaceChildren(
@@ -106,7 +108,7 @@ export async function renderOverview(view: ViewContext): Promise<void> {
   view.done('Overview');
 }
 
-const field = (id: string, label: string, control: HTMLElement, hint?: string) =>
+export const field = (id: string, label: string, control: HTMLElement, hint?: string) =>
   h(
     'div',
     { class: 'field' },

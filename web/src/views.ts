@@ -75,6 +75,9 @@ export async function renderList(view: ViewContext, section: PortalModule, query
   const columns = meta?.columns ?? ['title'];
 
   const content: (Node | null)[] = [h('h1', { tabindex: -1 }, title)];
+  if (section === 'deal-registrations') {
+    content.push(h('p', {}, h('a', { href: routeHref([section, 'new']), class: 'button primary' }, 'Register a deal')));
+  }
   if (page.items.length === 0) {
     content.push(
       h('p', { class: 'empty' }, pageNumber === 1 ? `You have no ${title.toLowerCase()}.` : 'No more items.'),

@@ -190,6 +190,41 @@ export function validBody(module: ModuleDeclaration): fc.Arbitrary<ValidBody> {
         return { body, expected };
       });
   }
+  if (module.name === 'deal-registrations') {
+    return fc
+      .record({
+        companyName: textOf(200),
+        contactName: textOf(200),
+        contactEmail: emailOf,
+        value: cents,
+        links: fc.oneof(
+          fc.record({ organizationId: idIn('porg') }),
+          // Registrations are a partner organization's, by one of its partner contacts.
+          fc.record({ contactId: idIn('pcon'), organizationId: idIn('porg') }),
+        ),
+        showOnPortal: fc.option(fc.boolean(), { nil: undefined }),
+      })
+      .map(({ companyName, contactName, contactEmail, value, links, showOnPortal }) => {
+        const body: Record<string, unknown> = {
+          companyName: companyName.raw,
+          contactName: contactName.raw,
+          contactEmail: contactEmail.raw,
+          estimatedValue: value / 100,
+          currency: 'EUR',
+          expectedCloseDate: '2027-03-31',
+          ...links,
+        };
+        const expected: Record<string, unknown> = {
+          ...module.defaults,
+          ...body,
+          companyName: companyName.value,
+          contactName: contactName.value,
+          contactEmail: contactEmail.value,
+        };
+        if (showOnPortal !== undefined) body.showOnPortal = expected.showOnPortal = showOnPortal;
+        return { body, expected };
+      });
+  }
   const title = titleField(module);
   return fc
     .record({

@@ -54,7 +54,18 @@ export function storedItem(module: ModuleDeclaration): Record<string, unknown> {
             email: 'doe@example.com',
             ...(module.name === 'partner-contacts' ? { organizationId: `porg_${existingUuid}` } : {}),
           }
-        : { ...module.defaults, [titleField(module)]: 'Existing', organizationId: `org_${existingUuid}` };
+        : module.name === 'deal-registrations'
+          ? {
+              ...module.defaults,
+              companyName: 'Existing GmbH',
+              contactName: 'Erin Existing',
+              contactEmail: 'erin@existing.example',
+              estimatedValue: 1000,
+              currency: 'EUR',
+              expectedCloseDate: '2027-01-31',
+              organizationId: `porg_${existingUuid}`,
+            }
+          : { ...module.defaults, [titleField(module)]: 'Existing', organizationId: `org_${existingUuid}` };
   const item = { pk: id, sk: 'RECORD', module: module.name, ...fields, id, version: 3, createdAt };
   return { ...item, updatedAt: createdAt, createdBy: 'staff-0', updatedBy: 'staff-0', ...module.derive?.(fields) };
 }
@@ -288,6 +299,9 @@ export const runs = { numRuns: 600 };
 export function useRecordsHandler() {
   beforeAll(async () => {
     process.env.TABLE_NAME = 'portico-test';
+    // What approving a deal registration reads (shared/deals/deal-config.ts).
+    process.env.TIME_ZONE = 'UTC';
+    process.env.DEAL_PROTECTION_DAYS = '90';
     process.env.AWS_REGION = 'eu-west-1';
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     ({ handler } = await import('../../../functions/crm-records'));

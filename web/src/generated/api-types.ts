@@ -783,6 +783,46 @@ export interface paths {
         readonly patch: operations["updateDocument"];
         readonly trace?: never;
     };
+    readonly "/deal-registrations": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * List deal registration records, newest first
+         * @description At most one filter at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         */
+        readonly get: operations["listDealRegistrations"];
+        readonly put?: never;
+        /** Create a deal registration */
+        readonly post: operations["createDealRegistration"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/deal-registrations/{id}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** Read a deal registration */
+        readonly get: operations["getDealRegistration"];
+        readonly put?: never;
+        readonly post?: never;
+        /** Delete a deal registration */
+        readonly delete: operations["deleteDealRegistration"];
+        readonly options?: never;
+        readonly head?: never;
+        /** Change a deal registration (JSON merge patch) */
+        readonly patch: operations["updateDealRegistration"];
+        readonly trace?: never;
+    };
     readonly "/tickets/{id}/comments": {
         readonly parameters: {
             readonly query?: never;
@@ -909,6 +949,149 @@ export interface paths {
         readonly put?: never;
         /** Starts an upload of the document's file (it replaces the current one once uploaded) */
         readonly post: operations["createDocumentFile"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/portal/colleagues": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * The partner contacts of the admin's organization, with their portal access
+         * @description Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         */
+        readonly get: operations["listColleagues"];
+        readonly put?: never;
+        /** Invites a colleague into the admin's organization with portal access (components the admin holds); one login and one invitation however often it is sent */
+        readonly post: operations["inviteColleague"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/portal/colleagues/{id}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        /** Switches a colleague's portal access on or off, or changes their components (only ones the admin holds) */
+        readonly patch: operations["updateColleague"];
+        readonly trace?: never;
+    };
+    readonly "/portal/colleagues/{id}/invitations": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Sends a colleague who has not signed in yet (or whose invitation failed) a fresh invitation */
+        readonly post: operations["resendColleagueInvitation"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/portal/deal-registrations": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Registers a deal the partner found; staff review it (submitted → approved with a protected lead, or rejected) */
+        readonly post: operations["registerDeal"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/portal/leads": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * Leads assigned to the person’s partner organization, newest first
+         * @description Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         */
+        readonly get: operations["listPartnerLeads"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/portal/leads/{id}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** One lead assigned to the person’s partner organization */
+        readonly get: operations["getPartnerLead"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/portal/leads/{id}/decision": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Accepts a lead, or declines it with a reason (it then goes back to the vendor) */
+        readonly post: operations["decidePartnerLead"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/portal/leads/{id}/stage": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        /** Reports the progress of an accepted lead */
+        readonly put: operations["setPartnerLeadStage"];
+        readonly post?: never;
         readonly delete?: never;
         readonly options?: never;
         readonly head?: never;
@@ -1271,7 +1454,7 @@ export interface components {
                 readonly supportEndDate?: string;
                 readonly canESign?: boolean;
                 readonly pinReset?: boolean;
-                readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents")[];
+                readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents" | "deal-registrations" | "leads")[];
                 readonly notifications?: boolean;
                 /** @description Whether a PIN is set (the PIN itself is never returned). */
                 readonly hasPin: boolean;
@@ -1314,7 +1497,7 @@ export interface components {
                 readonly supportEndDate?: string;
                 readonly canESign?: boolean;
                 readonly pinReset?: boolean;
-                readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents")[];
+                readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents" | "deal-registrations" | "leads")[];
                 readonly notifications?: boolean;
                 /** @description Write-only: stored as a salted hash and never returned; a record shows `portal.hasPin`. */
                 readonly pin?: string;
@@ -1347,7 +1530,7 @@ export interface components {
                 readonly supportEndDate?: string | null;
                 readonly canESign?: boolean | null;
                 readonly pinReset?: boolean | null;
-                readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents")[] | null;
+                readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents" | "deal-registrations" | "leads")[] | null;
                 readonly notifications?: boolean | null;
                 /** @description Write-only: stored as a salted hash and never returned; a record shows `portal.hasPin`. */
                 readonly pin?: string | null;
@@ -1388,12 +1571,26 @@ export interface components {
                 readonly supportEndDate?: string;
                 readonly canESign?: boolean;
                 readonly pinReset?: boolean;
-                readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents")[];
+                readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents" | "deal-registrations" | "leads")[];
                 readonly notifications?: boolean;
                 /** @description Whether a PIN is set (the PIN itself is never returned). */
                 readonly hasPin: boolean;
             };
             readonly company?: string;
+            readonly assignedPartnerId?: string;
+            /** @description The deal registration whose approval brought the lead. */
+            readonly dealRegistrationId?: string;
+            /**
+             * Format: date
+             * @description The last day an approved deal registration protects the partner.
+             */
+            readonly protectedUntil?: string;
+            readonly partnerDecision?: components["schemas"]["PartnerLeadDecision"];
+            /**
+             * @description The progress the partner reports on a lead it accepted.
+             * @enum {string}
+             */
+            readonly partnerStage?: "contacted" | "qualified" | "proposal" | "negotiation" | "won" | "lost";
             /** @description Grows by one with every change; the ETag is `"v<version>"`. */
             readonly version: number;
             /** Format: date-time */
@@ -1431,12 +1628,13 @@ export interface components {
                 readonly supportEndDate?: string;
                 readonly canESign?: boolean;
                 readonly pinReset?: boolean;
-                readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents")[];
+                readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents" | "deal-registrations" | "leads")[];
                 readonly notifications?: boolean;
                 /** @description Write-only: stored as a salted hash and never returned; a record shows `portal.hasPin`. */
                 readonly pin?: string;
             };
             readonly company?: string;
+            readonly assignedPartnerId?: string;
         };
         /** @description A JSON merge patch (RFC 7396) of a lead: members sent replace the stored ones, `null` removes an optional field (one with a default gets the default back; a required field cannot be removed), nested objects merge member by member and arrays are replaced whole. The merged lead must still be a valid LeadInput. */
         readonly LeadPatch: {
@@ -1464,12 +1662,13 @@ export interface components {
                 readonly supportEndDate?: string | null;
                 readonly canESign?: boolean | null;
                 readonly pinReset?: boolean | null;
-                readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents")[] | null;
+                readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents" | "deal-registrations" | "leads")[] | null;
                 readonly notifications?: boolean | null;
                 /** @description Write-only: stored as a salted hash and never returned; a record shows `portal.hasPin`. */
                 readonly pin?: string | null;
             } | null;
             readonly company?: string | null;
+            readonly assignedPartnerId?: string | null;
         };
         /** @description One page of lead records, newest first. */
         readonly LeadPage: {
@@ -1505,8 +1704,9 @@ export interface components {
                 readonly supportEndDate?: string;
                 readonly canESign?: boolean;
                 readonly pinReset?: boolean;
-                readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents")[];
+                readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents" | "deal-registrations" | "leads")[];
                 readonly notifications?: boolean;
+                readonly partnerAdmin?: boolean;
                 /** @description Whether a PIN is set (the PIN itself is never returned). */
                 readonly hasPin: boolean;
             };
@@ -1548,10 +1748,11 @@ export interface components {
                 readonly supportEndDate?: string;
                 readonly canESign?: boolean;
                 readonly pinReset?: boolean;
-                readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents")[];
+                readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents" | "deal-registrations" | "leads")[];
                 readonly notifications?: boolean;
                 /** @description Write-only: stored as a salted hash and never returned; a record shows `portal.hasPin`. */
                 readonly pin?: string;
+                readonly partnerAdmin?: boolean;
             };
             readonly organizationId: string;
         };
@@ -1581,10 +1782,11 @@ export interface components {
                 readonly supportEndDate?: string | null;
                 readonly canESign?: boolean | null;
                 readonly pinReset?: boolean | null;
-                readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents")[] | null;
+                readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents" | "deal-registrations" | "leads")[] | null;
                 readonly notifications?: boolean | null;
                 /** @description Write-only: stored as a salted hash and never returned; a record shows `portal.hasPin`. */
                 readonly pin?: string | null;
+                readonly partnerAdmin?: boolean | null;
             } | null;
             readonly organizationId?: string;
         };
@@ -1898,6 +2100,104 @@ export interface components {
             /** @description Pass as `cursor` for the next page; `null` on the last page. */
             readonly nextCursor: string | null;
         };
+        /** @description A deal registration as the API returns it. */
+        readonly DealRegistration: {
+            /** @description The deal registration's id, assigned by the server. */
+            readonly id: string;
+            readonly contactId?: string;
+            readonly organizationId: string;
+            readonly showOnPortal: boolean;
+            readonly companyName: string;
+            readonly contactName: string;
+            /** Format: email */
+            readonly contactEmail: string;
+            readonly estimatedValue: number;
+            readonly currency: string;
+            /** Format: date */
+            readonly expectedCloseDate: string;
+            readonly description?: string;
+            /** @enum {string} */
+            readonly status: "submitted" | "approved" | "rejected" | "expired";
+            readonly leadId?: string;
+            readonly reason?: string;
+            /**
+             * Format: date
+             * @description The last day an approved deal registration protects the partner.
+             */
+            readonly protectedUntil?: string;
+            /** @description Registrations of other partners and leads naming the same prospect (company or email domain): for staff, never shown to the partner. */
+            readonly conflicts?: readonly {
+                readonly recordId: string;
+                /** @enum {string} */
+                readonly module: "deal-registrations" | "leads";
+                /** @enum {string} */
+                readonly matchedOn: "company" | "domain";
+                readonly partnerId?: string;
+            }[];
+            /**
+             * Format: date-time
+             * @description When staff approved, rejected or expired it.
+             */
+            readonly decidedAt?: string;
+            /** @description Grows by one with every change; the ETag is `"v<version>"`. */
+            readonly version: number;
+            /** Format: date-time */
+            readonly createdAt: string;
+            /** @description The subject of the staff user who created the record. */
+            readonly createdBy: string;
+            /** Format: date-time */
+            readonly updatedAt: string;
+            /** @description The subject of the staff user who changed the record last. */
+            readonly updatedBy: string;
+        };
+        /** @description A new deal registration. Unknown members are refused. */
+        readonly DealRegistrationInput: {
+            readonly contactId?: string;
+            readonly organizationId: string;
+            /** @default false */
+            readonly showOnPortal: boolean;
+            readonly companyName: string;
+            readonly contactName: string;
+            /** Format: email */
+            readonly contactEmail: string;
+            readonly estimatedValue: number;
+            readonly currency: string;
+            /** Format: date */
+            readonly expectedCloseDate: string;
+            readonly description?: string;
+            /**
+             * @default submitted
+             * @enum {string}
+             */
+            readonly status: "submitted" | "approved" | "rejected" | "expired";
+            readonly leadId?: string;
+            readonly reason?: string;
+        };
+        /** @description A JSON merge patch (RFC 7396) of a deal registration: members sent replace the stored ones, `null` removes an optional field (one with a default gets the default back; a required field cannot be removed), nested objects merge member by member and arrays are replaced whole. The merged deal registration must still be a valid DealRegistrationInput. */
+        readonly DealRegistrationPatch: {
+            readonly contactId?: string | null;
+            readonly organizationId?: string;
+            readonly showOnPortal?: boolean | null;
+            readonly companyName?: string;
+            readonly contactName?: string;
+            /** Format: email */
+            readonly contactEmail?: string;
+            readonly estimatedValue?: number;
+            readonly currency?: string;
+            /** Format: date */
+            readonly expectedCloseDate?: string;
+            readonly description?: string | null;
+            /** @enum {string|null} */
+            readonly status?: "submitted" | "approved" | "rejected" | "expired" | null;
+            readonly leadId?: string | null;
+            readonly reason?: string | null;
+        };
+        /** @description One page of deal registration records, newest first. */
+        readonly DealRegistrationPage: {
+            readonly items: readonly components["schemas"]["DealRegistration"][];
+            /** @description Pass as `cursor` for the next page; `null` on the last page. */
+            readonly nextCursor: string | null;
+        };
         /** @description A ticket as the portal shows it: no staff-only fields. */
         readonly PortalTicket: {
             /** @description The ticket's id, assigned by the server. */
@@ -1993,8 +2293,42 @@ export interface components {
             /** Format: date-time */
             readonly updatedAt: string;
         };
+        /** @description A deal registration as the portal shows it: no staff-only fields. */
+        readonly PortalDealRegistration: {
+            /** @description The deal registration's id, assigned by the server. */
+            readonly id: string;
+            readonly contactId?: string;
+            readonly organizationId: string;
+            readonly companyName: string;
+            readonly contactName: string;
+            /** Format: email */
+            readonly contactEmail: string;
+            readonly estimatedValue: number;
+            readonly currency: string;
+            /** Format: date */
+            readonly expectedCloseDate: string;
+            readonly description?: string;
+            /** @enum {string} */
+            readonly status: "submitted" | "approved" | "rejected" | "expired";
+            readonly leadId?: string;
+            readonly reason?: string;
+            /**
+             * Format: date
+             * @description The last day an approved deal registration protects the partner.
+             */
+            readonly protectedUntil?: string;
+            /**
+             * Format: date-time
+             * @description When staff approved, rejected or expired it.
+             */
+            readonly decidedAt?: string;
+            /** Format: date-time */
+            readonly createdAt: string;
+            /** Format: date-time */
+            readonly updatedAt: string;
+        };
         /** @description A record of one of the portal modules; its id prefix says which. */
-        readonly PortalRecord: components["schemas"]["PortalTicket"] | components["schemas"]["PortalInvoice"] | components["schemas"]["PortalQuote"] | components["schemas"]["PortalSalesOrder"] | components["schemas"]["PortalDocument"];
+        readonly PortalRecord: components["schemas"]["PortalTicket"] | components["schemas"]["PortalInvoice"] | components["schemas"]["PortalQuote"] | components["schemas"]["PortalSalesOrder"] | components["schemas"]["PortalDocument"] | components["schemas"]["PortalDealRegistration"];
         /** @description One page of a portal module’s records, newest first. */
         readonly PortalRecordPage: {
             readonly items: readonly components["schemas"]["PortalRecord"][];
@@ -2019,8 +2353,9 @@ export interface components {
                 readonly country?: string;
             } | null;
             readonly organizationName: string | null;
-            readonly components: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents")[];
+            readonly components: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents" | "deal-registrations" | "leads")[];
             readonly canESign: boolean;
+            readonly partnerAdmin: boolean;
             readonly pinReset: boolean;
             readonly hasPin: boolean;
             readonly supportStartDate: string | null;
@@ -2103,7 +2438,7 @@ export interface components {
         readonly PortalOverview: {
             readonly components: readonly {
                 /** @enum {string} */
-                readonly module: "tickets" | "invoices" | "quotes" | "sales-orders" | "documents";
+                readonly module: "tickets" | "invoices" | "quotes" | "sales-orders" | "documents" | "deal-registrations";
                 /** @description Records of this component the person sees. */
                 readonly count: number;
                 /**
@@ -2316,6 +2651,113 @@ export interface components {
             }[];
             /** @description Pass as `cursor` for the next page; `null` on the last page. */
             readonly nextCursor: string | null;
+        };
+        readonly ColleaguePage: {
+            readonly items: readonly components["schemas"]["Colleague"][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            readonly nextCursor: string | null;
+        };
+        /** @description A partner contact of the admin’s organization, as the Colleagues page shows them. */
+        readonly Colleague: {
+            readonly id: string;
+            readonly firstName: string | null;
+            readonly lastName: string | null;
+            readonly email: string | null;
+            /** @description Whether their portal access is switched on. */
+            readonly enabled: boolean;
+            readonly components: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents" | "deal-registrations" | "leads")[];
+            /** @description Another admin (or the caller): only staff change their access. */
+            readonly partnerAdmin: boolean;
+            /** @description The caller themself. */
+            readonly you: boolean;
+            /**
+             * @description Where their login stands (`invited`: has not chosen a password yet).
+             * @enum {string}
+             */
+            readonly accessStatus: "none" | "pending" | "invited" | "active" | "suspended" | "failed" | "revoked";
+        };
+        readonly ColleagueInvitation: {
+            readonly firstName?: string;
+            readonly lastName: string;
+            /** Format: email */
+            readonly email: string;
+            readonly components: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents" | "deal-registrations" | "leads")[];
+        };
+        readonly ColleagueChange: {
+            readonly enabled?: boolean;
+            readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents" | "deal-registrations" | "leads")[];
+        };
+        readonly ColleagueInvitationSent: {
+            readonly id: string;
+            /** @enum {string} */
+            readonly accessStatus: "none" | "pending" | "invited" | "active" | "suspended" | "failed" | "revoked";
+        };
+        readonly PortalDealRegistrationInput: {
+            readonly companyName: string;
+            readonly contactName: string;
+            /** Format: email */
+            readonly contactEmail: string;
+            readonly estimatedValue: number;
+            readonly currency: string;
+            /** Format: date */
+            readonly expectedCloseDate: string;
+            readonly description?: string;
+        };
+        readonly PartnerLeadPage: {
+            readonly items: readonly components["schemas"]["PartnerLead"][];
+            /** @description Pass as `cursor` for the next page; `null` on the last. */
+            readonly nextCursor: string | null;
+        };
+        /** @description A lead assigned to the person’s partner organization: only the fields the vendor shares. */
+        readonly PartnerLead: {
+            readonly id: string;
+            readonly firstName?: string;
+            readonly lastName: string;
+            readonly company?: string;
+            readonly title?: string;
+            readonly email?: string;
+            readonly phone?: string;
+            readonly mobile?: string;
+            /**
+             * Format: date
+             * @description The last day the registration that brought the lead protects the partner.
+             */
+            readonly protectedUntil?: string;
+            /** @description The deal registration the lead came from, if any. */
+            readonly dealRegistrationId?: string;
+            readonly partnerDecision?: components["schemas"]["PartnerLeadDecision"];
+            /** @enum {string} */
+            readonly partnerStage?: "contacted" | "qualified" | "proposal" | "negotiation" | "won" | "lost";
+            /** Format: date-time */
+            readonly createdAt: string;
+            /** Format: date-time */
+            readonly updatedAt: string;
+        };
+        /** @description The partner organization's answer to the assignment. */
+        readonly PartnerLeadDecision: {
+            /** @enum {string} */
+            readonly decision: "accept" | "decline";
+            /** @enum {string} */
+            readonly reason?: "not-interested" | "duplicate" | "spam" | "other";
+            readonly note?: string;
+            readonly partnerId: string;
+            /** Format: date-time */
+            readonly decidedAt: string;
+            readonly decidedBy: {
+                readonly id: string;
+                readonly name: string;
+            };
+        };
+        readonly PartnerLeadDecisionInput: {
+            /** @enum {string} */
+            readonly decision: "accept" | "decline";
+            /** @enum {string} */
+            readonly reason?: "not-interested" | "duplicate" | "spam" | "other";
+            readonly note?: string;
+        };
+        readonly PartnerLeadStageInput: {
+            /** @enum {string} */
+            readonly stage: "contacted" | "qualified" | "proposal" | "negotiation" | "won" | "lost";
         };
         readonly HealthReport: {
             /** @enum {string} */
@@ -2573,7 +3015,7 @@ export interface operations {
             readonly header?: never;
             readonly path: {
                 /** @description One of the portal modules; the person must have it among their components. */
-                readonly module: "tickets" | "invoices" | "quotes" | "sales-orders" | "documents";
+                readonly module: "tickets" | "invoices" | "quotes" | "sales-orders" | "documents" | "deal-registrations";
             };
             readonly cookie?: never;
         };
@@ -2633,7 +3075,7 @@ export interface operations {
             readonly header?: never;
             readonly path: {
                 /** @description One of the portal modules; the person must have it among their components. */
-                readonly module: "tickets" | "invoices" | "quotes" | "sales-orders" | "documents";
+                readonly module: "tickets" | "invoices" | "quotes" | "sales-orders" | "documents" | "deal-registrations";
                 /** @description The record's id. */
                 readonly id: string;
             };
@@ -5508,6 +5950,181 @@ export interface operations {
             readonly 503: components["responses"]["ServiceBusy"];
         };
     };
+    readonly listDealRegistrations: {
+        readonly parameters: {
+            readonly query?: {
+                /** @description Records per page. */
+                readonly limit?: components["parameters"]["Limit"];
+                /** @description The previous page's `nextCursor`. */
+                readonly cursor?: components["parameters"]["Cursor"];
+                /** @description Only deal registration records whose `contactId` is this value. Not together with `organizationId`. */
+                readonly contactId?: string;
+                /** @description Only deal registration records whose `organizationId` is this value. Not together with `contactId`. */
+                readonly organizationId?: string;
+            };
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description One page. */
+            readonly 200: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["DealRegistrationPage"];
+                };
+            };
+            readonly 400: components["responses"]["BadRequest"];
+            readonly 401: components["responses"]["Unauthorized"];
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly createDealRegistration: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["DealRegistrationInput"];
+            };
+        };
+        readonly responses: {
+            /** @description The deal registration as stored. */
+            readonly 201: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly ETag: components["headers"]["ETag"];
+                    readonly Location: components["headers"]["Location"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["DealRegistration"];
+                };
+            };
+            readonly 400: components["responses"]["BadRequest"];
+            readonly 401: components["responses"]["Unauthorized"];
+            readonly 409: components["responses"]["Conflict"];
+            readonly 413: components["responses"]["PayloadTooLarge"];
+            readonly 415: components["responses"]["UnsupportedMediaType"];
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly getDealRegistration: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                /** @description The deal registration's id; an id of another module answers 404. */
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description The deal registration. */
+            readonly 200: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly ETag: components["headers"]["ETag"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["DealRegistration"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            readonly 404: components["responses"]["NotFound"];
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly deleteDealRegistration: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: {
+                /** @description The `ETag` of the version the change is based on (or `*`): a record changed since answers 412. Without it, the change applies to whatever version is current. */
+                readonly "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            readonly path: {
+                /** @description The deal registration's id; an id of another module answers 404. */
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Deleted. */
+            readonly 204: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            readonly 404: components["responses"]["NotFound"];
+            readonly 409: components["responses"]["Conflict"];
+            readonly 412: components["responses"]["PreconditionFailed"];
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly updateDealRegistration: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: {
+                /** @description The `ETag` of the version the change is based on (or `*`): a record changed since answers 412. Without it, the change applies to whatever version is current. */
+                readonly "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            readonly path: {
+                /** @description The deal registration's id; an id of another module answers 404. */
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/merge-patch+json": components["schemas"]["DealRegistrationPatch"];
+                readonly "application/json": components["schemas"]["DealRegistrationPatch"];
+            };
+        };
+        readonly responses: {
+            /** @description The deal registration as now stored. */
+            readonly 200: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly ETag: components["headers"]["ETag"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["DealRegistration"];
+                };
+            };
+            readonly 400: components["responses"]["BadRequest"];
+            readonly 401: components["responses"]["Unauthorized"];
+            readonly 404: components["responses"]["NotFound"];
+            readonly 409: components["responses"]["Conflict"];
+            readonly 412: components["responses"]["PreconditionFailed"];
+            readonly 413: components["responses"]["PayloadTooLarge"];
+            readonly 415: components["responses"]["UnsupportedMediaType"];
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
     readonly listTicketComments: {
         readonly parameters: {
             readonly query?: {
@@ -6112,6 +6729,589 @@ export interface operations {
             readonly 401: components["responses"]["Unauthorized"];
             /** @description There is no such document. */
             readonly 404: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 413: components["responses"]["PayloadTooLarge"];
+            readonly 415: components["responses"]["UnsupportedMediaType"];
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly listColleagues: {
+        readonly parameters: {
+            readonly query?: {
+                /** @description Records per page, from 1 to 100 (25 if left out); more is a 400, never capped. */
+                readonly limit?: number;
+                /** @description The previous page's `nextCursor`; one that is not valid is a 400. */
+                readonly cursor?: string;
+            };
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description One page of colleagues, newest first. */
+            readonly 200: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description The answer is about one person now: never cached. */
+                    readonly "cache-control": "no-store";
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ColleaguePage"];
+                };
+            };
+            /** @description `limit` or `cursor` is not valid, or a query parameter is unknown; `errors` says which member. */
+            readonly 400: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description Portal access is not effective now, whatever the reason ("Portal access is not available for this account. Contact your account manager."; an Inactive organization stops its admin too), or the person is not a partner admin. */
+            readonly 403: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly inviteColleague: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["ColleagueInvitation"];
+            };
+        };
+        readonly responses: {
+            /** @description This colleague was invited already with exactly this (a retry): nothing new. */
+            readonly 200: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Colleague"];
+                };
+            };
+            /** @description The new colleague; the invitation email follows. */
+            readonly 201: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description `/portal/colleagues/{id}`. */
+                    readonly location: string;
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Colleague"];
+                };
+            };
+            /** @description The body is not an invitation, or names a setting only staff change (support window, e-sign, PIN, partner admin); `errors` says which member. */
+            readonly 400: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description Portal access is not effective now, whatever the reason ("Portal access is not available for this account. Contact your account manager."; an Inactive organization stops its admin too), or the person is not a partner admin. Or a component the admin's own portal does not include, or their rights changed meanwhile. */
+            readonly 403: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Someone with this email already has portal access (who is not said), or others wrote meanwhile. */
+            readonly 409: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 413: components["responses"]["PayloadTooLarge"];
+            readonly 415: components["responses"]["UnsupportedMediaType"];
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly updateColleague: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                /** @description The colleague's id (a partner contact). */
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["ColleagueChange"];
+            };
+        };
+        readonly responses: {
+            /** @description The colleague as changed. */
+            readonly 200: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Colleague"];
+                };
+            };
+            /** @description The body is not a change, or names a setting only staff change (support window, e-sign, PIN, partner admin); `errors` says which member. */
+            readonly 400: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description Portal access is not effective now, whatever the reason ("Portal access is not available for this account. Contact your account manager."; an Inactive organization stops its admin too), or the person is not a partner admin. Or the colleague is the admin themself or another admin, a component added is not the admin's own, or their rights changed meanwhile. */
+            readonly 403: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such colleague in the admin’s organization (whether the id exists elsewhere is not said). */
+            readonly 404: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Someone else holds portal access with this colleague’s email, or the colleague kept changing. */
+            readonly 409: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 413: components["responses"]["PayloadTooLarge"];
+            readonly 415: components["responses"]["UnsupportedMediaType"];
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly resendColleagueInvitation: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                /** @description The colleague's id (a partner contact). */
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description The fresh invitation is on its way. */
+            readonly 202: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ColleagueInvitationSent"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description Portal access is not effective now, whatever the reason ("Portal access is not available for this account. Contact your account manager."; an Inactive organization stops its admin too), or the person is not a partner admin. */
+            readonly 403: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such colleague in the admin’s organization (whether the id exists elsewhere is not said). */
+            readonly 404: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The colleague is not invited or failed (they signed in already, or their access is off). */
+            readonly 409: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An invitation went to this colleague less than a minute ago. */
+            readonly 429: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description Seconds until another invitation may be sent. */
+                    readonly "retry-after": number;
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly registerDeal: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["PortalDealRegistrationInput"];
+            };
+        };
+        readonly responses: {
+            /** @description The registration, as the portal shows it. */
+            readonly 201: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description `/portal/deal-registrations/{id}`. */
+                    readonly location: string;
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["PortalDealRegistration"];
+                };
+            };
+            /** @description The body is not a deal registration; `errors` says which member. */
+            readonly 400: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description Portal access is not effective now, whatever the reason ("Portal access is not available for this account. Contact your account manager."), the person is not a partner contact, or their portal does not include deal-registrations. */
+            readonly 403: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Others are writing the same items at this moment; try again. */
+            readonly 409: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 413: components["responses"]["PayloadTooLarge"];
+            readonly 415: components["responses"]["UnsupportedMediaType"];
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly listPartnerLeads: {
+        readonly parameters: {
+            readonly query?: {
+                /** @description Records per page, from 1 to 100 (25 if left out); more is a 400, never capped. */
+                readonly limit?: number;
+                /** @description The previous page's `nextCursor`; one that is not valid is a 400. */
+                readonly cursor?: string;
+            };
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description One page. */
+            readonly 200: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description The answer is about one person now: never cached. */
+                    readonly "cache-control": "no-store";
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["PartnerLeadPage"];
+                };
+            };
+            /** @description `limit` is not a whole number from 1 to the maximum, the cursor is not valid, or a query parameter is unknown. */
+            readonly 400: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description Portal access is not effective now, whatever the reason ("Portal access is not available for this account. Contact your account manager."), the person is not a partner contact, or their portal does not include leads. */
+            readonly 403: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly getPartnerLead: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                /** @description The lead's id. */
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description The lead. */
+            readonly 200: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description The answer is about one person now: never cached. */
+                    readonly "cache-control": "no-store";
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["PartnerLead"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description Portal access is not effective now, whatever the reason ("Portal access is not available for this account. Contact your account manager."), the person is not a partner contact, or their portal does not include leads. */
+            readonly 403: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such lead assigned to the person’s organization (whether it exists elsewhere is not said). */
+            readonly 404: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly decidePartnerLead: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                /** @description The lead's id. */
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["PartnerLeadDecisionInput"];
+            };
+        };
+        readonly responses: {
+            /** @description The decision as recorded. */
+            readonly 201: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["PartnerLeadDecision"];
+                };
+            };
+            /** @description The body is not a decision (a decline needs a reason); `errors` says which member. */
+            readonly 400: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description Portal access is not effective now, whatever the reason ("Portal access is not available for this account. Contact your account manager."), the person is not a partner contact, or their portal does not include leads. */
+            readonly 403: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such lead assigned to the person’s organization (whether it exists elsewhere is not said). */
+            readonly 404: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The lead is already accepted, or it changed meanwhile. */
+            readonly 409: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 413: components["responses"]["PayloadTooLarge"];
+            readonly 415: components["responses"]["UnsupportedMediaType"];
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly setPartnerLeadStage: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                /** @description The lead's id. */
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["PartnerLeadStageInput"];
+            };
+        };
+        readonly responses: {
+            /** @description The lead. */
+            readonly 200: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description The answer is about one person now: never cached. */
+                    readonly "cache-control": "no-store";
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["PartnerLead"];
+                };
+            };
+            /** @description The body is not a stage; `errors` says which member. */
+            readonly 400: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description Portal access is not effective now, whatever the reason ("Portal access is not available for this account. Contact your account manager."), the person is not a partner contact, or their portal does not include leads. */
+            readonly 403: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such lead assigned to the person’s organization (whether it exists elsewhere is not said). */
+            readonly 404: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The lead changed meanwhile (reassigned, or decided by a colleague); review it again. */
+            readonly 409: {
                 headers: {
                     readonly "x-correlation-id": components["headers"]["CorrelationId"];
                     readonly [name: string]: unknown;

@@ -1,0 +1,19 @@
+import * as z from 'zod/mini';
+import { readConfig } from '../config/read-config';
+import { timeZone } from '../config/time-zone';
+
+/** DEAL_PROTECTION_DAYS: days an approved registration protects the partner (1 to 3650). */
+export const dealProtectionDays = z.pipe(
+  z.string().check(z.regex(/^[1-9][0-9]{0,3}$/, { message: 'a whole number of days from 1 to 9999' })),
+  z.transform(Number),
+);
+
+/** What a function writing deal registrations reads (functions/partner-deals.ts, functions/crm-records.ts). */
+export const readDealConfig = () =>
+  readConfig(
+    z.object({
+      TABLE_NAME: z.string().check(z.minLength(1)),
+      TIME_ZONE: timeZone,
+      DEAL_PROTECTION_DAYS: dealProtectionDays,
+    }),
+  );

@@ -1,0 +1,68 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import * as z from 'zod/mini';
+import { Forbidden } from '../http/errors';
+import { dealRegistrationFields, findModule } from '../modules/registry';
+import { validate } from '../modules/validate';
+import type { Person } from '../people/person-loader';
+import type { createPortalService } from '../portal/portal-service';
+import { portalView } from '../portal/portal-view';
+import { createRecordService } from '../records/record-service';
+import { dealCompanionWrites } from './deal-writes';
+import { findProspectConflicts, flagProspectConflicts } from './prospect-conflicts';
+
+/**
+ * A partner registers a deal. Main course: the access re-check; a partner contact whose portal includes
+ * `deal-registrations` (403 otherwise); the registration written `submitted`, linked to the contact and its partner
+ * organization (whose contacts all see it), with its prospect keys in the same transaction; then conflict detection
+ * (shared/deals/prospect-conflicts.ts) flags it for staff. The answer is the portal's view: no `conflicts`.
+ */
+
+export const dealRegistrationInput = z.strictObject(dealRegistrationFields());
+
+/** The partner's own check for a partner-only component: a partner contact, holding it. */
+export function requirePartnerComponent(
+  portal: ReturnType<typeof createPortalService>,
+  person: Person,
+  component: 'deal-registrations' | 'leads',
+): string {
+  if (person.module !== 'partner-contacts' || typeof person.organizationId !== 'string') {
+    throw new Forbidden(`Only partners have ${component} on their portal.`);
+  }
+  if (!portal.componentsOf(person).includes(component))
+    throw new Forbidden(`Your portal does not include ${component}.`);
+  return person.organizationId;
+}
+
+export function createPartnerDeals(deps: {
+  readonly dynamo: DynamoDBClient;
+  readonly tableName: string;
+  readonly timeZone: string;
+  readonly protectionDays: number;
+  readonly portal: ReturnType<typeof createPortalService>;
+  readonly now?: () => Date;
+}) {
+  const { dynamo, tableName, portal } = deps;
+  const now = deps.now ?? (() => new Date());
+  const records = createRecordService({
+    dynamo,
+    tableName,
+    now,
+    companionWrites: dealCompanionWrites({ dynamo, timeZone: deps.timeZone, protectionDays: deps.protectionDays }),
+  });
+
+  async function register(personId: string, body: unknown) {
+    const { person } = await portal.session(personId);
+    const organizationId = requirePartnerComponent(portal, person, 'deal-registrations');
+    const input = validate(dealRegistrationInput, body, 'deal registration');
+    const registration = await records.create(
+      findModule('deal-registrations')!,
+      { ...input, status: 'submitted', contactId: person.id, organizationId, showOnPortal: true },
+      `portal:${person.id}`,
+    );
+    const conflicts = await findProspectConflicts({ dynamo, tableName }, registration);
+    await flagProspectConflicts({ dynamo, tableName }, registration.id, conflicts, now().toISOString());
+    return portalView(registration);
+  }
+
+  return { register };
+}
