@@ -119,6 +119,10 @@ export const moduleMeta: readonly ModuleMeta[] = [
       {
         "module": "documents",
         "field": "organizationId"
+      },
+      {
+        "module": "deal-registrations",
+        "field": "organizationId"
       }
     ]
   },
@@ -237,6 +241,10 @@ export const moduleMeta: readonly ModuleMeta[] = [
     "filters": [],
     "related": [
       {
+        "module": "leads",
+        "field": "assignedPartnerId"
+      },
+      {
         "module": "partner-contacts",
         "field": "organizationId"
       },
@@ -258,6 +266,10 @@ export const moduleMeta: readonly ModuleMeta[] = [
       },
       {
         "module": "documents",
+        "field": "organizationId"
+      },
+      {
+        "module": "deal-registrations",
         "field": "organizationId"
       }
     ]
@@ -416,7 +428,9 @@ export const moduleMeta: readonly ModuleMeta[] = [
               "invoices",
               "quotes",
               "sales-orders",
-              "documents"
+              "documents",
+              "deal-registrations",
+              "leads"
             ]
           },
           {
@@ -472,6 +486,10 @@ export const moduleMeta: readonly ModuleMeta[] = [
       },
       {
         "module": "documents",
+        "field": "contactId"
+      },
+      {
+        "module": "deal-registrations",
         "field": "contactId"
       }
     ]
@@ -630,7 +648,9 @@ export const moduleMeta: readonly ModuleMeta[] = [
               "invoices",
               "quotes",
               "sales-orders",
-              "documents"
+              "documents",
+              "deal-registrations",
+              "leads"
             ]
           },
           {
@@ -654,6 +674,15 @@ export const moduleMeta: readonly ModuleMeta[] = [
         "required": false,
         "type": "text",
         "maxLength": 200
+      },
+      {
+        "name": "assignedPartnerId",
+        "label": "Assigned partner",
+        "required": false,
+        "type": "reference",
+        "modules": [
+          "partner-organizations"
+        ]
       }
     ],
     "listColumns": [
@@ -684,6 +713,10 @@ export const moduleMeta: readonly ModuleMeta[] = [
       },
       {
         "module": "documents",
+        "field": "contactId"
+      },
+      {
+        "module": "deal-registrations",
         "field": "contactId"
       }
     ]
@@ -842,7 +875,9 @@ export const moduleMeta: readonly ModuleMeta[] = [
               "invoices",
               "quotes",
               "sales-orders",
-              "documents"
+              "documents",
+              "deal-registrations",
+              "leads"
             ]
           },
           {
@@ -857,6 +892,12 @@ export const moduleMeta: readonly ModuleMeta[] = [
             "required": false,
             "type": "text",
             "pattern": "^\\d{4,8}$"
+          },
+          {
+            "name": "partnerAdmin",
+            "label": "Partner admin",
+            "required": false,
+            "type": "boolean"
           }
         ]
       },
@@ -898,6 +939,10 @@ export const moduleMeta: readonly ModuleMeta[] = [
       },
       {
         "module": "documents",
+        "field": "contactId"
+      },
+      {
+        "module": "deal-registrations",
         "field": "contactId"
       }
     ]
@@ -1332,6 +1377,129 @@ export const moduleMeta: readonly ModuleMeta[] = [
     "listColumns": [
       "title",
       "updatedAt",
+      "showOnPortal"
+    ],
+    "filters": [
+      "contactId",
+      "organizationId"
+    ],
+    "related": []
+  },
+  {
+    "name": "deal-registrations",
+    "label": "deal registration",
+    "idPrefix": "deal",
+    "pluralLabel": "Deal registrations",
+    "kind": "record",
+    "portalVisible": true,
+    "fields": [
+      {
+        "name": "contactId",
+        "label": "Contact",
+        "required": false,
+        "type": "reference",
+        "modules": [
+          "contacts",
+          "leads",
+          "partner-contacts"
+        ]
+      },
+      {
+        "name": "organizationId",
+        "label": "Organization",
+        "required": true,
+        "type": "reference",
+        "modules": [
+          "partner-organizations"
+        ]
+      },
+      {
+        "name": "showOnPortal",
+        "label": "Show on portal",
+        "required": false,
+        "type": "boolean"
+      },
+      {
+        "name": "companyName",
+        "label": "Company name",
+        "required": true,
+        "type": "text",
+        "maxLength": 200
+      },
+      {
+        "name": "contactName",
+        "label": "Contact name",
+        "required": true,
+        "type": "text",
+        "maxLength": 200
+      },
+      {
+        "name": "contactEmail",
+        "label": "Contact email",
+        "required": true,
+        "type": "email",
+        "maxLength": 254
+      },
+      {
+        "name": "estimatedValue",
+        "label": "Estimated value",
+        "required": true,
+        "type": "money"
+      },
+      {
+        "name": "currency",
+        "label": "Currency",
+        "required": true,
+        "type": "currency",
+        "pattern": "^[A-Z]{3}$"
+      },
+      {
+        "name": "expectedCloseDate",
+        "label": "Expected close date",
+        "required": true,
+        "type": "date"
+      },
+      {
+        "name": "description",
+        "label": "Description",
+        "required": false,
+        "type": "multiline",
+        "maxLength": 10000
+      },
+      {
+        "name": "status",
+        "label": "Status",
+        "required": false,
+        "type": "picklist",
+        "values": [
+          "submitted",
+          "approved",
+          "rejected",
+          "expired"
+        ]
+      },
+      {
+        "name": "leadId",
+        "label": "Lead",
+        "required": false,
+        "type": "reference",
+        "modules": [
+          "leads"
+        ]
+      },
+      {
+        "name": "reason",
+        "label": "Reason",
+        "required": false,
+        "type": "multiline",
+        "maxLength": 2000
+      }
+    ],
+    "listColumns": [
+      "companyName",
+      "estimatedValue",
+      "status",
+      "expectedCloseDate",
       "showOnPortal"
     ],
     "filters": [
