@@ -21,6 +21,14 @@ export const commentPrefix = 'COMMENT#';
 export const ticketCountPrefix = 'TICKETS#';
 /** A record's files (a ticket's attachments, a document's file) sort by their time-ordered id under this prefix. */
 export const filePrefix = 'FILE#';
+/** A CSV import's own item (shared/imports), in the import's partition; its `module` attribute is `importItemModule`. */
+export const importSortKey = 'IMPORT';
+/** An import's chunks sort under this prefix in its partition, by phase and index. */
+export const importChunkPrefix = 'CHUNK#';
+/** The sort key of the item that says which record an import key (email or externalId) of a module matched. */
+export const importKeySortKey = 'IMPORTKEY';
+/** The `module` attribute of import items, which the import worker's stream interest selects them by. */
+export const importItemModule = 'imports';
 /** ACCESS items are listed (gsi1) under this pseudo-module, for `reconcile --all`. */
 export const accessListName = 'portal-access';
 
@@ -107,6 +115,30 @@ export function ticketCountKey(personId: string, day: string): Key {
 /** A file of a record (shared/files/file-service.ts): a ticket's attachment or a document's file, in its partition. */
 export function fileKey(recordId: string, fileId: string): Key {
   return { [pk]: recordId, [sk]: `${filePrefix}${fileId}` };
+}
+
+/** A CSV import (shared/imports/import-service.ts): its partition holds the import and its chunks. */
+export function importKey(importId: string): Key {
+  return { [pk]: `IMPORT#${importId}`, [sk]: importSortKey };
+}
+
+/** One chunk of an import's rows in one phase (`dryRun`, `commit`); the index is zero-padded so chunks sort in order. */
+export function importChunkKey(importId: string, phase: string, index: number | '<index>'): Key {
+  const position = typeof index === 'number' ? String(index).padStart(6, '0') : index;
+  return { [pk]: `IMPORT#${importId}`, [sk]: `${importChunkPrefix}${phase}#${position}` };
+}
+
+/** The partition of an import and its chunks, for a Query of the chunks. */
+export function importPartition(importId: string): string {
+  return `IMPORT#${importId}`;
+}
+
+/**
+ * Which record of `module` an import key (an email or an externalId) stands for: imports upsert by reading this one
+ * item and create a record only together with it (a conditional write), so a key never makes two records.
+ */
+export function importRowKey(module: string, kind: string, value: string): Key {
+  return { [pk]: `IMPORTKEY#${module}#${kind}#${value}`, [sk]: importKeySortKey };
 }
 
 /** The item the health check reads: it never exists, so reading it proves reachability and nothing else. */
@@ -250,5 +282,8 @@ export const itemCatalog: readonly CatalogEntry[] = [
     keys: fileKey('<recordId>', '<fileId>'),
     note: `TTL \`${tableDesign.ttlAttribute}\` while pending`,
   },
+  { item: 'CSV import', keys: importKey('<importId>') },
+  { item: 'CSV import chunk', keys: importChunkKey('<importId>', '<phase>', '<index>') },
+  { item: 'CSV import key', keys: importRowKey('<module>', '<email or externalId>', '<value>') },
   { item: 'health probe (never written)', keys: healthProbeKey },
 ];
