@@ -164,6 +164,15 @@ const personFields = () => ({
   portal: z.optional(portalSettings()),
 });
 
+/**
+ * The key a CSV import matched the record by (shared/imports): set by imports only, kept across staff edits, so the
+ * next import of the same file finds the record again.
+ */
+const importedExternalId = {
+  serverOwned: ['externalId'],
+  onStaffEdit: (stored: Record<string, unknown>) => ({ externalId: stored.externalId }),
+} as const;
+
 const people: readonly ModuleName[] = ['contacts', 'leads', 'partner-contacts'];
 const organizations: readonly ModuleName[] = ['organizations', 'partner-organizations'];
 
@@ -229,6 +238,7 @@ const declaredModules: readonly ModuleEntry[] = [
     references: [],
     filters: [],
     portalVisible: false,
+    ...importedExternalId,
   },
   {
     name: 'partner-organizations',
@@ -248,6 +258,7 @@ const declaredModules: readonly ModuleEntry[] = [
     ],
     filters: [],
     portalVisible: false,
+    ...importedExternalId,
   },
   {
     name: 'contacts',
@@ -259,6 +270,7 @@ const declaredModules: readonly ModuleEntry[] = [
     references: [{ field: 'organizationId', modules: ['organizations'], counted: true }],
     filters: ['organizationId', 'email'],
     portalVisible: false,
+    ...importedExternalId,
   },
   {
     name: 'leads',
@@ -270,6 +282,7 @@ const declaredModules: readonly ModuleEntry[] = [
     references: [],
     filters: ['email'],
     portalVisible: false,
+    ...importedExternalId,
   },
   {
     name: 'partner-contacts',
@@ -281,6 +294,7 @@ const declaredModules: readonly ModuleEntry[] = [
     references: [{ field: 'organizationId', modules: ['partner-organizations'], counted: true }],
     filters: ['organizationId', 'email'],
     portalVisible: false,
+    ...importedExternalId,
   },
   {
     name: 'tickets',

@@ -189,6 +189,11 @@ const serverOwnedSchemas: Record<string, JsonObject> = {
     description: "Whose turn it is in the conversation: true after a staff reply (the person's), false after theirs.",
   },
   lastCommentAt: { type: 'string', format: 'date-time', description: 'When the last public comment was written.' },
+  // An organization's or person's, written by CSV imports (shared/imports).
+  externalId: {
+    type: 'string',
+    description: 'The key a CSV import matched this record by (its `externalId` column); absent on records no import keyed.',
+  },
 };
 
 /** The server's fields on every record, after the client's ones (record-service `toPublicRecord`). */

@@ -4,6 +4,7 @@ import type { RouteContract } from '../http/route-contract';
 import type { RouteBinding } from '../http/routes';
 import type { ModuleDeclaration } from '../modules/registry';
 import { fileContracts } from '../files/file-contracts';
+import { importContracts } from '../imports/import-contracts';
 import { portalContracts } from '../portal/portal-contracts';
 import { selfServiceContracts } from '../portal/self-service-contracts';
 import { portalTicketContracts } from '../tickets/portal-ticket-contracts';
@@ -22,6 +23,7 @@ const declared: Readonly<Record<string, RouteContract>> = {
   ...ticketCommentContracts,
   ...fileContracts,
   ...platformContracts,
+  ...importContracts,
 };
 
 /** The contract declared for a route, if any. */

@@ -240,6 +240,7 @@ export function createRecordService({
     patch: Record<string, unknown>,
     actor: string,
     expectedVersions?: readonly number[],
+    options: Pick<CreateOptions, 'alsoWrite'> = {},
   ): Promise<PublicRecord> {
     return readModifyWrite(module, id, expectedVersions, async (current) => {
       const before = writableFields(module, current);
@@ -279,6 +280,7 @@ export function createRecordService({
       planReferences(plan, module, id, before, fields);
       planClaims(plan, module, id, before, fields);
       planAccessChange(plan, { tableName, module, personId: id, before, after: fields, actor, at: item.updatedAt });
+      options.alsoWrite?.(plan, item);
       await plan.commit(dynamo);
       if (module.name === 'partner-contacts' && before.organizationId !== fields.organizationId) {
         await forgetPrimaryContact(before.organizationId, id);
