@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import type { ModuleDeclaration } from '../modules/registry';
-import { planHeader, rowKeyOf, type FileProblem, type HeaderPlan } from './import-columns';
+import { planHeader, readRow, type FileProblem, type HeaderPlan } from './import-columns';
 
 /**
  * One pass over an uploaded CSV file that splits it into chunks: each chunk knows the bytes it spans, so a worker
@@ -25,7 +25,7 @@ export interface ChunkPlan {
   /** Number of the chunk's first row in the file (the header is row 1). */
   readonly firstRow: number;
   readonly rowCount: number;
-  /** Rows of this chunk whose key an earlier row of the file has, with that row's number. */
+  /** Valid rows of this chunk whose key an earlier valid row of the file has, with that row's number. */
   readonly duplicates: readonly { readonly row: number; readonly firstRow: number }[];
 }
 
@@ -79,7 +79,9 @@ export async function planImportFile(
       rowCount++;
       current ??= { startByte: previousEnd, firstRow: row, rowCount: 0, duplicates: [] };
       current.rowCount++;
-      const key = rowKeyOf(header!, record);
+      // Only a row that will be written holds its key: a later valid row is not refused for repeating an invalid one.
+      const read = readRow(module, header!, record, row);
+      const key = read.ok ? read.key : undefined;
       if (key !== undefined) {
         const first = firstRowOfKey.get(key);
         if (first === undefined) firstRowOfKey.set(key, row);

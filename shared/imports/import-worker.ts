@@ -229,8 +229,10 @@ export function createImportWorker(deps: ImportWorkerDependencies) {
   }
 
   /** What the import's new image asks for: a plan, the commit's chunks, or the end of a phase. */
-  async function onImportChange(image: Record<string, AttributeValue>): Promise<void> {
-    const item = unmarshall(image as never) as StoredImport;
+  async function onImportChange(importId: string): Promise<void> {
+    // The item as it is now, not as the record's image was: a replay acts on the present state.
+    const item = await readImport(importId);
+    if (!item) return;
     const phase = phaseOf(item.status);
     if (!phase) return;
     if (phase === 'dryRun' && item.chunkCount === undefined) return planDryRun(item);
@@ -320,9 +322,20 @@ export function createImportWorker(deps: ImportWorkerDependencies) {
     return { errors: errors.sort((a, b) => a.row - b.row), failedRows, outcomes };
   }
 
-  async function onChunkInserted(image: Record<string, AttributeValue>): Promise<void> {
-    const chunk = unmarshall(image as never) as StoredChunk;
-    if (!(await claim(chunk))) return;
+  async function readChunk(key: Record<string, AttributeValue>): Promise<StoredChunk | undefined> {
+    const found = await dynamo.send(
+      new GetItemCommand({
+        TableName: tableName,
+        Key: key as Record<string, DynamoAttributeValue>,
+        ConsistentRead: true,
+      }),
+    );
+    return found.Item ? (unmarshall(found.Item) as StoredChunk) : undefined;
+  }
+
+  async function onChunkInserted(key: Record<string, AttributeValue>): Promise<void> {
+    const chunk = await readChunk(key);
+    if (!chunk || chunk.status === 'done' || !(await claim(chunk))) return;
     const item = await readImport(chunk.importId);
     const module = item && findModule(item.targetModule);
     if (!item || !module) throw new Error(`Chunk of an unknown import ${chunk.importId}`);
@@ -386,10 +399,12 @@ export function createImportWorker(deps: ImportWorkerDependencies) {
   /** One stream record: what it asks for, done idempotently. Unknown records are not ours and pass. */
   async function handleRecord(record: DynamoDBRecord): Promise<void> {
     const image = record.dynamodb?.NewImage as Record<string, AttributeValue> | undefined;
-    const sortKey = record.dynamodb?.Keys?.[tableDesign.sortKey]?.S;
-    if (!image || !sortKey) return;
-    if (sortKey === importSortKey && image.module?.S === importItemModule) return onImportChange(image);
-    if (record.eventName === 'INSERT' && sortKey.startsWith(importChunkPrefix)) return onChunkInserted(image);
+    const keys = record.dynamodb?.Keys as Record<string, AttributeValue> | undefined;
+    const sortKey = keys?.[tableDesign.sortKey]?.S;
+    if (!image || !keys || !sortKey) return;
+    const importId = image.id?.S;
+    if (sortKey === importSortKey && image.module?.S === importItemModule && importId) return onImportChange(importId);
+    if (record.eventName === 'INSERT' && sortKey.startsWith(importChunkPrefix)) return onChunkInserted(keys);
   }
 
   /**

@@ -43,10 +43,14 @@ describe('planning an import file', () => {
     }
   });
 
-  it('marks every later row with a key an earlier row has, in file order', async () => {
+  it('marks every later valid row with a key an earlier valid row has, in file order', async () => {
     const plan = await planImportFile(bytes, contacts, {}, 2);
     if (!plan.ok) throw new Error('not planned');
-    expect(plan.chunks.flatMap((chunk) => chunk.duplicates)).toEqual([
+    // Row 2 is invalid (a title holds one line), so row 4 (the same email) is the first to hold its key.
+    expect(plan.chunks.flatMap((chunk) => chunk.duplicates)).toEqual([{ row: 6, firstRow: 3 }]);
+    const valid = await planImportFile(Buffer.from(text.replace('"two\r\nlines"', 'one line')), contacts, {}, 2);
+    if (!valid.ok) throw new Error('not planned');
+    expect(valid.chunks.flatMap((chunk) => chunk.duplicates)).toEqual([
       { row: 4, firstRow: 2 },
       { row: 6, firstRow: 3 },
     ]);
