@@ -124,7 +124,8 @@ export function createImportWorker(deps: ImportWorkerDependencies) {
       await dynamo.send(
         new PutItemCommand({
           TableName: tableName,
-          Item: marshall({ ...importChunkKey(chunk.importId, chunk.phase, chunk.index), ...chunk }),
+          // The key last: a chunk copied from the dry run carries that chunk's own keys.
+          Item: marshall({ ...chunk, ...importChunkKey(chunk.importId, chunk.phase, chunk.index) }),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
