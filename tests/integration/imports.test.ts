@@ -9,7 +9,7 @@ import { localStackContext } from '../support/local-stack-context';
  * through the record service (the access stream invites the portal-enabled people, once each), and the same file
  * imported again changes nothing.
  */
-jest.setTimeout(300_000);
+jest.setTimeout(900_000);
 
 const local = localStackContext();
 const run = `${Date.now().toString(36)}`;
@@ -130,7 +130,7 @@ describe('CSV import of leads', () => {
         const mails = (await local.mail.all()).filter((mail) => mail.destination.to.some((to) => addresses.has(to)));
         return new Set(mails.flatMap((mail) => mail.destination.to)).size === addresses.size;
       },
-      180_000,
+      300_000,
       'an invitation to every portal-enabled person',
     );
     const [someone] = file.portalEmails;

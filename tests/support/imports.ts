@@ -66,12 +66,12 @@ export function importsClient(api: StaffApi) {
     return started.import;
   }
 
-  async function dryRun(id: string, timeoutMs = 60_000): Promise<ImportView> {
+  async function dryRun(id: string, timeoutMs = 180_000): Promise<ImportView> {
     expectStatus(await api.call('POST', `/imports/${id}/dry-run`), 202);
     return until(id, ['validated', 'refused'], timeoutMs);
   }
 
-  async function commit(id: string, timeoutMs = 120_000): Promise<ImportView> {
+  async function commit(id: string, timeoutMs = 480_000): Promise<ImportView> {
     expectStatus(await api.call('POST', `/imports/${id}/commit`), 202);
     return until(id, ['completed'], timeoutMs);
   }
