@@ -77,7 +77,14 @@ export async function seed(outputs: LocalOutputs, tickets: number) {
     await new Promise((r) => setTimeout(r, 200));
   }
   await new Promise((r) => setTimeout(r, 1000));
-  return { personId: person.id, email, ticketId: ticketIds[0]! };
+  // An import awaiting its file: what imports-api's cold start reads (GET /imports/{id}).
+  const started = await api.call<{ import: { id: string } }>('POST', '/imports', {
+    module: 'contacts',
+    fileName: 'bench.csv',
+    size: 100,
+  });
+  if (started.status !== 201) throw new Error(`POST /imports → ${started.status}: ${JSON.stringify(started.body)}`);
+  return { personId: person.id, email, ticketId: ticketIds[0]!, importId: started.body.import.id };
 }
 
 /**
@@ -85,8 +92,8 @@ export async function seed(outputs: LocalOutputs, tickets: number) {
  * 200, or the bench refuses to run) and two variants of crm-records, each beside the baseline its bundle's
  * clients call for.
  */
-export function coldSubjects(bundles: BundleReport, seeded: { personId: string; ticketId: string }) {
-  const { personId, ticketId } = seeded;
+export function coldSubjects(bundles: BundleReport, seeded: { personId: string; ticketId: string; importId: string }) {
+  const { personId, ticketId, importId } = seeded;
   const crmEvent = httpEvent('GET /tickets/{id}', { id: ticketId }, staffClaims);
   const portalEvent = httpEvent('GET /portal/{module}', { module: 'tickets' }, portalClaims(personId));
   const baselineEvent = httpEvent('GET /tickets/{id}', { id: ticketId });
@@ -105,6 +112,7 @@ export function coldSubjects(bundles: BundleReport, seeded: { personId: string; 
     'portal-self-service': httpEvent('GET /portal/overview', {}, portalClaims(personId)),
     'ticket-comments': httpEvent('GET /tickets/{id}/comments', { id: ticketId }, staffClaims),
     'files-api': httpEvent('GET /tickets/{id}/attachments', { id: ticketId }, staffClaims),
+    'imports-api': httpEvent('GET /imports/{id}', { id: importId }, staffClaims),
   };
   const apiFunctions = bundles.functions.filter((fn) => fn.api);
   const crmRecords = bundles.functions.find((fn) => fn.name === 'crm-records');

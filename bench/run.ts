@@ -85,10 +85,10 @@ async function main() {
     try {
       const outputs = await untilReady(stack, 120_000);
       log('seeding a portal person and tickets through the staff API…');
-      const { personId, email, ticketId } = await seed(outputs, 10);
+      const { personId, email, ticketId, importId } = await seed(outputs, 10);
       const env = functionEnvironment(outputs);
 
-      const { subjects, crmEvent, portalEvent } = coldSubjects(bundles, { personId, ticketId });
+      const { subjects, crmEvent, portalEvent } = coldSubjects(bundles, { personId, ticketId, importId });
       log(`cold init: ${subjects.length} subjects × ${rounds} rounds, each paired with its baseline…`);
       coldInit = await measureColdStarts(subjects, env, rounds, log);
       if (values.profile) {

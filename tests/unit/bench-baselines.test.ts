@@ -79,7 +79,7 @@ describe('the bench subjects', () => {
       probes: [],
       directReadsFile: 'direct.js',
     };
-    const { subjects } = coldSubjects(report, { personId: 'contacts_x', ticketId: 'tickets_x' });
+    const { subjects } = coldSubjects(report, { personId: 'contacts_x', ticketId: 'tickets_x', importId: 'import_x' });
     const http = functions.filter((fn) => fn.routes.length > 0);
     expect(http.map((fn) => fn.name)).toEqual(expect.arrayContaining(['portal-self-service', 'files-api']));
     for (const fn of http) {
