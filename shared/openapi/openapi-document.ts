@@ -192,7 +192,8 @@ const serverOwnedSchemas: Record<string, JsonObject> = {
   // An organization's or person's, written by CSV imports (shared/imports).
   externalId: {
     type: 'string',
-    description: 'The key a CSV import matched this record by (its `externalId` column); absent on records no import keyed.',
+    description:
+      'The key a CSV import matched this record by (its `externalId` column); absent on records no import keyed.',
   },
 };
 
