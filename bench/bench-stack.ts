@@ -91,7 +91,20 @@ export async function seed(outputs: LocalOutputs, tickets: number) {
     }
   }
   await new Promise((r) => setTimeout(r, 1000));
-  return { personId: person.id, email, ticketId: ticketIds[0]!, partnerId: partner.id };
+  // An import awaiting its file: what imports-api's cold start reads (GET /imports/{id}).
+  const started = await api.call<{ import: { id: string } }>('POST', '/imports', {
+    module: 'contacts',
+    fileName: 'bench.csv',
+    size: 100,
+  });
+  if (started.status !== 201) throw new Error(`POST /imports → ${started.status}: ${JSON.stringify(started.body)}`);
+  return {
+    personId: person.id,
+    email,
+    ticketId: ticketIds[0]!,
+    partnerId: partner.id,
+    importId: started.body.import.id,
+  };
 }
 
 /**
@@ -99,8 +112,11 @@ export async function seed(outputs: LocalOutputs, tickets: number) {
  * 200, or the bench refuses to run) and two variants of crm-records, each beside the baseline its bundle's
  * clients call for.
  */
-export function coldSubjects(bundles: BundleReport, seeded: { personId: string; ticketId: string; partnerId: string }) {
-  const { personId, ticketId, partnerId } = seeded;
+export function coldSubjects(
+  bundles: BundleReport,
+  seeded: { personId: string; ticketId: string; partnerId: string; importId: string },
+) {
+  const { personId, ticketId, partnerId, importId } = seeded;
   const crmEvent = httpEvent('GET /tickets/{id}', { id: ticketId }, staffClaims);
   const portalEvent = httpEvent('GET /portal/{module}', { module: 'tickets' }, portalClaims(personId));
   const baselineEvent = httpEvent('GET /tickets/{id}', { id: ticketId });
@@ -121,6 +137,7 @@ export function coldSubjects(bundles: BundleReport, seeded: { personId: string; 
     'files-api': httpEvent('GET /tickets/{id}/attachments', { id: ticketId }, staffClaims),
     'partner-deals': httpEvent('GET /portal/leads', {}, portalClaims(partnerId)),
     'portal-colleagues': httpEvent('GET /portal/colleagues', {}, portalClaims(partnerId)),
+    'imports-api': httpEvent('GET /imports/{id}', { id: importId }, staffClaims),
   };
   const apiFunctions = bundles.functions.filter((fn) => fn.api);
   const crmRecords = bundles.functions.find((fn) => fn.name === 'crm-records');

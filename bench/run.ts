@@ -105,10 +105,10 @@ async function main() {
     try {
       const outputs = await untilReady(stack, 120_000);
       log('seeding a portal person and tickets through the staff API…');
-      const { personId, email, ticketId, partnerId } = await seed(outputs, 10);
+      const { personId, email, ticketId, partnerId, importId } = await seed(outputs, 10);
       const env = functionEnvironment(outputs);
 
-      const { subjects, crmEvent, portalEvent } = coldSubjects(bundles, { personId, ticketId, partnerId });
+      const { subjects, crmEvent, portalEvent } = coldSubjects(bundles, { personId, ticketId, partnerId, importId });
       log(`cold init: ${subjects.length} subjects × ${rounds} rounds, each paired with its baseline…`);
       coldInit = await measureColdStarts(subjects, env, rounds, log);
       if (values.profile) {

@@ -15,12 +15,12 @@ export function grantFilesBucket(fn: lambda.IFunction, access: FilesBucketAccess
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: access.actions.map((action) => `s3:${action}`),
-        resources: fileObjectPrefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)),
+        resources: (access.prefixes ?? fileObjectPrefixes).map((prefix) => bucket.arnForObjects(`${prefix}*`)),
       }),
     );
   }
   if (access.objectCreated) {
-    for (const prefix of fileObjectPrefixes) {
+    for (const prefix of access.prefixes ?? fileObjectPrefixes) {
       bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(fn), { prefix });
     }
   }

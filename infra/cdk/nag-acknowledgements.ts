@@ -246,7 +246,15 @@ function acknowledgeFilesBucket(stack: PorticoStack, acknowledge: Acknowledge): 
     const policy = fn.role?.node.tryFindChild('DefaultPolicy');
     if (!policy) throw new Error(`The ${declaration.name} function has no role policy to review`);
     const actions = declaration.filesBucket!.actions.map((action) => `s3:${action}`).join(', ');
-    for (const prefix of fileObjectPrefixes) {
+    const prefixes = declaration.filesBucket!.prefixes;
+    for (const prefix of prefixes ?? []) {
+      acknowledge(
+        policy,
+        `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
+        `The ${declaration.name} function may ${actions} only on objects under \`${prefix}\` of the files bucket: a CSV import's file and error reports, whose keys hold the import's id the API creates (shared/imports/import-objects.ts), so no narrower resource can be known when the policy is written. It presigns one object per request and has no ListBucket, DeleteObject or bucket-setting action.`,
+      );
+    }
+    for (const prefix of prefixes ? [] : fileObjectPrefixes) {
       acknowledge(
         policy,
         `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,

@@ -23,6 +23,14 @@ export const ticketCountPrefix = 'TICKETS#';
 export const filePrefix = 'FILE#';
 /** Search term items' partitions start with this (`searchPartition`). */
 export const searchPrefix = 'SEARCH#';
+/** A CSV import's own item (shared/imports), in the import's partition; its `module` attribute is `importItemModule`. */
+export const importSortKey = 'IMPORT';
+/** An import's chunks sort under this prefix in its partition, by phase and index. */
+export const importChunkPrefix = 'CHUNK#';
+/** The sort key of the item that says which record an import key (email or externalId) of a module matched. */
+export const importKeySortKey = 'IMPORTKEY';
+/** The `module` attribute of import items, which the import worker's stream interest selects them by. */
+export const importItemModule = 'imports';
 /** ACCESS items are listed (gsi1) under this pseudo-module, for `reconcile --all`. */
 export const accessListName = 'portal-access';
 
@@ -135,6 +143,30 @@ export function prospectPartition(kind: ProspectKeyKind, value: string): string 
 /** One record (a deal registration or a lead) naming a prospect, in that prospect's partition. */
 export function prospectKey(kind: ProspectKeyKind, value: string, recordId: string): Key {
   return { [pk]: prospectPartition(kind, value), [sk]: recordId };
+}
+
+/** A CSV import (shared/imports/import-service.ts): its partition holds the import and its chunks. */
+export function importKey(importId: string): Key {
+  return { [pk]: `IMPORT#${importId}`, [sk]: importSortKey };
+}
+
+/** One chunk of an import's rows in one phase (`dryRun`, `commit`); the index is zero-padded so chunks sort in order. */
+export function importChunkKey(importId: string, phase: string, index: number | '<index>'): Key {
+  const position = typeof index === 'number' ? String(index).padStart(6, '0') : index;
+  return { [pk]: `IMPORT#${importId}`, [sk]: `${importChunkPrefix}${phase}#${position}` };
+}
+
+/** The partition of an import and its chunks, for a Query of the chunks. */
+export function importPartition(importId: string): string {
+  return `IMPORT#${importId}`;
+}
+
+/**
+ * Which record of `module` an import key (an email or an externalId) stands for: imports upsert by reading this one
+ * item and create a record only together with it (a conditional write), so a key never makes two records.
+ */
+export function importRowKey(module: string, kind: string, value: string): Key {
+  return { [pk]: `IMPORTKEY#${module}#${kind}#${value}`, [sk]: importKeySortKey };
 }
 
 /** The item the health check reads: it never exists, so reading it proves reachability and nothing else. */
@@ -288,6 +320,7 @@ export const itemCatalog: readonly CatalogEntry[] = [
     item: 'search term of a record',
     keys: { ...searchTermKey('<module>', '<term>', '<id>'), [pk]: `${searchPrefix}<module>#<first character>` },
   },
+  {
     item: 'assigned lead',
     keys: {
       ...recordKey('<id>'),
@@ -298,5 +331,8 @@ export const itemCatalog: readonly CatalogEntry[] = [
     note: 'also gsi1/gsi3 as a person',
   },
   { item: 'prospect key', keys: prospectKey('company', '<normalised name>', '<recordId>') },
+  { item: 'CSV import', keys: importKey('<importId>') },
+  { item: 'CSV import chunk', keys: importChunkKey('<importId>', '<phase>', '<index>') },
+  { item: 'CSV import key', keys: importRowKey('<module>', '<email or externalId>', '<value>') },
   { item: 'health probe (never written)', keys: healthProbeKey },
 ];

@@ -9,6 +9,8 @@ import { ticketCommentRoutes } from '../tickets/ticket-comment-routes';
 import { fileRoutes } from '../files/file-routes';
 import { colleagueRoutes } from '../partners/colleague-routes';
 import { partnerDealRoutes } from '../deals/partner-deal-routes';
+import { importRoutes } from '../imports/import-routes';
+import { importObjectPrefix, importStreamInterest } from '../imports/import-declarations';
 import type { HttpRoute, RouteBinding } from '../http/routes';
 import { defaultAccessMaxFailures } from '../config/provisioning-defaults';
 
@@ -62,6 +64,8 @@ export interface FilesBucketAccess {
   readonly actions: readonly FilesBucketAction[];
   /** Receives the bucket's ObjectCreated events: an S3 notification in the cloud, the local stand-in's event locally. */
   readonly objectCreated?: boolean;
+  /** The key prefixes granted; default the records' file prefixes (shared/files/file-objects.ts). */
+  readonly prefixes?: readonly string[];
 }
 
 /** Cognito triggers a function can serve (on the portal pool). */
@@ -337,6 +341,34 @@ export const functions: readonly FunctionDeclaration[] = [
     environment: [...portalEnvironment, 'DEAL_PROTECTION_DAYS'],
     tableAccess: ['read', 'write'],
     routes: partnerDealRoutes.map(({ method, path }) => ({ method, path, auth: 'portal' as const })),
+  },
+  {
+    name: 'imports-api',
+    description: 'Staff CSV imports: start one with a presigned upload, dry run, commit, progress and error report.',
+    entry: 'functions/imports-api.ts',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: ['TABLE_NAME', 'FILES_BUCKET_NAME'],
+    tableAccess: ['read', 'write'],
+    // Presigned upload of the file and download of the report; GetObject also covers the HEAD of the upload.
+    filesBucket: { actions: ['PutObject', 'GetObject'], prefixes: [importObjectPrefix] },
+    routes: importRoutes.map(({ method, path }) => ({ method, path, auth: 'staff' as const })),
+  },
+  {
+    name: 'import-worker',
+    description:
+      'Runs CSV imports in chunks from the table stream: plans the file, validates and upserts rows, reports.',
+    entry: 'functions/import-worker.ts',
+    // csv-parse and a chunk's rows side by side; the planning pass streams the file, never holds it whole.
+    memoryMb: 512,
+    // A chunk takes seconds; planning a 50 MB file takes well under a minute.
+    timeoutSeconds: 120,
+    environment: ['TABLE_NAME', 'FILES_BUCKET_NAME'],
+    tableAccess: ['read', 'write'],
+    filesBucket: { actions: ['PutObject', 'GetObject'], prefixes: [importObjectPrefix] },
+    routes: [],
+    // Small batches: each chunk record is a hundred rows of work. Retries wait out a crashed worker's chunk lease.
+    tableStream: { batchSize: 10, maxRetryAttempts: 10, interest: importStreamInterest },
   },
   {
     name: 'health',

@@ -202,6 +202,15 @@ const personFields = (partner = false) => ({
   portal: z.optional(portalSettings(partner)),
 });
 
+/**
+ * The key a CSV import matched the record by (shared/imports): set by imports only, kept across staff edits, so the
+ * next import of the same file finds the record again.
+ */
+const importedExternalId = {
+  serverOwned: ['externalId'],
+  onStaffEdit: (stored: Record<string, unknown>) => ({ externalId: stored.externalId }),
+} as const;
+
 const people: readonly ModuleName[] = ['contacts', 'leads', 'partner-contacts'];
 /** A person is found by first name, last name, "first last" and email. */
 const personSearchTerms = [['firstName'], ['lastName'], ['email'], ['firstName', 'lastName']] as const;
@@ -300,6 +309,7 @@ const declaredModules: readonly ModuleEntry[] = [
     filters: [],
     searchTerms: [['name'], ['email']],
     portalVisible: false,
+    ...importedExternalId,
   },
   {
     name: 'partner-organizations',
@@ -326,6 +336,7 @@ const declaredModules: readonly ModuleEntry[] = [
     filters: [],
     searchTerms: [['name'], ['email']],
     portalVisible: false,
+    ...importedExternalId,
   },
   {
     name: 'contacts',
@@ -338,6 +349,7 @@ const declaredModules: readonly ModuleEntry[] = [
     filters: ['organizationId', 'email'],
     searchTerms: personSearchTerms,
     portalVisible: false,
+    ...importedExternalId,
   },
   {
     name: 'leads',
@@ -358,17 +370,20 @@ const declaredModules: readonly ModuleEntry[] = [
     portalVisible: false,
     portalAssignmentField: 'assignedPartnerId',
     // Set by an approved deal registration (shared/deals/deal-review.ts) and by the partner (partner-leads.ts).
-    serverOwned: ['dealRegistrationId', 'protectedUntil', 'partnerDecision', 'partnerStage'],
-    onStaffEdit: (stored, edited) =>
+    // …and its import key by CSV imports (importedExternalId).
+    serverOwned: ['dealRegistrationId', 'protectedUntil', 'partnerDecision', 'partnerStage', 'externalId'],
+    onStaffEdit: (stored, edited) => ({
+      ...importedExternalId.onStaffEdit(stored),
       // A lead passed to another partner (or back to the vendor) starts afresh: the last partner's answer was theirs.
-      edited.assignedPartnerId === stored.assignedPartnerId
+      ...(edited.assignedPartnerId === stored.assignedPartnerId
         ? {
             dealRegistrationId: stored.dealRegistrationId,
             protectedUntil: stored.protectedUntil,
             partnerDecision: stored.partnerDecision,
             partnerStage: stored.partnerStage,
           }
-        : { dealRegistrationId: stored.dealRegistrationId },
+        : { dealRegistrationId: stored.dealRegistrationId }),
+    }),
   },
   {
     name: 'partner-contacts',
@@ -381,6 +396,7 @@ const declaredModules: readonly ModuleEntry[] = [
     filters: ['organizationId', 'email'],
     searchTerms: personSearchTerms,
     portalVisible: false,
+    ...importedExternalId,
   },
   {
     name: 'tickets',

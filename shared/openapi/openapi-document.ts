@@ -255,6 +255,12 @@ const serverOwnedSchemas: Record<string, JsonObject> = {
       additionalProperties: false,
     },
   },
+  // An organization's or person's, written by CSV imports (shared/imports).
+  externalId: {
+    type: 'string',
+    description:
+      'The key a CSV import matched this record by (its `externalId` column); absent on records no import keyed.',
+  },
 };
 
 /** The server's fields on every record, after the client's ones (record-service `toPublicRecord`). */

@@ -5,6 +5,7 @@ import type { RouteBinding } from '../http/routes';
 import type { ModuleDeclaration } from '../modules/registry';
 import { fileContracts } from '../files/file-contracts';
 import { partnerDealContracts } from '../deals/partner-deal-contracts';
+import { importContracts } from '../imports/import-contracts';
 import { portalContracts } from '../portal/portal-contracts';
 import { selfServiceContracts } from '../portal/self-service-contracts';
 import { portalTicketContracts } from '../tickets/portal-ticket-contracts';
@@ -26,6 +27,7 @@ const declared: Readonly<Record<string, RouteContract>> = {
   ...platformContracts,
   ...colleagueContracts,
   ...partnerDealContracts,
+  ...importContracts,
 };
 
 /** The contract declared for a route, if any. */

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { functions, routeTable } from '../../shared/declarations/functions';
 import { fileObjectPrefixes } from '../../shared/files/file-objects';
+import { importObjectPrefix } from '../../shared/imports/import-declarations';
 import { parseDeploymentConfig } from '../../infra/cdk/config';
 import {
   acknowledgeNagFindings,
@@ -126,7 +127,9 @@ describe('cdk-nag AwsSolutions', () => {
       .filter((fn) => fn.filesBucket?.actions.length)
       .map((fn) => `${stack.functions.byName.get(fn.name)!.role!.node.path}/DefaultPolicy`);
     const fileObjects = new Set(
-      fileObjectPrefixes.map((prefix) => `AwsSolutions-IAM5[Resource::<${filesBucketId}.Arn>/${prefix}*]`),
+      [...fileObjectPrefixes, importObjectPrefix].map(
+        (prefix) => `AwsSolutions-IAM5[Resource::<${filesBucketId}.Arn>/${prefix}*]`,
+      ),
     );
     const notificationsBasicRole =
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';

@@ -83,6 +83,7 @@ describe('the bench subjects', () => {
       personId: 'contacts_x',
       ticketId: 'tickets_x',
       partnerId: 'partner-contacts_x',
+      importId: 'import_x',
     });
     const http = functions.filter((fn) => fn.routes.length > 0);
     expect(http.map((fn) => fn.name)).toEqual(expect.arrayContaining(['portal-self-service', 'files-api']));

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { ApiError, colleagues, type Colleague, type ColleagueInvitation } from './api';
-import { h } from './dom';
+import { h } from '../../browser/dom';
 import { sectionTitle } from './format';
 import type { ViewContext } from './views';
 

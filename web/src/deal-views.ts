@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
 import { partnerDeals, type LeadDecisionInput, type LeadStage, type PartnerLead } from './api';
-import { h } from './dom';
+import { h } from '../../browser/dom';
 import { fieldLabel, formatValue } from './format';
-import { routeHref } from './routes';
+import { routeHref } from '../../browser/routes';
 import { busy, field, formFailure, messageSlot } from './self-service-views';
 import type { ViewContext } from './views';
 

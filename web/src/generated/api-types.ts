@@ -792,7 +792,7 @@ export interface paths {
         };
         /**
          * List deal registration records, newest first
-         * @description At most one filter at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         * @description At most one of `q` and the filters at a time: two or more are refused with 400. Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
          */
         readonly get: operations["listDealRegistrations"];
         readonly put?: never;
@@ -1098,6 +1098,74 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/imports": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Starts a CSV import of people or organizations: the import and a presigned upload of its file */
+        readonly post: operations["createImport"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/imports/{id}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** An import's status, dry run, progress and error report */
+        readonly get: operations["getImport"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/imports/{id}/dry-run": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Validates every row of the uploaded file with the module’s own rules, writing nothing */
+        readonly post: operations["startImportDryRun"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/imports/{id}/commit": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Writes the valid rows: each creates or updates the record its email or externalId matches */
+        readonly post: operations["commitImport"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/health": {
         readonly parameters: {
             readonly query?: never;
@@ -1262,6 +1330,8 @@ export interface components {
                 readonly country?: string;
             };
             readonly industry?: string;
+            /** @description The key a CSV import matched this record by (its `externalId` column); absent on records no import keyed. */
+            readonly externalId?: string;
             /** @description Grows by one with every change; the ETag is `"v<version>"`. */
             readonly version: number;
             /** Format: date-time */
@@ -1334,6 +1404,8 @@ export interface components {
             /** @enum {string} */
             readonly partnerStatus: "Active" | "Inactive";
             readonly primaryContactId?: string;
+            /** @description The key a CSV import matched this record by (its `externalId` column); absent on records no import keyed. */
+            readonly externalId?: string;
             /** @description Grows by one with every change; the ETag is `"v<version>"`. */
             readonly version: number;
             /** Format: date-time */
@@ -1393,10 +1465,11 @@ export interface components {
                     readonly supportEndDate?: string;
                     readonly canESign?: boolean;
                     readonly pinReset?: boolean;
-                    readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents")[];
+                    readonly components?: readonly ("tickets" | "invoices" | "quotes" | "sales-orders" | "documents" | "deal-registrations" | "leads")[];
                     readonly notifications?: boolean;
                     /** @description Write-only: stored as a salted hash and never returned; a record shows `portal.hasPin`. */
                     readonly pin?: string;
+                    readonly partnerAdmin?: boolean;
                 };
             };
         };
@@ -1460,6 +1533,8 @@ export interface components {
                 readonly hasPin: boolean;
             };
             readonly organizationId?: string;
+            /** @description The key a CSV import matched this record by (its `externalId` column); absent on records no import keyed. */
+            readonly externalId?: string;
             /** @description Grows by one with every change; the ETag is `"v<version>"`. */
             readonly version: number;
             /** Format: date-time */
@@ -1578,19 +1653,8 @@ export interface components {
             };
             readonly company?: string;
             readonly assignedPartnerId?: string;
-            /** @description The deal registration whose approval brought the lead. */
-            readonly dealRegistrationId?: string;
-            /**
-             * Format: date
-             * @description The last day an approved deal registration protects the partner.
-             */
-            readonly protectedUntil?: string;
-            readonly partnerDecision?: components["schemas"]["PartnerLeadDecision"];
-            /**
-             * @description The progress the partner reports on a lead it accepted.
-             * @enum {string}
-             */
-            readonly partnerStage?: "contacted" | "qualified" | "proposal" | "negotiation" | "won" | "lost";
+            /** @description The key a CSV import matched this record by (its `externalId` column); absent on records no import keyed. */
+            readonly externalId?: string;
             /** @description Grows by one with every change; the ETag is `"v<version>"`. */
             readonly version: number;
             /** Format: date-time */
@@ -1711,6 +1775,8 @@ export interface components {
                 readonly hasPin: boolean;
             };
             readonly organizationId: string;
+            /** @description The key a CSV import matched this record by (its `externalId` column); absent on records no import keyed. */
+            readonly externalId?: string;
             /** @description Grows by one with every change; the ETag is `"v<version>"`. */
             readonly version: number;
             /** Format: date-time */
@@ -2758,6 +2824,155 @@ export interface components {
         readonly PartnerLeadStageInput: {
             /** @enum {string} */
             readonly stage: "contacted" | "qualified" | "proposal" | "negotiation" | "won" | "lost";
+        };
+        readonly ImportCreated: {
+            readonly import: {
+                /** Format: uuid */
+                readonly id: string;
+                /** @enum {string} */
+                readonly module: "contacts" | "leads" | "partner-contacts" | "organizations" | "partner-organizations";
+                readonly fileName: string;
+                readonly size: number;
+                /**
+                 * @description `awaitingUpload` → (dry-run) `validating` → `validated` → (commit) `committing` → `completed`; `refused` when the file as a whole cannot be imported (`problems` says why).
+                 * @enum {string}
+                 */
+                readonly status: "awaitingUpload" | "validating" | "validated" | "refused" | "committing" | "completed";
+                /** Format: date-time */
+                readonly createdAt: string;
+                readonly createdBy: string;
+                /** Format: date-time */
+                readonly updatedAt: string;
+                /** @description Data rows in the file, once the dry run has read it. */
+                readonly rows: number | null;
+                /** @description What stops the whole file: unknown or repeated columns, a missing key column, not CSV. */
+                readonly problems: readonly {
+                    readonly column: string;
+                    readonly reason: string;
+                }[];
+                readonly dryRun: {
+                    readonly rowsRead: number;
+                    readonly valid: number;
+                    readonly failed: number;
+                    /** @description Rows the commit would refuse. The first 100, by row; the error report has them all. */
+                    readonly errors: readonly {
+                        /** @description The row's number in the file; the header is row 1. */
+                        readonly row: number;
+                        /** @description The field as a dotted path (`portal.enabled`); empty for the row as a whole. */
+                        readonly field: string;
+                        readonly reason: string;
+                    }[];
+                } | null;
+                /** @description The commit, once started: rows read so far and what became of them. */
+                readonly progress: {
+                    readonly rowsRead: number;
+                    readonly created: number;
+                    readonly updated: number;
+                    readonly unchanged: number;
+                    readonly failed: number;
+                    /** @description Rows refused. The first 100, by row; the error report has them all. */
+                    readonly errors: readonly {
+                        /** @description The row's number in the file; the header is row 1. */
+                        readonly row: number;
+                        /** @description The field as a dotted path (`portal.enabled`); empty for the row as a whole. */
+                        readonly field: string;
+                        readonly reason: string;
+                    }[];
+                } | null;
+                /** @description Every refused row of the last finished phase as CSV (row, field, reason): a presigned GET that works for 5 minutes. */
+                readonly errorReport: {
+                    /** Format: uri */
+                    readonly url: string;
+                    /** Format: date-time */
+                    readonly expiresAt: string;
+                    /** @enum {string} */
+                    readonly phase: "dryRun" | "commit";
+                } | null;
+            };
+            /** @description PUT the file as the body, with exactly `headers` (Content-Type and the declared size are signed). The URL works for 5 minutes. */
+            readonly upload: {
+                /** Format: uri */
+                readonly url: string;
+                /** @constant */
+                readonly method: "PUT";
+                readonly headers: {
+                    readonly [key: string]: string;
+                };
+                /** Format: date-time */
+                readonly expiresAt: string;
+            };
+        };
+        readonly ImportRequest: {
+            /** @enum {string} */
+            readonly module: "contacts" | "leads" | "partner-contacts" | "organizations" | "partner-organizations";
+            readonly fileName: string;
+            readonly size: number;
+            readonly mapping?: {
+                readonly [key: string]: string;
+            };
+        };
+        readonly Import: {
+            /** Format: uuid */
+            readonly id: string;
+            /** @enum {string} */
+            readonly module: "contacts" | "leads" | "partner-contacts" | "organizations" | "partner-organizations";
+            readonly fileName: string;
+            readonly size: number;
+            /**
+             * @description `awaitingUpload` → (dry-run) `validating` → `validated` → (commit) `committing` → `completed`; `refused` when the file as a whole cannot be imported (`problems` says why).
+             * @enum {string}
+             */
+            readonly status: "awaitingUpload" | "validating" | "validated" | "refused" | "committing" | "completed";
+            /** Format: date-time */
+            readonly createdAt: string;
+            readonly createdBy: string;
+            /** Format: date-time */
+            readonly updatedAt: string;
+            /** @description Data rows in the file, once the dry run has read it. */
+            readonly rows: number | null;
+            /** @description What stops the whole file: unknown or repeated columns, a missing key column, not CSV. */
+            readonly problems: readonly {
+                readonly column: string;
+                readonly reason: string;
+            }[];
+            readonly dryRun: {
+                readonly rowsRead: number;
+                readonly valid: number;
+                readonly failed: number;
+                /** @description Rows the commit would refuse. The first 100, by row; the error report has them all. */
+                readonly errors: readonly {
+                    /** @description The row's number in the file; the header is row 1. */
+                    readonly row: number;
+                    /** @description The field as a dotted path (`portal.enabled`); empty for the row as a whole. */
+                    readonly field: string;
+                    readonly reason: string;
+                }[];
+            } | null;
+            /** @description The commit, once started: rows read so far and what became of them. */
+            readonly progress: {
+                readonly rowsRead: number;
+                readonly created: number;
+                readonly updated: number;
+                readonly unchanged: number;
+                readonly failed: number;
+                /** @description Rows refused. The first 100, by row; the error report has them all. */
+                readonly errors: readonly {
+                    /** @description The row's number in the file; the header is row 1. */
+                    readonly row: number;
+                    /** @description The field as a dotted path (`portal.enabled`); empty for the row as a whole. */
+                    readonly field: string;
+                    readonly reason: string;
+                }[];
+            } | null;
+            /** @description Every refused row of the last finished phase as CSV (row, field, reason): a presigned GET that works for 5 minutes. */
+            readonly errorReport: {
+                /** Format: uri */
+                readonly url: string;
+                /** Format: date-time */
+                readonly expiresAt: string;
+                /** @enum {string} */
+                readonly phase: "dryRun" | "commit";
+            } | null;
         };
         readonly HealthReport: {
             /** @enum {string} */
@@ -5957,9 +6172,11 @@ export interface operations {
                 readonly limit?: components["parameters"]["Limit"];
                 /** @description The previous page's `nextCursor`. */
                 readonly cursor?: components["parameters"]["Cursor"];
-                /** @description Only deal registration records whose `contactId` is this value. Not together with `organizationId`. */
+                /** @description Only deal registration records whose `companyName`, `contactName` or `contactEmail` starts with this text, in any case and with or without accents (compared up to 120 characters). Sorted by the matching text instead of newest first; a record matching twice is listed once per page, so a page may hold fewer records than `limit` while `nextCursor` is not null. Not together with a filter; blank text is a 400. */
+                readonly q?: string;
+                /** @description Only deal registration records whose `contactId` is this value. Not together with `q`, `organizationId`. */
                 readonly contactId?: string;
-                /** @description Only deal registration records whose `organizationId` is this value. Not together with `contactId`. */
+                /** @description Only deal registration records whose `organizationId` is this value. Not together with `q`, `contactId`. */
                 readonly organizationId?: string;
             };
             readonly header?: never;
@@ -7322,6 +7539,189 @@ export interface operations {
             };
             readonly 413: components["responses"]["PayloadTooLarge"];
             readonly 415: components["responses"]["UnsupportedMediaType"];
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly createImport: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["ImportRequest"];
+            };
+        };
+        readonly responses: {
+            /** @description The import, awaiting its file. */
+            readonly 201: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description The answer is about one person now: never cached. */
+                    readonly "cache-control": "no-store";
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ImportCreated"];
+                };
+            };
+            /** @description The module cannot be imported, the size is out of bounds, or the mapping is not valid. */
+            readonly 400: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            readonly 413: components["responses"]["PayloadTooLarge"];
+            readonly 415: components["responses"]["UnsupportedMediaType"];
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly getImport: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                /** @description The import's id. */
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description The import. */
+            readonly 200: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description The answer is about one person now: never cached. */
+                    readonly "cache-control": "no-store";
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Import"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description There is no such import. */
+            readonly 404: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly startImportDryRun: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                /** @description The import's id. */
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description The dry run has started; follow it with GET. */
+            readonly 202: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description The answer is about one person now: never cached. */
+                    readonly "cache-control": "no-store";
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Import"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description There is no such import. */
+            readonly 404: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file has not been uploaded yet, or the dry run has started already. */
+            readonly 409: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly commitImport: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                /** @description The import's id. */
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description The commit has started; follow it with GET. */
+            readonly 202: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description The answer is about one person now: never cached. */
+                    readonly "cache-control": "no-store";
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Import"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description There is no such import. */
+            readonly 404: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The dry run has not finished, the file was refused, or the import is committed already. */
+            readonly 409: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             readonly 429: components["responses"]["TooManyRequests"];
             readonly 500: components["responses"]["InternalError"];
             readonly 503: components["responses"]["ServiceBusy"];
