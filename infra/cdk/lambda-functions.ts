@@ -41,6 +41,8 @@ export interface ProvisioningSettings {
   readonly senderEmail: string;
   readonly portalSignInUrl: string;
   readonly cognitoCreateRate: number;
+  readonly cognitoUpdateRate: number;
+  readonly sesSendRate: number;
 }
 
 export interface PorticoFunctionsProps {
@@ -111,6 +113,8 @@ export class PorticoFunctions extends Construct {
       PORTAL_SIGN_IN_URL: props.provisioning.portalSignInUrl,
       SES_CONFIGURATION_SET: props.email.configurationSet.configurationSetName,
       COGNITO_CREATE_RATE: String(props.provisioning.cognitoCreateRate),
+      COGNITO_UPDATE_RATE: String(props.provisioning.cognitoUpdateRate),
+      SES_SEND_RATE: String(props.provisioning.sesSendRate),
       ACCESS_MAX_FAILURES: accessMaxFailures(),
       TIME_ZONE: props.timeZone,
       STAFF_USER_POOL_ID: props.staffUserPool.userPoolId,

@@ -109,6 +109,14 @@ export function fileKey(recordId: string, fileId: string): Key {
   return { [pk]: recordId, [sk]: `${filePrefix}${fileId}` };
 }
 
+/**
+ * One window of an account-wide quota (shared/quotas/account-quota.ts): how many permits were handed out in the
+ * window starting at `windowStart` (epoch ms), across every function instance and shard. Gone by TTL soon after.
+ */
+export function quotaWindowKey(quota: string, windowStart: number | string): Key {
+  return { [pk]: `QUOTA#${quota}#${windowStart}`, [sk]: 'QUOTA' };
+}
+
 /** The item the health check reads: it never exists, so reading it proves reachability and nothing else. */
 export const healthProbeKey = { [pk]: 'HEALTH', [sk]: 'PROBE' } as const;
 
@@ -249,6 +257,11 @@ export const itemCatalog: readonly CatalogEntry[] = [
     item: 'file of a record',
     keys: fileKey('<recordId>', '<fileId>'),
     note: `TTL \`${tableDesign.ttlAttribute}\` while pending`,
+  },
+  {
+    item: 'account quota window',
+    keys: quotaWindowKey('<quota>', '<windowStart>'),
+    note: `TTL \`${tableDesign.ttlAttribute}\``,
   },
   { item: 'health probe (never written)', keys: healthProbeKey },
 ];

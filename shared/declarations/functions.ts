@@ -27,6 +27,8 @@ export type EnvVarName =
   | 'PORTAL_SIGN_IN_URL'
   | 'SES_CONFIGURATION_SET'
   | 'COGNITO_CREATE_RATE'
+  | 'COGNITO_UPDATE_RATE'
+  | 'SES_SEND_RATE'
   | 'ACCESS_MAX_FAILURES'
   | 'TIME_ZONE'
   | 'STAFF_USER_POOL_ID'
@@ -118,6 +120,8 @@ const provisioning = {
     'PORTAL_SIGN_IN_URL',
     'SES_CONFIGURATION_SET',
     'COGNITO_CREATE_RATE',
+    'COGNITO_UPDATE_RATE',
+    'SES_SEND_RATE',
     'ACCESS_MAX_FAILURES',
     'BRANDING',
   ],
@@ -205,8 +209,9 @@ export const functions: readonly FunctionDeclaration[] = [
     description: 'Drives portal logins (Cognito) and invitations (SES) from the table stream.',
     entry: 'functions/portal-access-controller.ts',
     memoryMb: 512,
-    // Long enough to wait out another worker's invitation lease (30 s) within one attempt.
-    timeoutSeconds: 60,
+    // Long enough to wait out another worker's invitation lease (30 s) within one attempt, and to wait for quota
+    // permits behind a backlog rather than hand the batch back to Lambda (each hand-back is one retry attempt).
+    timeoutSeconds: 300,
     ...provisioning,
     routes: [],
     tableStream: { batchSize: 100, maxRetryAttempts: 10, interest: accessStreamInterest },
