@@ -1,11 +1,13 @@
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { provisionerFromEnvironment } from '../shared/access/provisioner-config';
-import { reconcileStreamBatch, type ListPartnerContacts } from '../shared/access/reconcile-stream-batch';
+import {
+  answerMarginMs,
+  reconcileStreamBatch,
+  type ListPartnerContacts,
+} from '../shared/access/reconcile-stream-batch';
 import { findModule } from '../shared/modules/registry';
 import { createRecordService } from '../shared/records/record-service';
 
-/** Time kept back at the end of an invocation: waits for quota permits stop here, and the batch answers in time. */
-const answerMarginMs = 15_000;
 /** When this invocation must stop waiting for permits (one invocation at a time per instance, so one value). */
 let waitUntil = 0;
 

@@ -182,7 +182,8 @@ class Parser {
 
   /** Applies an update expression to a copy of `item` and answers it. */
   update(item: Item): Item {
-    const result = structuredClone(item);
+    // Copy-on-write: the top level here, nested maps as a path writes into them; the stored item is never changed.
+    const result = { ...item };
     while (!this.done()) {
       const clause = this.next().text.toUpperCase();
       do {
@@ -196,7 +197,7 @@ class Parser {
             const other = this.operand(item) as number;
             value = op.text === '+' ? (value as number) + other : (value as number) - other;
           }
-          write(result, path, structuredClone(value));
+          write(result, path, value);
         } else if (clause === 'REMOVE') {
           remove(result, this.path());
         } else if (clause === 'ADD') {
@@ -220,19 +221,27 @@ function read(item: Item | undefined, path: readonly string[]): unknown {
   return value;
 }
 
-function write(item: Item, path: readonly string[], value: unknown) {
+/** The map a nested path writes into, copied along the way (the caller's item is a shallow copy). */
+function parentOf(item: Item, path: readonly string[], strict: boolean): Item | undefined {
   let target = item;
   for (const part of path.slice(0, -1)) {
     const child = target[part];
-    if (child === null || typeof child !== 'object') throw new Error(`the document path ${path.join('.')} is invalid`);
-    target = child as Item;
+    if (child === null || typeof child !== 'object') {
+      if (strict) throw new Error(`the document path ${path.join('.')} is invalid`);
+      return undefined;
+    }
+    target = target[part] = (Array.isArray(child) ? [...(child as unknown[])] : { ...(child as Item) }) as Item;
   }
-  target[path.at(-1)!] = value;
+  return target;
+}
+
+function write(item: Item, path: readonly string[], value: unknown) {
+  parentOf(item, path, true)![path.at(-1)!] = value;
 }
 
 function remove(item: Item, path: readonly string[]) {
-  const parent = read(item, path.slice(0, -1));
-  if (parent && typeof parent === 'object') delete (parent as Item)[path.at(-1)!];
+  const parent = parentOf(item, path, false);
+  if (parent) delete parent[path.at(-1)!];
 }
 
 function compare(left: unknown, op: string, right: unknown): boolean {

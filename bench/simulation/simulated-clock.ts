@@ -18,14 +18,17 @@ export class SimulatedClock {
   readonly sleep = (ms: number): Promise<void> =>
     new Promise<void>((resolve) => this.push({ at: this.time + Math.max(0, ms), seq: this.sequence++, resolve }));
 
-  /** Advances time until `done()` holds; throws when nothing is parked and nothing can run (a deadlock). */
-  async run(done: () => boolean, untilMs = Infinity): Promise<void> {
+  /**
+   * Advances time until `done()` holds (answers true) or the next instant would pass `untilMs` (answers false);
+   * throws when nothing is parked and nothing can run (a deadlock).
+   */
+  async run(done: () => boolean, untilMs = Infinity): Promise<boolean> {
     for (;;) {
       await new Promise<void>((resolve) => setImmediate(resolve));
-      if (done()) return;
+      if (done()) return true;
       const next = this.heap[0];
       if (!next) throw new Error('simulation stalled: nothing is waiting on the clock and the run is not done');
-      if (next.at > untilMs) throw new Error(`simulation ran past ${new Date(untilMs).toISOString()}`);
+      if (next.at > untilMs) return false;
       this.time = next.at;
       // Everything due at this instant runs together.
       while (this.heap.length && this.heap[0]!.at === this.time) this.pop()!.resolve();

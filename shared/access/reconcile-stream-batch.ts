@@ -39,6 +39,12 @@ export async function fanOutOrganizations(work: StreamWork, listPartnerContacts:
 }
 
 /**
+ * Time a controller invocation keeps back at its end: waits for quota permits stop there, and the batch answers
+ * (deferring who is left) before Lambda's timeout.
+ */
+export const answerMarginMs = 15_000;
+
+/**
  * The table's stream → portal logins. Each person touched by the batch is reconciled once (the controller reads
  * current state, so several records of one person collapse into one run); a person that fails is reported by its
  * first record, so Lambda retries from there and never past it. Answers the failed sequence numbers, in order.

@@ -224,7 +224,15 @@ export const functions: readonly FunctionDeclaration[] = [
     memoryMb: 256,
     // Long enough to wait out another worker's notification lease (20 s) within one attempt.
     timeoutSeconds: 60,
-    environment: ['TABLE_NAME', 'TIME_ZONE', 'SENDER_EMAIL', 'PORTAL_SIGN_IN_URL', 'SES_CONFIGURATION_SET', 'BRANDING'],
+    environment: [
+      'TABLE_NAME',
+      'TIME_ZONE',
+      'SENDER_EMAIL',
+      'PORTAL_SIGN_IN_URL',
+      'SES_CONFIGURATION_SET',
+      'BRANDING',
+      'SES_SEND_RATE',
+    ],
     // Write: the notification ledger (shared/notifications/notification-ledger.ts).
     tableAccess: ['read', 'write'],
     routes: [],
