@@ -43,6 +43,8 @@ export interface SimulationReport {
   readonly configuredSendRate: number;
   readonly bindingQuota: { readonly name: string; readonly perSecond: number };
   readonly invitationsPerSecond: number;
+  /** The most SES permits any one window of the account-wide quota handed out (the table's counters). */
+  readonly maxSesPermitsInAWindow: number;
   readonly throughputOfBindingQuota: number;
   readonly timeToLastInvitationSeconds: number;
   readonly duplicates: number;
@@ -270,12 +272,16 @@ export async function simulateBulkOnboarding(options: SimulationOptions): Promis
       ? { name: 'SES sending rate', perSecond: sesSendingRate }
       : { name: 'Cognito UserCreation', perSecond: quotas.cognitoCreate.awsDefault };
   const throughput = invitationsPerSecond / binding.perSecond;
+  let maxSesPermits = 0;
+  for (const item of table.itemsUnder('QUOTA#sesSend#'))
+    maxSesPermits = Math.max(maxSesPermits, item.permits as number);
   const report = {
     people: options.people,
     shards: options.shards,
     configuredSendRate: rates.sesSend,
     bindingQuota: binding,
     invitationsPerSecond,
+    maxSesPermitsInAWindow: maxSesPermits,
     throughputOfBindingQuota: throughput,
     timeToLastInvitationSeconds: ((ses.lastAt ?? start) - start) / 1000,
     duplicates,

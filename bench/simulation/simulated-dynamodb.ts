@@ -51,6 +51,11 @@ export class SimulatedDynamoDb {
     return this.partitions.get(keyPk)?.get(keySk);
   }
 
+  /** Every item whose partition key starts with `prefix` (the simulation's own reports, never the code under test). */
+  *itemsUnder(prefix: string): Generator<Item> {
+    for (const [key, partition] of this.partitions) if (key.startsWith(prefix)) yield* partition.values();
+  }
+
   /** Writes an item outright (the simulation's own set-up: an import's record writes). */
   put(item: Item) {
     this.store(item);
