@@ -245,6 +245,11 @@ export function setUpProvisioningScenario() {
     process.env.TIME_ZONE = 'UTC';
     process.env.AWS_REGION = 'eu-west-1';
     process.env.ACCESS_MAX_FAILURES = '3';
+    // These scenarios inject faults into the table's writes by operation: the quota counters' writes would take
+    // them. Account-wide pacing has its own tests (account-quota, bulk-onboarding-simulation).
+    process.env.COGNITO_CREATE_RATE = 'unlimited';
+    process.env.COGNITO_UPDATE_RATE = 'unlimited';
+    process.env.SES_SEND_RATE = 'unlimited';
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     ({ handler } = await import('../../../functions/portal-access-controller'));
   });
