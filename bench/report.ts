@@ -4,6 +4,7 @@ import type { ColdProfile } from './cold-profile';
 import type { ColdResult } from './cold-start';
 import type { PortalWebLoad } from './portal-web';
 import type { ProvisioningResult } from './provisioning';
+import type { SimulationReport } from './simulation/bulk-onboarding';
 import type { TableCeiling } from './table-ceiling';
 import type { WarmCounts, WarmTimes } from './warm';
 
@@ -39,6 +40,8 @@ export interface BenchResults {
     readonly load: PortalWebLoad | { readonly failed: string };
   };
   readonly provisioning: readonly ProvisioningResult[];
+  /** Bulk onboarding at scale on a simulated clock (bench/simulation/); absent when skipped. */
+  readonly simulation?: SimulationReport;
 }
 
 /**
@@ -235,6 +238,8 @@ export function reportRows(results: Omit<BenchResults, 'wallSeconds'> & { wallSe
     }
   }
 
+  if (results.simulation) rows.push(simulationRow(results.simulation));
+
   for (const run of results.provisioning) {
     const limited = run.rate !== 'unlimited';
     const clean = run.duplicateUsers === 0 && run.duplicateEmails === 0 && run.lostInvitations === 0;
@@ -315,4 +320,23 @@ export function markdownTable(rows: readonly Row[]): string {
     ),
   ];
   return lines.join('\n');
+}
+
+/** Issue 17: 100,000 people enabled at once, provisioned by the real controller code against simulated AWS. */
+export function simulationRow(run: SimulationReport): Row {
+  return {
+    measure: 'Bulk onboarding, simulated AWS (npm run bench:simulation)',
+    subject: `${run.people.toLocaleString('en')} people, ${run.shards} shards, SES paced at ${run.configuredSendRate}/s`,
+    result:
+      `${run.invitationsPerSecond.toFixed(2)} invitations/s; last invitation after ` +
+      `${(run.timeToLastInvitationSeconds / 3600).toFixed(2)} h; duplicates ${run.duplicates}, lost ${run.lost}, ` +
+      `failed by waiting ${run.failedByWaiting}, failed ${run.failedStatus}; max iterator age ` +
+      `${(run.maxIteratorAgeSeconds / 3600).toFixed(2)} h of 24 h; most retries of one record ` +
+      `${run.maxRetriesOfOneRecord} of ${run.maxRetryAttempts}; throttled by AWS: Cognito ${run.throttled.cognitoCreate}, ` +
+      `SES ${run.throttled.ses}; ${run.wallSeconds.toFixed(0)} s of wall time`,
+    baseline: `${run.bindingQuota.name}: ${run.bindingQuota.perSecond}/s`,
+    ratio: `${run.throughputOfBindingQuota.toFixed(2)} of the quota`,
+    goal: '≥ 0.90 of the binding quota; 0 duplicates, 0 lost, 0 failed by waiting; iterator age < 24 h',
+    status: verdict(run.pass),
+  };
 }

@@ -17,6 +17,8 @@ import { buildPortalWeb } from '../infra/portal-web';
 import { budgetSummary, markdownTable, reportRows, type BenchResults } from './report';
 import { measureInMemoryCeiling, measureTableCeiling, type TableCeiling } from './table-ceiling';
 import { measureWarm } from './warm';
+import { simulateBulkOnboarding, type SimulationReport } from './simulation/bulk-onboarding';
+import { defaultSimulation } from './simulation/cli';
 
 /**
  * `npm run bench`: bundle sizes, cold init, warm overhead, the portal web app's size and load, the table's
@@ -55,6 +57,8 @@ async function main() {
       'warm-iterations': { type: 'string', default: '600' },
       'ceiling-operations': { type: 'string', default: '1000' },
       'web-rounds': { type: 'string', default: '30' },
+      /** People in the bulk-onboarding simulation; 0 skips it. */
+      'simulation-people': { type: 'string', default: String(defaultSimulation.people) },
       profile: { type: 'boolean', default: false },
       'profile-runs': { type: 'string', default: '5' },
       'profile-dir': { type: 'string', default: join(repoRoot, 'bench', 'profiles') },
@@ -171,6 +175,13 @@ async function main() {
       }
     }
 
+    let simulation: SimulationReport | undefined;
+    const simulationPeople = Number(values['simulation-people']);
+    if (simulationPeople > 0) {
+      log(`bulk onboarding simulation: ${simulationPeople} people on a simulated clock…`);
+      simulation = await simulateBulkOnboarding({ ...defaultSimulation, people: simulationPeople });
+    }
+
     const results: BenchResults = {
       machine,
       settings: { n, rounds, warmIterations, ceilingOperations, lambdaNodeFlags },
@@ -182,6 +193,7 @@ async function main() {
       tableCeiling,
       portalWeb: { scriptBytes: web.scriptBytes, scriptGzipBytes: web.scriptGzipBytes, load: portalWebLoad },
       provisioning,
+      ...(simulation ? { simulation } : {}),
     };
     const rows = reportRows(results);
     writeFileSync(resolve(values.out!), `${JSON.stringify({ ...results, rows }, null, 2)}\n`);

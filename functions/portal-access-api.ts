@@ -6,7 +6,13 @@ import { NotFound } from '../shared/http/errors';
 import { httpHandler, json } from '../shared/http/http-handler';
 import { staffActor } from '../shared/http/staff-actor';
 
-const { config, dynamo, cognito, provisioner } = provisionerFromEnvironment();
+/** How long a staff action waits for a quota permit before answering 503 with Retry-After (a backlog is draining). */
+const permitWaitMs = 5_000;
+
+const { config, dynamo, cognito, provisioner } = provisionerFromEnvironment(
+  process.env,
+  () => Date.now() + permitWaitMs,
+);
 const admin = createAccessAdmin({
   dynamo,
   tableName: config.TABLE_NAME,

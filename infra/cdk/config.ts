@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { defaultCreateRate } from '../../shared/config/provisioning-defaults';
+import { quotas, type QuotaName } from '../../shared/quotas/quota-rates';
 import { defaultOrganizationName, organizationNameProblem } from '../../shared/access/portal-code-email';
 import { accentColorProblem, defaultAccentColor, logoUrlProblem, type Branding } from '../../shared/branding/branding';
 
@@ -73,6 +74,10 @@ export interface DeploymentConfig {
    * quota (50 per second per account and region) so sign-ins and other admin calls keep some headroom.
    */
   readonly cognitoCreateRate: number;
+  /** Account-wide Cognito UserUpdate calls per second (enable, disable, attributes, passwords); AWS's default is 25. */
+  readonly cognitoUpdateRate: number;
+  /** Account-wide SES sends per second: set it under the account's own sending rate (SES console). */
+  readonly sesSendRate: number;
   /** Address subscribed to the alarm topic; undefined leaves the topic without subscribers. */
   readonly alarmEmail: string | undefined;
   /**
@@ -112,6 +117,8 @@ export const contextKeys = {
   senderDomain: 'senderDomain',
   portalSignInUrl: 'portalSignInUrl',
   cognitoCreateRate: 'cognitoCreateRate',
+  cognitoUpdateRate: 'cognitoUpdateRate',
+  sesSendRate: 'sesSendRate',
   alarmEmail: 'alarmEmail',
   originSecretVersion: 'originSecretVersion',
   organizationName: 'organizationName',
@@ -181,6 +188,8 @@ export function parseDeploymentConfig(get: ContextGetter): DeploymentConfig {
   const { senderEmail, senderDomain } = readSender(get, problems, warnings);
   const portalSignInUrl = readSignInUrl(get, portalCallbackUrls, problems, warnings);
   const cognitoCreateRate = readCreateRate(get, problems, warnings);
+  const cognitoUpdateRate = readQuotaRate(get, contextKeys.cognitoUpdateRate, 'cognitoUpdate', problems, warnings);
+  const sesSendRate = readQuotaRate(get, contextKeys.sesSendRate, 'sesSend', problems, warnings);
 
   const alarmEmail = readString(get, contextKeys.alarmEmail, problems);
   if (alarmEmail !== undefined && !isEmail(alarmEmail)) {
@@ -216,6 +225,8 @@ export function parseDeploymentConfig(get: ContextGetter): DeploymentConfig {
     senderDomain,
     portalSignInUrl,
     cognitoCreateRate,
+    cognitoUpdateRate,
+    sesSendRate,
     alarmEmail,
     originSecretVersion,
     organizationName,
@@ -378,6 +389,30 @@ function readCreateRate(get: ContextGetter, problems: string[], warnings: string
     warnings.push(
       `${key} ${rate} is above Cognito's default AdminCreateUser quota (${cognitoCreateUserQuota} per second): raise the account's quota first, or creations will be throttled.`,
     );
+  }
+  return rate;
+}
+
+/** An account-wide rate (shared/quotas/quota-rates.ts): a number of at least 1; above AWS's default only warns. */
+function readQuotaRate(
+  get: ContextGetter,
+  key: string,
+  quota: QuotaName,
+  problems: string[],
+  warnings: string[],
+): number {
+  const { defaultRate, awsDefault, description } = quotas[quota];
+  const value = get(key);
+  if (value === undefined || value === null) return defaultRate;
+  const rate = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof rate !== 'number' || !Number.isFinite(rate) || !createRatePattern.test(String(rate))) {
+    problems.push(
+      `${key} must be a number of ${description} calls per second, at least 1, got ${JSON.stringify(value)}.`,
+    );
+    return defaultRate;
+  }
+  if (rate > awsDefault) {
+    warnings.push(`${key} ${rate} is above AWS's default (${awsDefault} per second): check the account's own quota.`);
   }
   return rate;
 }

@@ -42,6 +42,8 @@ export interface ProvisioningSettings {
   readonly senderEmail: string;
   readonly portalSignInUrl: string;
   readonly cognitoCreateRate: number;
+  readonly cognitoUpdateRate: number;
+  readonly sesSendRate: number;
 }
 
 export interface PorticoFunctionsProps {
@@ -114,6 +116,8 @@ export class PorticoFunctions extends Construct {
       PORTAL_SIGN_IN_URL: props.provisioning.portalSignInUrl,
       SES_CONFIGURATION_SET: props.email.configurationSet.configurationSetName,
       COGNITO_CREATE_RATE: String(props.provisioning.cognitoCreateRate),
+      COGNITO_UPDATE_RATE: String(props.provisioning.cognitoUpdateRate),
+      SES_SEND_RATE: String(props.provisioning.sesSendRate),
       ACCESS_MAX_FAILURES: accessMaxFailures(),
       TIME_ZONE: props.timeZone,
       STAFF_USER_POOL_ID: props.staffUserPool.userPoolId,

@@ -82,6 +82,8 @@ export class PorticoStack extends Stack {
         senderEmail: config.senderEmail,
         portalSignInUrl: config.portalSignInUrl ?? portalWebUrl,
         cognitoCreateRate: config.cognitoCreateRate,
+        cognitoUpdateRate: config.cognitoUpdateRate,
+        sesSendRate: config.sesSendRate,
       },
       timeZone: config.timeZone,
       originSecret: originSecret.secret,

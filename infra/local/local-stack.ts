@@ -27,6 +27,7 @@ import { assertPortsFree, defaultPorts, freePorts, type LocalPorts } from './por
 import { RunLock } from './run-lock';
 import { matchesInterest } from '../../shared/data/stream-interest';
 import { defaultCreateRate } from '../../shared/config/provisioning-defaults';
+import { quotas } from '../../shared/quotas/quota-rates';
 import { defaultOrganizationName, organizationNameProblem } from '../../shared/access/portal-code-email';
 import { startStreamEventSource } from './stream-event-source';
 import { startLocalSchedules } from './schedules';
@@ -303,6 +304,8 @@ export async function launchLocalStack(options: LocalStackOptions = {}): Promise
       SENDER_EMAIL: localSenderEmail,
       PORTAL_SIGN_IN_URL: portalWebUrl,
       COGNITO_CREATE_RATE: process.env.COGNITO_CREATE_RATE ?? String(defaultCreateRate),
+      COGNITO_UPDATE_RATE: process.env.COGNITO_UPDATE_RATE ?? String(quotas.cognitoUpdate.defaultRate),
+      SES_SEND_RATE: process.env.SES_SEND_RATE ?? String(quotas.sesSend.defaultRate),
       // As in the cloud: a person shows `failed` when the event source gives up on them, not before.
       ACCESS_MAX_FAILURES: accessMaxFailures(declarations),
       // Support windows are dates in this zone; the cloud takes it from the `timeZone` context.

@@ -6,7 +6,6 @@ import type { AccessState } from './access-state';
 import type { CognitoLoginGateway } from './cognito-login-gateway';
 import type { Branding } from '../branding/branding';
 import { invitationEmail } from './emails';
-import type { RateLimiter } from './rate-limiter';
 
 /** Another worker is sending this invitation right now; try again after its lease. */
 export class InvitationInProgress extends Error {
@@ -17,8 +16,6 @@ export interface InvitationSenderDependencies {
   readonly machine: AccessMachine;
   readonly logins: CognitoLoginGateway;
   readonly sendEmail: AccessEmailSender;
-  /** Paces AdminCreateUser under the Cognito quota. */
-  readonly creations: RateLimiter;
   readonly signInUrl: string;
   /** The deployment's name, logo and accent colour, which the email carries. */
   readonly branding?: Branding;
@@ -57,7 +54,6 @@ export function createInvitationSender(deps: InvitationSenderDependencies) {
   /** A fresh temporary password on the login, creating it if need be; names what it did in `actions`. */
   async function setPassword(person: Person, createLogin: boolean, password: string, actions: string[]) {
     if (createLogin) {
-      await deps.creations.take();
       if (await logins.create(person.id, password, person.email!, person.portal?.username)) {
         return void actions.push('createLogin');
       }

@@ -3,12 +3,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import * as z from 'zod/mini';
 import { userPools } from '../security/user-pools';
-import { defaultAccessMaxFailures, defaultCreateRate } from '../config/provisioning-defaults';
+import { defaultAccessMaxFailures } from '../config/provisioning-defaults';
 import { brandingFromEnvironment } from '../branding/branding';
 import { readConfig } from '../config/read-config';
 import { timeZone } from '../config/time-zone';
 import { createProvisioner } from './provisioning';
-import { createTokenBucket } from './rate-limiter';
+import { createAccountQuota } from '../quotas/account-quota';
+import { paced, type WaitLimit } from '../quotas/paced-clients';
+import { quotaRatesFrom, rateVariablePattern } from '../quotas/quota-rates';
 
 const nonEmpty = z.string().check(z.minLength(1));
 
@@ -21,8 +23,10 @@ export const provisionerEnvironment = z.object({
   SENDER_EMAIL: z.email(),
   PORTAL_SIGN_IN_URL: z.url({ protocol: /^https?$/ }),
   SES_CONFIGURATION_SET: z.optional(z.string()),
-  /** Cognito user creations per second; `unlimited` lifts the limit (benchmarks). */
-  COGNITO_CREATE_RATE: z.optional(z.string().check(z.regex(/^(unlimited|[1-9][0-9]*(\.[0-9]+)?)$/))),
+  /** Account-wide rates (shared/quotas/quota-rates.ts) per second; `unlimited` lifts one (benchmarks). */
+  COGNITO_CREATE_RATE: z.optional(z.string().check(z.regex(rateVariablePattern))),
+  COGNITO_UPDATE_RATE: z.optional(z.string().check(z.regex(rateVariablePattern))),
+  SES_SEND_RATE: z.optional(z.string().check(z.regex(rateVariablePattern))),
   ACCESS_MAX_FAILURES: z.optional(z.string().check(z.regex(/^[1-9][0-9]*$/))),
   /** The deployment's branding as JSON (shared/branding/branding.ts); absent: the default. */
   BRANDING: z.optional(z.string()),
@@ -30,31 +34,40 @@ export const provisionerEnvironment = z.object({
 
 // Declared once beside the other provisioning defaults; named here too for this module's readers.
 
-export function provisionerFromEnvironment(env: NodeJS.ProcessEnv = process.env) {
+/**
+ * `waitUntil`: until when a caller may wait for a quota permit before its work is deferred (QuotaDeferred). The
+ * stream controller waits until shortly before its invocation ends; a staff request a few seconds.
+ */
+export function provisionerFromEnvironment(env: NodeJS.ProcessEnv = process.env, waitUntil?: WaitLimit) {
   const config = readConfig(provisionerEnvironment, env);
   const branding = brandingFromEnvironment(config.BRANDING);
-  const rate =
-    config.COGNITO_CREATE_RATE === 'unlimited' ? Infinity : Number(config.COGNITO_CREATE_RATE ?? defaultCreateRate);
   const dynamo = new DynamoDBClient({});
-  // Adaptive retries slow down on throttling instead of hammering a busy Cognito.
-  const cognito = new CognitoIdentityProviderClient({ retryMode: 'adaptive', maxAttempts: 6 });
+  const permits = createAccountQuota({ dynamo, tableName: config.TABLE_NAME, rates: quotaRatesFrom(config) });
+  // Adaptive retries slow down on throttling instead of hammering a busy Cognito; the permits keep it rare.
+  const cognito = paced(
+    new CognitoIdentityProviderClient({ retryMode: 'adaptive', maxAttempts: 6 }),
+    permits,
+    waitUntil,
+  );
+  const ses = paced(new SESv2Client({ retryMode: 'adaptive', maxAttempts: 6 }), permits, waitUntil);
   return {
     config,
     branding,
     dynamo,
     cognito,
+    ses,
+    permits,
     provisioner: createProvisioner({
       dynamo,
       tableName: config.TABLE_NAME,
       timeZone: config.TIME_ZONE,
       cognito,
       userPoolId: config.PORTAL_USER_POOL_ID,
-      ses: new SESv2Client({ retryMode: 'adaptive', maxAttempts: 6 }),
+      ses,
       senderEmail: config.SENDER_EMAIL,
       configurationSetName: config.SES_CONFIGURATION_SET || undefined,
       signInUrl: config.PORTAL_SIGN_IN_URL,
       branding,
-      creations: createTokenBucket(rate),
       temporaryPasswordValidityDays: userPools.portal.temporaryPasswordValidityDays,
       maxFailures: Number(config.ACCESS_MAX_FAILURES ?? defaultAccessMaxFailures),
     }),

@@ -8,7 +8,6 @@ import { createAccessEmailSender } from './access-email-sender';
 import { createAccessMachine } from './access-machine';
 import { createCognitoLoginGateway } from './cognito-login-gateway';
 import { createInvitationSender } from './invitation-sender';
-import type { RateLimiter } from './rate-limiter';
 import { decideReconcile } from './reconcile-decision';
 import { createReconcileExecutor, type ReconcileOutcome } from './reconcile-executor';
 
@@ -26,6 +25,7 @@ export interface ProvisioningDependencies {
   readonly tableName: string;
   /** Support windows are dates in this zone: outside one, access is not effective and the login is disabled. */
   readonly timeZone: string;
+  /** Paced under the account's quotas by whoever builds it (shared/quotas/paced-clients.ts). */
   readonly cognito: CognitoIdentityProviderClient;
   readonly userPoolId: string;
   readonly ses: SESv2Client;
@@ -34,8 +34,6 @@ export interface ProvisioningDependencies {
   readonly signInUrl: string;
   /** The deployment's name, logo and accent colour, which every access email carries. */
   readonly branding?: Branding;
-  /** Paces AdminCreateUser under the Cognito quota. */
-  readonly creations: RateLimiter;
   readonly temporaryPasswordValidityDays: number;
   /** Failed attempts after which the person shows `failed`. */
   readonly maxFailures: number;
@@ -56,7 +54,6 @@ export function createProvisioner(deps: ProvisioningDependencies) {
     machine,
     logins,
     sendEmail,
-    creations: deps.creations,
     signInUrl: deps.signInUrl,
     branding: deps.branding,
     temporaryPasswordValidityDays: deps.temporaryPasswordValidityDays,

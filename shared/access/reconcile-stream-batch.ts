@@ -1,6 +1,7 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { compareSequenceNumbers } from '../data/sequence-numbers';
 import { logger } from '../observability/logger';
+import { isDeferral } from '../quotas/quota-deferred';
 import { eachConcurrently } from './each-concurrently';
 import { InvitationInProgress, type Provisioner } from './provisioning';
 import { planStreamWork, type StreamWork } from './stream-changes';
@@ -38,6 +39,12 @@ export async function fanOutOrganizations(work: StreamWork, listPartnerContacts:
 }
 
 /**
+ * Time a controller invocation keeps back at its end: waits for quota permits stop there, and the batch answers
+ * (deferring who is left) before Lambda's timeout.
+ */
+export const answerMarginMs = 15_000;
+
+/**
  * The table's stream → portal logins. Each person touched by the batch is reconciled once (the controller reads
  * current state, so several records of one person collapse into one run); a person that fails is reported by its
  * first record, so Lambda retries from there and never past it. Answers the failed sequence numbers, in order.
@@ -47,14 +54,21 @@ export async function reconcileStreamBatch(
   deps: {
     readonly provisioner: Pick<Provisioner, 'reconcilePerson' | 'recordFailure'>;
     readonly listPartnerContacts: ListPartnerContacts;
-    /** People reconciled at once; the creation rate limiter, not this, keeps Cognito under its quota. */
+    /** People reconciled at once; the account quotas (paced clients), not this, keep Cognito and SES in bounds. */
     readonly concurrency: number;
+    /** True once the invocation should start nobody new: the rest is deferred to Lambda's retry. */
+    readonly outOfTime?: () => boolean;
   },
 ): Promise<string[]> {
   const { provisioner } = deps;
   const work = planStreamWork(records);
   const failed = await fanOutOrganizations(work, deps.listPartnerContacts);
+  let deferred = 0;
   await eachConcurrently([...work.people], deps.concurrency, async ([personId, sequence]) => {
+    if (deps.outOfTime?.()) {
+      deferred++;
+      return void failed.push(sequence);
+    }
     try {
       const outcome = await provisioner.reconcilePerson(personId);
       if (outcome.actions.length) logger.info('Reconciled portal access', { ...outcome });
@@ -62,6 +76,11 @@ export async function reconcileStreamBatch(
       failed.push(sequence);
       // Another worker is sending this person's invitation: retry later, but it is no failure of theirs.
       if (error instanceof InvitationInProgress) return logger.info('Invitation in progress elsewhere', { personId });
+      // A backlog behind the account's quotas, or AWS throttling: the person waits (stays pending), never fails.
+      if (isDeferral(error)) {
+        deferred++;
+        return;
+      }
       logger.error('Portal access reconciliation failed', { personId, error: error as Error });
       await provisioner
         .recordFailure(personId, error)
@@ -75,6 +94,7 @@ export async function reconcileStreamBatch(
     people: work.people.size,
     ignored: work.ignored,
     failed: failed.length,
+    deferred,
   });
   return failed.sort(compareSequenceNumbers);
 }

@@ -169,6 +169,14 @@ export function importRowKey(module: string, kind: string, value: string): Key {
   return { [pk]: `IMPORTKEY#${module}#${kind}#${value}`, [sk]: importKeySortKey };
 }
 
+/**
+ * One window of an account-wide quota (shared/quotas/account-quota.ts): how many permits were handed out in the
+ * window starting at `windowStart` (epoch ms), across every function instance and shard. Gone by TTL soon after.
+ */
+export function quotaWindowKey(quota: string, windowStart: number | string): Key {
+  return { [pk]: `QUOTA#${quota}#${windowStart}`, [sk]: 'QUOTA' };
+}
+
 /** The item the health check reads: it never exists, so reading it proves reachability and nothing else. */
 export const healthProbeKey = { [pk]: 'HEALTH', [sk]: 'PROBE' } as const;
 
@@ -334,5 +342,10 @@ export const itemCatalog: readonly CatalogEntry[] = [
   { item: 'CSV import', keys: importKey('<importId>') },
   { item: 'CSV import chunk', keys: importChunkKey('<importId>', '<phase>', '<index>') },
   { item: 'CSV import key', keys: importRowKey('<module>', '<email or externalId>', '<value>') },
+  {
+    item: 'account quota window',
+    keys: quotaWindowKey('<quota>', '<windowStart>'),
+    note: `TTL \`${tableDesign.ttlAttribute}\``,
+  },
   { item: 'health probe (never written)', keys: healthProbeKey },
 ];

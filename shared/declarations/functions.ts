@@ -31,6 +31,8 @@ export type EnvVarName =
   | 'PORTAL_SIGN_IN_URL'
   | 'SES_CONFIGURATION_SET'
   | 'COGNITO_CREATE_RATE'
+  | 'COGNITO_UPDATE_RATE'
+  | 'SES_SEND_RATE'
   | 'ACCESS_MAX_FAILURES'
   | 'TIME_ZONE'
   | 'STAFF_USER_POOL_ID'
@@ -125,6 +127,8 @@ const provisioning = {
     'PORTAL_SIGN_IN_URL',
     'SES_CONFIGURATION_SET',
     'COGNITO_CREATE_RATE',
+    'COGNITO_UPDATE_RATE',
+    'SES_SEND_RATE',
     'ACCESS_MAX_FAILURES',
     'BRANDING',
   ],
@@ -212,8 +216,9 @@ export const functions: readonly FunctionDeclaration[] = [
     description: 'Drives portal logins (Cognito) and invitations (SES) from the table stream.',
     entry: 'functions/portal-access-controller.ts',
     memoryMb: 512,
-    // Long enough to wait out another worker's invitation lease (30 s) within one attempt.
-    timeoutSeconds: 60,
+    // Long enough to wait out another worker's invitation lease (30 s) within one attempt, and to wait for quota
+    // permits behind a backlog rather than hand the batch back to Lambda (each hand-back is one retry attempt).
+    timeoutSeconds: 300,
     ...provisioning,
     routes: [],
     tableStream: { batchSize: 100, maxRetryAttempts: 10, interest: accessStreamInterest },
@@ -226,7 +231,15 @@ export const functions: readonly FunctionDeclaration[] = [
     memoryMb: 256,
     // Long enough to wait out another worker's notification lease (20 s) within one attempt.
     timeoutSeconds: 60,
-    environment: ['TABLE_NAME', 'TIME_ZONE', 'SENDER_EMAIL', 'PORTAL_SIGN_IN_URL', 'SES_CONFIGURATION_SET', 'BRANDING'],
+    environment: [
+      'TABLE_NAME',
+      'TIME_ZONE',
+      'SENDER_EMAIL',
+      'PORTAL_SIGN_IN_URL',
+      'SES_CONFIGURATION_SET',
+      'BRANDING',
+      'SES_SEND_RATE',
+    ],
     // Write: the notification ledger (shared/notifications/notification-ledger.ts).
     tableAccess: ['read', 'write'],
     routes: [],

@@ -7,6 +7,9 @@ import { readConfig } from '../config/read-config';
 import { timeZone } from '../config/time-zone';
 import { createNotificationLedger } from './notification-ledger';
 import { createNotificationSender } from './notification-sender';
+import { createAccountQuota } from '../quotas/account-quota';
+import { paced } from '../quotas/paced-clients';
+import { quotaRatesFrom, rateVariablePattern } from '../quotas/quota-rates';
 
 const nonEmpty = z.string().check(z.minLength(1));
 
@@ -21,7 +24,12 @@ export const notificationEnvironment = z.object({
   SES_CONFIGURATION_SET: z.optional(z.string()),
   /** The deployment's branding as JSON (shared/branding/branding.ts); absent: the default. */
   BRANDING: z.optional(z.string()),
+  /** Account-wide SES sends per second, shared with invitations (shared/quotas/quota-rates.ts). */
+  SES_SEND_RATE: z.optional(z.string().check(z.regex(rateVariablePattern))),
 });
+
+/** How long a send waits for an SES permit behind a backlog before the record goes back to the stream's retry. */
+const permitWaitMs = 30_000;
 
 /** How long a notification claim protects a send in progress; the function's timeout leaves room to wait it out. */
 export const notificationLeaseMs = 20_000;
@@ -29,6 +37,12 @@ export const notificationLeaseMs = 20_000;
 export function notificationSenderFromEnvironment(env: NodeJS.ProcessEnv = process.env) {
   const config = readConfig(notificationEnvironment, env);
   const dynamo = new DynamoDBClient({});
+  const permits = createAccountQuota({ dynamo, tableName: config.TABLE_NAME, rates: quotaRatesFrom(config) });
+  const ses = paced(
+    new SESv2Client({ retryMode: 'adaptive', maxAttempts: 6 }),
+    permits,
+    () => Date.now() + permitWaitMs,
+  );
   return createNotificationSender({
     dynamo,
     tableName: config.TABLE_NAME,
@@ -36,7 +50,7 @@ export function notificationSenderFromEnvironment(env: NodeJS.ProcessEnv = proce
     ledger: createNotificationLedger({ dynamo, tableName: config.TABLE_NAME }),
     // The same sender identity and configuration set as invitations, so bounces and complaints take the same path.
     sendEmail: createAccessEmailSender({
-      ses: new SESv2Client({ retryMode: 'adaptive', maxAttempts: 6 }),
+      ses,
       senderEmail: config.SENDER_EMAIL,
       configurationSetName: config.SES_CONFIGURATION_SET || undefined,
     }),

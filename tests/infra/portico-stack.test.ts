@@ -104,6 +104,8 @@ describe('PorticoStack', () => {
         PORTAL_SIGN_IN_URL: 'https://portal.example.com/sign-in',
         SES_CONFIGURATION_SET: { Ref: logicalId(stack.email.configurationSet) },
         COGNITO_CREATE_RATE: '25',
+        COGNITO_UPDATE_RATE: '20',
+        SES_SEND_RATE: '10',
         ACCESS_MAX_FAILURES: String(streamFunctions[0]!.tableStream.maxRetryAttempts),
         TIME_ZONE: config.timeZone,
         STAFF_USER_POOL_ID: { Ref: logicalId(stack.identity.pools.staff.pool) },

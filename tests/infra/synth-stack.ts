@@ -45,6 +45,8 @@ export const config = parseDeploymentConfig(
     portalSignInUrl: 'https://portal.example.com/sign-in',
     // As `-c cognitoCreateRate=25` passes it.
     cognitoCreateRate: '25',
+    cognitoUpdateRate: '20',
+    sesSendRate: '10',
     alarmEmail: 'ops@example.com',
     organizationName: 'Acme Partners',
     supportReminderDays: '7',

@@ -8,7 +8,6 @@ import { userPools } from '../../shared/security/user-pools';
 import { createAccessAdmin } from '../../shared/access/access-admin';
 import { createDailyAccessCheck } from '../../shared/access/daily-access-check';
 import { createProvisioner } from '../../shared/access/provisioning';
-import { createTokenBucket } from '../../shared/access/rate-limiter';
 
 /**
  * The access services the functions run (staff status, the controller, the daily check), built in the test process
@@ -31,7 +30,6 @@ export function accessServicesAt(outputs: LocalOutputs, now: () => Date, options
     ses,
     senderEmail: localSenderEmail,
     signInUrl: outputs.PortalWebUrl,
-    creations: createTokenBucket(Infinity),
     temporaryPasswordValidityDays: userPools.portal.temporaryPasswordValidityDays,
     maxFailures: 5,
     now,

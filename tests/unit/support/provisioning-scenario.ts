@@ -38,7 +38,6 @@ export const mocks: Mocks = {
 export let fakes: Fakes;
 export let clock: FakeClock;
 export let passwords = 0;
-export let creationsTaken = 0;
 
 /* ------------------------------------------------------------------ fixtures */
 
@@ -113,7 +112,6 @@ export function provisioner(overrides: Partial<ProvisioningDependencies> = {}) {
     ses: new SESv2Client({ region: 'eu-west-1' }),
     senderEmail: 'portal@example.com',
     signInUrl: SIGN_IN_URL,
-    creations: { take: async () => void creationsTaken++ },
     temporaryPasswordValidityDays: 7,
     maxFailures: 3,
     invitationLeaseMs: LEASE,
@@ -230,7 +228,6 @@ export function setUpProvisioningScenario() {
     fakes = installFakes(mocks, { table, userPoolId: POOL });
     clock = new FakeClock('2026-03-01T09:00:00.000Z');
     passwords = 0;
-    creationsTaken = 0;
   });
   afterEach(() => jest.useRealTimers());
   afterAll(async () => {
@@ -248,6 +245,11 @@ export function setUpProvisioningScenario() {
     process.env.TIME_ZONE = 'UTC';
     process.env.AWS_REGION = 'eu-west-1';
     process.env.ACCESS_MAX_FAILURES = '3';
+    // These scenarios inject faults into the table's writes by operation: the quota counters' writes would take
+    // them. Account-wide pacing has its own tests (account-quota, bulk-onboarding-simulation).
+    process.env.COGNITO_CREATE_RATE = 'unlimited';
+    process.env.COGNITO_UPDATE_RATE = 'unlimited';
+    process.env.SES_SEND_RATE = 'unlimited';
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     ({ handler } = await import('../../../functions/portal-access-controller'));
   });
