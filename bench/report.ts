@@ -3,6 +3,7 @@ import type { BundleReport } from './bundles';
 import type { ColdProfile } from './cold-profile';
 import type { ColdResult } from './cold-start';
 import type { PortalWebLoad } from './portal-web';
+import type { StaffConsoleLoad } from './staff-console';
 import type { ProvisioningResult } from './provisioning';
 import type { SimulationReport } from './simulation/bulk-onboarding';
 import type { TableCeiling } from './table-ceiling';
@@ -39,6 +40,12 @@ export interface BenchResults {
     /** Or why the page did not load (a finding, reported as a miss). */
     readonly load: PortalWebLoad | { readonly failed: string };
   };
+  /** The staff console (console/): its script and its sign-in → first list (bench/staff-console.ts). */
+  readonly staffConsole?: {
+    readonly scriptBytes: number;
+    readonly scriptGzipBytes: number;
+    readonly load: StaffConsoleLoad | { readonly failed: string };
+  };
   readonly provisioning: readonly ProvisioningResult[];
   /** Bulk onboarding at scale on a simulated clock (bench/simulation/); absent when skipped. */
   readonly simulation?: SimulationReport;
@@ -68,6 +75,8 @@ export const goals = {
   provisioningShareOfLimit: 0.9,
   /** Issue 8: the portal web app's JavaScript, gzipped. */
   webScriptGzipBytes: 50 * 1024,
+  /** Issue 14: the staff console's budget. */
+  consoleScriptGzipBytes: 60 * 1024,
 } as const;
 
 const bytes = (value: number) => `${value.toLocaleString('en-US')} B`;
@@ -219,6 +228,8 @@ export function reportRows(results: Omit<BenchResults, 'wallSeconds'> & { wallSe
     });
   }
 
+  if (results.staffConsole) rows.push(...staffConsoleRows(results.staffConsole));
+
   for (const ceiling of results.tableCeiling) {
     for (const [label, row] of [
       [`TransactWriteItems of 4 items, concurrency ${ceiling.concurrency}`, ceiling.transactions],
@@ -339,4 +350,44 @@ export function simulationRow(run: SimulationReport): Row {
     goal: '≥ 0.90 of the binding quota; 0 duplicates, 0 lost, 0 failed by waiting; iterator age < 24 h',
     status: verdict(run.pass),
   };
+}
+
+/** The staff console's script against its budget, and sign-in done → first list beside the API call it needs. */
+function staffConsoleRows(app: NonNullable<BenchResults['staffConsole']>): Row[] {
+  const size: Row = {
+    measure: 'Web app JavaScript',
+    subject: 'staff console (console/), minified',
+    result: `${bytes(app.scriptBytes)} (gzip ${bytes(app.scriptGzipBytes)})`,
+    baseline: '—',
+    ratio: `${times(app.scriptGzipBytes / goals.consoleScriptGzipBytes)} of the budget`,
+    goal: `gzip ≤ ${bytes(goals.consoleScriptGzipBytes)}`,
+    status: verdict(app.scriptGzipBytes <= goals.consoleScriptGzipBytes),
+  };
+  const subject = 'staff console: sign-in done (the login redirects back with its code) → first list on screen';
+  if ('failed' in app.load)
+    return [
+      size,
+      {
+        measure: 'Web app load (Chromium)',
+        subject,
+        result: `failed: ${app.load.failed}`,
+        baseline: '—',
+        ratio: '—',
+        goal: 'loads',
+        status: 'miss',
+      },
+    ];
+  const load = app.load;
+  return [
+    size,
+    {
+      measure: 'Web app load (Chromium)',
+      subject,
+      result: `p50 ${ms(load.app.p50)}, p95 ${ms(load.app.p95)}, ${load.runs} runs`,
+      baseline: `its API call from the page (GET /api/<module>?limit=25): p50 ${ms(load.apiCalls.p50)}, p95 ${ms(load.apiCalls.p95)}`,
+      ratio: times(load.app.p50 / load.apiCalls.p50),
+      goal: '—',
+      status: 'info',
+    },
+  ];
 }

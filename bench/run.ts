@@ -14,6 +14,8 @@ import { startCountingProxy } from './counting-proxy';
 import { measurePortalWebLoad, type PortalWebLoad } from './portal-web';
 import { measureProvisioning, type ProvisioningResult } from './provisioning';
 import { buildPortalWeb } from '../infra/portal-web';
+import { buildStaffConsole } from '../infra/staff-console';
+import { measureStaffConsoleLoad, type StaffConsoleLoad } from './staff-console';
 import { budgetSummary, markdownTable, reportRows, type BenchResults } from './report';
 import { measureInMemoryCeiling, measureTableCeiling, type TableCeiling } from './table-ceiling';
 import { measureWarm } from './warm';
@@ -93,6 +95,7 @@ async function main() {
     log('bundling as CDK does (infra/bundling.ts)…');
     const bundles = await buildBundles(join(work, 'build'));
     const web = buildPortalWeb(join(work, 'portal-web'));
+    const staffConsole = buildStaffConsole(join(work, 'staff-console'));
     const bundleOf = (name: string) => {
       const found = bundles.functions.find((fn) => fn.name === name);
       if (!found) throw new Error(`No bundle for ${name}`);
@@ -104,6 +107,7 @@ async function main() {
     let coldInit: ColdResult[];
     let coldProfiles: ColdProfile[] | undefined;
     let portalWebLoad: PortalWebLoad | { readonly failed: string };
+    let staffConsoleLoad: StaffConsoleLoad | { readonly failed: string };
     let warm: Awaited<ReturnType<typeof measureWarm>>;
     const tableCeiling: TableCeiling[] = [];
     try {
@@ -157,6 +161,12 @@ async function main() {
         return { failed: String(error).split('\n')[0]! };
       });
 
+      log(`staff console: ${webRounds} sign-ins in Chromium, sign-in done → first list, beside its API call…`);
+      staffConsoleLoad = await measureStaffConsoleLoad(outputs, webRounds, log).catch((error: unknown) => {
+        log(`staff console load failed: ${String(error).split('\n')[0]}`);
+        return { failed: String(error).split('\n')[0]! };
+      });
+
       log(`table write ceiling: ${ceilingOperations} transactions of 4 items, then ${ceilingOperations} puts…`);
       tableCeiling.push(
         await measureTableCeiling(outputs.DynamoDbEndpoint, ceilingOperations, 'disk', stack.child.pid),
@@ -192,6 +202,11 @@ async function main() {
       warm,
       tableCeiling,
       portalWeb: { scriptBytes: web.scriptBytes, scriptGzipBytes: web.scriptGzipBytes, load: portalWebLoad },
+      staffConsole: {
+        scriptBytes: staffConsole.scriptBytes,
+        scriptGzipBytes: staffConsole.scriptGzipBytes,
+        load: staffConsoleLoad,
+      },
       provisioning,
       ...(simulation ? { simulation } : {}),
     };

@@ -165,6 +165,7 @@ export function acknowledgeNagFindings(stack: PorticoStack): NagAcknowledgement[
   }
 
   acknowledgePortalWeb(stack, acknowledge);
+  acknowledgeStaffConsole(stack, acknowledge);
   acknowledgeFilesBucket(stack, acknowledge);
 
   // The origin secret is rotated by its procedure, not by a rotation function (SMG4).
@@ -231,6 +232,47 @@ function acknowledgePortalWeb(stack: PorticoStack, acknowledge: Acknowledge): vo
     policy,
     `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
     "The portal web deployment function may put objects (and abort its own multipart uploads) under any key of the web bucket, because each build names its script and stylesheet by content hash. It may not read or delete them, nor touch any other bucket: it reads only the zip objects of this deployment's sources from the CDK asset bucket.",
+  );
+}
+
+/**
+ * The staff console's distribution and buckets: the portal app's reasons, for an app staff use (the same construct,
+ * infra/cdk/portal-web.ts). The deployment function is the same singleton as the portal's (L1 acknowledged there).
+ */
+function acknowledgeStaffConsole(stack: PorticoStack, acknowledge: Acknowledge): void {
+  const web = stack.staffConsole;
+  acknowledge(
+    web.distribution,
+    'AwsSolutions-CFR1',
+    "Staff sign in from wherever they work, and the stack cannot know those countries; geographic restriction is left to the operator. Every screen's data needs a staff login (the staff pool runs threat protection and offers TOTP).",
+  );
+  acknowledge(
+    web.distribution,
+    'AwsSolutions-CFR2',
+    "No AWS WAF web ACL, as for the portal app: one for CloudFront must live in us-east-1 and is billed per ACL, rule and request. The distribution serves a static app, and its /api/* paths reach the HTTP API, which throttles its stage and answers data only to a staff token; adding WAF is the operator's cost decision.",
+  );
+  acknowledge(
+    web.distribution,
+    'AwsSolutions-CFR4',
+    "The console uses CloudFront's default *.cloudfront.net certificate, whose security policy CloudFront fixes at TLSv1 whatever MinimumProtocolVersion says; a domain of its own (with an ACM certificate) would enforce TLSv1.2_2021. Browsers that the console supports negotiate TLS 1.2 or 1.3 anyway.",
+  );
+  acknowledge(
+    web.bucket,
+    'AwsSolutions-S1',
+    "The bucket holds only the public build of console/ and config.json (no data). Only this distribution reads it, through Origin Access Control, and only the deployment function writes it; CloudFront's access logs record every viewer request.",
+  );
+  acknowledge(
+    web.logBucket,
+    'AwsSolutions-S1',
+    "This is the console distribution's log bucket: CloudFront writes its access logs here and nothing else does; objects expire after 30 days.",
+  );
+  const policy = web.deploymentRole.node.tryFindChild('DefaultPolicy') as iam.Policy | undefined;
+  if (!policy) throw new Error('The staff console deployment role has no policy to review');
+  const bucketId = stack.resolve((web.bucket.node.defaultChild as CfnElement).logicalId) as string;
+  acknowledge(
+    policy,
+    `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
+    'The staff console deployment function may put objects (and abort its own multipart uploads) under any key of the console bucket, because each build names its script and stylesheet by content hash. It may not read or delete them, nor touch any other bucket.',
   );
 }
 

@@ -71,11 +71,12 @@ function templateRoutes(): ServedRoute[] {
     const issuer = render(jwt.Issuer);
     const audience = jwt.Audience.map(render);
     const kinds = (Object.keys(userPools) as PoolKind[]).filter((kind) => {
-      const { pool, client } = stack.identity.pools[kind];
+      const { pool, client, consoleClient } = stack.identity.pools[kind];
+      // The pool's API client, and its browser app's client where it has one (the staff console).
+      const clients = [client, ...(consoleClient ? [consoleClient] : [])].map((each) => `\${${logicalId(each)}}`);
       return (
         issuer === `https://cognito-idp.\${AWS::Region}.\${AWS::URLSuffix}/\${${logicalId(pool)}}` &&
-        audience.length === 1 &&
-        audience[0] === `\${${logicalId(client)}}`
+        audience.join() === clients.join()
       );
     });
     if (kinds.length !== 1) throw new Error(`Authorizer ${id} trusts ${issuer} / ${audience.join(', ')}: no one pool`);

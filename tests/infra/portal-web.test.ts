@@ -302,7 +302,10 @@ describe('portal web app', () => {
   });
 
   describe('content', () => {
-    const deployments = ofType('Custom::CDKBucketDeployment');
+    // The staff console deploys into its own bucket (tests/infra/staff-console.test.ts).
+    const deployments = ofType('Custom::CDKBucketDeployment').filter(([, resource]) =>
+      isRef(resource.Properties.DestinationBucketName, logicalId(web.bucket)),
+    );
     const idOf = (name: 'assets' | 'entry') => logicalId(web.deployments[name].node.findChild('CustomResource'));
     const assets = resources[idOf('assets')]!;
     const entry = resources[idOf('entry')]!;

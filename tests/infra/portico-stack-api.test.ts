@@ -149,10 +149,41 @@ describe('PorticoStack', () => {
       });
     });
 
-    it('only the portal pool has a hosted login domain', () => {
-      template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
-      template.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
-        UserPoolId: { Ref: logicalId(stack.identity.pools.portal.pool) },
+    it('each pool has one hosted login domain: the portal app and the staff console sign in there', () => {
+      template.resourceCountIs('AWS::Cognito::UserPoolDomain', 2);
+      for (const pool of [stack.identity.pools.portal.pool, stack.identity.pools.staff.pool])
+        template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { UserPoolId: { Ref: logicalId(pool) } });
+    });
+
+    it('staff console client: code grant only at the console, OIDC scopes, rotating refresh tokens, no secret', () => {
+      const consoleClient = stack.identity.pools.staff.consoleClient!;
+      const props = resources[logicalId(consoleClient)]!.Properties;
+      expect(props).toMatchObject({
+        UserPoolId: { Ref: logicalId(stack.identity.pools.staff.pool) },
+        ClientName: 'portico-staff-console',
+        GenerateSecret: false,
+        AllowedOAuthFlowsUserPoolClient: true,
+        AllowedOAuthFlows: ['code'],
+        SupportedIdentityProviders: ['COGNITO'],
+        RefreshTokenRotation: { Feature: 'ENABLED' },
+        EnableTokenRevocation: true,
+        PreventUserExistenceErrors: 'ENABLED',
+      });
+      // The console's own distribution, and nothing else, is where the login may send a code or a signed-out user.
+      const consoleUrl = {
+        'Fn::Join': [
+          '',
+          ['https://', { 'Fn::GetAtt': [logicalId(stack.staffConsole.distribution), 'DomainName'] }, '/'],
+        ],
+      };
+      expect(props.CallbackURLs).toEqual([consoleUrl]);
+      expect(props.LogoutURLs).toEqual([consoleUrl]);
+      expect([...(props.AllowedOAuthScopes as string[])].sort()).toEqual(['email', 'openid', 'profile']);
+      expect(props.ExplicitAuthFlows).not.toContain('ALLOW_USER_PASSWORD_AUTH');
+      // TOTP is available to staff (optional), and asked for on the hosted login of those who set it up.
+      expect(resources[logicalId(stack.identity.pools.staff.pool)]!.Properties).toMatchObject({
+        MfaConfiguration: 'OPTIONAL',
+        EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
       });
     });
   });
@@ -160,15 +191,16 @@ describe('PorticoStack', () => {
   describe('HTTP API', () => {
     const authorizers = ofType('AWS::ApiGatewayV2::Authorizer');
 
-    it('has one JWT authorizer per user pool, trusting only that pool and its client', () => {
+    it("has one JWT authorizer per user pool, trusting only that pool and its clients (the staff console's too)", () => {
       expect(authorizers).toHaveLength(2);
       for (const kind of Object.keys(userPools) as PoolKind[]) {
-        const { pool, client } = stack.identity.pools[kind];
+        const { pool, client, consoleClient } = stack.identity.pools[kind];
         const [, authorizer] = authorizers.find(([, resource]) => resource.Properties.Name === kind)!;
+        const clients = [client, ...(consoleClient ? [consoleClient] : [])];
         expect(authorizer.Properties).toMatchObject({
           AuthorizerType: 'JWT',
           IdentitySource: ['$request.header.Authorization'],
-          JwtConfiguration: { Audience: [{ Ref: logicalId(client) }] },
+          JwtConfiguration: { Audience: clients.map((each) => ({ Ref: logicalId(each) })) },
         });
         const issuer = JSON.stringify((authorizer.Properties.JwtConfiguration as { Issuer: unknown }).Issuer);
         expect(issuer).toContain('https://cognito-idp.');
