@@ -1,12 +1,14 @@
 import { createAccessAdmin } from '../shared/access/access-admin';
-import { resolveAccessRoute } from '../shared/access/access-routes';
+import { portalUsersRoutes, resolveAccessRoute } from '../shared/access/access-routes';
 import { createLoginPasswordReset } from '../shared/access/login-password-reset';
+import { listPortalUsers } from '../shared/portal-users/portal-users';
 import { provisionerFromEnvironment } from '../shared/access/provisioner-config';
 import { NotFound } from '../shared/http/errors';
 import { httpHandler, json } from '../shared/http/http-handler';
 import { staffActor } from '../shared/http/staff-actor';
 
 const { config, dynamo, cognito, provisioner } = provisionerFromEnvironment();
+const [portalUsers] = portalUsersRoutes;
 const admin = createAccessAdmin({
   dynamo,
   tableName: config.TABLE_NAME,
@@ -15,8 +17,15 @@ const admin = createAccessAdmin({
   passwordReset: createLoginPasswordReset({ cognito, userPoolId: config.PORTAL_USER_POOL_ID }),
 });
 
-/** What staff see and can do about a person's portal access: status and history, resend, password reset, reconcile. */
+/**
+ * What staff see and can do about a person's portal access: status and history, resend, password reset, reconcile;
+ * and the list of everyone with portal access.
+ */
 export const handler = httpHandler(async (event) => {
+  if (event.routeKey === `${portalUsers.method} ${portalUsers.path}`) {
+    const page = await listPortalUsers({ dynamo, tableName: config.TABLE_NAME }, event.queryStringParameters);
+    return json(200, page, { 'cache-control': 'no-store' });
+  }
   const route = resolveAccessRoute(event.routeKey);
   if (!route) throw new NotFound(`No route ${event.routeKey}.`);
   const actor = staffActor(event);
