@@ -1,6 +1,7 @@
 import { createAccessAdmin } from '../shared/access/access-admin';
-import { resolveAccessRoute } from '../shared/access/access-routes';
+import { portalUsersRoutes, resolveAccessRoute } from '../shared/access/access-routes';
 import { createLoginPasswordReset } from '../shared/access/login-password-reset';
+import { listPortalUsers } from '../shared/portal-users/portal-users';
 import { provisionerFromEnvironment } from '../shared/access/provisioner-config';
 import { NotFound } from '../shared/http/errors';
 import { httpHandler, json } from '../shared/http/http-handler';
@@ -13,6 +14,7 @@ const { config, dynamo, cognito, provisioner } = provisionerFromEnvironment(
   process.env,
   () => Date.now() + permitWaitMs,
 );
+const [portalUsers] = portalUsersRoutes;
 const admin = createAccessAdmin({
   dynamo,
   tableName: config.TABLE_NAME,
@@ -21,8 +23,15 @@ const admin = createAccessAdmin({
   passwordReset: createLoginPasswordReset({ cognito, userPoolId: config.PORTAL_USER_POOL_ID }),
 });
 
-/** What staff see and can do about a person's portal access: status and history, resend, password reset, reconcile. */
+/**
+ * What staff see and can do about a person's portal access: status and history, resend, password reset, reconcile;
+ * and the list of everyone with portal access.
+ */
 export const handler = httpHandler(async (event) => {
+  if (event.routeKey === `${portalUsers.method} ${portalUsers.path}`) {
+    const page = await listPortalUsers({ dynamo, tableName: config.TABLE_NAME }, event.queryStringParameters);
+    return json(200, page, { 'cache-control': 'no-store' });
+  }
   const route = resolveAccessRoute(event.routeKey);
   if (!route) throw new NotFound(`No route ${event.routeKey}.`);
   const actor = staffActor(event);

@@ -10,8 +10,8 @@ import { ineffectiveReasons } from './evaluate-access';
  * shared/access/access-routes.ts, for each people module: what staff get back and every refusal.
  */
 
-const timestamp = { type: 'string', format: 'date-time' } as const;
-const status = { type: 'string', enum: [...accessStatuses] } as const;
+export const timestamp = { type: 'string', format: 'date-time' } as const;
+export const status = { type: 'string', enum: [...accessStatuses] } as const;
 const reason = { type: 'string', enum: [...ineffectiveReasons] } as const;
 
 const verdict = {

@@ -11,6 +11,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   accessKey,
   accessListAttributes,
+  accessStatusAttributes,
   accessTransitions,
   historyItem,
   type AccessState,
@@ -50,9 +51,13 @@ function statusGuard(transition: AccessTransitionName): { condition?: string; va
   return { condition: from.includes('none') ? `(attribute_not_exists(#status) OR ${listed})` : listed, values };
 }
 
-/** `SET` of every attribute in `set` (plus the index and bookkeeping attributes), `REMOVE` of `remove`. */
+/**
+ * `SET` of every attribute in `set` (plus the index and bookkeeping attributes: a status set also moves the item to
+ * that status's list), `REMOVE` of `remove`.
+ */
 export function setExpression(personId: string, set: Record<string, unknown>, remove: readonly string[], at: string) {
-  const values = { ...set, ...accessListAttributes(personId), personId, updatedAt: at };
+  const statusList = typeof set.status === 'string' ? accessStatusAttributes(personId, set.status, at) : {};
+  const values = { ...set, ...accessListAttributes(personId), ...statusList, personId, updatedAt: at };
   const names = Object.fromEntries([...Object.keys(values), ...remove].map((name, i) => [`#a${i}`, name]));
   const alias = (name: string) => Object.entries(names).find(([, n]) => n === name)![0];
   const assignments = Object.keys(values).map((name, i) => `${alias(name)} = :v${i}`);
@@ -60,6 +65,16 @@ export function setExpression(personId: string, set: Record<string, unknown>, re
     update: `SET ${assignments.join(', ')}` + (remove.length ? ` REMOVE ${remove.map(alias).join(', ')}` : ''),
     names,
     values: Object.fromEntries(Object.values(values).map((value, i) => [`:v${i}`, value])),
+  };
+}
+
+/** `SET` assignments (and their names and values) that move an item to `status`'s list, for hand-written updates. */
+export function statusListAssignments(personId: string, status: AccessStatus, at: string) {
+  const attributes = Object.entries(accessStatusAttributes(personId, status, at));
+  return {
+    assignments: attributes.map((_, i) => `#list${i} = :list${i}`).join(', '),
+    names: Object.fromEntries(attributes.map(([name], i) => [`#list${i}`, name])),
+    values: Object.fromEntries(attributes.map(([, value], i) => [`:list${i}`, value])),
   };
 }
 

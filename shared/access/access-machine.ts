@@ -15,6 +15,7 @@ import {
   conditionalWrite,
   historyWriteItem,
   setExpression,
+  statusListAssignments,
   type AccessWrite,
   type AccessWriteOutcome,
 } from './access-machine-writes';
@@ -238,22 +239,32 @@ export function createAccessMachine(deps: {
     /** A bounce or complaint on the latest invitation only: feedback on an older one must not undo a newer success. */
     markEmailFailed(personId: string, messageId: string, reason: 'emailBounced' | 'emailComplaint', error: string) {
       const at = now();
+      const list = statusListAssignments(personId, 'failed', at);
       return write(personId, {
         transition: 'markEmailFailed',
-        update: 'SET #status = :failed, reason = :reason, lastError = :error, updatedAt = :at',
+        update: `SET #status = :failed, reason = :reason, lastError = :error, updatedAt = :at, ${list.assignments}`,
         condition: 'invitation.messageId = :message',
-        names: { '#status': 'status' },
-        values: { ':failed': 'failed', ':reason': reason, ':error': error, ':at': at, ':message': messageId },
+        names: { '#status': 'status', ...list.names },
+        values: {
+          ':failed': 'failed',
+          ':reason': reason,
+          ':error': error,
+          ':at': at,
+          ':message': messageId,
+          ...list.values,
+        },
         history: { at, actor: 'ses', event: reason, detail: { messageId } },
       });
     },
 
     /** A sign-in with a password the person chose. */
     markActive(personId: string, at: string) {
+      const list = statusListAssignments(personId, 'active', at);
       return write(personId, {
         transition: 'markActive',
-        update: 'SET #status = :active, activatedAt = if_not_exists(activatedAt, :at), updatedAt = :at',
-        values: { ':active': 'active', ':at': at },
+        update: `SET #status = :active, activatedAt = if_not_exists(activatedAt, :at), updatedAt = :at, ${list.assignments}`,
+        names: list.names,
+        values: { ':active': 'active', ':at': at, ...list.values },
         history: { at, actor: 'sign-in', event: 'statusChanged', detail: { from: 'invited', to: 'active' } },
       });
     },

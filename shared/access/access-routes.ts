@@ -35,3 +35,9 @@ const byRouteKey = new Map(accessRoutes().map((route) => [route.routeKey, route]
 export function resolveAccessRoute(routeKey: string): AccessRoute | undefined {
   return byRouteKey.get(routeKey);
 }
+
+/** Staff's list of everyone with portal access (shared/access/portal-users.ts), served by the same function. */
+export const portalUsersRoutes = [{ method: 'GET', path: '/portal-users' }] as const satisfies readonly {
+  readonly method: HttpMethod;
+  readonly path: string;
+}[];

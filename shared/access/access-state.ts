@@ -35,7 +35,15 @@ export function statusNow(
 }
 
 // The access item's keys are in the key catalog (shared/data/keys.ts); named here too for this module's readers.
-export { accessKey, accessListAttributes, accessListName, accessSortKey, historyPrefix } from '../data/keys';
+export {
+  accessKey,
+  accessListAttributes,
+  accessListName,
+  accessSortKey,
+  accessStatusAttributes,
+  accessStatusPartition,
+  historyPrefix,
+} from '../data/keys';
 
 export interface InvitationClaim {
   readonly enablementId: string;

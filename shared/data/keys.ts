@@ -80,6 +80,22 @@ export function accessListAttributes(personId: string): Key {
   return { [indexes.byType.partitionKey]: accessListName, [indexes.byType.sortKey]: personId };
 }
 
+/** gsi2's partition of the ACCESS items with one recorded status (`GET /portal-users?status=`). */
+export function accessStatusPartition(status: string): string {
+  return `ACCESS#${status}`;
+}
+
+/**
+ * Index attributes an ACCESS item gets with every status it records (the access machine sets them in the same
+ * write): gsi2 lists the people of one status, most recent change first.
+ */
+export function accessStatusAttributes(personId: string, status: string, at: string): Key {
+  return {
+    [indexes.byLink.partitionKey]: accessStatusPartition(status),
+    [indexes.byLink.sortKey]: `${at}#${personId}`,
+  };
+}
+
 /** One entry of a person's access history; the random tail keeps two entries of the same instant apart. */
 export function historyKey(personId: string, at: string, tail: string = randomUUID().slice(0, 8)): Key {
   return { [pk]: personId, [sk]: `${historyPrefix}${at}#${tail}` };
@@ -305,7 +321,15 @@ export const itemCatalog: readonly CatalogEntry[] = [
   },
   { item: 'email claim', keys: claimKey('email', '<email>') },
   { item: 'username claim', keys: claimKey('username', '<lower-case username>') },
-  { item: 'portal access state', keys: { ...accessKey('<personId>'), ...accessListAttributes('<personId>') } },
+  {
+    item: 'portal access state',
+    keys: {
+      ...accessKey('<personId>'),
+      ...accessListAttributes('<personId>'),
+      ...accessStatusAttributes('<personId>', '<status>', '<status changed at>'),
+    },
+    when: { gsi2: 'once a status is recorded' },
+  },
   { item: 'access history entry', keys: historyKey('<personId>', '<time>', '<random>') },
   { item: 'wrong-PIN attempts', keys: pinAttemptsKey('<personId>'), note: `TTL \`${tableDesign.ttlAttribute}\`` },
   { item: 'ticket comment', keys: commentKey('<ticketId>', '<time>', '<commentId>') },

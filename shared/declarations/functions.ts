@@ -1,4 +1,4 @@
-import { accessRoutes } from '../access/access-routes';
+import { accessRoutes, portalUsersRoutes } from '../access/access-routes';
 import { accessStreamInterest } from '../access/stream-changes';
 import type { StreamInterest } from '../data/stream-interest';
 import { moduleRoutes } from '../modules/module-routes';
@@ -256,7 +256,11 @@ export const functions: readonly FunctionDeclaration[] = [
     ...provisioning,
     // Staff password resets; the stream controller never resets a password.
     portalPoolActions: [...provisioning.portalPoolActions, 'AdminResetUserPassword'],
-    routes: accessRoutes().map(({ method, path }) => ({ method, path, auth: 'staff' as const })),
+    routes: [...accessRoutes(), ...portalUsersRoutes].map(({ method, path }) => ({
+      method,
+      path,
+      auth: 'staff' as const,
+    })),
   },
   {
     name: 'portal-access-daily',

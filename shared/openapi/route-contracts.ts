@@ -1,4 +1,5 @@
 import { accessContracts } from '../access/access-contracts';
+import { portalUsersContracts } from '../portal-users/portal-users-contracts';
 import { accessRoutes } from '../access/access-routes';
 import type { RouteContract } from '../http/route-contract';
 import type { RouteBinding } from '../http/routes';
@@ -28,6 +29,7 @@ const declared: Readonly<Record<string, RouteContract>> = {
   ...colleagueContracts,
   ...partnerDealContracts,
   ...importContracts,
+  ...portalUsersContracts,
 };
 
 /** The contract declared for a route, if any. */

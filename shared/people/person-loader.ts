@@ -100,7 +100,7 @@ export function createPersonLoader(deps: { readonly dynamo: DynamoDBClient; read
     };
   }
 
-  return { load, loadMany };
+  return { load, loadMany, readMany };
 }
 
 export type PersonLoader = ReturnType<typeof createPersonLoader>;

@@ -383,6 +383,28 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/portal-users": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * Everyone with portal access and their status, optionally of one status
+         * @description Without `status`, every person who ever had portal access, by id; with it, the people whose recorded status is that one, most recent change first (`invited` is invited and never signed in with a password of their own). One index Query per page.
+         *
+         *     Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         */
+        readonly get: operations["listPortalUsers"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/organizations": {
         readonly parameters: {
             readonly query?: never;
@@ -1653,6 +1675,19 @@ export interface components {
             };
             readonly company?: string;
             readonly assignedPartnerId?: string;
+            /** @description The deal registration whose approval brought the lead. */
+            readonly dealRegistrationId?: string;
+            /**
+             * Format: date
+             * @description The last day an approved deal registration protects the partner.
+             */
+            readonly protectedUntil?: string;
+            readonly partnerDecision?: components["schemas"]["PartnerLeadDecision"];
+            /**
+             * @description The progress the partner reports on a lead it accepted.
+             * @enum {string}
+             */
+            readonly partnerStage?: "contacted" | "qualified" | "proposal" | "negotiation" | "won" | "lost";
             /** @description The key a CSV import matched this record by (its `externalId` column); absent on records no import keyed. */
             readonly externalId?: string;
             /** @description Grows by one with every change; the ETag is `"v<version>"`. */
@@ -2581,6 +2616,11 @@ export interface components {
             readonly status: "active";
             /** Format: date-time */
             readonly passwordResetRequestedAt: string;
+        };
+        readonly PortalUserPage: {
+            readonly items: readonly unknown[];
+            /** @description Pass as `cursor` for the next page; `null` on the last. */
+            readonly nextCursor: string | null;
         };
         readonly TicketCommentPage: {
             /** @description Oldest first. */
@@ -4400,6 +4440,50 @@ export interface operations {
                     readonly "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly listPortalUsers: {
+        readonly parameters: {
+            readonly query?: {
+                /** @description Records per page, from 1 to 100 (25 if left out); more is a 400, never capped. */
+                readonly limit?: number;
+                /** @description The previous page's `nextCursor`; one that is not valid is a 400. */
+                readonly cursor?: string;
+                /** @description Only people with this recorded status. */
+                readonly status?: "pending" | "invited" | "active" | "suspended" | "failed" | "revoked";
+            };
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description One page of people with portal access. */
+            readonly 200: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description The answer is about one person now: never cached. */
+                    readonly "cache-control": "no-store";
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["PortalUserPage"];
+                };
+            };
+            /** @description `status` is not a listed status, `limit` is not a whole number from 1 to the maximum, the cursor is not valid, or a query parameter is unknown. */
+            readonly 400: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
             readonly 429: components["responses"]["TooManyRequests"];
             readonly 500: components["responses"]["InternalError"];
             readonly 503: components["responses"]["ServiceBusy"];
