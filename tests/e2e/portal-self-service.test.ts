@@ -129,9 +129,8 @@ describe('portal self-service screens', () => {
       'the document file uploaded',
     );
     const inbox = mailbox(outputs.SesEndpoint);
-    const [invitation] = (await inbox.waitFor(email, 1, 30_000)).filter((mail) =>
-      /Temporary password/.test(mail.body.text),
-    );
+    // Notifications of the quote and the document may arrive before the invitation.
+    const invitation = await inbox.first(email, (mail) => /Temporary password/.test(mail.body.text), 60_000);
     const password = `Journey#Pass${short()}`;
 
     const page = await browser.newPage();

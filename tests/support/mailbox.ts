@@ -27,7 +27,17 @@ export function mailbox(sesEndpoint: string) {
     );
     return received;
   }
-  return { all, to, waitFor: waitFor_ };
+  /** The first email to `address` that `matches`, once it has arrived (others may arrive before it). */
+  async function first(address: string, matches: (mail: MailboxEmail) => boolean, timeoutMs = 30_000) {
+    let found: MailboxEmail | undefined;
+    await waitFor(
+      async () => (found = (await to(address)).find(matches)) !== undefined,
+      timeoutMs,
+      `an email to ${address} of the kind expected`,
+    );
+    return found!;
+  }
+  return { all, to, waitFor: waitFor_, first };
 }
 
 export function temporaryPasswordIn(email: MailboxEmail): string {

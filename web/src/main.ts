@@ -226,7 +226,11 @@ function route() {
     if (link.dataset.section === section) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
-  const view = context(byId('main'));
+  // A fresh main region per navigation: a page still loading when the person moves on renders into the detached
+  // old one, never over the page they asked for.
+  const main = h('main', { id: 'main', tabindex: -1 });
+  byId('main').replaceWith(main);
+  const view = context(main);
   if (!section) return void renderOverview(view);
   if (section === 'pin') return void renderPin(view, query.get('order') ?? undefined);
   if (section === 'profile') return void renderProfile(view);

@@ -126,7 +126,11 @@ function table(module: ModuleMeta, page: RecordPage) {
                   { scope: 'row' },
                   h(
                     'a',
-                    { href: routeHref([module.name, record.id]), 'aria-label': recordTitle(record) },
+                    {
+                      href: routeHref([module.name, record.id]),
+                      // Only where the visible text is part of it (WCAG 2.5.3 Label in Name).
+                      'aria-label': !text || recordTitle(record).includes(text) ? recordTitle(record) : undefined,
+                    },
                     text || recordTitle(record),
                   ),
                 );
