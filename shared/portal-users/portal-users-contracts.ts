@@ -51,7 +51,7 @@ export const portalUsersContracts = {
         named('PortalUserPage', {
           type: 'object',
           properties: {
-            items: { type: 'array', items: named('PortalUser', portalUser) },
+            items: { type: 'array', items: portalUser },
             nextCursor: {
               type: ['string', 'null'],
               description: 'Pass as `cursor` for the next page; `null` on the last.',

@@ -2638,7 +2638,36 @@ export interface components {
             readonly passwordResetRequestedAt: string;
         };
         readonly PortalUserPage: {
-            readonly items: readonly unknown[];
+            readonly items: readonly {
+                readonly personId: string;
+                /** @description The people module the person belongs to: `contacts`, `partner-contacts`… */
+                readonly module: string;
+                /**
+                 * @description The recorded status (the person's own status route also evaluates it now).
+                 * @enum {string}
+                 */
+                readonly status: "none" | "pending" | "invited" | "active" | "suspended" | "failed" | "revoked";
+                readonly firstName?: string;
+                readonly lastName?: string;
+                readonly email?: string;
+                /** @description Why the status is what it is (an ineffective reason, a bounce…). */
+                readonly reason?: string;
+                /** @description The last provisioning error, for a `failed` status. */
+                readonly lastError?: string;
+                /** Format: date-time */
+                readonly invitedAt?: string;
+                /** Format: date-time */
+                readonly activatedAt?: string;
+                /** Format: date-time */
+                readonly lastSignInAt?: string;
+                /** Format: date-time */
+                readonly updatedAt?: string;
+                /**
+                 * @description The person's record is gone; the access item and history remain.
+                 * @constant
+                 */
+                readonly personDeleted?: true;
+            }[];
             /** @description Pass as `cursor` for the next page; `null` on the last. */
             readonly nextCursor: string | null;
         };
