@@ -6,6 +6,8 @@ import { provisionerFromEnvironment } from '../shared/access/provisioner-config'
 import { NotFound } from '../shared/http/errors';
 import { httpHandler, json } from '../shared/http/http-handler';
 import { staffActor } from '../shared/http/staff-actor';
+import { provisioningBacklog, provisioningBacklogRoutes } from '../shared/provisioning/provisioning-backlog';
+import { quotaRatesFrom } from '../shared/quotas/quota-rates';
 
 /** How long a staff action waits for a quota permit before answering 503 with Retry-After (a backlog is draining). */
 const permitWaitMs = 5_000;
@@ -15,6 +17,8 @@ const { config, dynamo, cognito, provisioner } = provisionerFromEnvironment(
   () => Date.now() + permitWaitMs,
 );
 const [portalUsers] = portalUsersRoutes;
+const [backlog] = provisioningBacklogRoutes;
+const rates = quotaRatesFrom(config);
 const admin = createAccessAdmin({
   dynamo,
   tableName: config.TABLE_NAME,
@@ -31,6 +35,10 @@ export const handler = httpHandler(async (event) => {
   if (event.routeKey === `${portalUsers.method} ${portalUsers.path}`) {
     const page = await listPortalUsers({ dynamo, tableName: config.TABLE_NAME }, event.queryStringParameters);
     return json(200, page, { 'cache-control': 'no-store' });
+  }
+  if (event.routeKey === `${backlog.method} ${backlog.path}`) {
+    const view = await provisioningBacklog({ dynamo, tableName: config.TABLE_NAME, rates });
+    return json(200, view, { 'cache-control': 'no-store' });
   }
   const route = resolveAccessRoute(event.routeKey);
   if (!route) throw new NotFound(`No route ${event.routeKey}.`);

@@ -1,4 +1,5 @@
 import { accessRoutes, portalUsersRoutes } from '../access/access-routes';
+import { provisioningBacklogRoutes } from '../provisioning/provisioning-backlog';
 import { accessStreamInterest } from '../access/stream-changes';
 import type { StreamInterest } from '../data/stream-interest';
 import { moduleRoutes } from '../modules/module-routes';
@@ -256,7 +257,7 @@ export const functions: readonly FunctionDeclaration[] = [
     ...provisioning,
     // Staff password resets; the stream controller never resets a password.
     portalPoolActions: [...provisioning.portalPoolActions, 'AdminResetUserPassword'],
-    routes: [...accessRoutes(), ...portalUsersRoutes].map(({ method, path }) => ({
+    routes: [...accessRoutes(), ...portalUsersRoutes, ...provisioningBacklogRoutes].map(({ method, path }) => ({
       method,
       path,
       auth: 'staff' as const,

@@ -13,6 +13,7 @@ import { portalTicketContracts } from '../tickets/portal-ticket-contracts';
 import { ticketCommentContracts } from '../tickets/ticket-comment-contracts';
 import { platformContracts } from './platform-contracts';
 import { colleagueContracts } from '../partners/colleague-contracts';
+import { provisioningBacklogContracts } from '../provisioning/provisioning-backlog-contracts';
 
 /**
  * Every area's route contracts, by route key: the OpenAPI document reads them from here. An area with new routes
@@ -30,6 +31,7 @@ const declared: Readonly<Record<string, RouteContract>> = {
   ...partnerDealContracts,
   ...importContracts,
   ...portalUsersContracts,
+  ...provisioningBacklogContracts,
 };
 
 /** The contract declared for a route, if any. */

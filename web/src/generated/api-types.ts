@@ -405,6 +405,26 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/provisioning/backlog": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * How many people wait for a login and invitation, the rates, and the estimated time to drain
+         * @description Counts the people whose recorded access status is `pending` (an index Query with `Select: COUNT`, never a Scan), and gives the account-wide rates provisioning is paced at and the time the backlog takes at the binding one (each pending person needs one Cognito creation and one SES send).
+         */
+        readonly get: operations["getProvisioningBacklog"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/organizations": {
         readonly parameters: {
             readonly query?: never;
@@ -2651,6 +2671,27 @@ export interface components {
             /** @description Pass as `cursor` for the next page; `null` on the last. */
             readonly nextCursor: string | null;
         };
+        readonly ProvisioningBacklog: {
+            /** @description People waiting for a login and invitation. */
+            readonly pending: number;
+            /** @description False when the count stopped at its page bound: `pending` is then a lower bound. */
+            readonly exact: boolean;
+            readonly rates: {
+                /** @description Cognito UserCreation (AdminCreateUser): permits per second, `null` when unlimited. */
+                readonly cognitoCreate: number | null;
+                /** @description Cognito UserUpdate (enable, disable, attributes, passwords, sign-out, delete): permits per second, `null` when unlimited. */
+                readonly cognitoUpdate: number | null;
+                /** @description SES sending rate: permits per second, `null` when unlimited. */
+                readonly sesSend: number | null;
+            };
+            /**
+             * @description The slower of the quotas provisioning needs; `null` when both are unlimited.
+             * @enum {string|null}
+             */
+            readonly bindingQuota: "cognitoCreate" | "sesSend" | null;
+            /** @description `pending` ÷ the binding rate, rounded up; `null` when no quota binds. */
+            readonly estimatedDrainSeconds: number | null;
+        };
         readonly TicketCommentPage: {
             /** @description Oldest first. */
             readonly items: readonly {
@@ -4510,6 +4551,33 @@ export interface operations {
                 };
                 content: {
                     readonly "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly getProvisioningBacklog: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description The provisioning backlog now. */
+            readonly 200: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description The answer is about one person now: never cached. */
+                    readonly "cache-control": "no-store";
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ProvisioningBacklog"];
                 };
             };
             readonly 401: components["responses"]["Unauthorized"];
