@@ -25,7 +25,7 @@ const deals = createPartnerDeals({
 });
 const leads = createPartnerLeads({ dynamo, tableName, portal });
 
-const page = z.strictObject(pageQueryFields);
+const page = z.strictObject(pageQueryFields());
 const noStore = { 'cache-control': 'no-store' };
 
 /** The partner's deal registrations and assigned leads (shared/deals). */

@@ -28,7 +28,7 @@ const colleagues = createColleagues({
   resendInvitation: (personId, actor) => accessAdmin.resendInvitation(partnerContacts, personId, actor),
 });
 
-const page = z.strictObject(pageQueryFields);
+const page = z.strictObject(pageQueryFields());
 const noStore = { 'cache-control': 'no-store' };
 
 /** A partner admin's Colleagues page: list, invite, switch access and components, resend an invitation. */

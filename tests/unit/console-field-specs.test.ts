@@ -41,7 +41,7 @@ describe("field specs from the console's generated module metadata", () => {
     expect(specs.get('/portal/pinReset')).toMatchObject({ kind: 'checkbox', label: 'PIN Reset' });
     expect(specs.get('/portal/components')).toMatchObject({
       kind: 'choices',
-      options: ['tickets', 'invoices', 'quotes', 'sales-orders', 'documents'],
+      options: ['tickets', 'invoices', 'quotes', 'sales-orders', 'documents', 'deal-registrations', 'leads'],
     });
     expect(specs.get('/portal/pin')).toMatchObject({ kind: 'secret' });
     expect(specs.get('/organizationId')).toMatchObject({ kind: 'reference', referenceModules: ['organizations'] });
@@ -91,8 +91,14 @@ describe("field specs from the console's generated module metadata", () => {
         if (sample && spec.key !== 'username') values[spec.pointer] = sample;
         if (spec.kind === 'picklist') values[spec.pointer] = spec.options?.[0] ?? '';
       }
-      for (const reference of leaves.filter((spec) => spec.kind === 'reference')) {
-        const target = reference.referenceModules?.[0];
+      // A record only a partner organization can own (a deal registration) links its partner contacts.
+      const references = leaves.filter((spec) => spec.kind === 'reference');
+      const partnerOnly = references.some((spec) =>
+        spec.referenceModules?.every((name) => name.startsWith('partner-')),
+      );
+      for (const reference of references) {
+        const targets = reference.referenceModules ?? [];
+        const target = (partnerOnly ? targets.find((name) => name.startsWith('partner-')) : undefined) ?? targets[0];
         const prefix = modules.find((candidate) => candidate.name === target)?.idPrefix;
         values[reference.pointer] = `${prefix}_00000000-0000-4000-8000-000000000001`;
       }

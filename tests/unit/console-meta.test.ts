@@ -81,12 +81,17 @@ describe('console/src/generated/module-meta.ts', () => {
       'quotes',
       'sales-orders',
       'documents',
+      'deal-registrations',
+      'leads',
     ]);
   });
 
   it("names each module's related records, and the columns its list shows", () => {
     expect(moduleNamed('contacts').related).toEqual(
-      ['tickets', 'invoices', 'quotes', 'sales-orders', 'documents'].map((module) => ({ module, field: 'contactId' })),
+      ['tickets', 'invoices', 'quotes', 'sales-orders', 'documents', 'deal-registrations'].map((module) => ({
+        module,
+        field: 'contactId',
+      })),
     );
     expect(moduleNamed('partner-organizations').related.map((related) => related.module)).toContain('partner-contacts');
     // A partner organization's primary contact belongs to it; it is not a related list.
