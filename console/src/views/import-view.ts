@@ -291,12 +291,16 @@ async function renderImport(context: ViewContext) {
     }
   }
 
-  function failed(error: unknown) {
+  /** Says why a step failed; `resume` (following a commit that has started) offers to look again. */
+  function failed(error: unknown, resume?: () => void) {
     working = false;
+    moduleSelect.disabled = false;
+    fileInput.disabled = false;
     if (error instanceof ApiError && error.failure === 'expired') return context.failure(error, () => undefined);
-    say(stage, sentence(error), 'error');
-    stage.querySelector<HTMLElement>('[role="alert"]')?.setAttribute('tabindex', '-1');
-    stage.querySelector<HTMLElement>('[role="alert"]')?.focus();
+    const alert = h('p', { class: 'message error', role: 'alert', tabindex: -1 }, sentence(error));
+    const again = resume ? h('button', { type: 'button', onclick: resume }, 'Check the import’s progress again') : null;
+    stage.replaceChildren(alert, ...(again ? [h('div', { class: 'actions' }, again)] : []));
+    alert.focus();
   }
 
   /** Upload, then the dry run, then its report. */
@@ -416,17 +420,37 @@ async function renderImport(context: ViewContext) {
     if (working) return;
     working = true;
     mappingPart.hidden = true;
+    // This file is being imported: another choice now would only hide its progress ("Import another file" after).
+    moduleSelect.disabled = true;
+    fileInput.disabled = true;
+    const title = h('h2', { tabindex: -1 }, 'Importing');
+    stage.replaceChildren(title, h('p', { class: 'loading', role: 'status' }, 'Starting the import…'));
+    title.focus();
+    try {
+      await api.request<ImportView>('POST', `/imports/${encodeURIComponent(id)}/commit`);
+    } catch (error) {
+      return failed(error);
+    }
+    working = false;
+    await followCommit(id, rows, targets);
+  }
+
+  /** A progress bar that follows the commit until it has completed, then the counts. */
+  async function followCommit(id: string, rows: number, targets: readonly ImportTarget[]) {
+    if (working) return;
+    working = true;
+    moduleSelect.disabled = true;
+    fileInput.disabled = true;
     const title = h('h2', { tabindex: -1 }, 'Importing');
     const bar = h('progress', { id: 'import-progress', max: Math.max(rows, 1), value: 0 }, '0%');
-    const line = h('p', { id: 'import-progress-text', role: 'status' }, 'Starting the import…');
+    const line = h('p', { id: 'import-progress-text', role: 'status' }, 'Importing the rows…');
     stage.replaceChildren(
       title,
       h('div', { class: 'field progress' }, h('label', { for: 'import-progress' }, 'Import progress'), bar),
       line,
     );
-    title.focus();
+    if (!stage.contains(document.activeElement)) title.focus();
     try {
-      await api.request<ImportView>('POST', `/imports/${encodeURIComponent(id)}/commit`);
       const view = await follow(
         id,
         (current) => current.status === 'completed',
@@ -441,7 +465,7 @@ async function renderImport(context: ViewContext) {
       working = false;
       if (view) showResult(view, targets);
     } catch (error) {
-      failed(error);
+      failed(error, () => void followCommit(id, rows, targets));
     }
   }
 
