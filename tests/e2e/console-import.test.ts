@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Page } from 'playwright-core';
 import type { LocalOutputs } from '../../infra/outputs';
 import { aboutDuration } from '../../console/src/format';
+import { mailbox } from '../support/mailbox';
 import { stackOutputs } from '../support/outputs';
 import { staffApi, type StaffApi } from '../support/staff-api';
 import { accessibilityViolations, launchBrowser, screenshot, serious, type Browser } from './browser';
@@ -203,6 +204,10 @@ describe('staff console: CSV import', () => {
       const found = await api.call<{ items: unknown[] }>('GET', `/contacts?email=${encodeURIComponent(emailOf(row))}`);
       expect([row, found.body.items.length]).toEqual([row, 1]);
     }
+    // Each portal-enabled person was invited by the first import, and nobody again by the second.
+    const mail = mailbox(outputs.SesEndpoint);
+    for (const row of portalRows) await mail.waitFor(emailOf(row), 1, 120_000);
+    for (const row of portalRows) expect([row, (await mail.to(emailOf(row))).length]).toEqual([row, 1]);
   });
 
   it('the provisioning backlog shows what GET /provisioning/backlog says', async () => {
