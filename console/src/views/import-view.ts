@@ -343,7 +343,10 @@ async function renderImport(context: ViewContext) {
       const view = await follow(
         id,
         (current) => current.status === 'validated' || current.status === 'refused',
-        () => undefined,
+        (current) => {
+          if (current.rows !== null)
+            line.textContent = `Checking ${count(current.rows, 'row', 'rows')}; nothing is written yet…`;
+        },
       );
       working = false;
       if (view) showDryRun(view, targets);
