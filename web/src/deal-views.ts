@@ -175,6 +175,8 @@ export function renderRegisterDeal(view: ViewContext): void {
         );
       },
     },
+    // The summary of what to fix comes first, where a sighted person starts reading the form again.
+    box,
     fields.map((field) => field.element),
     h(
       'div',
@@ -184,7 +186,6 @@ export function renderRegisterDeal(view: ViewContext): void {
       description,
     ),
     submit,
-    box,
   );
   view.main.replaceChildren(
     h('p', {}, h('a', { href: routeHref(['deal-registrations']) }, '← All deal registrations')),
@@ -322,11 +323,12 @@ export async function renderLead(view: ViewContext, id: string, notice?: string)
   }
   const shown = ['firstName', 'lastName', 'company', 'title', 'email', 'phone', 'mobile', 'protectedUntil'] as const;
   const registration = lead.dealRegistrationId;
+  const status = h('dd', {}, leadStatusText(lead));
   const details = h(
     'dl',
     { class: 'fields' },
     h('dt', {}, 'Status'),
-    h('dd', {}, leadStatusText(lead)),
+    status,
     shown
       .filter((name) => lead[name] !== undefined)
       .flatMap((name) => [h('dt', {}, fieldLabel(name)), h('dd', {}, formatValue(name, lead[name], lead))]),
@@ -344,7 +346,9 @@ export async function renderLead(view: ViewContext, id: string, notice?: string)
     h('h1', { tabindex: -1 }, leadTitle(lead)),
     notice ? h('p', { class: 'message success', role: 'status' }, notice) : '',
     details,
-    accepted ? stageForm(view, lead, box) : decisionSection(view, lead, box),
+    accepted
+      ? stageForm(view, lead, box, (saved) => status.replaceChildren(leadStatusText(saved)))
+      : decisionSection(view, lead, box),
     box,
   );
   view.done(leadTitle(lead));
@@ -428,7 +432,12 @@ function decisionSection(view: ViewContext, lead: PartnerLead, box: HTMLElement)
   );
 }
 
-function stageForm(view: ViewContext, lead: PartnerLead, box: HTMLElement): HTMLElement {
+function stageForm(
+  view: ViewContext,
+  lead: PartnerLead,
+  box: HTMLElement,
+  saved: (lead: PartnerLead) => void,
+): HTMLElement {
   const stage = h(
     'select',
     { id: 'lead-stage', name: 'stage' },
@@ -446,7 +455,7 @@ function stageForm(view: ViewContext, lead: PartnerLead, box: HTMLElement): HTML
         const chosen = stages.find((value) => value === stage.value);
         if (!chosen) return;
         try {
-          await busy(form, save, 'Saving…', () => partnerDeals(view.api).setStage(lead.id, chosen));
+          saved(await busy(form, save, 'Saving…', () => partnerDeals(view.api).setStage(lead.id, chosen)));
         } catch (error) {
           return formFailure(view, box, error, 'saved');
         }
