@@ -198,11 +198,13 @@ describe('the partner portal', () => {
     await expect(detailOf(second, 'Status')).resolves.toBe('Submitted');
     await expect(detailOf(second, 'Estimated value')).resolves.toBe('€48,000.00');
     await expect(detailOf(second, 'Expected close date')).resolves.toBe('30 Jun 2027');
+    await screenshot(second, '43-deal-registration');
+    await expectAccessible(second, 'a registered deal');
     await sections.getByRole('link', { name: 'Deal registrations' }).click();
     await heading('Deal registrations');
     const dealRow = second.getByRole('row').filter({ hasText: companyName });
     await expect(dealRow.innerText()).resolves.toMatch(/€48,000\.00[\s\S]*Submitted[\s\S]*30 Jun 2027/);
-    await screenshot(second, '43-deal-registrations-submitted');
+    await screenshot(second, '44-deal-registrations-submitted');
 
     // Staff approve it (staff API): a lead is assigned to the organization, protected; the list says until when.
     const approved = await api.call('PATCH', `/deal-registrations/${registrationId}`, { status: 'approved' });
@@ -215,7 +217,7 @@ describe('the partner portal', () => {
     await sections.getByRole('link', { name: 'Deal registrations' }).click();
     await heading('Deal registrations');
     await expect(dealRow.innerText()).resolves.toContain(`Approved, protected until ${protectedUntil}`);
-    await screenshot(second, '44-deal-registrations-approved');
+    await screenshot(second, '45-deal-registrations-approved');
     await expectAccessible(second, 'deal registrations');
 
     // The overview counts them, and shows the lead waiting for an answer.
@@ -227,7 +229,7 @@ describe('the partner portal', () => {
     await expect(
       card('Leads').getByRole('list', { name: 'Leads that need you' }).getByRole('link', { name: companyName }).count(),
     ).resolves.toBe(1);
-    await screenshot(second, '45-partner-overview');
+    await screenshot(second, '46-partner-overview');
     await expectAccessible(second, 'overview');
 
     // The lead, opened from the Leads list, is accepted, then its stage reported.
@@ -239,7 +241,7 @@ describe('the partner portal', () => {
     await leadRow.getByRole('link', { name: companyName }).click();
     await heading(companyName);
     expect(second.url()).toContain(`#/leads/${leadId}`);
-    await screenshot(second, '46-lead');
+    await screenshot(second, '47-lead');
     await expectAccessible(second, 'lead awaiting a decision');
     await second.getByRole('button', { name: 'Accept lead' }).click();
     await second.getByText('You accepted this lead.').waitFor();
@@ -248,7 +250,7 @@ describe('the partner portal', () => {
     await second.getByRole('button', { name: 'Save stage' }).click();
     await second.getByText('Stage saved: Proposal sent.').waitFor();
     await expect(detailOf(second, 'Status')).resolves.toBe('Accepted, proposal sent');
-    await screenshot(second, '47-lead-accepted');
+    await screenshot(second, '48-lead-accepted');
     await expectAccessible(second, 'accepted lead');
     expect((await api.call('GET', `/leads/${leadId}`)).body).toMatchObject({
       assignedPartnerId: organization.id,
@@ -271,7 +273,7 @@ describe('the partner portal', () => {
       sentence: 'Choose why you decline the lead.',
     });
     await expect(second.evaluate(() => document.activeElement?.id)).resolves.toBe('lead-reason');
-    await screenshot(second, '48-lead-decline-reason');
+    await screenshot(second, '49-lead-decline-reason');
     await expectAccessible(second, 'lead decline without a reason');
     await second.getByLabel('Why you decline').selectOption({ label: 'Duplicate of one we have' });
     await second.getByLabel('Note for the vendor (optional)').fill('We already work this account.');
@@ -280,7 +282,7 @@ describe('the partner portal', () => {
     await second.getByText(`You declined ${otherCompany}; it is back with the vendor.`).waitFor();
     await expect(second.getByRole('row').filter({ hasText: otherCompany }).count()).resolves.toBe(0);
     await expect(leadRow.count()).resolves.toBe(1);
-    await screenshot(second, '49-leads-after-decline');
+    await screenshot(second, '50-leads-after-decline');
     const declined = (await api.call('GET', `/leads/${other.id}`)).body;
     expect(declined).not.toHaveProperty('assignedPartnerId');
     expect(declined).toMatchObject({

@@ -385,7 +385,11 @@ function decisionSection(view: ViewContext, lead: PartnerLead, box: HTMLElement)
         box.replaceChildren();
         reason.say();
         const chosen = declineReasons.find((value) => value === reason.control.value);
-        if (!chosen) return void showProblems(box, [[reason, 'Choose why you decline the lead.']]);
+        if (!chosen) {
+          // One field: its sentence beside it is the whole story, read out as the cursor lands there.
+          reason.say('Choose why you decline the lead.');
+          return reason.control.focus();
+        }
         try {
           await busy(form, decline, 'Declining…', () =>
             partnerDeals(view.api).decide(lead.id, {
