@@ -45,6 +45,11 @@ const toldByStatus: Readonly<Record<string, readonly string[]>> = {
   'deal-registrations': ['reason', 'protectedUntil', 'leadId'],
 };
 
+/** Fields a section's detail shows right after its list columns, in the order a person reads them. */
+const readNext: Readonly<Record<string, readonly string[]>> = {
+  'deal-registrations': ['contactName', 'contactEmail', 'description'],
+};
+
 const titleOf = (record: PortalRecord) =>
   String(record.subject ?? record.title ?? record.invoiceNumber ?? record.companyName ?? record.id);
 
@@ -240,8 +245,8 @@ export async function renderDetail(
   const trailing = ['createdAt', 'updatedAt'];
   const told = toldByStatus[section] ?? [];
   const shown = (name: string) =>
-    !hiddenFields.has(name) && !told.includes(name) && name !== 'subject' && name !== 'title';
-  const listed = meta?.columns ?? [];
+    !hiddenFields.has(name) && !told.includes(name) && !['subject', 'title', 'companyName'].includes(name);
+  const listed = [...(meta?.columns ?? []), ...(readNext[section] ?? [])];
   const fields = [
     ...listed.filter((name) => shown(name) && name in record && !trailing.includes(name)),
     ...Object.keys(record).filter((name) => shown(name) && !listed.includes(name) && !trailing.includes(name)),
