@@ -288,6 +288,32 @@ describe('the partner portal', () => {
     expect(declined).toMatchObject({
       partnerDecision: { decision: 'decline', reason: 'duplicate', note: 'We already work this account.' },
     });
+
+    // Another registration, which staff reject: the list gives the vendor's reason.
+    const rejectedCompany = `Litware ${short()} Inc`;
+    await sections.getByRole('link', { name: 'Deal registrations' }).click();
+    await heading('Deal registrations');
+    await second.getByRole('link', { name: 'Register a deal' }).click();
+    await heading('Register a deal');
+    await control('Company').fill(rejectedCompany);
+    await control('Contact name').fill('Lars Litware');
+    await control('Contact email').fill(`lars@litware-${short()}.example`);
+    await control('Estimated value').fill('1250.5');
+    await control('Currency').fill('USD');
+    await control('Expected close date').fill('2027-09-15');
+    await dealForm.getByRole('button', { name: 'Register deal' }).click();
+    await heading(rejectedCompany);
+    const rejectedId = /#\/deal-registrations\/(deal_[\w-]+)$/.exec(second.url())?.[1];
+    const reason = 'Litware already buys from us directly.';
+    const rejected = await api.call('PATCH', `/deal-registrations/${rejectedId}`, { status: 'rejected', reason });
+    expect(rejected.status).toBe(200);
+    await sections.getByRole('link', { name: 'Deal registrations' }).click();
+    await heading('Deal registrations');
+    const rejectedRow = second.getByRole('row').filter({ hasText: rejectedCompany });
+    await expect(rejectedRow.innerText()).resolves.toMatch(/US\$1,250\.50[\s\S]*Rejected: Litware already buys/);
+    await expect(dealRow.innerText()).resolves.toContain('Approved, protected until');
+    await screenshot(second, '51-deal-registrations-rejected');
+    await expectAccessible(second, 'deal registrations with a rejection');
     expect(browser.pageErrors).toEqual([]);
   });
 });
