@@ -172,12 +172,12 @@ describe('the partner portal', () => {
     await screenshot(second, '42-deal-form-errors');
     await expectAccessible(second, 'deal registration form with errors');
 
-    // Fixed but for the email: only the email is still marked.
+    // Fixed but for the email and the value's decimals: only those two are still marked.
     const companyName = `Contoso ${short()} Ltd`;
     await control('Company').fill(companyName);
     await control('Contact name').fill('Grace Hopper');
     await control('Contact email').fill('grace@');
-    await control('Estimated value').fill('48000');
+    await control('Estimated value').fill('48000.125');
     await control('Currency').fill('eur');
     await control('Expected close date').fill('2027-06-30');
     await control('Description (optional)').fill('Two sites, 120 seats.');
@@ -186,8 +186,13 @@ describe('the partner portal', () => {
       invalid: 'true',
       sentence: 'Give an email address such as name@company.com.',
     });
+    await expect(problemBeside(control('Estimated value'))).resolves.toEqual({
+      invalid: 'true',
+      sentence: 'Give the value with at most two decimals, such as 1250.50.',
+    });
     await expect(problemBeside(control('Company'))).resolves.toEqual({ invalid: null, sentence: '' });
     await control('Contact email').fill(`grace@contoso-${short()}.example`);
+    await control('Estimated value').fill('48000');
     await dealForm.getByRole('button', { name: 'Register deal' }).click();
 
     // Registered: its page says so, the money in its currency and the status in words.

@@ -127,6 +127,8 @@ export function renderRegisterDeal(view: ViewContext): void {
     if (amount.validity.badInput) found.push([value, 'Give the value as a number, such as 48000.']);
     else if (!text(value)) found.push([value, 'Estimate the value.']);
     else if (Number(amount.value) < 0) found.push([value, 'The value cannot be below zero.']);
+    else if (!/^\d+(\.\d{1,2})?$/.test(amount.value))
+      found.push([value, 'Give the value with at most two decimals, such as 1250.50.']);
     if (!threeLetters.test(text(currency))) found.push([currency, 'Give the currency as three letters, such as EUR.']);
     if (!text(closeDate)) found.push([closeDate, 'Say when you expect to close.']);
     return found;
