@@ -319,6 +319,15 @@ describe('the partner portal', () => {
     await expect(dealRow.innerText()).resolves.toContain('Approved, protected until');
     await screenshot(second, '51-deal-registrations-rejected');
     await expectAccessible(second, 'deal registrations with a rejection');
+    // Wider, the list is a table again, its amounts lined up on the right.
+    await second.setViewportSize({ width: 1024, height: 768 });
+    await expect(
+      second
+        .getByRole('columnheader', { name: 'Estimated value' })
+        .evaluate((cell) => getComputedStyle(cell).textAlign),
+    ).resolves.toBe('right');
+    await screenshot(second, '52-deal-registrations-desktop');
+    await expectAccessible(second, 'deal registrations at desktop width');
     expect(browser.pageErrors).toEqual([]);
   });
 });
