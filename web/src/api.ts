@@ -194,7 +194,7 @@ export type LeadStage = RequestBodyOf<Operation<'/portal/leads/{id}/stage', 'put
 /** Deal registration and assigned leads (issue 16). */
 export const partnerDeals = (api: Api) => ({
   register: (deal: DealRegistrationInput) => api.post('/portal/deal-registrations', {}, deal),
-  leads: (cursor?: string) => api.get('/portal/leads', { query: { limit: 10, cursor } }),
+  leads: (cursor?: string, limit = 10) => api.get('/portal/leads', { query: { limit, cursor } }),
   lead: (id: string) => api.get('/portal/leads/{id}', { path: { id } }),
   decide: (id: string, decision: LeadDecisionInput) =>
     api.post('/portal/leads/{id}/decision', { path: { id } }, decision),
