@@ -132,8 +132,9 @@ describe("staff's review", () => {
     });
     // The decision reaches the partner contact who registered it, by email from the stream, once.
     const aboutIt = async () =>
-      (await local.mail.to(registrar.email)).filter((email) =>
-        email.subject.includes(String(registration.companyName)),
+      (await local.mail.to(registrar.email)).filter(
+        (email) =>
+          email.subject.includes('deal registration') && email.subject.includes(String(registration.companyName)),
       );
     await waitFor(async () => (await aboutIt()).length > 0, 20_000, 'the decision email');
     expect((await aboutIt())[0]!.body.text).toContain(`#/deal-registrations/${registration.id}`);
