@@ -236,3 +236,77 @@ describe('conflict detection', () => {
     expect((await local.api.call('GET', `/deal-registrations/${again.id}`)).body).not.toHaveProperty('conflicts');
   });
 });
+
+describe('conflict detection for registrations staff write', () => {
+  /** A registration staff enter for organization B (a partner's call, say), shown on its portal. */
+  const staffRegistration = (fields: Json = {}) =>
+    local.api.call('POST', '/deal-registrations', {
+      ...deal(fields),
+      organizationId: organizationB,
+      showOnPortal: true,
+    });
+
+  it("flags one staff create naming another partner's open registration, never to the partner", async () => {
+    const company = `Staffed ${short()}`;
+    const first = await register(registrar, { companyName: company });
+    const created = await staffRegistration({ companyName: `${company} Ltd.` });
+    expect(created.status).toBe(201);
+    const expected = [
+      { recordId: first.id, module: 'deal-registrations', matchedOn: 'company', partnerId: organizationA },
+    ];
+    expect(created.body.conflicts).toEqual(expected);
+    const id = String(created.body.id);
+    const stored = await local.api.call('GET', `/deal-registrations/${id}`);
+    expect(stored.body.conflicts).toEqual(expected);
+    // The answer's version is the stored one: its ETag is good for the next conditional write.
+    expect(created.headers.get('etag')).toBe(stored.headers.get('etag'));
+    const partnerView = await otherPartner.call('GET', `/portal/deal-registrations/${id}`);
+    expect(partnerView.status).toBe(200);
+    expect(partnerView.body).not.toHaveProperty('conflicts');
+    expect(JSON.stringify(partnerView.body)).not.toContain(first.id);
+    // For a third registration, by organization A: its own first one is no conflict, B's (staff-entered) one is.
+    const own = await local.api.call('POST', '/deal-registrations', {
+      ...deal({ companyName: company }),
+      organizationId: organizationA,
+    });
+    expect(own.status).toBe(201);
+    expect(own.body.conflicts).toEqual([
+      { recordId: id, module: 'deal-registrations', matchedOn: 'company', partnerId: organizationB },
+    ]);
+  });
+
+  it('re-checks when staff change the company or contact email, and clears flags that no longer hold', async () => {
+    const company = `Renamed ${short()}`;
+    const rival = await register(registrar, { companyName: company });
+    const created = await staffRegistration();
+    expect(created.status).toBe(201);
+    expect(created.body).not.toHaveProperty('conflicts');
+    const id = String(created.body.id);
+
+    const renamed = await local.api.call('PATCH', `/deal-registrations/${id}`, { companyName: company.toLowerCase() });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.conflicts).toEqual([
+      { recordId: rival.id, module: 'deal-registrations', matchedOn: 'company', partnerId: organizationA },
+    ]);
+
+    // An edit that names no other prospect keeps the flags as they are.
+    const described = await local.api.call('PATCH', `/deal-registrations/${id}`, { description: 'Re-scoped.' });
+    expect(described.body.conflicts).toHaveLength(1);
+
+    const domain = `staff-lead-${short()}.example`;
+    const lead = await local.api.create('leads', { lastName: 'Known', email: `known@${domain}` });
+    const moved = await local.api.call('PATCH', `/deal-registrations/${id}`, {
+      companyName: `Elsewhere ${short()}`,
+      contactEmail: `buyer@${domain}`,
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.body.conflicts).toEqual([{ recordId: lead.id, module: 'leads', matchedOn: 'domain' }]);
+
+    const cleared = await local.api.call('PATCH', `/deal-registrations/${id}`, {
+      contactEmail: `buyer@clean-${short()}.example`,
+    });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body).not.toHaveProperty('conflicts');
+    expect((await local.api.call('GET', `/deal-registrations/${id}`)).body).not.toHaveProperty('conflicts');
+  });
+});
