@@ -22,6 +22,7 @@ let registrar: OnboardedPerson;
 let leadsOnly: OnboardedPerson;
 let ticketsOnly: OnboardedPerson;
 let otherPartner: OnboardedPerson;
+let customer: OnboardedPerson;
 
 beforeAll(async () => {
   onboarding = portalOnboarding(local.outputs, local.api);
@@ -36,6 +37,8 @@ beforeAll(async () => {
     onboarding.onboard({ organizationId: organizationA, portal: { components: ['tickets'] } }),
     onboarding.onboard({ organizationId: organizationB, portal: { components: ['deal-registrations', 'leads'] } }),
   ]);
+  // A customer contact whose portal names `leads` (staff may list it): leads stay a partner's.
+  customer = await onboarding.onboard({ module: 'contacts', portal: { components: ['tickets', 'leads'] } });
 });
 afterAll(() => onboarding.close());
 
@@ -151,6 +154,9 @@ describe("staff's review", () => {
     }
     expect((await ticketsOnly.call('GET', '/portal/leads')).status).toBe(403);
     expect((await ticketsOnly.call('GET', `/portal/leads/${leadId}`)).status).toBe(403);
+    expect((await customer.call('GET', '/portal/leads')).status).toBe(403);
+    expect((await customer.call('GET', `/portal/leads/${leadId}`)).status).toBe(403);
+    expect((await customer.call('POST', `/portal/leads/${leadId}/decision`, { decision: 'accept' })).status).toBe(403);
     const others = await otherPartner.call<{ items: Json[] }>('GET', '/portal/leads');
     expect(others.body.items.map((item) => item.id)).not.toContain(leadId);
     expect((await otherPartner.call('GET', `/portal/leads/${leadId}`)).status).toBe(404);
