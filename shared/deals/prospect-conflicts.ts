@@ -17,8 +17,8 @@ import { prospectOf } from './deal-writes';
  * changed). Main course: the registration and its prospect keys were written
  * first (one transaction); then ONE Query per key (at most two) reads every registration and lead naming the same
  * prospect; another partner's open registration (submitted or approved) or any lead is a conflict, recorded on the
- * registration as `conflicts` for staff (replacing the previous answer). Writing before reading means of two racing registrations each sees the
- * other. The portal never shows `conflicts` (shared/portal/portal-view.ts), so a partner learns nothing of others.
+ * registration as `conflicts` for staff (replacing the previous answer). Writing before reading means of two racing
+ * registrations the one that reads last sees the other, so the pair is never missed. The portal never shows `conflicts` (shared/portal/portal-view.ts), so a partner learns nothing of others.
  */
 
 export interface ProspectConflict {

@@ -281,6 +281,30 @@ describe('conflict detection for registrations staff write', () => {
     ]);
   });
 
+  it('flags at least one of a staff registration and a partner registration of the same prospect made at once', async () => {
+    // Each writes its prospect keys before it reads the other's: whichever reads last sees the other.
+    const pairs = await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        const company = `Racing ${short()}`;
+        const [staffs, partners] = await Promise.all([
+          staffRegistration({ companyName: company }),
+          registrar.call('POST', '/portal/deal-registrations', deal({ companyName: company })),
+        ]);
+        expect([staffs.status, partners.status]).toEqual([201, 201]);
+        return [String(staffs.body.id), String(partners.body.id)] as const;
+      }),
+    );
+    for (const [staffsId, partnersId] of pairs) {
+      const conflictsOf = async (id: string) =>
+        ((await local.api.call('GET', `/deal-registrations/${id}`)).body.conflicts ?? []) as Json[];
+      const named = [
+        ...(await conflictsOf(staffsId)).filter((conflict) => conflict.recordId === partnersId),
+        ...(await conflictsOf(partnersId)).filter((conflict) => conflict.recordId === staffsId),
+      ];
+      expect(named.length).toBeGreaterThanOrEqual(1);
+    }
+  });
+
   it('re-checks when staff change the company or contact email, and clears flags that no longer hold', async () => {
     const company = `Renamed ${short()}`;
     const rival = await register(registrar, { companyName: company });
