@@ -83,6 +83,9 @@ const componentsIn = (record: _Record) =>
     ?.components ?? [];
 const recordOf = (id: string, components: (list: string[]) => boolean) => (record: _Record) =>
   record.dynamodb?.Keys?.pk?.S === id && record.dynamodb.Keys.sk?.S === 'RECORD' && components(componentsIn(record));
+const partnerAdminIn = (record: _Record) =>
+  (unmarshall((record.dynamodb?.NewImage ?? {}) as never).portal as { partnerAdmin?: boolean } | undefined)
+    ?.partnerAdmin === true;
 
 const rounds = 8;
 /** Milliseconds the removal starts later with each round. */
@@ -146,5 +149,42 @@ describe('a partner admin racing staff', () => {
     await local.api.call('PATCH', `/partner-contacts/${colleagueId}`, { portal: { components: ['tickets'] } });
     const after = await admin.call('PATCH', `/portal/colleagues/${colleagueId}`, { components: ['documents'] });
     expect(after.status).toBe(403);
+  });
+
+  it('never invites a colleague after staff took the partner admin flag away at the same time', async () => {
+    const organizationId = (
+      await local.api.create('partner-organizations', { name: 'Racing Partner', partnerStatus: 'Active' })
+    ).id;
+    const admin = await onboarding.onboard({ organizationId, portal: { partnerAdmin: true, components: ['tickets'] } });
+    for (let round = 0; round < rounds; round++) {
+      const flag = await local.api.call('PATCH', `/partner-contacts/${admin.person.id}`, {
+        portal: { partnerAdmin: true },
+      });
+      expect(flag.status).toBe(200);
+      const email = `invitee.${round}.${Date.now()}@example.com`;
+      const stream = await streamFromNow();
+      const [invite, revocation] = await Promise.all([
+        admin.call<Json>('POST', '/portal/colleagues', { lastName: 'Invitee', email, components: ['tickets'] }),
+        new Promise((resolve) => setTimeout(resolve, round * stagger)).then(() =>
+          local.api.call('PATCH', `/partner-contacts/${admin.person.id}`, { portal: { partnerAdmin: false } }),
+        ),
+      ]);
+      expect(revocation.status).toBe(200);
+      expect([201, 403]).toContain(invite.status);
+      const people = (await local.api.call('GET', `/partner-contacts?email=${encodeURIComponent(email)}`)).body
+        .items as Json[];
+      if (invite.status === 403) {
+        expect(people).toEqual([]);
+        continue;
+      }
+      const inviteeId = String(invite.body.id);
+      expect(people.map((person) => person.id)).toEqual([inviteeId]);
+      // The invitation won: it must have been written while the admin still was one.
+      const created = (record: _Record) => record.eventName === 'INSERT' && recordOf(inviteeId, () => true)(record);
+      const demoted = (record: _Record) => recordOf(admin.person.id, () => true)(record) && !partnerAdminIn(record);
+      const records = await stream.until((seen) => seen.some(created) && seen.some(demoted));
+      const sequenceOf = (match: (record: _Record) => boolean) => records.find(match)!.dynamodb!.SequenceNumber!;
+      expect(compareSequenceNumbers(sequenceOf(created), sequenceOf(demoted))).toBeLessThan(0);
+    }
   });
 });
