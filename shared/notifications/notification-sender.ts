@@ -181,7 +181,8 @@ export function createNotificationSender(deps: NotificationSenderDependencies) {
   /**
    * The partner contacts of an organization who should hear of a lead assigned to it: access effective now, still
    * in the organization, `leads` in their portal, notifications not turned off. The organization's link partition
-   * (gsi2) names them; each is then read strongly consistent, as every portal request reads its person.
+   * (gsi2) names them; they and the organization are then read strongly consistent (batched), as every portal
+   * request reads its person.
    */
   async function leadRecipients(organizationId: string): Promise<Person[]> {
     const partnerContacts = findModule('partner-contacts')!;
@@ -197,9 +198,10 @@ export function createNotificationSender(deps: NotificationSenderDependencies) {
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     const today = todayIn(deps.timeZone, now());
+    const loaded = await people.loadMany(ids);
     const recipients: Person[] = [];
     for (const id of ids) {
-      const { person, organization } = await people.load(id);
+      const { person, organization } = loaded(id);
       if (!person || person.organizationId !== organizationId) continue;
       if (!evaluateAccess(person, organization, today).effective) continue;
       const components: readonly string[] = person.portal?.components ?? defaultPortalComponents;
