@@ -8,14 +8,14 @@ import { NotFound } from '../shared/http/errors';
 import { httpHandler, json } from '../shared/http/http-handler';
 import { parseJsonBody } from '../shared/http/request';
 import { validate } from '../shared/modules/validate';
-import { createPortalService } from '../shared/portal/portal-service';
+import { createPortalGate } from '../shared/portal/portal-gate';
 import { portalViewerOf } from '../shared/portal/portal-viewer';
 import { pageQueryFields, pageSizeOf } from '../shared/records/list-query';
 
 const config = readDealConfig();
 const dynamo = new DynamoDBClient({});
 const tableName = config.TABLE_NAME;
-const portal = createPortalService({ dynamo, tableName, timeZone: config.TIME_ZONE });
+const portal = createPortalGate({ dynamo, tableName, timeZone: config.TIME_ZONE });
 const deals = createPartnerDeals({
   dynamo,
   tableName,

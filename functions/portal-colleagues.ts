@@ -8,7 +8,7 @@ import { findModule } from '../shared/modules/registry';
 import { validate } from '../shared/modules/validate';
 import { resolveColleagueRoute } from '../shared/partners/colleague-routes';
 import { createColleagues } from '../shared/partners/colleagues';
-import { createPortalService } from '../shared/portal/portal-service';
+import { createPortalGate } from '../shared/portal/portal-gate';
 import { portalViewerOf } from '../shared/portal/portal-viewer';
 import { pageQueryFields, pageSizeOf } from '../shared/records/list-query';
 import { createRecordService } from '../shared/records/record-service';
@@ -16,7 +16,7 @@ import { createRecordService } from '../shared/records/record-service';
 // A resend is the staff resend (a fresh invitation now), so this function provisions as the staff access API does.
 const { config, dynamo, provisioner } = provisionerFromEnvironment();
 const tableName = config.TABLE_NAME;
-const portal = createPortalService({ dynamo, tableName, timeZone: config.TIME_ZONE });
+const portal = createPortalGate({ dynamo, tableName, timeZone: config.TIME_ZONE });
 const records = createRecordService({ dynamo, tableName });
 const accessAdmin = createAccessAdmin({ dynamo, tableName, provisioner, timeZone: config.TIME_ZONE });
 const partnerContacts = findModule('partner-contacts')!;

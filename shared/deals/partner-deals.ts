@@ -4,7 +4,7 @@ import { Forbidden } from '../http/errors';
 import { dealRegistrationFields, findModule } from '../modules/registry';
 import { validate } from '../modules/validate';
 import type { Person } from '../people/person-loader';
-import type { createPortalService } from '../portal/portal-service';
+import type { PortalGate } from '../portal/portal-gate';
 import { portalView } from '../portal/portal-view';
 import { createRecordService } from '../records/record-service';
 import { dealCompanionWrites } from './deal-writes';
@@ -21,7 +21,7 @@ export const dealRegistrationInput = z.strictObject(dealRegistrationFields());
 
 /** The partner's own check for a partner-only component: a partner contact, holding it. */
 export function requirePartnerComponent(
-  portal: ReturnType<typeof createPortalService>,
+  portal: PortalGate,
   person: Person,
   component: 'deal-registrations' | 'leads',
 ): string {
@@ -38,7 +38,7 @@ export function createPartnerDeals(deps: {
   readonly tableName: string;
   readonly timeZone: string;
   readonly protectionDays: number;
-  readonly portal: ReturnType<typeof createPortalService>;
+  readonly portal: PortalGate;
   readonly now?: () => Date;
 }) {
   const { dynamo, tableName, portal } = deps;

@@ -9,7 +9,7 @@ import { findModule } from '../modules/registry';
 import { validate } from '../modules/validate';
 import { decodeCursor, encodeCursor } from '../records/cursor';
 import { updateRecord } from '../records/update-record';
-import { fullName, type createPortalService } from '../portal/portal-service';
+import { fullName, type PortalGate } from '../portal/portal-gate';
 import { requirePartnerComponent } from './partner-deals';
 
 /**
@@ -66,7 +66,7 @@ export function partnerLeadView(lead: Record<string, unknown>): Record<string, u
 export function createPartnerLeads(deps: {
   readonly dynamo: DynamoDBClient;
   readonly tableName: string;
-  readonly portal: ReturnType<typeof createPortalService>;
+  readonly portal: PortalGate;
   readonly now?: () => Date;
 }) {
   const { dynamo, tableName, portal } = deps;

@@ -15,7 +15,7 @@ import {
 } from '../modules/registry';
 import { validate } from '../modules/validate';
 import type { Person } from '../people/person-loader';
-import type { createPortalService } from '../portal/portal-service';
+import type { PortalGate } from '../portal/portal-gate';
 import { refusalMessage } from '../portal/portal-session';
 import type { createRecordService, PublicRecord } from '../records/record-service';
 
@@ -119,7 +119,7 @@ interface AdminContext {
 export function createColleagues(deps: {
   readonly dynamo: DynamoDBClient;
   readonly tableName: string;
-  readonly portal: ReturnType<typeof createPortalService>;
+  readonly portal: PortalGate;
   readonly records: ReturnType<typeof createRecordService>;
   /** A fresh invitation (the staff resend: invited or failed only, one a minute), naming who asked. */
   readonly resendInvitation: (personId: string, actor: string) => Promise<{ readonly status: AccessStatus }>;

@@ -11,7 +11,7 @@ import { multilineText } from '../modules/fields';
 import { onFirstUse } from '../modules/on-first-use';
 import { ticketFields } from '../modules/registry';
 import { validate } from '../modules/validate';
-import type { createPortalService } from '../portal/portal-service';
+import type { PortalGate } from '../portal/portal-gate';
 import { portalView } from '../portal/portal-view';
 import { createRecordService } from '../records/record-service';
 
@@ -34,7 +34,7 @@ export interface PortalTicketsDependencies {
   readonly tableName: string;
   readonly timeZone: string;
   readonly ticketsPerDay: number;
-  readonly portal: ReturnType<typeof createPortalService>;
+  readonly portal: PortalGate;
   readonly now?: () => Date;
 }
 
