@@ -6,7 +6,7 @@ import { validate } from '../modules/validate';
 import type { Person } from '../people/person-loader';
 import type { PortalGate } from '../portal/portal-gate';
 import { portalView } from '../portal/portal-view';
-import { createRecordService } from '../records/record-service';
+import { createRecordCreator } from '../records/record-create';
 import { dealCompanionWrites } from './deal-writes';
 import { findProspectConflicts, flagProspectConflicts } from './prospect-conflicts';
 
@@ -43,7 +43,7 @@ export function createPartnerDeals(deps: {
 }) {
   const { dynamo, tableName, portal } = deps;
   const now = deps.now ?? (() => new Date());
-  const records = createRecordService({
+  const records = createRecordCreator({
     dynamo,
     tableName,
     now,
