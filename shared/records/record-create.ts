@@ -1,4 +1,4 @@
-import { planAccessChange } from '../access/enablement';
+import type { planAccessChange } from '../access/enablement';
 import { indexAttributes, recordKey } from '../data/keys';
 import { StaleRead, WritePlan } from '../data/write-plan';
 import { Conflict, ValidationFailed, type FieldError } from '../http/errors';
@@ -31,9 +31,41 @@ export interface CreateOptions {
   readonly alsoWrite?: (plan: WritePlan, item: Record<string, unknown>) => void;
 }
 
-export function createRecordCreator(deps: RecordServiceDependencies) {
+export interface RecordCreatorDependencies extends RecordServiceDependencies {
+  /**
+   * What a new person's portal flag does to their access (shared/access/enablement.ts); creating a person without it
+   * is refused. Passed in rather than imported, so a function that creates only records (the portal's tickets, deal
+   * registrations) does not bundle the access machine's writes.
+   */
+  readonly planAccessChange?: typeof planAccessChange;
+}
+
+export function createRecordCreator(deps: RecordCreatorDependencies) {
   const context = recordContext(deps);
   const { dynamo, tableName, now, newId } = context;
+
+  /** A new person's access, in the transaction that creates them (nothing for other records). */
+  function planNewPersonAccess(
+    plan: WritePlan,
+    module: ModuleDeclaration,
+    personId: string,
+    fields: object,
+    actor: string,
+    at: string,
+  ) {
+    if (module.kind !== 'person') return;
+    if (!deps.planAccessChange)
+      throw new Error(`Creating a ${module.label} needs planAccessChange (shared/access/enablement.ts).`);
+    deps.planAccessChange(plan, {
+      tableName,
+      module,
+      personId,
+      before: {},
+      after: fields as Record<string, unknown>,
+      actor,
+      at,
+    });
+  }
 
   /**
    * A create's transaction: one that lost a TransactionConflict to a concurrent write of an item it touches (a claim,
@@ -81,7 +113,7 @@ export function createRecordCreator(deps: RecordServiceDependencies) {
     planReferences(plan, module, id, {}, fields);
     planClaims(plan, module, id, {}, fields);
     planSearchTerms(plan, module, id, {}, fields);
-    planAccessChange(plan, { tableName, module, personId: id, before: {}, after: fields, actor, at: timestamp });
+    planNewPersonAccess(plan, module, id, fields, actor, timestamp);
     options.alsoWrite?.(plan, item);
     await commitNew(plan, module);
     return toPublicRecord(item);
@@ -170,16 +202,8 @@ export function createRecordCreator(deps: RecordServiceDependencies) {
     planClaims(plan, target, nestedId, {}, nestedFields, inline.field);
     planSearchTerms(plan, module, id, {}, fields);
     planSearchTerms(plan, target, nestedId, {}, nestedFields);
-    planAccessChange(plan, { tableName, module, personId: id, before: {}, after: fields, actor, at: timestamp });
-    planAccessChange(plan, {
-      tableName,
-      module: target,
-      personId: nestedId,
-      before: {},
-      after: nestedFields,
-      actor,
-      at: timestamp,
-    });
+    planNewPersonAccess(plan, module, id, fields, actor, timestamp);
+    planNewPersonAccess(plan, target, nestedId, nestedFields, actor, timestamp);
     await commitNew(plan, module);
     return toPublicRecord(item);
   }

@@ -45,7 +45,7 @@ export interface UpdateOptions {
 export function createRecordService(deps: RecordServiceDependencies) {
   const context = recordContext(deps);
   const { dynamo, tableName, now } = context;
-  const { create, get } = createRecordCreator(deps);
+  const { create, get } = createRecordCreator({ ...deps, planAccessChange });
 
   /** A partner organization whose primary contact leaves it (deleted or moved) forgets that contact. */
   async function forgetPrimaryContact(organizationId: unknown, contactId: string) {
