@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod/mini';
 import { Forbidden } from '../http/errors';
+import { onFirstUse } from '../modules/on-first-use';
 import { dealRegistrationFields, findModule } from '../modules/registry';
 import { validate } from '../modules/validate';
 import type { Person } from '../people/person-loader';
@@ -17,7 +18,7 @@ import { findProspectConflicts, flagProspectConflicts } from './prospect-conflic
  * (shared/deals/prospect-conflicts.ts) flags it for staff. The answer is the portal's view: no `conflicts`.
  */
 
-export const dealRegistrationInput = z.strictObject(dealRegistrationFields());
+export const dealRegistrationInput = onFirstUse(() => z.strictObject(dealRegistrationFields()));
 
 /** The partner's own check for a partner-only component: a partner contact, holding it. */
 export function requirePartnerComponent(
@@ -53,7 +54,7 @@ export function createPartnerDeals(deps: {
   async function register(personId: string, body: unknown) {
     const { person } = await portal.session(personId);
     const organizationId = requirePartnerComponent(portal, person, 'deal-registrations');
-    const input = validate(dealRegistrationInput, body, 'deal registration');
+    const input = validate(dealRegistrationInput(), body, 'deal registration');
     const registration = await records.create(
       findModule('deal-registrations')!,
       { ...input, status: 'submitted', contactId: person.id, organizationId, showOnPortal: true },

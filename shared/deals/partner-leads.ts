@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { isRecordIdOf, portalPartition, recordKey } from '../data/keys';
 import { indexes, tableDesign } from '../data/table-design';
 import { Conflict, NotFound } from '../http/errors';
+import { onFirstUse } from '../modules/on-first-use';
 import { multilineText } from '../modules/fields';
 import { findModule } from '../modules/registry';
 import { validate } from '../modules/validate';
@@ -55,7 +56,7 @@ export const leadDecisionInput = z
     }),
   );
 
-export const leadStageInput = z.strictObject({ stage: z.enum(partnerLeadStages) });
+export const leadStageInput = onFirstUse(() => z.strictObject({ stage: z.enum(partnerLeadStages) }));
 
 export function partnerLeadView(lead: Record<string, unknown>): Record<string, unknown> {
   const view: Record<string, unknown> = {};
@@ -162,7 +163,7 @@ export function createPartnerLeads(deps: {
   async function setStage(personId: string, id: string, body: unknown) {
     const { person, organizationId } = await partner(personId);
     const lead = await assignedLead(organizationId, id);
-    const { stage } = validate(leadStageInput, body, 'stage');
+    const { stage } = validate(leadStageInput(), body, 'stage');
     if ((lead.partnerDecision as { decision?: string } | undefined)?.decision !== 'accept') {
       throw new Conflict('Accept the lead before reporting its progress.');
     }
