@@ -1,5 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import * as z from 'zod/mini';
 import { readDealConfig } from '../shared/deals/deal-config';
 import { resolvePartnerDealRoute } from '../shared/deals/partner-deal-routes';
 import { createPartnerDeals } from '../shared/deals/partner-deals';
@@ -8,14 +7,14 @@ import { NotFound } from '../shared/http/errors';
 import { httpHandler, json } from '../shared/http/http-handler';
 import { parseJsonBody } from '../shared/http/request';
 import { validate } from '../shared/modules/validate';
-import { createPortalService } from '../shared/portal/portal-service';
+import { createPortalGate } from '../shared/portal/portal-gate';
 import { portalViewerOf } from '../shared/portal/portal-viewer';
-import { pageQueryFields, pageSizeOf } from '../shared/records/list-query';
+import { pageQuery, pageSizeOf } from '../shared/records/list-query';
 
 const config = readDealConfig();
 const dynamo = new DynamoDBClient({});
 const tableName = config.TABLE_NAME;
-const portal = createPortalService({ dynamo, tableName, timeZone: config.TIME_ZONE });
+const portal = createPortalGate({ dynamo, tableName, timeZone: config.TIME_ZONE });
 const deals = createPartnerDeals({
   dynamo,
   tableName,
@@ -25,7 +24,6 @@ const deals = createPartnerDeals({
 });
 const leads = createPartnerLeads({ dynamo, tableName, portal });
 
-const page = z.strictObject(pageQueryFields());
 const noStore = { 'cache-control': 'no-store' };
 
 /** The partner's deal registrations and assigned leads (shared/deals). */
@@ -40,7 +38,7 @@ export const handler = httpHandler(async (event) => {
       return json(201, registration, { location: `/portal/deal-registrations/${String(registration.id)}` });
     }
     case 'listLeads': {
-      const query = validate(page, event.queryStringParameters ?? {}, 'query');
+      const query = validate(pageQuery(), event.queryStringParameters ?? {}, 'query');
       return json(200, await leads.list(viewer, { limit: pageSizeOf(query.limit), cursor: query.cursor }), noStore);
     }
     case 'getLead':

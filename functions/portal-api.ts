@@ -5,6 +5,7 @@ import { parseJsonBody } from '../shared/http/request';
 import { idPrefixes } from '../shared/modules/registry';
 import { validate } from '../shared/modules/validate';
 import { resolvePortalApiRoute } from '../shared/portal/portal-routes';
+import { createPortalPin } from '../shared/portal/portal-pin';
 import { createPortalService } from '../shared/portal/portal-service';
 import { refusalMessage } from '../shared/portal/portal-session';
 import { readPortalConfig } from '../shared/portal/portal-config';
@@ -12,11 +13,9 @@ import { pageSizeOf } from '../shared/records/list-query';
 import { pinChangeRequest, portalPageQuery } from '../shared/portal/portal-requests';
 
 const config = readPortalConfig();
-const portal = createPortalService({
-  dynamo: new DynamoDBClient({}),
-  tableName: config.TABLE_NAME,
-  timeZone: config.TIME_ZONE,
-});
+const dynamo = new DynamoDBClient({});
+const portal = createPortalService({ dynamo, tableName: config.TABLE_NAME, timeZone: config.TIME_ZONE });
+const pin = createPortalPin({ dynamo, tableName: config.TABLE_NAME, gate: portal });
 
 const personId = new RegExp(
   `^(${[idPrefixes.contacts, idPrefixes.leads, idPrefixes['partner-contacts']].join('|')})_[0-9a-f-]{36}$`,
@@ -50,7 +49,7 @@ export const handler = httpHandler(async (event) => {
     case 'get':
       return json(200, await portal.get(viewer, module, id), { 'cache-control': 'no-store' });
     case 'setPin':
-      await portal.setPin(viewer, validate(pinChangeRequest(), parseJsonBody(event), 'PIN change'));
+      await pin.setPin(viewer, validate(pinChangeRequest(), parseJsonBody(event), 'PIN change'));
       return { statusCode: 204 };
   }
 });

@@ -1,4 +1,3 @@
-import * as z from 'zod/mini';
 import { createAccessAdmin } from '../shared/access/access-admin';
 import { provisionerFromEnvironment } from '../shared/access/provisioner-config';
 import { NotFound } from '../shared/http/errors';
@@ -8,15 +7,15 @@ import { findModule } from '../shared/modules/registry';
 import { validate } from '../shared/modules/validate';
 import { resolveColleagueRoute } from '../shared/partners/colleague-routes';
 import { createColleagues } from '../shared/partners/colleagues';
-import { createPortalService } from '../shared/portal/portal-service';
+import { createPortalGate } from '../shared/portal/portal-gate';
 import { portalViewerOf } from '../shared/portal/portal-viewer';
-import { pageQueryFields, pageSizeOf } from '../shared/records/list-query';
+import { pageQuery, pageSizeOf } from '../shared/records/list-query';
 import { createRecordService } from '../shared/records/record-service';
 
 // A resend is the staff resend (a fresh invitation now), so this function provisions as the staff access API does.
 const { config, dynamo, provisioner } = provisionerFromEnvironment();
 const tableName = config.TABLE_NAME;
-const portal = createPortalService({ dynamo, tableName, timeZone: config.TIME_ZONE });
+const portal = createPortalGate({ dynamo, tableName, timeZone: config.TIME_ZONE });
 const records = createRecordService({ dynamo, tableName });
 const accessAdmin = createAccessAdmin({ dynamo, tableName, provisioner, timeZone: config.TIME_ZONE });
 const partnerContacts = findModule('partner-contacts')!;
@@ -28,7 +27,6 @@ const colleagues = createColleagues({
   resendInvitation: (personId, actor) => accessAdmin.resendInvitation(partnerContacts, personId, actor),
 });
 
-const page = z.strictObject(pageQueryFields());
 const noStore = { 'cache-control': 'no-store' };
 
 /** A partner admin's Colleagues page: list, invite, switch access and components, resend an invitation. */
@@ -39,7 +37,7 @@ export const handler = httpHandler(async (event) => {
   const id = event.pathParameters?.id ?? '';
   switch (operation) {
     case 'listColleagues': {
-      const query = validate(page, event.queryStringParameters ?? {}, 'query');
+      const query = validate(pageQuery(), event.queryStringParameters ?? {}, 'query');
       return json(
         200,
         await colleagues.list(viewer, { limit: pageSizeOf(query.limit), cursor: query.cursor }),

@@ -10,6 +10,7 @@ import { createPortalOverview } from '../shared/portal/portal-overview';
 import { createPortalProfile } from '../shared/portal/portal-profile';
 import { signingRequest } from '../shared/portal/portal-requests';
 import { resolvePortalClientAddressRoute } from '../shared/portal/portal-routes';
+import { createPortalPin } from '../shared/portal/portal-pin';
 import { createPortalService } from '../shared/portal/portal-service';
 import { portalViewerOf } from '../shared/portal/portal-viewer';
 import { createQuoteDecisions } from '../shared/portal/quote-decision';
@@ -23,6 +24,7 @@ const config = readSelfServiceConfig();
 const dynamo = new DynamoDBClient({});
 const tableName = config.TABLE_NAME;
 const portal = createPortalService({ dynamo, tableName, timeZone: config.TIME_ZONE });
+const pin = createPortalPin({ dynamo, tableName, gate: portal });
 const tickets = createPortalTickets({
   dynamo,
   tableName,
@@ -72,7 +74,7 @@ export const handler = httpHandler(async (event) => {
     }
     case 'signSalesOrder': {
       const { pin: given } = validate(signingRequest(), parseJsonBody(event), 'signature');
-      const signature = await portal.signSalesOrder(viewer, id, given, {
+      const signature = await pin.signSalesOrder(viewer, id, given, {
         sourceIp: await clientAddressOf(event, originVerifier),
         userAgent: event.requestContext.http.userAgent ?? '',
       });

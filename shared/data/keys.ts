@@ -286,90 +286,100 @@ const placeholderModule = (kind: ModuleDeclaration['kind'], portalVisible: boole
   ({ name: '<module>', kind, portalVisible }) as unknown as ModuleDeclaration;
 const record = { id: '<id>', createdAt: '<createdAt>' };
 
-/** Every item type with its keys, built by the builders above from placeholders: what docs/data-model.md shows. */
-export const itemCatalog: readonly CatalogEntry[] = [
-  {
-    item: 'organization',
-    keys: { ...recordKey('<id>'), ...indexAttributes(placeholderModule('organization', false), record) },
-  },
-  {
-    item: 'person',
-    keys: {
-      ...recordKey('<id>'),
-      ...indexAttributes(placeholderModule('person', false), {
-        ...record,
-        organizationId: '<organizationId>',
-        email: '<email>',
-      }),
+/**
+ * Every item type with its keys, built by the builders above from placeholders: what docs/data-model.md shows. A
+ * function, not a value built at load: it calls every builder, so as a constant it ran at every cold start and kept
+ * every builder (and the registry) in every function's bundle, the health check's included (issue 18).
+ */
+export function itemCatalog(): readonly CatalogEntry[] {
+  return [
+    {
+      item: 'organization',
+      keys: { ...recordKey('<id>'), ...indexAttributes(placeholderModule('organization', false), record) },
     },
-    when: { gsi2: 'when linked to an organization', gsi3: 'when it has an email' },
-  },
-  {
-    item: 'portal record',
-    keys: {
-      ...recordKey('<id>'),
-      ...indexAttributes(placeholderModule('record', true), {
-        ...record,
-        organizationId: '<organizationId>',
-        contactId: '<contactId>',
-        showOnPortal: true,
-      }),
-      // The viewer is the partner organization, or else the linked person (`portalViewerOf`).
-      [indexes.byPortal.partitionKey]: portalPartition('<viewer>', '<module>'),
+    {
+      item: 'person',
+      keys: {
+        ...recordKey('<id>'),
+        ...indexAttributes(placeholderModule('person', false), {
+          ...record,
+          organizationId: '<organizationId>',
+          email: '<email>',
+        }),
+      },
+      when: { gsi2: 'when linked to an organization', gsi3: 'when it has an email' },
     },
-    when: { gsi2: 'when linked to an organization', gsi3: 'when linked to a person', gsi4: 'when shown on the portal' },
-  },
-  { item: 'email claim', keys: claimKey('email', '<email>') },
-  { item: 'username claim', keys: claimKey('username', '<lower-case username>') },
-  {
-    item: 'portal access state',
-    keys: {
-      ...accessKey('<personId>'),
-      ...accessListAttributes('<personId>'),
-      ...accessStatusAttributes('<personId>', '<status>', '<status changed at>'),
+    {
+      item: 'portal record',
+      keys: {
+        ...recordKey('<id>'),
+        ...indexAttributes(placeholderModule('record', true), {
+          ...record,
+          organizationId: '<organizationId>',
+          contactId: '<contactId>',
+          showOnPortal: true,
+        }),
+        // The viewer is the partner organization, or else the linked person (`portalViewerOf`).
+        [indexes.byPortal.partitionKey]: portalPartition('<viewer>', '<module>'),
+      },
+      when: {
+        gsi2: 'when linked to an organization',
+        gsi3: 'when linked to a person',
+        gsi4: 'when shown on the portal',
+      },
     },
-    when: { gsi2: 'once a status is recorded' },
-  },
-  { item: 'access history entry', keys: historyKey('<personId>', '<time>', '<random>') },
-  { item: 'wrong-PIN attempts', keys: pinAttemptsKey('<personId>'), note: `TTL \`${tableDesign.ttlAttribute}\`` },
-  { item: 'ticket comment', keys: commentKey('<ticketId>', '<time>', '<commentId>') },
-  {
-    item: 'portal tickets of a day',
-    keys: ticketCountKey('<personId>', '<date>'),
-    note: `TTL \`${tableDesign.ttlAttribute}\``,
-  },
-  {
-    item: 'portal notification',
-    keys: notificationKey('<recordId>', '<kind>#<event>'),
-    note: `TTL \`${tableDesign.ttlAttribute}\``,
-  },
-  {
-    item: 'file of a record',
-    keys: fileKey('<recordId>', '<fileId>'),
-    note: `TTL \`${tableDesign.ttlAttribute}\` while pending`,
-  },
-  {
-    item: 'search term of a record',
-    keys: { ...searchTermKey('<module>', '<term>', '<id>'), [pk]: `${searchPrefix}<module>#<first character>` },
-  },
-  {
-    item: 'assigned lead',
-    keys: {
-      ...recordKey('<id>'),
-      [indexes.byPortal.partitionKey]: portalPartition('<assignedPartnerId>', 'leads'),
-      [indexes.byPortal.sortKey]: '<createdAt>#<id>',
+    { item: 'email claim', keys: claimKey('email', '<email>') },
+    { item: 'username claim', keys: claimKey('username', '<lower-case username>') },
+    {
+      item: 'portal access state',
+      keys: {
+        ...accessKey('<personId>'),
+        ...accessListAttributes('<personId>'),
+        ...accessStatusAttributes('<personId>', '<status>', '<status changed at>'),
+      },
+      when: { gsi2: 'once a status is recorded' },
     },
-    when: { gsi4: 'while assigned to a partner organization' },
-    note: 'also gsi1/gsi3 as a person',
-  },
-  { item: 'prospect key', keys: prospectKey('company', '<normalised name>', '<recordId>') },
-  { item: 'CSV import', keys: importKey('<importId>') },
-  { item: 'CSV import chunk', keys: importChunkKey('<importId>', '<phase>', '<index>') },
-  { item: 'CSV import key', keys: importRowKey('<module>', '<email or externalId>', '<value>') },
-  {
-    item: 'account quota window',
-    keys: quotaWindowKey('<quota>', '<windowStart>'),
-    note: `TTL \`${tableDesign.ttlAttribute}\``,
-  },
-  { item: 'health probe (never written)', keys: healthProbeKey },
-];
+    { item: 'access history entry', keys: historyKey('<personId>', '<time>', '<random>') },
+    { item: 'wrong-PIN attempts', keys: pinAttemptsKey('<personId>'), note: `TTL \`${tableDesign.ttlAttribute}\`` },
+    { item: 'ticket comment', keys: commentKey('<ticketId>', '<time>', '<commentId>') },
+    {
+      item: 'portal tickets of a day',
+      keys: ticketCountKey('<personId>', '<date>'),
+      note: `TTL \`${tableDesign.ttlAttribute}\``,
+    },
+    {
+      item: 'portal notification',
+      keys: notificationKey('<recordId>', '<kind>#<event>'),
+      note: `TTL \`${tableDesign.ttlAttribute}\``,
+    },
+    {
+      item: 'file of a record',
+      keys: fileKey('<recordId>', '<fileId>'),
+      note: `TTL \`${tableDesign.ttlAttribute}\` while pending`,
+    },
+    {
+      item: 'search term of a record',
+      keys: { ...searchTermKey('<module>', '<term>', '<id>'), [pk]: `${searchPrefix}<module>#<first character>` },
+    },
+    {
+      item: 'assigned lead',
+      keys: {
+        ...recordKey('<id>'),
+        [indexes.byPortal.partitionKey]: portalPartition('<assignedPartnerId>', 'leads'),
+        [indexes.byPortal.sortKey]: '<createdAt>#<id>',
+      },
+      when: { gsi4: 'while assigned to a partner organization' },
+      note: 'also gsi1/gsi3 as a person',
+    },
+    { item: 'prospect key', keys: prospectKey('company', '<normalised name>', '<recordId>') },
+    { item: 'CSV import', keys: importKey('<importId>') },
+    { item: 'CSV import chunk', keys: importChunkKey('<importId>', '<phase>', '<index>') },
+    { item: 'CSV import key', keys: importRowKey('<module>', '<email or externalId>', '<value>') },
+    {
+      item: 'account quota window',
+      keys: quotaWindowKey('<quota>', '<windowStart>'),
+      note: `TTL \`${tableDesign.ttlAttribute}\``,
+    },
+    { item: 'health probe (never written)', keys: healthProbeKey },
+  ];
+}

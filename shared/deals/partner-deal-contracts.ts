@@ -87,7 +87,7 @@ export const partnerDealContracts = {
     tag: 'Portal',
     summary:
       'Registers a deal the partner found; staff review it (submitted → approved with a protected lead, or rejected)',
-    requestBody: named('PortalDealRegistrationInput', dealRegistrationInput),
+    requestBody: named('PortalDealRegistrationInput', dealRegistrationInput()),
     responses: {
       201: success('The registration, as the portal shows it.', schemaRef('PortalDealRegistration'), {
         location: {
@@ -159,7 +159,7 @@ export const partnerDealContracts = {
     tag: 'Portal',
     summary: 'Reports the progress of an accepted lead',
     pathParameters: idParameter,
-    requestBody: named('PartnerLeadStageInput', leadStageInput),
+    requestBody: named('PartnerLeadStageInput', leadStageInput()),
     responses: {
       200: success('The lead.', schemaRef('PartnerLead'), noStoreHeader),
       400: invalid('The body is not a stage'),

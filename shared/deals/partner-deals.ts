@@ -1,12 +1,13 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod/mini';
 import { Forbidden } from '../http/errors';
+import { onFirstUse } from '../modules/on-first-use';
 import { dealRegistrationFields, findModule } from '../modules/registry';
 import { validate } from '../modules/validate';
 import type { Person } from '../people/person-loader';
-import type { createPortalService } from '../portal/portal-service';
+import type { PortalGate } from '../portal/portal-gate';
 import { portalView } from '../portal/portal-view';
-import { createRecordService } from '../records/record-service';
+import { createRecordCreator } from '../records/record-create';
 import { dealCompanionWrites } from './deal-writes';
 import { recheckProspectConflicts } from './prospect-conflicts';
 
@@ -17,11 +18,11 @@ import { recheckProspectConflicts } from './prospect-conflicts';
  * (shared/deals/prospect-conflicts.ts) flags it for staff. The answer is the portal's view: no `conflicts`.
  */
 
-export const dealRegistrationInput = z.strictObject(dealRegistrationFields());
+export const dealRegistrationInput = onFirstUse(() => z.strictObject(dealRegistrationFields()));
 
 /** The partner's own check for a partner-only component: a partner contact, holding it. */
 export function requirePartnerComponent(
-  portal: ReturnType<typeof createPortalService>,
+  portal: PortalGate,
   person: Person,
   component: 'deal-registrations' | 'leads',
 ): string {
@@ -38,12 +39,12 @@ export function createPartnerDeals(deps: {
   readonly tableName: string;
   readonly timeZone: string;
   readonly protectionDays: number;
-  readonly portal: ReturnType<typeof createPortalService>;
+  readonly portal: PortalGate;
   readonly now?: () => Date;
 }) {
   const { dynamo, tableName, portal } = deps;
   const now = deps.now ?? (() => new Date());
-  const records = createRecordService({
+  const records = createRecordCreator({
     dynamo,
     tableName,
     now,
@@ -53,7 +54,7 @@ export function createPartnerDeals(deps: {
   async function register(personId: string, body: unknown) {
     const { person } = await portal.session(personId);
     const organizationId = requirePartnerComponent(portal, person, 'deal-registrations');
-    const input = validate(dealRegistrationInput, body, 'deal registration');
+    const input = validate(dealRegistrationInput(), body, 'deal registration');
     const registration = await records.create(
       findModule('deal-registrations')!,
       { ...input, status: 'submitted', contactId: person.id, organizationId, showOnPortal: true },

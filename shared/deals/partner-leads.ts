@@ -4,12 +4,13 @@ import * as z from 'zod/mini';
 import { isRecordIdOf, portalPartition, recordKey } from '../data/keys';
 import { indexes } from '../data/table-design';
 import { Conflict, NotFound } from '../http/errors';
+import { onFirstUse } from '../modules/on-first-use';
 import { multilineText } from '../modules/fields';
 import { findModule } from '../modules/registry';
 import { validate } from '../modules/validate';
 import { updateRecord } from '../records/update-record';
 import { portalPartitionPage } from '../portal/portal-partition-page';
-import { fullName, type createPortalService } from '../portal/portal-service';
+import { fullName, type PortalGate } from '../portal/portal-gate';
 import { requirePartnerComponent } from './partner-deals';
 
 /**
@@ -55,7 +56,7 @@ export const leadDecisionInput = z
     }),
   );
 
-export const leadStageInput = z.strictObject({ stage: z.enum(partnerLeadStages) });
+export const leadStageInput = onFirstUse(() => z.strictObject({ stage: z.enum(partnerLeadStages) }));
 
 export function partnerLeadView(lead: Record<string, unknown>): Record<string, unknown> {
   const view: Record<string, unknown> = {};
@@ -66,7 +67,7 @@ export function partnerLeadView(lead: Record<string, unknown>): Record<string, u
 export function createPartnerLeads(deps: {
   readonly dynamo: DynamoDBClient;
   readonly tableName: string;
-  readonly portal: ReturnType<typeof createPortalService>;
+  readonly portal: PortalGate;
   readonly now?: () => Date;
 }) {
   const { dynamo, tableName, portal } = deps;
@@ -140,7 +141,7 @@ export function createPartnerLeads(deps: {
   async function setStage(personId: string, id: string, body: unknown) {
     const { person, organizationId } = await partner(personId);
     const lead = await assignedLead(organizationId, id);
-    const { stage } = validate(leadStageInput, body, 'stage');
+    const { stage } = validate(leadStageInput(), body, 'stage');
     if ((lead.partnerDecision as { decision?: string } | undefined)?.decision !== 'accept') {
       throw new Conflict('Accept the lead before reporting its progress.');
     }

@@ -79,7 +79,7 @@ export const colleagueContracts = {
     tag: 'Portal',
     summary:
       "Invites a colleague into the admin's organization with portal access (components the admin holds); one login and one invitation however often it is sent",
-    requestBody: named('ColleagueInvitation', colleagueInvitationInput),
+    requestBody: named('ColleagueInvitation', colleagueInvitationInput()),
     responses: {
       201: success('The new colleague; the invitation email follows.', colleagueRef, {
         location: { description: '`/portal/colleagues/{id}`.', schema: { type: 'string', format: 'uri-reference' } },
@@ -99,7 +99,7 @@ export const colleagueContracts = {
     tag: 'Portal',
     summary: "Switches a colleague's portal access on or off, or changes their components (only ones the admin holds)",
     pathParameters: idParameter,
-    requestBody: named('ColleagueChange', colleagueChangeInput),
+    requestBody: named('ColleagueChange', colleagueChangeInput()),
     responses: {
       200: success('The colleague as changed.', colleagueRef),
       400: invalid(

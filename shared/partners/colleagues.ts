@@ -6,6 +6,7 @@ import type { AccessStatus } from '../access/access-state';
 import { isRecordIdOf, recordKey } from '../data/keys';
 import { StaleRead, type WritePlan } from '../data/write-plan';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../http/errors';
+import { onFirstUse } from '../modules/on-first-use';
 import { email, text } from '../modules/fields';
 import {
   defaultPortalComponents,
@@ -15,7 +16,7 @@ import {
 } from '../modules/registry';
 import { validate } from '../modules/validate';
 import type { Person } from '../people/person-loader';
-import type { createPortalService } from '../portal/portal-service';
+import type { PortalGate } from '../portal/portal-gate';
 import { refusalMessage } from '../portal/portal-session';
 import type { createRecordService, PublicRecord } from '../records/record-service';
 
@@ -39,24 +40,29 @@ import type { createRecordService, PublicRecord } from '../records/record-servic
 /** Attempts of an invitation that lost a race with a concurrent one before it is replayed. */
 const maxAttempts = 4;
 
-const componentList = z.array(z.enum(portalComponentNames)).check(
-  z.minLength(1, { message: 'at least one component' }),
-  z.refine((list) => new Set(list).size === list.length, { message: 'no duplicates' }),
-);
+const componentList = () =>
+  z.array(z.enum(portalComponentNames)).check(
+    z.minLength(1, { message: 'at least one component' }),
+    z.refine((list) => new Set(list).size === list.length, { message: 'no duplicates' }),
+  );
 
 /** `POST /portal/colleagues`. */
-export const colleagueInvitationInput = z.strictObject({
-  firstName: z.optional(text(100)),
-  lastName: text(100),
-  email: email(),
-  components: componentList,
-});
+export const colleagueInvitationInput = onFirstUse(() =>
+  z.strictObject({
+    firstName: z.optional(text(100)),
+    lastName: text(100),
+    email: email(),
+    components: componentList(),
+  }),
+);
 
 /** `PATCH /portal/colleagues/{id}`: whether they may sign in, and what they see. */
-export const colleagueChangeInput = z.strictObject({
-  enabled: z.optional(z.boolean()),
-  components: z.optional(componentList),
-});
+export const colleagueChangeInput = onFirstUse(() =>
+  z.strictObject({
+    enabled: z.optional(z.boolean()),
+    components: z.optional(componentList()),
+  }),
+);
 
 /** Settings only staff change; named in the refusal so the admin knows whom to ask. */
 const staffOnly = new Set([
@@ -119,7 +125,7 @@ interface AdminContext {
 export function createColleagues(deps: {
   readonly dynamo: DynamoDBClient;
   readonly tableName: string;
-  readonly portal: ReturnType<typeof createPortalService>;
+  readonly portal: PortalGate;
   readonly records: ReturnType<typeof createRecordService>;
   /** A fresh invitation (the staff resend: invited or failed only, one a minute), naming who asked. */
   readonly resendInvitation: (personId: string, actor: string) => Promise<{ readonly status: AccessStatus }>;
@@ -209,10 +215,10 @@ export function createColleagues(deps: {
   async function invite(adminId: string, body: unknown) {
     refuseStaffSettings(
       body,
-      Object.keys(colleagueInvitationInput.shape),
+      Object.keys(colleagueInvitationInput().shape),
       'You can give a colleague a name, an email and portal components; staff set everything else (support window, e-signing, PIN, partner admin) — ask your account manager.',
     );
-    const input = validate(colleagueInvitationInput, body, 'invitation');
+    const input = validate(colleagueInvitationInput(), body, 'invitation');
     const context = await adminOf(adminId);
     assertHeld(context, input.components);
     const fields = {
@@ -271,10 +277,10 @@ export function createColleagues(deps: {
   async function update(adminId: string, colleagueId: string, body: unknown) {
     refuseStaffSettings(
       body,
-      Object.keys(colleagueChangeInput.shape),
+      Object.keys(colleagueChangeInput().shape),
       'You can change whether a colleague may sign in and which components they see; staff change everything else — ask your account manager.',
     );
-    const change = validate(colleagueChangeInput, body, 'change');
+    const change = validate(colleagueChangeInput(), body, 'change');
     const context = await adminOf(adminId);
     if (!isRecordIdOf(partnerContacts, colleagueId)) throw notFound(colleagueId);
     const actor = `partner:${adminId}`;

@@ -4,7 +4,7 @@ import { portalModuleNames } from '../modules/registry';
 import { portalPartition, portalViewerKey } from '../data/keys';
 import { indexes } from '../data/table-design';
 import type { Person } from '../people/person-loader';
-import type { createPortalService } from './portal-service';
+import type { PortalGate } from './portal-gate';
 
 /**
  * The portal's home page: for each of the person's components, in their order, how many records they see and
@@ -54,7 +54,7 @@ const titleOf = (record: Summary) => String(record.title ?? record.subject ?? re
 export function createPortalOverview(deps: {
   readonly dynamo: DynamoDBClient;
   readonly tableName: string;
-  readonly portal: ReturnType<typeof createPortalService>;
+  readonly portal: PortalGate;
 }) {
   const { dynamo, tableName, portal } = deps;
   const index = indexes.byPortal;

@@ -11,9 +11,11 @@ import { normaliseTerm } from './search-terms';
 export const maxSearchLength = 200;
 
 /** `q`: a prefix of a name or email, in any case, accents optional; blank after normalising is refused. */
-const searchSchema = z.string().check(
-  z.maxLength(maxSearchLength, { message: `at most ${maxSearchLength} characters` }),
-  z.refine((value) => normaliseTerm(value) !== '', { message: 'must contain a letter or digit to search for' }),
+const searchSchema = onFirstUse(() =>
+  z.string().check(
+    z.maxLength(maxSearchLength, { message: `at most ${maxSearchLength} characters` }),
+    z.refine((value) => normaliseTerm(value) !== '', { message: 'must contain a letter or digit to search for' }),
+  ),
 );
 
 export const defaultPageSize = 25;
@@ -54,7 +56,7 @@ function listQuerySchema(module: ModuleDeclaration) {
   if (!schema) {
     schema = z.strictObject({
       ...pageQueryFields(),
-      q: z.optional(searchSchema),
+      q: z.optional(searchSchema()),
       ...Object.fromEntries(module.filters.map((name) => [name, z.optional(filterSchema(module, name))])),
     }) as unknown as z.ZodMiniType<Record<string, string | undefined>>;
     schemas.set(module.name, schema);

@@ -1,58 +1,38 @@
-import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { indexAttributes, recordKey } from '../data/keys';
 import { planAccessChange } from '../access/enablement';
-import { indexAttributes, isRecordIdOf, newRecordId, recordKey, type ClaimKind } from '../data/keys';
 import { StaleRead, WritePlan } from '../data/write-plan';
-import {
-  Conflict,
-  NotFound,
-  PreconditionFailed,
-  ValidationFailed,
-  type DomainError,
-  type FieldError,
-} from '../http/errors';
-import {
-  findModule,
-  idPrefixes,
-  moduleOfId,
-  type InlineCreateDeclaration,
-  type ModuleDeclaration,
-  type ReferenceDeclaration,
-} from '../modules/registry';
-import { validate } from '../modules/validate';
-import { hashPin } from '../security/pin-hash';
+import { Conflict, NotFound, PreconditionFailed, type DomainError } from '../http/errors';
+import type { ModuleDeclaration } from '../modules/registry';
 import { applyMergePatch } from './merge-patch';
-import { claimsOf, toPublicRecord, writableFields, type PublicRecord, type StoredRecord } from './public-record';
-import type { CompanionWritesByModule } from './companion-writes';
+import { toPublicRecord, writableFields, type PublicRecord, type StoredRecord } from './public-record';
+import { createRecordCreator } from './record-create';
 import { listRecords, type ListPage, type ListQuery } from './record-list';
-import { searchTermChanges } from './search-terms';
 import { updateRecord } from './update-record';
+import {
+  alignPartnerRecord,
+  maxAttempts,
+  planClaims,
+  planCompanions,
+  planReferences,
+  planSearchTerms,
+  prepareFields,
+  readOwn,
+  recordContext,
+  type RecordServiceDependencies,
+} from './record-writes';
 
 // Named here too for the service's callers.
 export type { ListPage, ListQuery } from './record-list';
 export { toPublicRecord, type PublicRecord } from './public-record';
+export type { CreateOptions } from './record-create';
+export type { RecordServiceDependencies } from './record-writes';
 
 /**
  * Staff-side CRUD of every module: validation, defaults, derived fields, references, link counters and
- * portal uniqueness claims, each request in the fewest DynamoDB round trips (docs/data-model.md).
+ * portal uniqueness claims, each request in the fewest DynamoDB round trips (docs/data-model.md). Creating is
+ * ./record-create.ts, the plans every write shares ./record-writes.ts.
  */
-
-export interface RecordServiceDependencies {
-  readonly dynamo: DynamoDBClient;
-  readonly tableName: string;
-  readonly now?: () => Date;
-  readonly newId?: (module: ModuleDeclaration) => string;
-  /** Writes some modules add to each staff write of their records, in the same transaction. */
-  readonly companionWrites?: CompanionWritesByModule;
-}
-
-/** What a caller other than staff's CRUD adds to a new record (the portal raising a ticket). */
-export interface CreateOptions {
-  /** Values of the module's `serverOwned` fields. */
-  readonly serverOwned?: Readonly<Record<string, unknown>>;
-  /** More actions of the same transaction (a counter whose condition must hold for the record to be written). */
-  readonly alsoWrite?: (plan: WritePlan, item: Record<string, unknown>) => void;
-}
 
 /** What a caller other than staff's CRUD adds to an update (a partner admin editing a colleague). */
 export interface UpdateOptions {
@@ -62,147 +42,10 @@ export interface UpdateOptions {
   readonly alsoWrite?: (plan: WritePlan, current: StoredRecord, item: Record<string, unknown>) => void;
 }
 
-/** Attempts of a read-modify-write that lost a race before answering 409. */
-const maxAttempts = 4;
-
-function referenceProblem(module: ModuleDeclaration, reference: ReferenceDeclaration, id: string): ValidationFailed {
-  const target = moduleOfId(id)?.label ?? 'record';
-  const message = reference.belongsToThisRecord
-    ? `must be a ${target} of this ${module.label}`
-    : `refers to no existing ${target}`;
-  return new ValidationFailed(`${reference.field} ${message}.`, [{ path: `/${reference.field}`, message }]);
-}
-
-function partnerRecordProblem(): ValidationFailed {
-  const message = 'a partner contact and the partner organization of a record must belong together';
-  return new ValidationFailed(`The contactId and organizationId do not belong together.`, [
-    { path: '/organizationId', message },
-  ]);
-}
-
-function claimConflict(
-  kind: ClaimKind,
-  value: string,
-  old: Record<string, unknown> | undefined,
-  inlineField?: string,
-): Conflict {
-  const conflict = new Conflict(`Another person already holds portal access with the ${kind} ${value}.`);
-  const field = kind === 'email' ? 'email' : 'portal.username';
-  conflict.extensions.conflict = { field: inlineField ? `${inlineField}.${field}` : field, holderId: old?.holderId };
-  return conflict;
-}
-
-export function createRecordService({
-  dynamo,
-  tableName,
-  now = () => new Date(),
-  newId = newRecordId,
-  companionWrites = {},
-}: RecordServiceDependencies) {
-  /** The module's companion writes, added to `plan`; the fields they give the record itself. */
-  async function planCompanions(
-    plan: WritePlan,
-    module: ModuleDeclaration,
-    id: string,
-    before: Record<string, unknown> | undefined,
-    after: Record<string, unknown> | undefined,
-    actor: string,
-    at: string,
-  ): Promise<Record<string, unknown>> {
-    const writes = companionWrites[module.name];
-    return { ...(writes ? await writes(plan, { tableName, module, id, before, after, actor, at }) : undefined) };
-  }
-
-  async function read(id: string): Promise<StoredRecord | undefined> {
-    const result = await dynamo.send(
-      new GetItemCommand({ TableName: tableName, Key: marshall(recordKey(id)), ConsistentRead: true }),
-    );
-    return result.Item ? (unmarshall(result.Item) as StoredRecord) : undefined;
-  }
-
-  async function readOwn(module: ModuleDeclaration, id: string): Promise<StoredRecord> {
-    const item = isRecordIdOf(module, id) ? await read(id) : undefined;
-    if (!item) throw new NotFound(`There is no ${module.label} with id ${id}.`);
-    return item;
-  }
-
-  /** Validates the client's fields and turns them into what is stored: defaults, PIN hash, derived fields. */
-  async function prepareFields(
-    module: ModuleDeclaration,
-    input: Record<string, unknown>,
-    previousPinHash: unknown,
-  ): Promise<Record<string, unknown>> {
-    const fields = { ...module.defaults, ...validate(module.schema, input, `${module.label}`) };
-    if (fields.portal) {
-      const { pin, ...portal } = fields.portal as Record<string, unknown>;
-      const pinHash = typeof pin === 'string' ? await hashPin(pin) : previousPinHash;
-      fields.portal = pinHash === undefined ? portal : { ...portal, pinHash };
-    }
-    return { ...fields, ...module.derive?.(fields) };
-  }
-
-  /** Adds the reference checks and link-counter moves that a change from `before` to `after` needs. */
-  function planReferences(
-    plan: WritePlan,
-    module: ModuleDeclaration,
-    recordId: string,
-    before: Record<string, unknown>,
-    after: Record<string, unknown>,
-  ) {
-    for (const reference of module.references) {
-      const previous = before[reference.field] as string | undefined;
-      const next = after[reference.field] as string | undefined;
-      if (previous === next) continue;
-      if (reference.counted) {
-        if (next) plan.countLink(next, 1, () => referenceProblem(module, reference, next));
-        if (previous)
-          plan.countLink(previous, -1, () => new Conflict(`The ${reference.field} ${previous} changed meanwhile.`));
-      } else if (next && reference.field === 'contactId' && next.startsWith(`${idPrefixes['partner-contacts']}_`)) {
-        // Atomic with the write: the partner contact still belongs to the organization the record carries.
-        plan.checkExists(
-          next,
-          (old) => (old ? partnerRecordProblem() : referenceProblem(module, reference, next)),
-          after.organizationId as string | undefined,
-        );
-      } else if (next) {
-        plan.checkExists(
-          next,
-          () => referenceProblem(module, reference, next),
-          reference.belongsToThisRecord ? recordId : undefined,
-        );
-      }
-    }
-  }
-
-  function planClaims(
-    plan: WritePlan,
-    module: ModuleDeclaration,
-    id: string,
-    before: Record<string, unknown>,
-    after: Record<string, unknown>,
-    inlineField?: string,
-  ) {
-    const held = claimsOf(module, before);
-    const wanted = claimsOf(module, after);
-    for (const [kind, value] of held) if (wanted.get(kind) !== value) plan.releaseClaim(kind, value, id);
-    for (const [kind, value] of wanted) {
-      if (held.get(kind) !== value)
-        plan.takeClaim(kind, value, id, (old) => claimConflict(kind, value, old, inlineField));
-    }
-  }
-
-  /** Term items follow the record's searchable fields, in the record's own transaction. */
-  function planSearchTerms(
-    plan: WritePlan,
-    module: ModuleDeclaration,
-    id: string,
-    before: Record<string, unknown>,
-    after: Record<string, unknown>,
-  ) {
-    const { add, remove } = searchTermChanges(module, before, after);
-    for (const term of remove) plan.deleteSearchTerm(module.name, term, id);
-    for (const term of add) plan.putSearchTerm(module.name, term, id);
-  }
+export function createRecordService(deps: RecordServiceDependencies) {
+  const context = recordContext(deps);
+  const { dynamo, tableName, now } = context;
+  const { create, get } = createRecordCreator({ ...deps, planAccessChange });
 
   /** A partner organization whose primary contact leaves it (deleted or moved) forgets that contact. */
   async function forgetPrimaryContact(organizationId: unknown, contactId: string) {
@@ -217,50 +60,6 @@ export function createRecordService({
   }
 
   /**
-   * A partner contact's records belong to its partner organization too (that is who sees them on the portal):
-   * a missing organizationId is filled in from the contact, a different one refused.
-   */
-  async function alignPartnerRecord(
-    module: ModuleDeclaration,
-    fields: Record<string, unknown>,
-    before: Record<string, unknown>,
-  ): Promise<Record<string, unknown>> {
-    if (module.kind !== 'record') return fields;
-    const contactId = fields.contactId as string | undefined;
-    const organizationId = fields.organizationId as string | undefined;
-    if (contactId === before.contactId && organizationId === before.organizationId) return fields;
-    const partnerPrefix = `${idPrefixes['partner-contacts']}_`;
-    // (A customer contact on a partner organization's record is refused by the module schema.)
-    if (!contactId?.startsWith(partnerPrefix)) return fields;
-    const contact = await read(contactId);
-    // A contact that does not exist is reported by the write's reference check.
-    const contactOrganization = contact?.organizationId as string | undefined;
-    if (!contactOrganization || organizationId === contactOrganization) return fields;
-    if (organizationId) throw partnerRecordProblem();
-    return { ...fields, organizationId: contactOrganization };
-  }
-
-  /**
-   * A create's transaction: one that lost a TransactionConflict to a concurrent write of an item it touches (a claim,
-   * an organization's link counter) is sent again, as it is (its conditions are checked again); persistent contention
-   * is a 409.
-   */
-  async function commitNew(plan: WritePlan, module: ModuleDeclaration): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await plan.commit(dynamo);
-      } catch (error) {
-        if (!(error instanceof StaleRead)) throw error;
-        if (attempt >= maxAttempts) {
-          throw new Conflict(
-            `The ${module.label} could not be created while others change what it links to; try again.`,
-          );
-        }
-      }
-    }
-  }
-
-  /**
    * Read-modify-write with optimistic concurrency: reads the record (checking If-Match), lets `write` plan
    * and commit, and starts over when the record changed in between. Persistent contention is a 409.
    */
@@ -271,7 +70,7 @@ export function createRecordService({
     write: (current: StoredRecord) => Promise<T>,
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const current = await readOwn(module, id);
+      const current = await readOwn(context, module, id);
       if (expectedVersions && !expectedVersions.includes(current.version)) {
         throw new PreconditionFailed(
           `The ${module.label} has changed since that ETag; read it again (now version ${current.version}).`,
@@ -286,136 +85,6 @@ export function createRecordService({
         }
       }
     }
-  }
-
-  async function create(
-    module: ModuleDeclaration,
-    input: Record<string, unknown>,
-    actor: string,
-    options: CreateOptions = {},
-  ): Promise<PublicRecord> {
-    const inline = module.createsWith;
-    if (inline && Object.hasOwn(input, inline.field)) return createWithInline(module, inline, input, actor);
-    const fields = await alignPartnerRecord(module, await prepareFields(module, input, undefined), {});
-    const id = newId(module);
-    const timestamp = now().toISOString();
-    const base = { id, version: 1, createdAt: timestamp, updatedAt: timestamp, createdBy: actor, updatedBy: actor };
-    const plan = new WritePlan(tableName);
-    const planned = { ...recordKey(id), module: module.name, ...fields, ...options.serverOwned, ...base };
-    const item = { ...planned, ...(await planCompanions(plan, module, id, undefined, planned, actor, timestamp)) };
-    plan.putRecord(
-      { ...item, ...indexAttributes(module, item) },
-      { expression: 'attribute_not_exists(pk)' },
-      () => new Conflict(`A record with id ${id} already exists.`),
-    );
-    planReferences(plan, module, id, {}, fields);
-    planClaims(plan, module, id, {}, fields);
-    planSearchTerms(plan, module, id, {}, fields);
-    planAccessChange(plan, { tableName, module, personId: id, before: {}, after: fields, actor, at: timestamp });
-    options.alsoWrite?.(plan, item);
-    await commitNew(plan, module);
-    return toPublicRecord(item);
-  }
-
-  /** Validates `input` as `module` would; its problems are collected with `prefix` on their paths, not thrown. */
-  async function prepareOrCollect(
-    module: ModuleDeclaration,
-    input: Record<string, unknown>,
-    prefix: string,
-    errors: FieldError[],
-  ): Promise<Record<string, unknown> | undefined> {
-    try {
-      return await prepareFields(module, input, undefined);
-    } catch (error) {
-      if (!(error instanceof ValidationFailed)) throw error;
-      for (const problem of error.extensions.errors as FieldError[]) {
-        errors.push({ ...problem, path: prefix + (problem.path === '/' ? '' : problem.path) || '/' });
-      }
-      return undefined;
-    }
-  }
-
-  /**
-   * A record and the one it creates inline (a partner organization and its new primary contact, `createsWith` in the
-   * registry), each naming the other, in ONE transaction: both exist afterwards or neither does. Problems with either
-   * are answered together, the inline record's under its member (`/primaryContact/lastName`).
-   */
-  async function createWithInline(
-    module: ModuleDeclaration,
-    inline: InlineCreateDeclaration,
-    input: Record<string, unknown>,
-    actor: string,
-  ): Promise<PublicRecord> {
-    const target = findModule(inline.module)!;
-    const { [inline.field]: nested, ...own } = input;
-    const errors: FieldError[] = [];
-    const at = `/${inline.field}`;
-    const nestedInput =
-      nested !== null && typeof nested === 'object' && !Array.isArray(nested)
-        ? (nested as Record<string, unknown>)
-        : undefined;
-    if (!nestedInput) errors.push({ path: at, message: `must be an object: the new ${target.label}` });
-    if (own[inline.reference] !== undefined) {
-      errors.push({ path: `/${inline.reference}`, message: `not together with ${inline.field}` });
-    }
-    if (nestedInput && Object.hasOwn(nestedInput, inline.backReference)) {
-      errors.push({ path: `${at}/${inline.backReference}`, message: `is set to the new ${module.label}` });
-    }
-    const id = newId(module);
-    const nestedId = newId(target);
-    const fields = await prepareOrCollect(module, own, '', errors);
-    const nestedFields = nestedInput
-      ? await prepareOrCollect(target, { ...nestedInput, [inline.backReference]: id }, at, errors)
-      : undefined;
-    if (errors.length || !fields || !nestedFields) {
-      throw new ValidationFailed(`The ${module.label} or its ${inline.field} is not valid.`, errors);
-    }
-
-    const timestamp = now().toISOString();
-    const base = { version: 1, createdAt: timestamp, updatedAt: timestamp, createdBy: actor, updatedBy: actor };
-    // The back reference's link is counted on the new record's own Put: a transaction touches each item once.
-    const counted = target.references.some((ref) => ref.field === inline.backReference && ref.counted);
-    const item = {
-      ...recordKey(id),
-      module: module.name,
-      ...fields,
-      [inline.reference]: nestedId,
-      id,
-      ...base,
-      ...(counted ? { linkCount: 1 } : {}),
-    };
-    const nestedItem = { ...recordKey(nestedId), module: target.name, ...nestedFields, id: nestedId, ...base };
-    const isNew = { expression: 'attribute_not_exists(pk)' };
-    const plan = new WritePlan(tableName)
-      .putRecord({ ...item, ...indexAttributes(module, item) }, isNew, () => new Conflict(`${id} already exists.`))
-      .putRecord(
-        { ...nestedItem, ...indexAttributes(target, nestedItem) },
-        isNew,
-        () => new Conflict(`${nestedId} already exists.`),
-      );
-    // Each record's other references, claims, search terms and (for a person) portal access, as a create plans them.
-    planReferences(plan, module, id, {}, fields);
-    planReferences(plan, target, nestedId, {}, { ...nestedFields, [inline.backReference]: undefined });
-    planClaims(plan, module, id, {}, fields);
-    planClaims(plan, target, nestedId, {}, nestedFields, inline.field);
-    planSearchTerms(plan, module, id, {}, fields);
-    planSearchTerms(plan, target, nestedId, {}, nestedFields);
-    planAccessChange(plan, { tableName, module, personId: id, before: {}, after: fields, actor, at: timestamp });
-    planAccessChange(plan, {
-      tableName,
-      module: target,
-      personId: nestedId,
-      before: {},
-      after: nestedFields,
-      actor,
-      at: timestamp,
-    });
-    await commitNew(plan, module);
-    return toPublicRecord(item);
-  }
-
-  async function get(module: ModuleDeclaration, id: string): Promise<PublicRecord> {
-    return toPublicRecord(await readOwn(module, id));
   }
 
   async function update(
@@ -433,7 +102,12 @@ export function createRecordService({
       // The PIN is write-only, so the merge never sees the stored one: `pin: null` (or `portal: null`) clears it.
       const patchPortal = patch.portal as Record<string, unknown> | null | undefined;
       const keptPinHash = patchPortal === null || patchPortal?.pin === null ? undefined : current.portal?.pinHash;
-      const fields = await alignPartnerRecord(module, await prepareFields(module, merged, keptPinHash), before);
+      const fields = await alignPartnerRecord(
+        context,
+        module,
+        await prepareFields(module, merged, keptPinHash),
+        before,
+      );
       const planned = {
         ...recordKey(id),
         module: module.name,
@@ -450,7 +124,7 @@ export function createRecordService({
       const plan = new WritePlan(tableName);
       const item = {
         ...planned,
-        ...(await planCompanions(plan, module, id, current, planned, actor, planned.updatedAt)),
+        ...(await planCompanions(context, plan, module, id, current, planned, actor, planned.updatedAt)),
       };
       // linkCount is in the condition: children link and unlink without changing the version.
       plan.putRecord(
@@ -485,7 +159,7 @@ export function createRecordService({
     await readModifyWrite(module, id, expectedVersions, async (current) => {
       const before = writableFields(module, current);
       const plan = new WritePlan(tableName).deleteRecord(id, current.version, () => new StaleRead());
-      await planCompanions(plan, module, id, current, undefined, 'delete', now().toISOString());
+      await planCompanions(context, plan, module, id, current, undefined, 'delete', now().toISOString());
       for (const reference of module.references.filter((r) => r.counted && typeof before[r.field] === 'string')) {
         const organizationId = before[reference.field] as string;
         plan.countLink(

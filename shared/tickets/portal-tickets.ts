@@ -11,9 +11,9 @@ import { multilineText } from '../modules/fields';
 import { onFirstUse } from '../modules/on-first-use';
 import { ticketFields } from '../modules/registry';
 import { validate } from '../modules/validate';
-import type { createPortalService } from '../portal/portal-service';
+import type { PortalGate } from '../portal/portal-gate';
 import { portalView } from '../portal/portal-view';
-import { createRecordService } from '../records/record-service';
+import { createRecordCreator } from '../records/record-create';
 
 /**
  * A person raises a ticket on the portal. Main course: the access re-check, the `tickets` component (403 without
@@ -34,14 +34,14 @@ export interface PortalTicketsDependencies {
   readonly tableName: string;
   readonly timeZone: string;
   readonly ticketsPerDay: number;
-  readonly portal: ReturnType<typeof createPortalService>;
+  readonly portal: PortalGate;
   readonly now?: () => Date;
 }
 
 export function createPortalTickets(deps: PortalTicketsDependencies) {
   const { dynamo, tableName, portal } = deps;
   const now = deps.now ?? (() => new Date());
-  const records = createRecordService({ dynamo, tableName, now });
+  const records = createRecordCreator({ dynamo, tableName, now });
 
   async function raise(personId: string, body: unknown) {
     const { person } = await portal.session(personId);

@@ -6,7 +6,7 @@ import { indexes, tableDesign } from '../data/table-design';
 import { NotFound } from '../http/errors';
 import { findModule } from '../modules/registry';
 import { validate } from '../modules/validate';
-import { fullName, type createPortalService } from '../portal/portal-service';
+import { fullName, type PortalGate } from '../portal/portal-gate';
 import {
   createTicketComments,
   portalCommentInput,
@@ -33,7 +33,7 @@ export interface Page {
 export function createPortalConversation(deps: {
   readonly dynamo: DynamoDBClient;
   readonly tableName: string;
-  readonly portal: ReturnType<typeof createPortalService>;
+  readonly portal: PortalGate;
   readonly now?: () => Date;
 }) {
   const { portal } = deps;

@@ -43,7 +43,7 @@ const catalogFile = 'shared/data/keys.ts';
  * and every module's id prefix followed by `_` (`porg_`) at the start of one.
  */
 function keyLiteralPatterns() {
-  const values = itemCatalog.flatMap((entry) => Object.values(entry.keys));
+  const values = itemCatalog().flatMap((entry) => Object.values(entry.keys));
   const exact = new Set(values.filter((value) => /^[A-Za-z][\w-]*$/.test(value) && !value.startsWith('<')));
   const prefixes = new Set(
     values.flatMap((value) => value.split(/<[^>]+>/).flatMap((part) => /^[A-Za-z]\w*#/.exec(part)?.[0] ?? [])),

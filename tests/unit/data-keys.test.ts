@@ -33,14 +33,14 @@ describe('the key catalog', () => {
   });
 
   it('catches a doc row that disagrees with the catalog', () => {
-    const catalog: CatalogEntry[] = itemCatalog.map((entry) =>
+    const catalog: CatalogEntry[] = itemCatalog().map((entry) =>
       entry.item === 'wrong-PIN attempts' ? { ...entry, keys: { ...entry.keys, [sk]: 'PIN_TRIES' } } : entry,
     );
     expect(catalogItemsTable(catalog)).not.toEqual(markdownTable(dataModel(), 'Items'));
   });
 
   it('gives every item type a partition and a sort key', () => {
-    for (const entry of itemCatalog) {
+    for (const entry of itemCatalog()) {
       expect({ item: entry.item, pk: typeof entry.keys[pk], sk: typeof entry.keys[sk] }).toEqual({
         item: entry.item,
         pk: 'string',

@@ -2,7 +2,7 @@ import { itemCatalog, type CatalogEntry } from '../../../shared/data/keys';
 import { indexes, tableDesign } from '../../../shared/data/table-design';
 
 /** docs/data-model.md's items table as the key catalog makes it: a header and one row of cells per item type. */
-export function catalogItemsTable(catalog: readonly CatalogEntry[] = itemCatalog): string[][] {
+export function catalogItemsTable(catalog: readonly CatalogEntry[] = itemCatalog()): string[][] {
   const indexList = Object.values(indexes);
   const header = [
     'item',
