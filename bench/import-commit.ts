@@ -18,7 +18,7 @@ export interface ImportCommitResult {
   readonly dryRunRowsPerSecond: number;
   readonly commitRowsPerSecond: number;
   readonly created: number;
-  readonly failed: number;
+  readonly failedRows: number;
 }
 
 function leadsFile(rows: number, run: string): string {
@@ -55,7 +55,7 @@ export async function measureImportCommit(outputs: LocalOutputs, rows: number): 
     dryRunRowsPerSecond: per(dryRunSeconds),
     commitRowsPerSecond: per(commitSeconds),
     created: completed.progress?.created ?? 0,
-    failed: completed.progress?.failed ?? 0,
+    failedRows: completed.progress?.failed ?? 0,
   };
 }
 
