@@ -82,9 +82,8 @@ export async function startDynamoDbLocal(
       '-disableTelemetry',
     ],
     cwd: options.dataDir,
-    // Telemetry off: it would otherwise try to reach AWS at start. The heap cap halves its memory; the serial
-    // collector suits that small heap on a 2-core machine better than G1's background threads (bench:import).
-    env: { ...globalThis.process.env, DDB_LOCAL_TELEMETRY: '0', JAVA_TOOL_OPTIONS: '-Xmx256m -XX:+UseSerialGC' },
+    // Telemetry off: it would otherwise try to reach AWS at start. The heap cap halves its memory.
+    env: { ...globalThis.process.env, DDB_LOCAL_TELEMETRY: '0', JAVA_TOOL_OPTIONS: '-Xmx256m' },
     logFile,
   });
   const endpoint = `http://127.0.0.1:${options.port}`;
