@@ -15,6 +15,9 @@ const common = { transform, transformIgnorePatterns, moduleNameMapper, testEnvir
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Tests await real emulators; on a loaded 2-core CI machine jest's 5 s default failed tests that were only slow.
+  // A bound on waiting, never a timed assertion (performance is measured by `npm run bench`). Global, not per project.
+  testTimeout: 30_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/tests/unit/**/*.test.ts'] },
     { ...common, displayName: 'infra', testMatch: ['<rootDir>/tests/infra/**/*.test.ts'] },

@@ -1,13 +1,16 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readDealConfig } from '../shared/deals/deal-config';
 import { dealCompanionWrites } from '../shared/deals/deal-writes';
+import { changesProspect, recheckProspectConflicts } from '../shared/deals/prospect-conflicts';
 import { NotFound } from '../shared/http/errors';
 import { httpHandler, json } from '../shared/http/http-handler';
 import { staffActor } from '../shared/http/staff-actor';
 import { header, parseJsonBody } from '../shared/http/request';
 import { resolveModuleRoute } from '../shared/modules/module-routes';
+import type { ModuleDeclaration } from '../shared/modules/registry';
 import { etagOf, versionsFromIfMatch } from '../shared/records/etag';
 import { parseListQuery } from '../shared/records/list-query';
+import type { PublicRecord } from '../shared/records/public-record';
 import { createRecordService } from '../shared/records/record-service';
 
 const config = readDealConfig();
@@ -23,6 +26,12 @@ const records = createRecordService({
   }),
 });
 
+/** A registration staff created, or whose prospect they changed, is checked for conflicts as a partner's is. */
+const afterStaffWrite = (module: ModuleDeclaration, record: PublicRecord, patch?: Record<string, unknown>) =>
+  module.name === 'deal-registrations' && (!patch || changesProspect(patch))
+    ? recheckProspectConflicts({ dynamo, tableName: config.TABLE_NAME }, record, new Date().toISOString())
+    : Promise.resolve(record);
+
 /** Staff CRUD for every module of the registry: one route per module and operation, one handler. */
 export const handler = httpHandler(async (event) => {
   const route = resolveModuleRoute(event.routeKey);
@@ -33,7 +42,7 @@ export const handler = httpHandler(async (event) => {
 
   switch (operation) {
     case 'create': {
-      const record = await records.create(module, parseJsonBody(event), actor);
+      const record = await afterStaffWrite(module, await records.create(module, parseJsonBody(event), actor));
       return json(201, record, { location: `/${module.name}/${record.id}`, etag: etagOf(record.version) });
     }
     case 'list':
@@ -44,7 +53,8 @@ export const handler = httpHandler(async (event) => {
     }
     case 'update': {
       const expected = versionsFromIfMatch(header(event, 'if-match'));
-      const record = await records.update(module, id, parseJsonBody(event), actor, expected);
+      const patch = parseJsonBody(event);
+      const record = await afterStaffWrite(module, await records.update(module, id, patch, actor, expected), patch);
       return json(200, record, { etag: etagOf(record.version) });
     }
     case 'delete':

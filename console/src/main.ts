@@ -140,7 +140,9 @@ function renderShell() {
       ),
     ]),
     h('p', { class: 'group', 'aria-hidden': 'true' }, 'Portal'),
-    h('ul', {}, link('portal-users', 'Portal users')),
+    h('ul', {}, link('portal-users', 'Portal users'), link('provisioning', 'Provisioning backlog')),
+    h('p', { class: 'group', 'aria-hidden': 'true' }, 'Data'),
+    h('ul', {}, link('import', 'Import')),
   );
   const email = signedInAs();
   const header = h(

@@ -155,17 +155,31 @@ export function createAccessMachine(deps: {
       return (outcome as { item: AccessState }).item.enablementId!;
     },
 
-    /** Replaces the enablement `seen`, unless another run already did: then that run's is the one to invite for. */
-    async renewEnablement(personId: string, seen: string | undefined): Promise<string> {
+    /**
+     * Replaces the enablement of the access state `seen`, unless the item moved on since: another run renewed it, or
+     * claimed or sent an invitation (its view of the login may be newer than ours). Then that run's enablement is
+     * the one to invite for, and its claim decides who sends.
+     */
+    async renewEnablement(personId: string, seen: AccessState | undefined): Promise<string> {
+      const invitation = seen?.invitation;
       const outcome = await write(personId, {
         transition: 'renewEnablement',
         update: 'SET enablementId = :fresh',
-        condition: seen ? 'enablementId = :seen' : 'attribute_not_exists(enablementId)',
-        values: { ':fresh': randomUUID(), ...(seen ? { ':seen': seen } : {}) },
+        condition: [
+          seen?.enablementId ? 'enablementId = :seen' : 'attribute_not_exists(enablementId)',
+          invitation
+            ? 'invitation.claimedAt = :seenClaim AND invitation.enablementId = :seenInvitation'
+            : 'attribute_not_exists(invitation)',
+        ].join(' AND '),
+        values: {
+          ':fresh': randomUUID(),
+          ...(seen?.enablementId ? { ':seen': seen.enablementId } : {}),
+          ...(invitation ? { ':seenClaim': invitation.claimedAt, ':seenInvitation': invitation.enablementId } : {}),
+        },
         returnNew: true,
       });
       if (outcome.applied) return outcome.item!.enablementId!;
-      return (await this.read(personId))!.enablementId!;
+      return (outcome.current ?? (await this.read(personId)))!.enablementId!;
     },
 
     /** Claims the send of `enablementId`'s invitation unless sent, or claimed by another worker less than a lease ago. */
@@ -173,9 +187,10 @@ export function createAccessMachine(deps: {
       const outcome = await write(personId, {
         transition: 'claimInvitation',
         update: 'SET invitation = :claim',
+        // Only for the current enablement: a run that renewed it since owns the new one's invitation.
         condition:
-          'attribute_not_exists(invitation) OR invitation.enablementId <> :enablement OR ' +
-          '(invitation.#state = :sending AND invitation.claimedAt < :stale)',
+          'enablementId = :enablement AND (attribute_not_exists(invitation) OR ' +
+          'invitation.enablementId <> :enablement OR (invitation.#state = :sending AND invitation.claimedAt < :stale))',
         names: { '#state': 'state' },
         values: {
           ':claim': { enablementId, state: 'sending', claimedAt: claimedAt.toISOString() } satisfies InvitationClaim,
@@ -184,9 +199,10 @@ export function createAccessMachine(deps: {
           ':stale': new Date(claimedAt.getTime() - leaseMs).toISOString(),
         },
       });
-      return outcome.applied
-        ? { claimed: true as const }
-        : { claimed: false as const, held: outcome.current?.invitation };
+      if (outcome.applied) return { claimed: true as const };
+      const current = outcome.current;
+      if (current && current.enablementId !== enablementId) return { claimed: false as const, superseded: true };
+      return { claimed: false as const, held: current?.invitation };
     },
 
     /** Gives up our claim after a failure before the email could have gone, so a retry need not wait out the lease. */

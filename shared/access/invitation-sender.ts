@@ -35,7 +35,8 @@ export function createInvitationSender(deps: InvitationSenderDependencies) {
   const { machine, logins, now } = deps;
 
   /**
-   * Claims the right to send the invitation of `enablementId`. Returns false if it was already sent; waits out
+   * Claims the right to send the invitation of `enablementId`. Returns false if it was already sent (or the
+   * enablement was renewed by another run, which sends the new one's); waits out
    * (up to its lease) another worker's send in progress; takes over a claim whose lease ran out, since a worker
    * that crashed mid-send may have sent nothing (one duplicate is better than none).
    */
@@ -44,7 +45,8 @@ export function createInvitationSender(deps: InvitationSenderDependencies) {
       const claimedAt = now();
       const outcome = await machine.claimInvitation(personId, enablementId, claimedAt, deps.leaseMs);
       if (outcome.claimed) return claimedAt.toISOString();
-      if (outcome.held?.state === 'sent') return false;
+      // Sent already, or another run renewed the enablement since and sends the invitation of the new one.
+      if ('superseded' in outcome || outcome.held?.state === 'sent') return false;
       const leaseEndsIn = (outcome.held ? Date.parse(outcome.held.claimedAt) + deps.leaseMs : 0) - claimedAt.getTime();
       if (leaseEndsIn > 5_000) throw new InvitationInProgress(`An invitation for ${personId} is being sent`);
       await deps.sleep(Math.max(100, Math.min(leaseEndsIn, 1_000)));

@@ -65,11 +65,12 @@ export function createProvisioner(deps: ProvisioningDependencies) {
   const executor = createReconcileExecutor({ machine, logins, sendEmail, invitations, branding: deps.branding });
 
   async function reconcilePerson(personId: string, actor = 'controller'): Promise<ReconcileOutcome> {
-    // Three independent reads: the CRM's person, the access item and Cognito's login.
-    const [{ person, organization }, access, login] = await Promise.all([
+    // The login is read after the access item, never beside it: a run that renews the enablement enables the
+    // login before it claims the invitation, so a login seen disabled after that claim cannot make a second run
+    // renew (and invite) again. The person loads meanwhile.
+    const [{ person, organization }, [access, login]] = await Promise.all([
       people.load(personId),
-      machine.read(personId),
-      logins.get(personId),
+      machine.read(personId).then(async (read) => [read, await logins.get(personId)] as const),
     ]);
     const decision = decideReconcile(person, organization, access, login, now(), deps.timeZone);
     return executor.execute(personId, { person, access }, decision, actor);

@@ -52,7 +52,7 @@ export function createReconcileExecutor(deps: {
     const { personId, actions } = run;
     switch (step.kind) {
       case 'renewEnablement': {
-        const enablementId = await machine.renewEnablement(personId, run.access?.enablementId);
+        const enablementId = await machine.renewEnablement(personId, run.access);
         run.current = { ...(run.access ?? { personId, status: 'none' }), enablementId };
         return false;
       }

@@ -8,7 +8,7 @@ import type { createPortalService } from '../portal/portal-service';
 import { portalView } from '../portal/portal-view';
 import { createRecordService } from '../records/record-service';
 import { dealCompanionWrites } from './deal-writes';
-import { findProspectConflicts, flagProspectConflicts } from './prospect-conflicts';
+import { recheckProspectConflicts } from './prospect-conflicts';
 
 /**
  * A partner registers a deal. Main course: the access re-check; a partner contact whose portal includes
@@ -59,8 +59,7 @@ export function createPartnerDeals(deps: {
       { ...input, status: 'submitted', contactId: person.id, organizationId, showOnPortal: true },
       `portal:${person.id}`,
     );
-    const conflicts = await findProspectConflicts({ dynamo, tableName }, registration);
-    await flagProspectConflicts({ dynamo, tableName }, registration.id, conflicts, now().toISOString());
+    await recheckProspectConflicts({ dynamo, tableName }, registration, now().toISOString());
     return portalView(registration);
   }
 

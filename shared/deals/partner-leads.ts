@@ -1,14 +1,14 @@
-import { GetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod/mini';
 import { isRecordIdOf, portalPartition, recordKey } from '../data/keys';
-import { indexes, tableDesign } from '../data/table-design';
+import { indexes } from '../data/table-design';
 import { Conflict, NotFound } from '../http/errors';
 import { multilineText } from '../modules/fields';
 import { findModule } from '../modules/registry';
 import { validate } from '../modules/validate';
-import { decodeCursor, encodeCursor } from '../records/cursor';
 import { updateRecord } from '../records/update-record';
+import { portalPartitionPage } from '../portal/portal-partition-page';
 import { fullName, type createPortalService } from '../portal/portal-service';
 import { requirePartnerComponent } from './partner-deals';
 
@@ -92,30 +92,8 @@ export function createPartnerLeads(deps: {
 
   async function list(personId: string, page: { limit: number; cursor?: string }) {
     const { organizationId } = await partner(personId);
-    const partition = portalPartition(organizationId, leads.name);
-    const index = indexes.byPortal;
-    const result = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: index.indexName,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': index.partitionKey },
-        ExpressionAttributeValues: marshall({ ':pk': partition }),
-        ScanIndexForward: false,
-        Limit: page.limit,
-        ExclusiveStartKey: page.cursor
-          ? decodeCursor(page.cursor, {
-              attributes: [tableDesign.partitionKey, tableDesign.sortKey, index.partitionKey, index.sortKey],
-              partitionKey: index.partitionKey,
-              partitionValue: partition,
-            })
-          : undefined,
-      }),
-    );
-    return {
-      items: (result.Items ?? []).map((item) => partnerLeadView(unmarshall(item))),
-      nextCursor: encodeCursor(result.LastEvaluatedKey),
-    };
+    const found = await portalPartitionPage({ dynamo, tableName }, portalPartition(organizationId, leads.name), page);
+    return { items: found.items.map(partnerLeadView), nextCursor: found.nextCursor };
   }
 
   async function get(personId: string, id: string) {

@@ -227,7 +227,7 @@ export const functions: readonly FunctionDeclaration[] = [
   {
     name: 'portal-notifications',
     description:
-      'Emails people about their portal records from the table stream: a staff reply, a quote or sales order awaiting them, a shared document.',
+      'Emails people about their portal records from the table stream: a staff reply, a quote or sales order awaiting them, a shared document, a lead assigned to their partner organization.',
     entry: 'functions/portal-notifications.ts',
     memoryMb: 256,
     // Long enough to wait out another worker's notification lease (20 s) within one attempt.

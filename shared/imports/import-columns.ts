@@ -23,6 +23,9 @@ export type ImportModule = (typeof importModules)[number];
 export const externalIdField = 'externalId';
 export const maxExternalIdLength = 200;
 
+/** Header as written in the file → the field it holds, or `null` for a column the import ignores. */
+export type ColumnMapping = Readonly<Record<string, string | null>>;
+
 /** How a cell's text becomes the field's value. */
 export type CellKind = 'string' | 'boolean' | 'number' | 'list';
 
@@ -109,14 +112,17 @@ export function cellKindAt(module: Pick<ModuleDeclaration, 'schema'>, path: read
 export function planColumns(
   module: Pick<ModuleDeclaration, 'schema' | 'kind' | 'label'>,
   headers: readonly string[],
-  mapping: Readonly<Record<string, string>> = {},
+  mapping: ColumnMapping = {},
 ): ColumnPlan {
   const problems: FileProblem[] = [];
   const columns: ImportColumn[] = [];
   const seen = new Map<string, string>();
   for (const raw of headers) {
     const header = raw.trim();
-    const field = (Object.hasOwn(mapping, header) ? mapping[header]! : header).trim();
+    const mapped = Object.hasOwn(mapping, header) ? mapping[header] : header;
+    // An ignored column is read past: its cells still count towards the row's width, and set nothing.
+    if (mapped === null) continue;
+    const field = (mapped ?? header).trim();
     if (!header) {
       problems.push({ column: raw, reason: 'a column has no name in the header row' });
       continue;
@@ -286,7 +292,7 @@ export function readRow(
 export function planHeader(
   module: Pick<ModuleDeclaration, 'schema' | 'kind' | 'label'>,
   headers: readonly string[],
-  mapping?: Readonly<Record<string, string>>,
+  mapping?: ColumnMapping,
 ): HeaderPlan {
   const plan = planColumns(module, headers, mapping);
   const headerIndexes = plan.columns.map((column) => headers.findIndex((header) => header.trim() === column.header));

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import type { ModuleDeclaration } from '../modules/registry';
-import { planHeader, readRow, type FileProblem, type HeaderPlan } from './import-columns';
+import { planHeader, readRow, type ColumnMapping, type FileProblem, type HeaderPlan } from './import-columns';
 
 /**
  * One pass over an uploaded CSV file that splits it into chunks: each chunk knows the bytes it spans, so a worker
@@ -41,7 +41,7 @@ export type FilePlan =
 export async function planImportFile(
   source: AsyncIterable<Uint8Array> | Uint8Array,
   module: Pick<ModuleDeclaration, 'schema' | 'kind' | 'label'>,
-  mapping: Readonly<Record<string, string>> = {},
+  mapping: ColumnMapping = {},
   chunkRows: number = defaultChunkRows,
 ): Promise<FilePlan> {
   const parser = (source instanceof Uint8Array ? Readable.from([source]) : Readable.from(source)).pipe(

@@ -17,7 +17,7 @@ export const importRequest = z.strictObject({
   module: z.enum(importModules),
   fileName: text(255),
   size: z.int().check(z.gte(1), z.lte(maxImportBytes)),
-  /** Header as written in the file → the field it holds (a dotted path, or externalId). */
-  mapping: z.optional(z.record(z.string().check(z.minLength(1), z.maxLength(200)), fieldPath)),
+  /** Header as written in the file → the field it holds (a dotted path, or externalId), or `null` to ignore it. */
+  mapping: z.optional(z.record(z.string().check(z.minLength(1), z.maxLength(200)), z.nullable(fieldPath))),
 });
 export type ImportRequest = z.infer<typeof importRequest>;

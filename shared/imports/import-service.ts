@@ -11,7 +11,7 @@ import { importItemModule, importKey } from '../data/keys';
 import { Conflict, NotFound } from '../http/errors';
 import { findModule } from '../modules/registry';
 import type { PresignedDownload, PresignedUpload } from '../files/file-store';
-import type { FileProblem, RowError } from './import-columns';
+import type { ColumnMapping, FileProblem, RowError } from './import-columns';
 import type { ImportRequest } from './import-request';
 import { reportObjectKey, sourceObjectKey, type ImportObjects } from './import-objects';
 
@@ -35,7 +35,7 @@ export interface StoredImport {
   readonly targetModule: ImportRequest['module'];
   readonly fileName: string;
   readonly size: number;
-  readonly mapping: Readonly<Record<string, string>>;
+  readonly mapping: ColumnMapping;
   readonly status: ImportStatus;
   readonly createdAt: string;
   readonly createdBy: string;

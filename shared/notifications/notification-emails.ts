@@ -55,6 +55,12 @@ function wording(content: NotificationContent): { subject: string; lead: string;
         lead: `${org} has reviewed your deal registration "${title}".`,
         action: 'See the decision on the portal',
       };
+    case 'lead-assigned':
+      return {
+        subject: `${org}: a new lead for your organization, "${title}"`,
+        lead: `${org} has passed the lead "${title}" to your organization. Accept or decline it on the portal.`,
+        action: 'Review the lead',
+      };
     case 'awaiting-you':
       return content.module === 'sales-orders'
         ? {

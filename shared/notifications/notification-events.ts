@@ -13,6 +13,8 @@ import type { StreamInterest } from '../data/stream-interest';
  * - `document-shared`: a document becomes shown to them, the same way.
  * - `deal-decided`: staff approve or reject a deal registration (shared/deals/deal-review.ts); the partner contact
  *   who registered it hears of it.
+ * - `lead-assigned`: staff assign a lead to a partner organization (`assignedPartnerId` set or changed, shared/deals);
+ *   every partner contact of it whose portal includes `leads` hears of it, each once.
  * - `ticket-reply`: staff add a public comment to a ticket (shared/tickets/ticket-comments.ts: `author.kind` 'staff',
  *   `internal` false); never an internal note, never the person's own comment.
  *
@@ -20,10 +22,10 @@ import type { StreamInterest } from '../data/stream-interest';
  * the same event and is sent once (shared/notifications/notification-ledger.ts).
  */
 
-export type NotificationKind = 'awaiting-you' | 'document-shared' | 'ticket-reply' | 'deal-decided';
+export type NotificationKind = 'awaiting-you' | 'document-shared' | 'ticket-reply' | 'deal-decided' | 'lead-assigned';
 
 /** The modules whose records the stream subscription reads; everything else is dropped before the function runs. */
-export const notifiedModules = ['quotes', 'sales-orders', 'documents', 'deal-registrations'] as const;
+export const notifiedModules = ['quotes', 'sales-orders', 'documents', 'deal-registrations', 'leads'] as const;
 export type NotifiedModule = (typeof notifiedModules)[number] | 'tickets';
 
 export const notificationStreamInterest: StreamInterest = {
@@ -38,7 +40,7 @@ export interface NotificationEvent {
   readonly recordId: string;
   /**
    * Who the record is shown to: the person it is linked to, or else its partner organization (whose primary contact
-   * is told). The sender checks the record still has this audience when it sends. A reply has none here: the
+   * is told); for an assigned lead, the partner organization it is assigned to. The sender checks the record still has this audience when it sends. A reply has none here: the
    * ticket's audience when it is sent is whom it goes to.
    */
   readonly audience?: string;
@@ -86,7 +88,20 @@ export function awaitsThePerson(module: string, record: Image): boolean {
   return false;
 }
 
+/** The partner organization a lead is assigned to, if any. */
+const assignedPartnerOf = (record: Image | undefined) =>
+  typeof record?.assignedPartnerId === 'string' ? record.assignedPartnerId : undefined;
+
+/** Whom an event of the record addresses: for a lead its assigned partner, else whom the record is shown to. */
+export function eventAudienceOf(module: NotifiedModule, record: Image | undefined): string | undefined {
+  return module === 'leads' ? assignedPartnerOf(record) : audienceOf(record);
+}
+
 function shownEvent(module: NotifiedModule, before: Image | undefined, after: Image): NotificationKind | undefined {
+  if (module === 'leads') {
+    const partner = assignedPartnerOf(after);
+    return partner && partner !== assignedPartnerOf(before) ? 'lead-assigned' : undefined;
+  }
   if (module === 'deal-registrations') {
     const decided = after.status === 'approved' || after.status === 'rejected';
     return decided && before?.status !== after.status && audienceOf(after) ? 'deal-decided' : undefined;
@@ -128,7 +143,7 @@ export function planNotifications(records: readonly DynamoDBRecord[]): Notificat
       kind,
       module,
       recordId: after.id,
-      audience: audienceOf(after)!,
+      audience: eventAudienceOf(module, after)!,
       cause: `v${after.version}`,
       sequence,
     });

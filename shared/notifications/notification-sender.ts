@@ -4,9 +4,11 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AccessEmailSender } from '../access/access-email-sender';
 import { evaluateAccess, todayIn } from '../access/evaluate-access';
 import { portalViewerKey, portalViewerOf, recordKey } from '../data/keys';
-import { defaultPortalComponents, moduleOfId } from '../modules/registry';
+import { eachConcurrently } from '../access/each-concurrently';
+import { defaultPortalComponents, findModule, moduleOfId } from '../modules/registry';
 import { logger } from '../observability/logger';
 import { createPersonLoader, greetingNameOf, type Person } from '../people/person-loader';
+import { listRecords } from '../records/record-list';
 import { notificationEmail } from './notification-emails';
 import { audienceOf, awaitsThePerson, eventName, type NotificationEvent } from './notification-events';
 import type { NotificationLedger } from './notification-ledger';
@@ -21,7 +23,7 @@ export const described = ({ reply: _reply, ...event }: NotificationEvent) => eve
 
 /** What became of one event: sent now, sent before (a replay), or nothing to send, and why. */
 export type NotificationOutcome =
-  | { readonly outcome: 'sent'; readonly messageId?: string }
+  | { readonly outcome: 'sent'; readonly messageId?: string; readonly recipients?: number }
   | { readonly outcome: 'already-sent' }
   | { readonly outcome: 'skipped'; readonly reason: SkipReason };
 
@@ -94,16 +96,16 @@ export function createNotificationSender(deps: NotificationSenderDependencies) {
   }
 
   /** Claims the event; false if it was sent already. Waits out a live claim, takes over one whose lease ran out. */
-  async function claim(event: NotificationEvent, personId: string): Promise<string | false> {
+  async function claim(event: NotificationEvent, name: string, personId: string): Promise<string | false> {
     for (;;) {
       const claimedAt = now();
-      const outcome = await ledger.claim(event.recordId, eventName(event), claimedAt, deps.leaseMs, { personId });
+      const outcome = await ledger.claim(event.recordId, name, claimedAt, deps.leaseMs, { personId });
       if (outcome.claimed) return claimedAt.toISOString();
       if (outcome.held?.state === 'sent') return false;
       const leaseEndsIn = (outcome.held ? Date.parse(outcome.held.claimedAt) + deps.leaseMs : 0) - claimedAt.getTime();
       // Within one attempt we wait out a lease (the function's timeout allows it); a claim from the future is a skewed
       // clock elsewhere, left to a later retry.
-      if (leaseEndsIn > deps.leaseMs) throw new NotificationInProgress(`${eventName(event)} of ${event.recordId}`);
+      if (leaseEndsIn > deps.leaseMs) throw new NotificationInProgress(`${name} of ${event.recordId}`);
       await deps.sleep(Math.max(100, Math.min(leaseEndsIn, 1_000)));
     }
   }
@@ -112,10 +114,10 @@ export function createNotificationSender(deps: NotificationSenderDependencies) {
    * Records the email sent. The email went whatever happens here: a failure is retried a few times and then only
    * logged, never thrown, since a failed record would replay the event and send it again.
    */
-  async function recordSent(event: NotificationEvent, claimedAt: string, messageId: string | undefined) {
+  async function recordSent(event: NotificationEvent, name: string, claimedAt: string, messageId: string | undefined) {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await ledger.markSent(event.recordId, eventName(event), claimedAt, { messageId, at: now() });
+        return await ledger.markSent(event.recordId, name, claimedAt, { messageId, at: now() });
       } catch (error) {
         if (attempt >= 3) {
           logger.error('Could not record a notification sent; a replay after its lease would send it again', {
@@ -130,11 +132,23 @@ export function createNotificationSender(deps: NotificationSenderDependencies) {
     }
   }
 
-  async function send(event: NotificationEvent): Promise<NotificationOutcome> {
-    const found = await recipientOf(event);
-    if (typeof found === 'string') return { outcome: 'skipped', reason: found };
-    const { person: recipient, record } = found;
-    const claimedAt = await claim(event, recipient.id);
+  /** The title the email names the record by, as the portal shows it. */
+  function titleOf(event: NotificationEvent, record: Item): string {
+    if (event.module === 'leads') {
+      const name = [record.firstName, record.lastName].filter(Boolean).join(' ');
+      return String(record.company ?? (name || event.recordId));
+    }
+    return String(record.subject ?? record.title ?? record.companyName ?? event.recordId);
+  }
+
+  /** Sends the event's email to one recipient once, under the ledger entry `name` (claim, send, record it sent). */
+  async function deliver(
+    event: NotificationEvent,
+    name: string,
+    recipient: Person,
+    record: Item,
+  ): Promise<NotificationOutcome> {
+    const claimedAt = await claim(event, name, recipient.id);
     if (!claimedAt) return { outcome: 'already-sent' };
     let messageId: string | undefined;
     try {
@@ -145,7 +159,7 @@ export function createNotificationSender(deps: NotificationSenderDependencies) {
           kind: event.kind,
           module: event.module,
           recordId: event.recordId,
-          title: String(record.subject ?? record.title ?? record.companyName ?? event.recordId),
+          title: titleOf(event, record),
           name: greetingNameOf(recipient),
           branding: deps.branding,
           portalUrl: deps.portalUrl,
@@ -155,13 +169,79 @@ export function createNotificationSender(deps: NotificationSenderDependencies) {
       );
     } catch (error) {
       // SES refused it, so nothing went (or, if its answer was lost, at worst once): let the retry go ahead at once.
-      await ledger.release(event.recordId, eventName(event), claimedAt).catch(() => {});
+      await ledger.release(event.recordId, name, claimedAt).catch(() => {});
       throw error;
     }
-    const recorded = await recordSent(event, claimedAt, messageId);
+    const recorded = await recordSent(event, name, claimedAt, messageId);
     if (!recorded)
       logger.warn('A notification claim was taken over while its email went', { ...described(event), messageId });
     return { outcome: 'sent', messageId };
+  }
+
+  /**
+   * The partner contacts of an organization who should hear of a lead assigned to it: access effective now, still
+   * in the organization, `leads` in their portal, notifications not turned off. The organization's link partition
+   * (gsi2) names them; they and the organization are then read strongly consistent (batched), as every portal
+   * request reads its person.
+   */
+  async function leadRecipients(organizationId: string): Promise<Person[]> {
+    const partnerContacts = findModule('partner-contacts')!;
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listRecords({ dynamo, tableName }, partnerContacts, {
+        limit: 100,
+        cursor,
+        filter: { name: 'organizationId', value: organizationId },
+      });
+      ids.push(...page.items.map((item) => item.id as string));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    const today = todayIn(deps.timeZone, now());
+    const loaded = await people.loadMany(ids);
+    const recipients: Person[] = [];
+    for (const id of ids) {
+      const { person, organization } = loaded(id);
+      if (!person || person.organizationId !== organizationId) continue;
+      if (!evaluateAccess(person, organization, today).effective) continue;
+      const components: readonly string[] = person.portal?.components ?? defaultPortalComponents;
+      if (!components.includes('leads') || person.portal?.notifications === false) continue;
+      recipients.push(person);
+    }
+    return recipients;
+  }
+
+  /**
+   * A lead assigned to a partner organization: every recipient gets it once, each under their own ledger entry, so
+   * a replay after one failed send sends only to those it did not reach. One failure fails the event (after the
+   * others were tried), and the stream retries it.
+   */
+  async function sendToPartner(event: NotificationEvent): Promise<NotificationOutcome> {
+    const record = await read(event.recordId);
+    if (!record) return { outcome: 'skipped', reason: 'record-gone' };
+    if (!event.audience || record.assignedPartnerId !== event.audience)
+      return { outcome: 'skipped', reason: 'no-longer-shown' };
+    const recipients = await leadRecipients(event.audience);
+    if (!recipients.length) return { outcome: 'skipped', reason: 'no-recipient' };
+    let sent = 0;
+    const failures: unknown[] = [];
+    await eachConcurrently(recipients, 4, async (recipient) => {
+      try {
+        const outcome = await deliver(event, `${eventName(event)}#${recipient.id}`, recipient, record);
+        if (outcome.outcome === 'sent') sent++;
+      } catch (error) {
+        failures.push(error);
+      }
+    });
+    if (failures.length) throw failures[0];
+    return sent ? { outcome: 'sent', recipients: sent } : { outcome: 'already-sent' };
+  }
+
+  async function send(event: NotificationEvent): Promise<NotificationOutcome> {
+    if (event.kind === 'lead-assigned') return sendToPartner(event);
+    const found = await recipientOf(event);
+    if (typeof found === 'string') return { outcome: 'skipped', reason: found };
+    return deliver(event, eventName(event), found.person, found.record);
   }
 
   return { send };

@@ -1,10 +1,8 @@
-import { GetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { indexes, tableDesign } from '../data/table-design';
 import { Conflict, Forbidden, NotFound } from '../http/errors';
 import { defaultPortalComponents, findModule, type ModuleDeclaration } from '../modules/registry';
 import { withUnsafeCharactersReplaced } from '../modules/safe-text';
-import { decodeCursor, encodeCursor } from '../records/cursor';
 import { isRecordIdOf, portalPartition, portalViewerKey, portalViewerOf, recordKey } from '../data/keys';
 import { hashPin, verifyPin } from '../security/pin-hash';
 import { createPersonLoader, type Person } from '../people/person-loader';
@@ -13,6 +11,7 @@ import { createPinAttempts } from './pin-attempts';
 import { refusalMessage } from './portal-session';
 import { salesOrderContentHash, type Signature } from '../modules/sales-order-content';
 import { updateRecord } from '../records/update-record';
+import { portalPartitionPage } from './portal-partition-page';
 import { portalView } from './portal-view';
 
 /**
@@ -99,29 +98,8 @@ export function createPortalService(deps: PortalServiceDependencies) {
     const { person } = await session(personId);
     const module = portalModule(person, moduleName);
     const partition = portalPartition(portalViewerKey(person), module.name);
-    const index = indexes.byPortal;
-    const result = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: index.indexName,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': index.partitionKey },
-        ExpressionAttributeValues: marshall({ ':pk': partition }),
-        ScanIndexForward: false,
-        Limit: page.limit,
-        ExclusiveStartKey: page.cursor
-          ? decodeCursor(page.cursor, {
-              attributes: [tableDesign.partitionKey, tableDesign.sortKey, index.partitionKey, index.sortKey],
-              partitionKey: index.partitionKey,
-              partitionValue: partition,
-            })
-          : undefined,
-      }),
-    );
-    return {
-      items: (result.Items ?? []).map((item) => portalView(unmarshall(item))),
-      nextCursor: encodeCursor(result.LastEvaluatedKey),
-    };
+    const found = await portalPartitionPage({ dynamo, tableName }, partition, page);
+    return { items: found.items.map(portalView), nextCursor: found.nextCursor };
   }
 
   /** A record this person may see, or a 404 that does not say whether it exists. */

@@ -22,6 +22,7 @@ let registrar: OnboardedPerson;
 let leadsOnly: OnboardedPerson;
 let ticketsOnly: OnboardedPerson;
 let otherPartner: OnboardedPerson;
+let customer: OnboardedPerson;
 
 beforeAll(async () => {
   onboarding = portalOnboarding(local.outputs, local.api);
@@ -36,6 +37,8 @@ beforeAll(async () => {
     onboarding.onboard({ organizationId: organizationA, portal: { components: ['tickets'] } }),
     onboarding.onboard({ organizationId: organizationB, portal: { components: ['deal-registrations', 'leads'] } }),
   ]);
+  // A customer contact whose portal names `leads` (staff may list it): leads stay a partner's.
+  customer = await onboarding.onboard({ module: 'contacts', portal: { components: ['tickets', 'leads'] } });
 });
 afterAll(() => onboarding.close());
 
@@ -132,8 +135,9 @@ describe("staff's review", () => {
     });
     // The decision reaches the partner contact who registered it, by email from the stream, once.
     const aboutIt = async () =>
-      (await local.mail.to(registrar.email)).filter((email) =>
-        email.subject.includes(String(registration.companyName)),
+      (await local.mail.to(registrar.email)).filter(
+        (email) =>
+          email.subject.includes('deal registration') && email.subject.includes(String(registration.companyName)),
       );
     await waitFor(async () => (await aboutIt()).length > 0, 20_000, 'the decision email');
     expect((await aboutIt())[0]!.body.text).toContain(`#/deal-registrations/${registration.id}`);
@@ -150,6 +154,9 @@ describe("staff's review", () => {
     }
     expect((await ticketsOnly.call('GET', '/portal/leads')).status).toBe(403);
     expect((await ticketsOnly.call('GET', `/portal/leads/${leadId}`)).status).toBe(403);
+    expect((await customer.call('GET', '/portal/leads')).status).toBe(403);
+    expect((await customer.call('GET', `/portal/leads/${leadId}`)).status).toBe(403);
+    expect((await customer.call('POST', `/portal/leads/${leadId}/decision`, { decision: 'accept' })).status).toBe(403);
     const others = await otherPartner.call<{ items: Json[] }>('GET', '/portal/leads');
     expect(others.body.items.map((item) => item.id)).not.toContain(leadId);
     expect((await otherPartner.call('GET', `/portal/leads/${leadId}`)).status).toBe(404);
@@ -233,5 +240,103 @@ describe('conflict detection', () => {
     await register(registrar, { companyName: company, contactEmail: `a.${short()}@gmail.com` });
     const again = await register(registrar, { companyName: company, contactEmail: `b.${short()}@gmail.com` });
     expect((await local.api.call('GET', `/deal-registrations/${again.id}`)).body).not.toHaveProperty('conflicts');
+  });
+});
+
+describe('conflict detection for registrations staff write', () => {
+  /** A registration staff enter for organization B (a partner's call, say), shown on its portal. */
+  const staffRegistration = (fields: Json = {}) =>
+    local.api.call('POST', '/deal-registrations', {
+      ...deal(fields),
+      organizationId: organizationB,
+      showOnPortal: true,
+    });
+
+  it("flags one staff create naming another partner's open registration, never to the partner", async () => {
+    const company = `Staffed ${short()}`;
+    const first = await register(registrar, { companyName: company });
+    const created = await staffRegistration({ companyName: `${company} Ltd.` });
+    expect(created.status).toBe(201);
+    const expected = [
+      { recordId: first.id, module: 'deal-registrations', matchedOn: 'company', partnerId: organizationA },
+    ];
+    expect(created.body.conflicts).toEqual(expected);
+    const id = String(created.body.id);
+    const stored = await local.api.call('GET', `/deal-registrations/${id}`);
+    expect(stored.body.conflicts).toEqual(expected);
+    // The answer's version is the stored one: its ETag is good for the next conditional write.
+    expect(created.headers.get('etag')).toBe(stored.headers.get('etag'));
+    const partnerView = await otherPartner.call('GET', `/portal/deal-registrations/${id}`);
+    expect(partnerView.status).toBe(200);
+    expect(partnerView.body).not.toHaveProperty('conflicts');
+    expect(JSON.stringify(partnerView.body)).not.toContain(first.id);
+    // For a third registration, by organization A: its own first one is no conflict, B's (staff-entered) one is.
+    const own = await local.api.call('POST', '/deal-registrations', {
+      ...deal({ companyName: company }),
+      organizationId: organizationA,
+    });
+    expect(own.status).toBe(201);
+    expect(own.body.conflicts).toEqual([
+      { recordId: id, module: 'deal-registrations', matchedOn: 'company', partnerId: organizationB },
+    ]);
+  });
+
+  it('flags at least one of a staff registration and a partner registration of the same prospect made at once', async () => {
+    // Each writes its prospect keys before it reads the other's: whichever reads last sees the other.
+    const pairs = await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        const company = `Racing ${short()}`;
+        const [staffs, partners] = await Promise.all([
+          staffRegistration({ companyName: company }),
+          registrar.call('POST', '/portal/deal-registrations', deal({ companyName: company })),
+        ]);
+        expect([staffs.status, partners.status]).toEqual([201, 201]);
+        return [String(staffs.body.id), String(partners.body.id)] as const;
+      }),
+    );
+    for (const [staffsId, partnersId] of pairs) {
+      const conflictsOf = async (id: string) =>
+        ((await local.api.call('GET', `/deal-registrations/${id}`)).body.conflicts ?? []) as Json[];
+      const named = [
+        ...(await conflictsOf(staffsId)).filter((conflict) => conflict.recordId === partnersId),
+        ...(await conflictsOf(partnersId)).filter((conflict) => conflict.recordId === staffsId),
+      ];
+      expect(named.length).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it('re-checks when staff change the company or contact email, and clears flags that no longer hold', async () => {
+    const company = `Renamed ${short()}`;
+    const rival = await register(registrar, { companyName: company });
+    const created = await staffRegistration();
+    expect(created.status).toBe(201);
+    expect(created.body).not.toHaveProperty('conflicts');
+    const id = String(created.body.id);
+
+    const renamed = await local.api.call('PATCH', `/deal-registrations/${id}`, { companyName: company.toLowerCase() });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.conflicts).toEqual([
+      { recordId: rival.id, module: 'deal-registrations', matchedOn: 'company', partnerId: organizationA },
+    ]);
+
+    // An edit that names no other prospect keeps the flags as they are.
+    const described = await local.api.call('PATCH', `/deal-registrations/${id}`, { description: 'Re-scoped.' });
+    expect(described.body.conflicts).toHaveLength(1);
+
+    const domain = `staff-lead-${short()}.example`;
+    const lead = await local.api.create('leads', { lastName: 'Known', email: `known@${domain}` });
+    const moved = await local.api.call('PATCH', `/deal-registrations/${id}`, {
+      companyName: `Elsewhere ${short()}`,
+      contactEmail: `buyer@${domain}`,
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.body.conflicts).toEqual([{ recordId: lead.id, module: 'leads', matchedOn: 'domain' }]);
+
+    const cleared = await local.api.call('PATCH', `/deal-registrations/${id}`, {
+      contactEmail: `buyer@clean-${short()}.example`,
+    });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body).not.toHaveProperty('conflicts');
+    expect((await local.api.call('GET', `/deal-registrations/${id}`)).body).not.toHaveProperty('conflicts');
   });
 });

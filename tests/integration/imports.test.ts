@@ -187,6 +187,35 @@ describe('CSV import of leads', () => {
     expect((await local.api.call('POST', `/imports/${started.id}/commit`)).status).toBe(409);
   });
 
+  it('reads past a column the mapping ignores (null), and answers 400 for a mapping to something not a field name', async () => {
+    const email = `ignored.${run}@example.com`;
+    const csv = stringify([
+      ['E-mail', 'Surname', 'Notes'],
+      [email, 'Lovelace', 'call on Mondays'],
+    ]);
+    const started = await imports.upload('contacts', csv, { 'E-mail': 'email', Surname: 'lastName', Notes: null });
+    expect(await imports.dryRun(started.id)).toMatchObject({
+      status: 'validated',
+      problems: [],
+      dryRun: { rowsRead: 1, valid: 1, failed: 0 },
+    });
+    expect((await imports.commit(started.id)).progress).toMatchObject({ created: 1, failed: 0 });
+    const found = await local.api.call<{ items: Record<string, unknown>[] }>(
+      'GET',
+      `/contacts?email=${encodeURIComponent(email)}`,
+    );
+    expect(found.body.items).toEqual([expect.objectContaining({ email, lastName: 'Lovelace' })]);
+    expect(JSON.stringify(found.body.items)).not.toContain('call on Mondays');
+
+    const bad = await local.api.call<{ errors?: { path: string }[] }>('POST', '/imports', {
+      module: 'contacts',
+      fileName: 'x.csv',
+      size: 10,
+      mapping: { Notes: 'not a field' },
+    });
+    expect(bad.status).toBe(400);
+  });
+
   it('answers 400 for a module that cannot be imported and 409 for a dry run before the upload', async () => {
     const bad = await local.api.call('POST', '/imports', { module: 'tickets', fileName: 'x.csv', size: 10 });
     expect(bad.status).toBe(400);

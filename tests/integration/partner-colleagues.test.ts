@@ -1,3 +1,4 @@
+import { ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { waitFor } from '../../infra/local/managed-process';
 import { untilAccessStatus, uniqueEmail } from '../support/active-person';
 import { localStackContext } from '../support/local-stack-context';
@@ -51,6 +52,14 @@ async function emailsTo(address: string): Promise<number> {
     emails: { destination: { to: string[] } }[];
   };
   return store.emails.filter((email) => email.destination.to.includes(address)).length;
+}
+
+/** The portal pool's users whose email is `address` (cognito-local lists without filters: filtered here). */
+async function portalLoginsWith(address: string): Promise<string[]> {
+  const listed = await local.cognito.send(new ListUsersCommand({ UserPoolId: local.outputs.PortalUserPoolId }));
+  return (listed.Users ?? [])
+    .filter((user) => user.Attributes?.some((attribute) => attribute.Name === 'email' && attribute.Value === address))
+    .map((user) => user.Username!);
 }
 
 describe('a partner admin invites a colleague', () => {
@@ -122,6 +131,9 @@ describe('a partner admin invites a colleague', () => {
     expect((people.items as Json[]).map((person) => person.id)).toEqual([id]);
     expect(await emailsTo(body.email)).toBe(1);
     expect((await historyOf(id!)).filter((entry) => entry.event === 'portalEnabled')).toHaveLength(1);
+    // One login: the person's, and no other user of the portal pool holds the email.
+    expect(await local.users.login(id!)).toMatchObject({ attributes: { email: body.email } });
+    expect(await portalLoginsWith(body.email)).toEqual([id]);
 
     // The same email with other details is not a retry: refused without saying who holds it.
     const different = await admin.call('POST', '/portal/colleagues', { ...body, lastName: 'Other' });
@@ -129,8 +141,11 @@ describe('a partner admin invites a colleague', () => {
     expect(JSON.stringify(different.body)).not.toContain(id);
   });
 
-  it('refuses components the admin lacks (403), partner admin and staff-only settings (400); nothing is created', async () => {
+  it('refuses components the admin lacks (403), another organization, partner admin and staff-only settings (400); nothing is created', async () => {
     const admin = await partnerAdmin();
+    const otherOrganization = (
+      await local.api.create('partner-organizations', { name: 'Elsewhere Partner', partnerStatus: 'Active' })
+    ).id;
     const email = uniqueEmail('escalation');
     const lacking = await admin.call('POST', '/portal/colleagues', {
       ...invitation(email),
@@ -144,6 +159,8 @@ describe('a partner admin invites a colleague', () => {
       { supportEndDate: '2030-01-01' },
       { pin: '1234' },
       { portal: { enabled: true, partnerAdmin: true } },
+      // Never into another organization: the colleague's organization is the admin's, not the caller's to name.
+      { organizationId: otherOrganization },
     ]) {
       const refused = await admin.call('POST', '/portal/colleagues', { ...invitation(email), ...extra });
       expect(refused.status).toBe(400);
@@ -154,6 +171,10 @@ describe('a partner admin invites a colleague', () => {
     }
     const people = (await local.api.call('GET', `/partner-contacts?email=${encodeURIComponent(email)}`)).body;
     expect(people.items).toEqual([]);
+    expect((await local.api.call('GET', `/partner-contacts?organizationId=${otherOrganization}`)).body.items).toEqual(
+      [],
+    );
+    expect(await portalLoginsWith(email)).toEqual([]);
   });
 });
 
@@ -191,9 +212,11 @@ describe('a partner admin changes a colleague', () => {
       { supportStartDate: '2026-01-01' },
       { pinReset: true },
       { partnerAdmin: true },
+      { organizationId: (await partnerAdmin()).organizationId },
     ]) {
       expect((await admin.call('PATCH', `/portal/colleagues/${id}`, refusedBody)).status).toBe(400);
     }
+    expect((await local.api.call('GET', `/partner-contacts/${id}`)).body.organizationId).toBe(admin.organizationId);
     const staffView = (await local.api.call('GET', `/partner-contacts/${id}`)).body;
     expect(staffView.portal).toEqual({ enabled: false, components: ['documents'], hasPin: false });
     expect(staffView.updatedBy).toBe(actor);

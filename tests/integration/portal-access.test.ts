@@ -46,7 +46,7 @@ async function untilStatus(module: string, id: string, status: string, reason?: 
       );
     },
     20_000,
-    `${id} to be ${status}${reason ? ` (${reason})` : ''}; last seen ${JSON.stringify(view)}`,
+    () => `${id} to be ${status}${reason ? ` (${reason})` : ''}; last seen ${JSON.stringify(view)}`,
   );
   return view!;
 }

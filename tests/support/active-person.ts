@@ -16,7 +16,7 @@ export async function untilAccessStatus(api: StaffApi, module: string, id: strin
       return view?.status === status;
     },
     20_000,
-    `${id} to be ${status}; last seen ${JSON.stringify(view)}`,
+    () => `${id} to be ${status}; last seen ${JSON.stringify(view)}`,
   );
   return view!;
 }

@@ -47,7 +47,7 @@ export function importsClient(api: StaffApi) {
   }
 
   /** Creates the import and uploads the file as a browser would; answers the import awaiting its dry run. */
-  async function upload(module: string, csv: string, mapping?: Record<string, string>): Promise<ImportView> {
+  async function upload(module: string, csv: string, mapping?: Record<string, string | null>): Promise<ImportView> {
     const bytes = Buffer.from(csv, 'utf8');
     const started = expectStatus(
       await api.call<{ import: ImportView; upload: { url: string; method: string; headers: Record<string, string> } }>(

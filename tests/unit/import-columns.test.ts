@@ -96,4 +96,26 @@ describe('import columns', () => {
       { row: 3, field: 'externalId', reason: expect.stringContaining('required') },
     ]);
   });
+
+  it('reads past a column the mapping ignores: it sets nothing, yet counts towards the row width', () => {
+    const plan = planHeader(contacts, ['Notes', 'email', 'Surname'], { Notes: null, Surname: 'lastName' });
+    expect(plan.problems).toEqual([]);
+    expect(plan.columns.map((column) => column.field)).toEqual(['email', 'lastName']);
+    expect(readRow(contacts, plan, ['call on Mondays', 'ada@example.com', 'Lovelace'], 2)).toEqual({
+      ok: true,
+      key: 'ada@example.com',
+      fields: { email: 'ada@example.com', lastName: 'Lovelace' },
+    });
+    const short = readRow(contacts, plan, ['ada@example.com', 'Lovelace'], 3);
+    expect(short.ok ? [] : short.errors).toEqual([
+      { row: 3, field: '', reason: 'has 2 values where the header has 3 columns' },
+    ]);
+    // Ignoring the key column leaves the file without one: refused as a whole, as if it were missing.
+    expect(planHeader(contacts, ['email', 'lastName'], { email: null }).problems).toEqual([
+      { column: 'email', reason: expect.stringContaining('an email or externalId column is needed') },
+    ]);
+    expect(planHeader(contacts, ['email'], { Notes: null }).problems).toEqual([
+      { column: 'Notes', reason: 'the mapping names a column the file does not have' },
+    ]);
+  });
 });

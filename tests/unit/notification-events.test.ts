@@ -166,3 +166,33 @@ describe('planNotifications: a deal registration decided', () => {
     );
   });
 });
+
+describe('planNotifications: a lead assigned to a partner organization', () => {
+  const leadId = 'lead_00000001-0000-4000-8000-000000000000';
+  const otherOrg = 'porg_00000002-0000-4000-8000-000000000000';
+  const lead = { lastName: 'Prospect', company: 'Buyer Ltd' };
+  const assigned = { ...lead, assignedPartnerId: partnerOrg };
+  it.each<[string, Item | undefined, Item, number]>([
+    ['created assigned', undefined, assigned, 1],
+    ['assigned by an edit', lead, assigned, 1],
+    ['moved to the organization from another', { ...lead, assignedPartnerId: otherOrg }, assigned, 1],
+    ['edited while assigned', assigned, { ...assigned, title: 'CTO' }, 0],
+    ['accepted by the partner', assigned, { ...assigned, partnerDecision: { decision: 'accept' } }, 0],
+    ['created unassigned', undefined, lead, 0],
+    ['declined (unassigned)', assigned, { ...lead, partnerDecision: { decision: 'decline' } }, 0],
+  ])('%s → %i event(s), to the organization', (_case, before, after, count) => {
+    const events = planNotifications([recordChange('leads', leadId, before, after)]);
+    expect(kinds(events)).toEqual(
+      Array.from({ length: count }, () => ({
+        kind: 'lead-assigned',
+        recordId: leadId,
+        audience: partnerOrg,
+        cause: 'v2',
+      })),
+    );
+  });
+
+  it('is in the stream interest, so the subscription hears of leads', () => {
+    expect(matchesInterest(recordChange('leads', leadId, lead, assigned), notificationStreamInterest)).toBe(true);
+  });
+});

@@ -5,7 +5,8 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createAccessEmailSender } from '../../shared/access/access-email-sender';
-import { commentKey, notificationKey, recordKey } from '../../shared/data/keys';
+import { commentKey, indexAttributes, notificationKey, recordKey } from '../../shared/data/keys';
+import { findModule } from '../../shared/modules/registry';
 import { createNotificationLedger } from '../../shared/notifications/notification-ledger';
 import { createNotificationSender } from '../../shared/notifications/notification-sender';
 import { notifyStreamBatch } from '../../shared/notifications/notify-stream-batch';
@@ -238,5 +239,82 @@ describe('staff replies on a ticket', () => {
     expect(await run([first, second])).toEqual([sequenceOf(first)]);
     expect(await run([first, second])).toEqual([]);
     expect(fakes.ses.sent.map((sent) => /Reply (cmt_\d)/.exec(sent.text)![1]).sort()).toEqual(['cmt_1', 'cmt_2']);
+  });
+});
+
+describe('a lead assigned to a partner organization', () => {
+  const organizationId = 'porg_00000001-0000-4000-8000-000000000000';
+  const leadId = 'lead_00000001-0000-4000-8000-000000000000';
+  const partnerContact = (n: number, portal: Item, organization = organizationId): Item => {
+    const id = `pcon_0000000${n}-0000-4000-8000-000000000000`;
+    const item = {
+      ...recordKey(id),
+      id,
+      module: 'partner-contacts',
+      lastName: `Partner ${n}`,
+      email: `partner${n}@example.com`,
+      organizationId: organization,
+      createdAt: '2026-02-01T09:00:00.000Z',
+      version: 1,
+      portal: { enabled: true, ...portal },
+    };
+    // The organization's people are found as staff list them: its link partition (gsi2).
+    return { ...item, ...indexAttributes(findModule('partner-contacts')!, item) };
+  };
+  const lead: Item = {
+    ...recordKey(leadId),
+    id: leadId,
+    module: 'leads',
+    lastName: 'Prospect',
+    company: 'Buyer Ltd',
+    assignedPartnerId: organizationId,
+    version: 2,
+  };
+  const assigned = streamRecord(30, lead, { ...lead, assignedPartnerId: undefined, version: 1 });
+
+  beforeEach(async () => {
+    await table.put({
+      ...recordKey(organizationId),
+      id: organizationId,
+      module: 'partner-organizations',
+      partnerStatus: 'Active',
+    });
+    await table.put(lead);
+    await table.put(partnerContact(1, { components: ['leads'] }));
+    await table.put(partnerContact(2, { components: ['tickets', 'leads'] }));
+    await table.put(partnerContact(3, { components: ['tickets'] }));
+    await table.put(partnerContact(4, { components: ['leads'], notifications: false }));
+    await table.put(partnerContact(5, { components: ['leads'], supportEndDate: '2026-02-28' }));
+  });
+
+  it('emails each contact with effective access, leads and notifications on, once each', async () => {
+    expect(await run([assigned])).toEqual([]);
+    expect(fakes.ses.sent.map((sent) => sent.to[0]).sort()).toEqual(['partner1@example.com', 'partner2@example.com']);
+    expect(fakes.ses.sent[0]!.subject).toBe('Acme Partners: a new lead for your organization, "Buyer Ltd"');
+    expect(fakes.ses.sent[0]!.text).toContain(`${PORTAL}#/leads/${leadId}`);
+    expect(await run([assigned])).toEqual([]);
+    expect(fakes.ses.sent).toHaveLength(2);
+  });
+
+  it('one refused send fails the record; its replay reaches only the contact it missed', async () => {
+    fakes.ses.faults.add({
+      op: 'SendEmail',
+      times: 1,
+      match: (input: { Destination?: { ToAddresses?: string[] } }) =>
+        input.Destination?.ToAddresses?.includes('partner2@example.com') === true,
+      error: sesError,
+    });
+    expect(await run([assigned])).toEqual([sequenceOf(assigned)]);
+    expect(fakes.ses.sent.map((sent) => sent.to[0])).toEqual(['partner1@example.com']);
+    expect(await run([assigned])).toEqual([]);
+    expect(fakes.ses.sent.map((sent) => sent.to[0])).toEqual(['partner1@example.com', 'partner2@example.com']);
+  });
+
+  it('none once the lead is assigned elsewhere or gone back to the vendor', async () => {
+    await table.put({ ...lead, assignedPartnerId: 'porg_00000002-0000-4000-8000-000000000000', version: 3 });
+    expect(await run([assigned])).toEqual([]);
+    await table.put({ ...lead, assignedPartnerId: undefined, version: 4 });
+    expect(await run([assigned])).toEqual([]);
+    expect(fakes.ses.sent).toHaveLength(0);
   });
 });

@@ -55,11 +55,20 @@ describe('1. replays, duplicates and out-of-order records', () => {
   it('5 concurrent runs: one wins the claim, the others back off with InvitationInProgress', async () => {
     await enablePerson(id);
     const p = provisioner();
-    const results = await Promise.allSettled(Array.from({ length: 5 }, () => p.reconcilePerson(id)));
-    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    // The winner is held inside its claim (at its AdminCreateUser) until the four others have settled: the runs
+    // really overlap, however the machine schedules them.
+    const creation = fakes.cognito.hold('AdminCreateUser');
+    let settled = 0;
+    let fourSettled!: () => void;
+    const losersDone = new Promise<void>((resolve) => (fourSettled = resolve));
+    const runs = Array.from({ length: 5 }, () => p.reconcilePerson(id));
+    const results = Promise.allSettled(runs.map((run) => run.finally(() => ++settled === 4 && fourSettled())));
+    await creation.arrived();
+    await losersDone;
+    creation.release();
+    const rejected = (await results).filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(rejected).toHaveLength(4);
     for (const r of rejected) expect(r.reason).toBeInstanceOf(InvitationInProgress);
-    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5 - rejected.length);
-    expect(rejected.length).toBeGreaterThan(0); // they really overlapped
     // The losers' retries (Lambda's, minutes later) converge without sending again.
     clock.advance(LEASE * 2);
     await Promise.all(Array.from({ length: 5 }, () => p.reconcilePerson(id)));
@@ -155,5 +164,36 @@ describe('1. replays, duplicates and out-of-order records', () => {
     await Promise.allSettled([p.reconcilePerson(id, 'controller'), p.reconcilePerson(id, 'staff:someone')]);
     expect(fakes.cognito.calls('AdminSetUserPassword', 'ok')).toHaveLength(1);
     expect(fakes.ses.invitations(id)).toHaveLength(1);
+  });
+
+  // The interleaving that once sent two: the second run reads the access item after the first renewed the
+  // enablement, but finds the login still disabled (the first has not enabled it yet), so it renews again.
+  it('re-enabling: a run that finds the login still disabled after another renewed sends no second invitation', async () => {
+    await fakes.table.put(personItem(id));
+    await fakes.table.put(
+      pendingAccess(id, 'enablement-2', {
+        invitation: {
+          enablementId: 'enablement-1',
+          state: 'sent',
+          claimedAt: '2026-02-01T00:00:00.000Z',
+          messageId: 'old',
+        },
+      }),
+    );
+    fakes.cognito.seed({ username: id, enabled: false, attributes: { email: emailOf(id), email_verified: 'true' } });
+    const p = provisioner();
+    const enabling = fakes.cognito.hold('AdminEnableUser');
+    const first = p.reconcilePerson(id, 'controller');
+    await enabling.arrived(1); // the first run has renewed the enablement and waits to enable the login
+    expect((await access(id)).enablementId).not.toBe('enablement-2');
+    const second = p.reconcilePerson(id, 'staff:someone');
+    await enabling.arrived(2); // the second has read the login still disabled and decided
+    enabling.release();
+    await Promise.allSettled([first, second]);
+    expect(fakes.cognito.calls('AdminSetUserPassword', 'ok')).toHaveLength(1);
+    expect(fakes.ses.invitations(id)).toHaveLength(1);
+    expect(fakes.cognito.users.get(id)).toMatchObject({ enabled: true });
+    expect(temporaryPasswordIn(fakes.ses.invitations(id)[0]!)).toBe(fakes.cognito.users.get(id)!.password);
+    expect(await access(id)).toMatchObject({ status: 'invited', invitation: { state: 'sent' } });
   });
 });

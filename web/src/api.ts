@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import type { components, paths } from './generated/api-types';
+import { authorizedFetch, type ApiSession } from '../../browser/api-fetch';
 import { portalMeta } from './portal-meta';
 
 /**
@@ -61,86 +62,17 @@ function urlOf(template: string, parameters: { path?: object; query?: object }):
   return search ? `${path}?${search}` : path;
 }
 
-/** An RFC 9457 problem as the API answers it. */
-export interface Problem {
-  readonly status: number;
-  readonly title?: string;
-  readonly detail?: string;
-  readonly [extension: string]: unknown;
-}
-
-export type ApiFailure =
-  /** Access is not (or no longer) effective: one message whatever the reason. */
-  | 'refused'
-  /** The token is no longer accepted and could not be renewed. */
-  | 'expired'
-  /** No answer: offline, DNS, a dropped connection. */
-  | 'network'
-  /** Any other answer the request did not succeed with; `problem.detail` says why. */
-  | 'problem';
-
-export class ApiError extends Error {
-  constructor(
-    readonly failure: ApiFailure,
-    readonly problem: Problem,
-  ) {
-    super(problem.detail ?? problem.title ?? `HTTP ${problem.status}`);
-    this.name = 'ApiError';
-  }
-}
-
-export interface ApiSession {
-  /** The current access token. */
-  accessToken(): string;
-  /** Renews the tokens once; false when that is not possible any more. */
-  renew(): Promise<boolean>;
-}
-
-async function problemOf(response: Response): Promise<Problem> {
-  const text = await response.text().catch(() => '');
-  try {
-    const body = JSON.parse(text) as Record<string, unknown>;
-    if (body && typeof body === 'object') return { ...body, status: response.status } as Problem;
-  } catch {
-    // Not JSON (a gateway page): the status says enough.
-  }
-  return { status: response.status, title: response.statusText };
-}
+export { ApiError, type ApiFailure, type ApiSession, type Problem } from '../../browser/api-fetch';
 
 export function createApi(session: ApiSession) {
-  async function send(
-    method: string,
-    path: string,
-    body: unknown,
-    retried: boolean,
-    contentType = 'application/json',
-  ): Promise<unknown> {
-    let response: Response;
-    try {
-      response = await fetch(path, {
-        method,
-        headers: {
-          authorization: `Bearer ${session.accessToken()}`,
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': contentType }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        cache: 'no-store',
-      });
-    } catch {
-      throw new ApiError('network', { status: 0, title: 'Network error' });
-    }
-    if (response.status === 401) {
-      // The gateway refused the token (expired or revoked): renew once and try again.
-      if (!retried && (await session.renew())) return send(method, path, body, true, contentType);
-      throw new ApiError('expired', await problemOf(response));
-    }
-    if (!response.ok) {
-      const retryAfter = Number(response.headers.get('retry-after'));
-      const problem = { ...(await problemOf(response)), ...(retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}) };
-      const refused = response.status === 403 && problem.detail === portalMeta.refusalMessage;
-      throw new ApiError(refused ? 'refused' : 'problem', problem);
-    }
+  async function send(method: string, path: string, body: unknown, contentType = 'application/json'): Promise<unknown> {
+    const response = await authorizedFetch(session, path, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': contentType },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      // Access no longer effective: the API's one refusal sentence, whatever the reason.
+      isRefusal: (problem) => problem.status === 403 && problem.detail === portalMeta.refusalMessage,
+    });
     if (response.status === 204) return undefined;
     return response.json();
   }
@@ -148,24 +80,24 @@ export function createApi(session: ApiSession) {
   // The answer is what the document declares for the operation; the contract tests hold the API to it.
   return {
     get: <P extends PathsWith<'get'>>(path: P, parameters: ParametersOf<Operation<P, 'get'>>) =>
-      send('GET', urlOf(path, parameters), undefined, false) as Promise<SuccessOf<Operation<P, 'get'>>>,
+      send('GET', urlOf(path, parameters), undefined) as Promise<SuccessOf<Operation<P, 'get'>>>,
     post: <P extends PathsWith<'post'>>(
       path: P,
       parameters: ParametersOf<Operation<P, 'post'>>,
       body: RequestBodyOf<Operation<P, 'post'>>,
-    ) => send('POST', urlOf(path, parameters), body, false) as Promise<SuccessOf<Operation<P, 'post'>>>,
+    ) => send('POST', urlOf(path, parameters), body) as Promise<SuccessOf<Operation<P, 'post'>>>,
     put: <P extends PathsWith<'put'>>(
       path: P,
       parameters: ParametersOf<Operation<P, 'put'>>,
       body: RequestBodyOf<Operation<P, 'put'>>,
-    ) => send('PUT', urlOf(path, parameters), body, false) as Promise<SuccessOf<Operation<P, 'put'>>>,
+    ) => send('PUT', urlOf(path, parameters), body) as Promise<SuccessOf<Operation<P, 'put'>>>,
     patch: <P extends PathsWith<'patch'>>(
       path: P,
       parameters: ParametersOf<Operation<P, 'patch'>>,
       body: RequestBodyOf<Operation<P, 'patch'>>,
     ) =>
       // RFC 7396: what is given changes, `null` removes, the rest stays.
-      send('PATCH', urlOf(path, parameters), body, false, 'application/merge-patch+json') as Promise<
+      send('PATCH', urlOf(path, parameters), body, 'application/merge-patch+json') as Promise<
         SuccessOf<Operation<P, 'patch'>>
       >,
   };
@@ -194,7 +126,7 @@ export type LeadStage = RequestBodyOf<Operation<'/portal/leads/{id}/stage', 'put
 /** Deal registration and assigned leads (issue 16). */
 export const partnerDeals = (api: Api) => ({
   register: (deal: DealRegistrationInput) => api.post('/portal/deal-registrations', {}, deal),
-  leads: (cursor?: string) => api.get('/portal/leads', { query: { limit: 10, cursor } }),
+  leads: (cursor?: string, limit = 10) => api.get('/portal/leads', { query: { limit, cursor } }),
   lead: (id: string) => api.get('/portal/leads/{id}', { path: { id } }),
   decide: (id: string, decision: LeadDecisionInput) =>
     api.post('/portal/leads/{id}/decision', { path: { id } }, decision),

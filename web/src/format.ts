@@ -1,5 +1,49 @@
 /// <reference lib="dom" />
+import type { components } from './generated/api-types';
+
 /** How record fields read on screen. */
+
+type Schemas = components['schemas'];
+export type DealStatus = Schemas['PortalDealRegistration']['status'];
+export type LeadStage = NonNullable<Schemas['PartnerLead']['partnerStage']>;
+export type DeclineReason = NonNullable<Schemas['PartnerLeadDecisionInput']['reason']>;
+
+/*
+ * The words people read for the API's codes, declared once for every screen. Each map is keyed by its enum as the
+ * OpenAPI document states it, so a code added to the schema fails `npm run typecheck` until it has its label.
+ */
+export const dealStatusLabels: Record<DealStatus, string> = {
+  submitted: 'Submitted',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  expired: 'Expired',
+};
+/** In the order a deal moves through them (the stage list offers them so). */
+export const leadStageLabels: Record<LeadStage, string> = {
+  contacted: 'Contacted',
+  qualified: 'Qualified',
+  proposal: 'Proposal sent',
+  negotiation: 'In negotiation',
+  won: 'Won',
+  lost: 'Lost',
+};
+export const declineReasonLabels: Record<DeclineReason, string> = {
+  'not-interested': 'Not interested',
+  duplicate: 'Duplicate of one we have',
+  spam: 'Spam or not a real enquiry',
+  other: 'Another reason',
+};
+/** A code's label, or the code itself when an older app meets a newer API. */
+export const labelOf = <Code extends string>(labels: Record<Code, string>, code: unknown): string =>
+  typeof code === 'string' ? ((labels as Record<string, string>)[code] ?? code) : '—';
+
+/** Fields whose values are codes with labels, by the component that shows them. */
+const codeLabels: Readonly<Record<string, Readonly<Record<string, Record<string, string>>>>> = {
+  'deal-registrations': { status: dealStatusLabels },
+  leads: { partnerStage: leadStageLabels },
+};
+/** Amounts, shown in their record's currency. */
+const moneyFields = new Set(['total', 'unitPrice', 'estimatedValue']);
 
 const acronyms: Record<string, string> = { id: 'ID', url: 'URL' };
 
@@ -54,12 +98,31 @@ export function signatureSummary(signature: unknown): string {
   return 'Signature no longer valid (changed after signing)';
 }
 
-/** One field's value as text, for lists and the detail view. */
-export function formatValue(name: string, value: unknown, record: Record<string, unknown>): string {
+/**
+ * A deal registration's status as a sentence: what was decided, and what it means now (how long the customer is
+ * protected, why it was refused, when it lapsed).
+ */
+export function dealStatusText(record: Record<string, unknown>): string {
+  const label = labelOf(dealStatusLabels, record.status);
+  const date = (value: unknown) => (typeof value === 'string' ? formatDate(value.slice(0, 10)) : undefined);
+  const protectedUntil = date(record.protectedUntil);
+  if (record.status === 'approved' && protectedUntil) return `${label}, protected until ${protectedUntil}`;
+  if (record.status === 'rejected' && typeof record.reason === 'string') return `${label}: ${record.reason}`;
+  if (record.status === 'expired' && date(record.decidedAt)) return `${label} on ${date(record.decidedAt)}`;
+  return label;
+}
+
+/**
+ * One field's value as text, for lists and the detail view; `component` (the section showing it) says which of
+ * its fields are codes with labels.
+ */
+export function formatValue(name: string, value: unknown, record: Record<string, unknown>, component?: string): string {
   if (name === 'signature') return signatureSummary(value);
+  if (component === 'deal-registrations' && name === 'status') return dealStatusText(record);
   if (value === null || value === undefined || value === '') return '—';
-  if (typeof value === 'number')
-    return name === 'total' || name === 'unitPrice' ? formatMoney(value, record.currency) : String(value);
+  const labels = component ? codeLabels[component]?.[name] : undefined;
+  if (labels) return labelOf(labels, value);
+  if (typeof value === 'number') return moneyFields.has(name) ? formatMoney(value, record.currency) : String(value);
   if (typeof value === 'boolean') return value ? 'Yes' : 'No';
   if (typeof value === 'string') return dateOnly.test(value) || timestamp.test(value) ? formatDate(value) : value;
   if (typeof value === 'object')

@@ -1,9 +1,17 @@
 /// <reference lib="dom" />
-import { ApiError, selfService, type TicketRaise, type Address, type Comment, type NeedReason } from './api';
+import {
+  ApiError,
+  partnerDeals,
+  selfService,
+  type TicketRaise,
+  type Address,
+  type Comment,
+  type NeedReason,
+} from './api';
 import { h } from '../../browser/dom';
 import { fileFailureSentence, fileRefusal, formatBytes, uploadAttachment } from './file-views';
 import { portalMeta } from './portal-meta';
-import { formatDate, sectionTitle } from './format';
+import { dealStatusLabels, formatDate, sectionTitle, type DealStatus } from './format';
 import { routeHref } from '../../browser/routes';
 import type { Me, ViewContext } from './views';
 
@@ -61,44 +69,116 @@ export async function busy<T>(form: HTMLFormElement, button: HTMLButtonElement, 
   }
 }
 
+/** How many of the partner's records the overview counts per card: one page; beyond it the count says "or more". */
+const partnerCountLimit = 100;
+
+/** The partner's own counts, which the overview API does not give: registrations by status, leads awaiting them. */
+async function partnerCounts(view: ViewContext) {
+  const has = (name: string) => (view.me.components as readonly string[]).includes(name);
+  const [deals, leads] = await Promise.all([
+    has('deal-registrations')
+      ? view.api.get('/portal/{module}', {
+          path: { module: 'deal-registrations' },
+          query: { limit: partnerCountLimit },
+        })
+      : undefined,
+    has('leads') ? partnerDeals(view.api).leads(undefined, partnerCountLimit) : undefined,
+  ]);
+  return {
+    deals: deals && {
+      byStatus: (status: DealStatus) => deals.items.filter((record) => 'status' in record && record.status === status),
+      more: deals.nextCursor !== null,
+    },
+    leads: leads && {
+      awaiting: leads.items.filter((lead) => lead.partnerDecision === undefined),
+      more: leads.nextCursor !== null,
+    },
+  };
+}
+
+function card(module: string, title: string, count: string, needs: Node | null, action?: HTMLElement | null) {
+  const headingId = `card-${module}`;
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': headingId },
+    h('h2', { id: headingId }, h('a', { href: routeHref([module]) }, title)),
+    h('p', { class: 'count' }, count),
+    needs ?? h('p', { class: 'hint' }, 'Nothing needs you here.'),
+    action ?? null,
+  );
+}
+
 export async function renderOverview(view: ViewContext): Promise<void> {
   view.loading('Loading your overview…');
   let overview;
+  let partner;
   try {
-    overview = await selfService(view.api).overview();
+    [overview, partner] = await Promise.all([selfService(view.api).overview(), partnerCounts(view)]);
   } catch (error) {
     return view.failure(error, () => void renderOverview(view));
   }
-  const cards = overview.components.map((component) => {
-    const title = sectionTitle(component.module);
-    const headingId = `card-${component.module}`;
-    const count = `${component.count}${component.countIsLowerBound ? '+' : ''}`;
-    return h(
-      'section',
-      { class: 'card', 'aria-labelledby': headingId },
-      h('h2', { id: headingId }, h('a', { href: routeHref([component.module]) }, title)),
-      h('p', { class: 'count' }, `${count} in your portal`),
-      component.needsYou.length
-        ? h(
-            'ul',
-            { class: 'needs', 'aria-label': `${title} that need you` },
-            component.needsYou.map((need) =>
-              h(
-                'li',
-                {},
-                h('a', { href: routeHref([component.module, need.id]) }, need.title),
-                h('span', { class: 'reason' }, needLabels[need.reason]),
-              ),
+  const needsList = (
+    module: string,
+    title: string,
+    needs: readonly { id: string; title: string; reason: NeedReason }[],
+  ) =>
+    needs.length
+      ? h(
+          'ul',
+          { class: 'needs', 'aria-label': `${title} that need you` },
+          needs.map((need) =>
+            h(
+              'li',
+              {},
+              h('a', { href: routeHref([module, need.id]) }, need.title),
+              h('span', { class: 'reason' }, needLabels[need.reason]),
             ),
-          )
-        : h('p', { class: 'hint' }, 'Nothing needs you here.'),
+          ),
+        )
+      : null;
+  const cardOf = (name: string) => {
+    const orMore = (more: boolean) => (more ? ' or more' : '');
+    if (name === 'leads' && partner.leads) {
+      const { awaiting, more } = partner.leads;
+      const needs = awaiting
+        .slice(0, 10)
+        .map((lead) => ({ id: lead.id, title: lead.company ?? lead.lastName, reason: 'awaiting-decision' as const }));
+      return card(
+        'leads',
+        'Leads',
+        `${awaiting.length}${orMore(more)} awaiting your decision`,
+        needsList('leads', 'Leads', needs),
+      );
+    }
+    const component = overview.components.find((candidate) => candidate.module === name);
+    if (!component) return null;
+    const title = sectionTitle(component.module);
+    if (component.module === 'deal-registrations' && partner.deals) {
+      const { byStatus, more } = partner.deals;
+      const counts = (['submitted', 'approved'] as const).map(
+        (status) => `${byStatus(status).length}${orMore(more)} ${dealStatusLabels[status].toLowerCase()}`,
+      );
+      return card(
+        component.module,
+        title,
+        counts.join(', '),
+        null,
+        h('a', { href: routeHref(['deal-registrations', 'new']), class: 'button primary' }, 'Register a deal'),
+      );
+    }
+    const count = `${component.count}${component.countIsLowerBound ? '+' : ''}`;
+    return card(
+      component.module,
+      title,
+      `${count} in your portal`,
+      needsList(component.module, title, component.needsYou),
       component.module === 'tickets'
         ? h('a', { href: routeHref(['tickets', 'new']), class: 'button primary' }, 'Raise a ticket')
-        : component.module === 'deal-registrations'
-          ? h('a', { href: routeHref(['deal-registrations', 'new']), class: 'button primary' }, 'Register a deal')
-          : null,
+        : null,
     );
-  });
+  };
+  // In the order of the person's components, as the sections above are.
+  const cards = view.me.components.map(cardOf).filter((node): node is HTMLElement => node !== null);
   view.main.replaceChildren(
     h('h1', { tabindex: -1 }, 'Overview'),
     cards.length

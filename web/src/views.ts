@@ -40,7 +40,18 @@ const hiddenFields = new Set([
   'awaitingReply',
 ]);
 
-const titleOf = (record: PortalRecord) => String(record.subject ?? record.title ?? record.invoiceNumber ?? record.id);
+/** Fields a section's status already tells (a deal's protection and refusal read as part of its status). */
+const toldByStatus: Readonly<Record<string, readonly string[]>> = {
+  'deal-registrations': ['reason', 'protectedUntil', 'leadId'],
+};
+
+/** Fields a section's detail shows right after its list columns, in the order a person reads them. */
+const readNext: Readonly<Record<string, readonly string[]>> = {
+  'deal-registrations': ['contactName', 'contactEmail', 'description'],
+};
+
+const titleOf = (record: PortalRecord) =>
+  String(record.subject ?? record.title ?? record.invoiceNumber ?? record.companyName ?? record.id);
 
 /**
  * Paging is forward by cursor, and the page lives in the URL (`#/tickets?page=2&cursor=…`), so Back and a reload
@@ -115,9 +126,13 @@ export async function renderList(view: ViewContext, section: PortalModule, query
                 ? h(
                     'th',
                     { scope: 'row', ...cell(column) },
-                    h('a', { href: routeHref([section, record.id]) }, formatValue(column, record[column], record)),
+                    h(
+                      'a',
+                      { href: routeHref([section, record.id]) },
+                      formatValue(column, record[column], record, section),
+                    ),
                   )
-                : h('td', cell(column), formatValue(column, record[column], record)),
+                : h('td', cell(column), formatValue(column, record[column], record, section)),
             ),
           ),
         ),
@@ -228,8 +243,10 @@ export async function renderDetail(
   const title = titleOf(record);
   // What the list shows comes first, then the rest, then when it was filed and changed.
   const trailing = ['createdAt', 'updatedAt'];
-  const shown = (name: string) => !hiddenFields.has(name) && name !== 'subject' && name !== 'title';
-  const listed = meta?.columns ?? [];
+  const told = toldByStatus[section] ?? [];
+  const shown = (name: string) =>
+    !hiddenFields.has(name) && !told.includes(name) && !['subject', 'title', 'companyName'].includes(name);
+  const listed = [...(meta?.columns ?? []), ...(readNext[section] ?? [])];
   const fields = [
     ...listed.filter((name) => shown(name) && name in record && !trailing.includes(name)),
     ...Object.keys(record).filter((name) => shown(name) && !listed.includes(name) && !trailing.includes(name)),
@@ -242,7 +259,11 @@ export async function renderDetail(
     h(
       'dl',
       { class: 'fields' },
-      fields.flatMap((name) => [h('dt', {}, fieldLabel(name)), h('dd', {}, fieldValue(name, record))]),
+      fields.flatMap((name) => [h('dt', {}, fieldLabel(name)), h('dd', {}, fieldValue(name, record, section))]),
+      // An approved registration's lead, where the person works leads.
+      typeof record.leadId === 'string' && view.me.components.includes('leads')
+        ? [h('dt', {}, 'Lead'), h('dd', {}, h('a', { href: routeHref(['leads', record.leadId]) }, 'Open the lead'))]
+        : [],
       section === 'sales-orders'
         ? [h('dt', {}, 'Signature'), h('dd', {}, formatValue('signature', record.signature, record))]
         : [],
@@ -259,7 +280,7 @@ export async function renderDetail(
 }
 
 /** A field's value on the detail view: text, or a link for a web address (https only, opened apart from the portal). */
-function fieldValue(name: string, record: PortalRecord): Node | string {
+function fieldValue(name: string, record: PortalRecord, section: PortalModule): Node | string {
   const value = record[name];
   if (typeof value === 'string' && /^https:\/\//i.test(value)) {
     try {
@@ -269,7 +290,7 @@ function fieldValue(name: string, record: PortalRecord): Node | string {
       // Not a URL after all: show it as text.
     }
   }
-  return formatValue(name, value, record);
+  return formatValue(name, value, record, section);
 }
 
 function messageBox() {

@@ -124,11 +124,17 @@ export class FakeCognito {
   readonly log: { op: string; username: string; outcome: 'ok' | 'error' }[] = [];
   /** Usernames of the users really created (even when the answer to the caller was lost). */
   readonly created: string[] = [];
+  private readonly holds = new Map<string, { arrived: () => void; released: Promise<void> }>();
 
   constructor(readonly userPoolId = 'eu-west-1_portal') {}
 
   private async run<T>(op: string, input: { UserPoolId?: string; Username?: string }, action: () => T): Promise<T> {
     await tick();
+    const held = this.holds.get(op);
+    if (held) {
+      held.arrived();
+      await held.released;
+    }
     const entry = { op, username: input.Username ?? '', outcome: 'error' as 'ok' | 'error' };
     this.log.push(entry);
     if (input.UserPoolId !== this.userPoolId) throw new Error(`fake Cognito: unknown pool ${input.UserPoolId}`);
@@ -137,6 +143,29 @@ export class FakeCognito {
     this.faults.check(op, 'after', input);
     entry.outcome = 'ok';
     return result;
+  }
+
+  /**
+   * Holds every call of `op` until released: a test stops workers at a chosen step to make runs overlap exactly as
+   * it means them to, however the machine schedules them. `arrived(n)` resolves once n calls wait at the hold.
+   */
+  hold(op: string): { arrived: (calls?: number) => Promise<void>; release: () => void } {
+    let release!: () => void;
+    let arrivals = 0;
+    const waiters: { calls: number; resolve: () => void }[] = [];
+    const arrived = () => {
+      arrivals++;
+      for (const waiter of waiters) if (arrivals >= waiter.calls) waiter.resolve();
+    };
+    this.holds.set(op, { arrived, released: new Promise<void>((resolve) => (release = resolve)) });
+    return {
+      arrived: (calls = 1) =>
+        new Promise<void>((resolve) => (arrivals >= calls ? resolve() : waiters.push({ calls, resolve }))),
+      release: () => {
+        this.holds.delete(op);
+        release();
+      },
+    };
   }
 
   calls(op: string, outcome?: 'ok' | 'error') {

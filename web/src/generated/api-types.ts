@@ -3018,7 +3018,7 @@ export interface components {
             readonly fileName: string;
             readonly size: number;
             readonly mapping?: {
-                readonly [key: string]: string;
+                readonly [key: string]: string | null;
             };
         };
         readonly Import: {
