@@ -6,6 +6,7 @@ import type { PortalWebLoad } from './portal-web';
 import type { StaffConsoleLoad } from './staff-console';
 import type { ProvisioningResult } from './provisioning';
 import type { SimulationReport } from './simulation/bulk-onboarding';
+import type { ImportCommitResult } from './import-commit';
 import type { TableCeiling } from './table-ceiling';
 import type { WarmCounts, WarmTimes } from './warm';
 
@@ -49,6 +50,8 @@ export interface BenchResults {
   readonly provisioning: readonly ProvisioningResult[];
   /** Bulk onboarding at scale on a simulated clock (bench/simulation/); absent when skipped. */
   readonly simulation?: SimulationReport;
+  /** A CSV import's dry run and commit on the local stack (bench/import-commit.ts); absent when skipped. */
+  readonly importCommit?: ImportCommitResult | { readonly failed: string };
 }
 
 /**
@@ -250,6 +253,7 @@ export function reportRows(results: Omit<BenchResults, 'wallSeconds'> & { wallSe
   }
 
   if (results.simulation) rows.push(simulationRow(results.simulation));
+  if (results.importCommit) rows.push(importCommitRow(results.importCommit));
 
   for (const run of results.provisioning) {
     const limited = run.rate !== 'unlimited';
@@ -349,6 +353,25 @@ export function simulationRow(run: SimulationReport): Row {
     ratio: `${run.throughputOfBindingQuota.toFixed(2)} of the quota`,
     goal: '≥ 0.90 of the binding quota; 0 duplicates, 0 lost, 0 failed by waiting; iterator age < 24 h',
     status: verdict(run.pass),
+  };
+}
+
+/** Issue 17: rows/s of a CSV import on the local stack, where DynamoDB Local's writes bound it (not AWS's). */
+export function importCommitRow(run: ImportCommitResult | { readonly failed: string }): Row {
+  const measure = 'CSV import on the local stack (npm run bench:import)';
+  if ('failed' in run) {
+    return { measure, subject: 'leads', result: run.failed, baseline: '—', ratio: '—', goal: '—', status: 'miss' };
+  }
+  return {
+    measure,
+    subject: `${run.rows.toLocaleString('en')} leads, every 50th portal-enabled`,
+    result:
+      `commit ${run.commitRowsPerSecond} rows/s (${run.commitSeconds} s, ${run.created} created, ` +
+      `${run.failedRows} failed); dry run ${run.dryRunRowsPerSecond} rows/s (${run.dryRunSeconds} s)`,
+    baseline: '—',
+    ratio: '—',
+    goal: '—',
+    status: 'info',
   };
 }
 

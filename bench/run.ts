@@ -21,6 +21,7 @@ import { measureInMemoryCeiling, measureTableCeiling, type TableCeiling } from '
 import { measureWarm } from './warm';
 import { simulateBulkOnboarding, type SimulationReport } from './simulation/bulk-onboarding';
 import { defaultSimulation } from './simulation/cli';
+import { measureImportCommit } from './import-commit';
 
 /**
  * `npm run bench`: bundle sizes, cold init, warm overhead, the portal web app's size and load, the table's
@@ -42,6 +43,7 @@ const usage = `npm run bench -- [options]   (README, "Performance")
   --rounds <n>              cold starts per subject, each paired with its baseline (default 15; the issue asks ≥ 15)
   --warm-iterations <n>     timed warm requests per handler (default 600)
   --ceiling-operations <n>  writes per table-ceiling pass (default 1000)
+  --import-rows <n>         rows of the CSV import timed on the local stack; 0 skips it (default 1900)
   --web-rounds <n>          signed-in reloads of each portal page in Chromium (default 30)
   --profile                 also record V8 CPU profiles of cold starts (require and first call) of every
                             subject and its baseline, and print where each spends its time beyond its baseline
@@ -59,6 +61,8 @@ async function main() {
       'warm-iterations': { type: 'string', default: '600' },
       'ceiling-operations': { type: 'string', default: '1000' },
       'web-rounds': { type: 'string', default: '30' },
+      /** Rows of the CSV import timed on the local stack; 0 skips it. */
+      'import-rows': { type: 'string', default: '1900' },
       /** People in the bulk-onboarding simulation; 0 skips it. */
       'simulation-people': { type: 'string', default: String(defaultSimulation.people) },
       profile: { type: 'boolean', default: false },
@@ -110,6 +114,7 @@ async function main() {
     let staffConsoleLoad: StaffConsoleLoad | { readonly failed: string };
     let warm: Awaited<ReturnType<typeof measureWarm>>;
     const tableCeiling: TableCeiling[] = [];
+    let importCommit: BenchResults['importCommit'];
     try {
       const outputs = await untilReady(stack, 120_000);
       log('seeding a portal person and tickets through the staff API…');
@@ -167,6 +172,14 @@ async function main() {
         return { failed: String(error).split('\n')[0]! };
       });
 
+      const importRows = Number(values['import-rows']);
+      if (importRows > 0) {
+        log(`CSV import: dry run and commit of ${importRows} leads…`);
+        importCommit = await measureImportCommit(outputs, importRows).catch((error: unknown) => ({
+          failed: String(error).split('\n')[0]!,
+        }));
+      }
+
       log(`table write ceiling: ${ceilingOperations} transactions of 4 items, then ${ceilingOperations} puts…`);
       tableCeiling.push(
         await measureTableCeiling(outputs.DynamoDbEndpoint, ceilingOperations, 'disk', stack.child.pid),
@@ -209,6 +222,7 @@ async function main() {
       },
       provisioning,
       ...(simulation ? { simulation } : {}),
+      ...(importCommit ? { importCommit } : {}),
     };
     const rows = reportRows(results);
     writeFileSync(resolve(values.out!), `${JSON.stringify({ ...results, rows }, null, 2)}\n`);

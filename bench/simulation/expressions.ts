@@ -10,11 +10,23 @@ type Token = { kind: 'name' | 'value' | 'word' | 'op' | 'punct'; text: string };
 const tokenPattern =
   /\s*(?:(#[A-Za-z0-9_]+)|(:[A-Za-z0-9_]+)|([A-Za-z_][A-Za-z0-9_]*)|(<>|<=|>=|=|<|>|\+|-)|([(),.]))/y;
 
-function tokenize(expression: string): Token[] {
+const tokenized = new Map<string, readonly Token[]>();
+
+/** An expression's tokens, once per distinct text: the code under test writes the same few expressions again and again. */
+function tokenize(expression: string): readonly Token[] {
+  let tokens = tokenized.get(expression);
+  if (!tokens) {
+    if (tokenized.size >= 10_000) tokenized.clear(); // expressions name values by placeholders: a few dozen texts
+    tokenized.set(expression, (tokens = scan(expression)));
+  }
+  return tokens;
+}
+
+function scan(expression: string): Token[] {
   const tokens: Token[] = [];
+  const end = expression.trimEnd().length;
   tokenPattern.lastIndex = 0;
-  while (tokenPattern.lastIndex < expression.length) {
-    if (/^\s*$/.test(expression.slice(tokenPattern.lastIndex))) break;
+  while (tokenPattern.lastIndex < end) {
     const at = tokenPattern.lastIndex;
     const match = tokenPattern.exec(expression);
     if (!match) throw new Error(`unsupported expression at ${at}: ${expression}`);
@@ -36,7 +48,7 @@ export interface ExpressionContext {
 class Parser {
   private i = 0;
   constructor(
-    private readonly tokens: Token[],
+    private readonly tokens: readonly Token[],
     private readonly context: ExpressionContext,
   ) {}
 

@@ -11,8 +11,8 @@ import {
   type AttributeValue,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { tableDesign } from '../../shared/data/table-design';
+import { toAttributes, toItem, toItemIfAny } from './attribute-values';
 import { applyUpdate, evaluateCondition, type ExpressionContext } from './expressions';
 
 type Item = Record<string, unknown>;
@@ -34,7 +34,6 @@ export interface SimulatedDynamoDbOptions {
 }
 
 const { partitionKey: pk, sortKey: sk } = tableDesign;
-const unmarshallOptional = (value?: Marshalled) => (value ? unmarshall(value) : undefined);
 
 /**
  * DynamoDB as the code sees it through `send`: single-item reads and writes with condition and update expressions,
@@ -66,17 +65,17 @@ export class SimulatedDynamoDb {
     this.requests[name] = (this.requests[name] ?? 0) + 1;
     await this.options.sleep(this.options.latencyMs());
     if (command instanceof GetItemCommand) {
-      const key = unmarshall(command.input.Key!);
+      const key = toItem(command.input.Key!);
       const item = this.get(key[pk] as string, key[sk] as string);
-      return { Item: item ? marshall(item, { removeUndefinedValues: true }) : undefined };
+      return { Item: item ? toAttributes(item) : undefined };
     }
     if (command instanceof BatchGetItemCommand) {
       const responses: Record<string, Marshalled[]> = {};
       for (const [table, request] of Object.entries(command.input.RequestItems ?? {})) {
         responses[table] = (request.Keys ?? []).flatMap((marshalledKey) => {
-          const key = unmarshall(marshalledKey);
+          const key = toItem(marshalledKey);
           const item = this.get(key[pk] as string, key[sk] as string);
-          return item ? [marshall(item, { removeUndefinedValues: true })] : [];
+          return item ? [toAttributes(item)] : [];
         });
       }
       return { Responses: responses, UnprocessedKeys: {} };
@@ -102,7 +101,7 @@ export class SimulatedDynamoDb {
   }): ExpressionContext {
     return {
       names: input.ExpressionAttributeNames,
-      values: unmarshallOptional(input.ExpressionAttributeValues),
+      values: toItemIfAny(input.ExpressionAttributeValues),
     };
   }
 
@@ -114,7 +113,8 @@ export class SimulatedDynamoDb {
     for (const entry of items) {
       const write = entry.Put ?? entry.Update ?? entry.Delete ?? entry.ConditionCheck;
       if (!write) throw new Error('unsupported transaction item');
-      const key = entry.Put ? unmarshall(entry.Put.Item!) : unmarshall((write as { Key: Marshalled }).Key);
+      const put = entry.Put ? toItem(entry.Put.Item!) : undefined;
+      const key = put ?? toItem((write as { Key: Marshalled }).Key);
       const keys = { pk: key[pk] as string, sk: key[sk] as string };
       const old = this.get(keys.pk, keys.sk);
       const condition = (write as { ConditionExpression?: string }).ConditionExpression;
@@ -125,12 +125,12 @@ export class SimulatedDynamoDb {
           .ReturnValuesOnConditionCheckFailure;
         reasons.push({
           Code: 'ConditionalCheckFailed',
-          ...(returnOld === 'ALL_OLD' && old ? { Item: marshall(old, { removeUndefinedValues: true }) } : {}),
+          ...(returnOld === 'ALL_OLD' && old ? { Item: toAttributes(old) } : {}),
         });
         continue;
       }
       reasons.push({ Code: 'None' });
-      if (entry.Put) planned.push({ keys, old, next: unmarshall(entry.Put.Item!) });
+      if (put) planned.push({ keys, old, next: put });
       else if (entry.Update) {
         const base = old ?? { [pk]: keys.pk, [sk]: keys.sk };
         const next = applyUpdate(entry.Update.UpdateExpression!, base, context);
@@ -163,9 +163,7 @@ export class SimulatedDynamoDb {
       this.options.onChange?.({ keys: write.keys, oldImage: write.old, newImage: write.next });
     }
     const single = planned[0];
-    return single?.returnNew && single.next
-      ? { Attributes: marshall(single.next, { removeUndefinedValues: true }) }
-      : {};
+    return single?.returnNew && single.next ? { Attributes: toAttributes(single.next) } : {};
   }
 
   /** A Query on the table's own keys (partition, then the sort-key condition); indexes are not simulated. */
@@ -182,6 +180,6 @@ export class SimulatedDynamoDb {
       .sort((a, b) => ((a[sk] as string) < (b[sk] as string) ? -1 : 1));
     if (input.ScanIndexForward === false) items.reverse();
     const page = items.slice(0, input.Limit ?? items.length);
-    return { Items: page.map((item) => marshall(item, { removeUndefinedValues: true })), Count: page.length };
+    return { Items: page.map((item) => toAttributes(item)), Count: page.length };
   }
 }

@@ -44,7 +44,7 @@ export interface StreamEventSourceOptions {
   checkpointFile: string;
   /** Absolute path of the JSON Lines file that plays Lambda's on-failure destination. */
   failureFile: string;
-  /** Records per GetRecords call and per handler invocation: 1 to 1000; default 100. */
+  /** Records the filter accepts per handler invocation: 1 to 1000; default 100. */
   batchSize?: number;
   /** Retries of a failing record after its first attempt before it goes to the failure file; default 5. */
   maxRetryAttempts?: number;
@@ -268,19 +268,36 @@ class StreamPoller {
   private async getRecords(iterator: string | undefined): Promise<Page> {
     // DynamoDB Streams may give no iterator for a closed shard that has nothing left to read.
     if (!iterator) return { records: [], nextIterator: undefined };
-    const command = new GetRecordsCommand({ ShardIterator: iterator, Limit: this.settings.batchSize });
+    // Pages as large as the stream gives: the batch size counts the records the filter accepts, as Lambda's does, so
+    // a function that wants few of the table's writes (the import worker) no longer reads them ten at a time.
+    const command = new GetRecordsCommand({ ShardIterator: iterator, Limit: MAX_GET_RECORDS_LIMIT });
     const output = await this.settings.streams.send(command);
     return { records: output.Records ?? [], nextIterator: output.NextShardIterator };
   }
 
   /**
-   * Hands records over until each one has succeeded or gone to the failure file, checkpointing as it goes.
-   * Returns false if stop() came first; the checkpoint then stays before the first record not yet handled.
+   * Hands a page's records over, in batches of the accepted ones, until each has succeeded or gone to the failure
+   * file, checkpointing after each batch. Returns false if stop() came first; the checkpoint then stays before the
+   * first record not yet handled.
    */
   private async deliver(shardId: string, records: _Record[]): Promise<boolean> {
-    const { filter } = this.settings;
+    const { filter, batchSize } = this.settings;
     const lastRead = records.at(-1);
-    let pending = filter ? records.filter((record) => filter(this.toLambdaRecord(record))) : records;
+    const accepted = filter ? records.filter((record) => filter(this.toLambdaRecord(record))) : records;
+    for (let start = 0; start < accepted.length; start += batchSize) {
+      if (this.stopping) return false;
+      const batch = accepted.slice(start, start + batchSize);
+      if (!(await this.deliverBatch(shardId, batch))) return false;
+      if (start + batchSize < accepted.length) await this.advance(shardId, batch.at(-1));
+    }
+    // Everything read is handled now, the filtered-out records after the last delivered one included.
+    await this.advance(shardId, lastRead);
+    return true;
+  }
+
+  /** One batch, retried from its lowest failed record; false if stop() came during a retry. */
+  private async deliverBatch(shardId: string, batch: _Record[]): Promise<boolean> {
+    let pending = batch;
     let failingSequenceNumber: string | undefined;
     let attempts = 0;
     while (pending.length > 0) {
@@ -298,8 +315,6 @@ class StreamPoller {
       else await this.backOff(shardId, head, attempts, outcome.error);
       if (this.stopping && pending.length > 0) return false;
     }
-    // Everything read is handled now, the filtered-out records after the last delivered one included.
-    await this.advance(shardId, lastRead);
     return true;
   }
 

@@ -51,20 +51,39 @@ function statusGuard(transition: AccessTransitionName): { condition?: string; va
   return { condition: from.includes('none') ? `(attribute_not_exists(#status) OR ${listed})` : listed, values };
 }
 
+/** `#a0`/`:v0`, `#a1`/`:v1`…, made once: a fresh string as a property name costs a hash each time. */
+const placeholders: { readonly name: string; readonly value: string }[] = [];
+const placeholder = (i: number) => (placeholders[i] ??= { name: `#a${i}`, value: `:v${i}` });
+
 /**
  * `SET` of every attribute in `set` (plus the index and bookkeeping attributes: a status set also moves the item to
- * that status's list), `REMOVE` of `remove`.
+ * that status's list), `REMOVE` of `remove`. Every transition writes through here, so it is built in one pass.
  */
 export function setExpression(personId: string, set: Record<string, unknown>, remove: readonly string[], at: string) {
   const statusList = typeof set.status === 'string' ? accessStatusAttributes(personId, set.status, at) : {};
-  const values = { ...set, ...accessListAttributes(personId), ...statusList, personId, updatedAt: at };
-  const names = Object.fromEntries([...Object.keys(values), ...remove].map((name, i) => [`#a${i}`, name]));
-  const alias = (name: string) => Object.entries(names).find(([, n]) => n === name)![0];
-  const assignments = Object.keys(values).map((name, i) => `${alias(name)} = :v${i}`);
+  const attributes = { ...set, ...accessListAttributes(personId), ...statusList, personId, updatedAt: at };
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const aliases = new Map<string, string>();
+  const assignments: string[] = [];
+  let i = 0;
+  for (const [name, value] of Object.entries(attributes)) {
+    const { name: alias, value: valueName } = placeholder(i++);
+    names[alias] = name;
+    values[valueName] = value;
+    aliases.set(name, alias);
+    assignments.push(`${alias} = ${valueName}`);
+  }
+  const removed = remove.map((name) => {
+    const alias = placeholder(i++).name;
+    names[alias] = name;
+    if (!aliases.has(name)) aliases.set(name, alias);
+    return aliases.get(name)!;
+  });
   return {
-    update: `SET ${assignments.join(', ')}` + (remove.length ? ` REMOVE ${remove.map(alias).join(', ')}` : ''),
+    update: `SET ${assignments.join(', ')}` + (removed.length ? ` REMOVE ${removed.join(', ')}` : ''),
     names,
-    values: Object.fromEntries(Object.values(values).map((value, i) => [`:v${i}`, value])),
+    values,
   };
 }
 

@@ -1,6 +1,7 @@
-import { BatchGetItemCommand, GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { recordKey } from '../data/keys';
+import { readRecordsById } from '../data/read-records';
 
 /** A person record (contact, lead or partner contact) as the record service stores it: the one person type. */
 export type Person = Record<string, unknown> & {
@@ -65,26 +66,9 @@ export function createPersonLoader(deps: { readonly dynamo: DynamoDBClient; read
     return { person, organization };
   }
 
-  /** Records by id; BatchGetItem takes 100 keys, and keys it leaves unprocessed are asked again. */
-  async function readMany(ids: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
-    const found = new Map<string, Record<string, unknown>>();
-    const unique = [...new Set(ids)];
-    for (let start = 0; start < unique.length; start += 100) {
-      let keys = unique.slice(start, start + 100).map((id) => marshall(recordKey(id)));
-      for (let attempt = 0; keys.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 50 * 2 ** attempt)));
-        if (attempt > 8) throw new Error('DynamoDB kept keys unprocessed; retry later');
-        const result = await dynamo.send(
-          new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of result.Responses?.[tableName] ?? []) {
-          const record = unmarshall(item);
-          found.set(record.id as string, record);
-        }
-        keys = (result.UnprocessedKeys?.[tableName]?.Keys ?? []) as typeof keys;
-      }
-    }
-    return found;
+  /** Records by id, batched (shared/data/read-records.ts), patient with unprocessed keys as a batch job can be. */
+  function readMany(ids: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
+    return readRecordsById(dynamo, tableName, ids, { retries: 8, baseMs: 50, maxMs: 2_000 });
   }
 
   /** Many people and their partner organizations in two batched reads (the daily check's pages). */

@@ -1,6 +1,7 @@
-import { BatchGetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { emailPartition, linkPartition, recordKey, searchPartition } from '../data/keys';
+import { emailPartition, linkPartition, searchPartition } from '../data/keys';
+import { readRecordsById } from '../data/read-records';
 import { ValidationFailed } from '../http/errors';
 import { indexes, tableDesign } from '../data/table-design';
 import type { FilterName, ModuleDeclaration } from '../modules/registry';
@@ -99,7 +100,7 @@ async function searchRecords(
     }),
   );
   const ids = [...new Set((result.Items ?? []).map((item) => unmarshall(item).recordId as string))];
-  const records = await readRecords(dynamo, tableName, ids);
+  const records = await readRecordsById(dynamo, tableName, ids);
   return {
     // A record deleted between the two reads is simply left out.
     items: ids.flatMap((id) => {
@@ -108,27 +109,4 @@ async function searchRecords(
     }),
     nextCursor: encodeCursor(result.LastEvaluatedKey),
   };
-}
-
-/** Records by id (at most `maxPageSize`, one BatchGetItem); keys DynamoDB leaves unprocessed are asked again. */
-async function readRecords(
-  dynamo: DynamoDBClient,
-  tableName: string,
-  ids: readonly string[],
-): Promise<Map<string, Record<string, unknown>>> {
-  const found = new Map<string, Record<string, unknown>>();
-  let keys = ids.map((id) => marshall(recordKey(id)));
-  for (let attempt = 0; keys.length > 0; attempt++) {
-    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 25 * 2 ** attempt)));
-    if (attempt > 6) throw new Error('DynamoDB kept keys unprocessed; retry later');
-    const result = await dynamo.send(
-      new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
-    );
-    for (const item of result.Responses?.[tableName] ?? []) {
-      const record = unmarshall(item);
-      found.set(record.id as string, record);
-    }
-    keys = (result.UnprocessedKeys?.[tableName]?.Keys ?? []) as typeof keys;
-  }
-  return found;
 }

@@ -611,6 +611,20 @@ describe('filter criteria', () => {
     expect(readCheckpoint().shards['shard-1']).toEqual({ sequenceNumber: seq(3) });
   });
 
+  it('counts the batch size in accepted records, as Lambda does, reading the refused ones in large pages', async () => {
+    fake.addShard('shard-1').records.push(...Array.from({ length: 40 }, (_, i) => streamRecord(seq(i + 1))));
+    const { handler, batches } = recordingHandler();
+    await start(handler, {
+      filter: (record) => record.dynamodb?.SequenceNumber !== seq(4) && even(record),
+      batchSize: 5,
+    }).whenIdle();
+    expect(batches.map((batch) => batch.length)).toEqual([5, 5, 5, 4]);
+    expect(batches[0]).toEqual([seq(2), seq(6), seq(8), seq(10), seq(12)]);
+    // One page held all 40 records: the 21 refused ones cost no reads of their own.
+    expect(getRecordsShardIds().length).toBeLessThanOrEqual(2);
+    expect(readCheckpoint().shards['shard-1']).toEqual({ sequenceNumber: seq(40) });
+  });
+
   it('retries a failed record among filtered ones without re-delivering records it already refused', async () => {
     fake.addShard('shard-1').records.push(...[1, 2, 3, 4].map((n) => streamRecord(seq(n))));
     const { handler, batches } = recordingHandler((_batch, call) =>

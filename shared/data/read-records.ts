@@ -1,0 +1,44 @@
+import { BatchGetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { recordKey } from './keys';
+
+/** How long to keep asking for keys DynamoDB leaves unprocessed: a request answers sooner than a batch job. */
+export interface UnprocessedRetries {
+  readonly retries: number;
+  readonly baseMs: number;
+  readonly maxMs: number;
+}
+
+const forRequests: UnprocessedRetries = { retries: 6, baseMs: 25, maxMs: 1_000 };
+
+/**
+ * Records by id, consistently read: BatchGetItem 100 keys at a time, and the keys it leaves unprocessed asked again
+ * with exponential backoff. Ids without a record are absent from the answer.
+ */
+export async function readRecordsById(
+  dynamo: Pick<DynamoDBClient, 'send'>,
+  tableName: string,
+  ids: readonly string[],
+  retry: UnprocessedRetries = forRequests,
+): Promise<Map<string, Record<string, unknown>>> {
+  const found = new Map<string, Record<string, unknown>>();
+  const unique = [...new Set(ids)];
+  for (let start = 0; start < unique.length; start += 100) {
+    let keys = unique.slice(start, start + 100).map((id) => marshall(recordKey(id)));
+    for (let attempt = 0; keys.length > 0; attempt++) {
+      if (attempt > 0) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(retry.maxMs, retry.baseMs * 2 ** attempt)));
+      }
+      if (attempt > retry.retries) throw new Error('DynamoDB kept keys unprocessed; retry later');
+      const result = await dynamo.send(
+        new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      for (const item of result.Responses?.[tableName] ?? []) {
+        const record = unmarshall(item);
+        found.set(record.id as string, record);
+      }
+      keys = (result.UnprocessedKeys?.[tableName]?.Keys ?? []) as typeof keys;
+    }
+  }
+  return found;
+}
