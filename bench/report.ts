@@ -38,14 +38,14 @@ export interface BenchResults {
   readonly portalWeb: {
     readonly scriptBytes: number;
     readonly scriptGzipBytes: number;
-    /** Or why the page did not load (a finding, reported as a miss). */
-    readonly load: PortalWebLoad | { readonly failed: string };
+    /** Or why the page did not load (a finding, reported as a miss); absent when `--web-rounds 0` skipped it. */
+    readonly load?: PortalWebLoad | { readonly failed: string };
   };
   /** The staff console (console/): its script and its sign-in → first list (bench/staff-console.ts). */
   readonly staffConsole?: {
     readonly scriptBytes: number;
     readonly scriptGzipBytes: number;
-    readonly load: StaffConsoleLoad | { readonly failed: string };
+    readonly load?: StaffConsoleLoad | { readonly failed: string };
   };
   readonly provisioning: readonly ProvisioningResult[];
   /** Bulk onboarding at scale on a simulated clock (bench/simulation/); absent when skipped. */
@@ -200,7 +200,9 @@ export function reportRows(results: Omit<BenchResults, 'wallSeconds'> & { wallSe
     goal: `gzip ≤ ${bytes(goals.webScriptGzipBytes)}`,
     status: verdict(web.scriptGzipBytes <= goals.webScriptGzipBytes),
   });
-  if ('failed' in web.load) {
+  if (!web.load) {
+    // Skipped (`--web-rounds 0`).
+  } else if ('failed' in web.load) {
     rows.push({
       measure: 'Web app load (Chromium)',
       subject: 'signed-in reload of the overview and the tickets list',
@@ -387,6 +389,7 @@ function staffConsoleRows(app: NonNullable<BenchResults['staffConsole']>): Row[]
     status: verdict(app.scriptGzipBytes <= goals.consoleScriptGzipBytes),
   };
   const subject = 'staff console: sign-in done (the login redirects back with its code) → first list on screen';
+  if (!app.load) return [size]; // skipped (`--web-rounds 0`)
   if ('failed' in app.load)
     return [
       size,

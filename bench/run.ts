@@ -44,7 +44,7 @@ const usage = `npm run bench -- [options]   (README, "Performance")
   --warm-iterations <n>     timed warm requests per handler (default 600)
   --ceiling-operations <n>  writes per table-ceiling pass (default 1000)
   --import-rows <n>         rows of the CSV import timed on the local stack; 0 skips it (default 1900)
-  --web-rounds <n>          signed-in reloads of each portal page in Chromium (default 30)
+  --web-rounds <n>          signed-in reloads of each portal page in Chromium (default 30); 0 skips them
   --profile                 also record V8 CPU profiles of cold starts (require and first call) of every
                             subject and its baseline, and print where each spends its time beyond its baseline
   --profile-runs <n>        profiled cold starts per subject and baseline (default 5)
@@ -110,8 +110,8 @@ async function main() {
     const stack = spawnLocalStack(join(work, 'stack'), ['--fresh']);
     let coldInit: ColdResult[];
     let coldProfiles: ColdProfile[] | undefined;
-    let portalWebLoad: PortalWebLoad | { readonly failed: string };
-    let staffConsoleLoad: StaffConsoleLoad | { readonly failed: string };
+    let portalWebLoad: PortalWebLoad | { readonly failed: string } | undefined;
+    let staffConsoleLoad: StaffConsoleLoad | { readonly failed: string } | undefined;
     let warm: Awaited<ReturnType<typeof measureWarm>>;
     const tableCeiling: TableCeiling[] = [];
     let importCommit: BenchResults['importCommit'];
@@ -159,18 +159,21 @@ async function main() {
         await proxy.close();
       }
 
-      log(`portal web app: ${webRounds} signed-in reloads in Chromium, each beside its API calls…`);
-      // A broken page is a finding, not a reason to lose every other figure of the run.
-      portalWebLoad = await measurePortalWebLoad(outputs, email, webRounds, log).catch((error: unknown) => {
-        log(`portal web app load failed: ${String(error).split('\n')[0]}`);
-        return { failed: String(error).split('\n')[0]! };
-      });
+      // 0 skips both browser measurements (a run for cold starts alone), as `--n 0` skips provisioning.
+      if (webRounds > 0) {
+        log(`portal web app: ${webRounds} signed-in reloads in Chromium, each beside its API calls…`);
+        // A broken page is a finding, not a reason to lose every other figure of the run.
+        portalWebLoad = await measurePortalWebLoad(outputs, email, webRounds, log).catch((error: unknown) => {
+          log(`portal web app load failed: ${String(error).split('\n')[0]}`);
+          return { failed: String(error).split('\n')[0]! };
+        });
 
-      log(`staff console: ${webRounds} sign-ins in Chromium, sign-in done → first list, beside its API call…`);
-      staffConsoleLoad = await measureStaffConsoleLoad(outputs, webRounds, log).catch((error: unknown) => {
-        log(`staff console load failed: ${String(error).split('\n')[0]}`);
-        return { failed: String(error).split('\n')[0]! };
-      });
+        log(`staff console: ${webRounds} sign-ins in Chromium, sign-in done → first list, beside its API call…`);
+        staffConsoleLoad = await measureStaffConsoleLoad(outputs, webRounds, log).catch((error: unknown) => {
+          log(`staff console load failed: ${String(error).split('\n')[0]}`);
+          return { failed: String(error).split('\n')[0]! };
+        });
+      }
 
       const importRows = Number(values['import-rows']);
       if (importRows > 0) {
@@ -214,11 +217,15 @@ async function main() {
       ...(coldProfiles ? { coldProfiles } : {}),
       warm,
       tableCeiling,
-      portalWeb: { scriptBytes: web.scriptBytes, scriptGzipBytes: web.scriptGzipBytes, load: portalWebLoad },
+      portalWeb: {
+        scriptBytes: web.scriptBytes,
+        scriptGzipBytes: web.scriptGzipBytes,
+        ...(portalWebLoad ? { load: portalWebLoad } : {}),
+      },
       staffConsole: {
         scriptBytes: staffConsole.scriptBytes,
         scriptGzipBytes: staffConsole.scriptGzipBytes,
-        load: staffConsoleLoad,
+        ...(staffConsoleLoad ? { load: staffConsoleLoad } : {}),
       },
       provisioning,
       ...(simulation ? { simulation } : {}),

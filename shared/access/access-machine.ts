@@ -200,9 +200,11 @@ export function createAccessMachine(deps: {
         },
       });
       if (outcome.applied) return { claimed: true as const };
-      const current = outcome.current;
-      if (current && current.enablementId !== enablementId) return { claimed: false as const, superseded: true };
-      return { claimed: false as const, held: current?.invitation };
+      const current = outcome.current ?? (await this.read(personId));
+      // No item, or another enablement: there is nothing of ours to send (and nothing to wait for).
+      if (current?.enablementId !== enablementId) return { claimed: false as const, superseded: true };
+      const invitation = current.invitation;
+      return { claimed: false as const, held: invitation?.enablementId === enablementId ? invitation : undefined };
     },
 
     /** Gives up our claim after a failure before the email could have gone, so a retry need not wait out the lease. */
