@@ -31,6 +31,25 @@ import {
 
 setUpProvisioningScenario();
 
+/**
+ * Staff ticked the flag again (enablement-2) for someone invited under enablement-1 who never signed in: the
+ * disabled login's temporary password may have expired, so reconciling renews the enablement and invites afresh.
+ */
+async function reEnabledNeverSignedIn(id: string) {
+  await fakes.table.put(personItem(id));
+  await fakes.table.put(
+    pendingAccess(id, 'enablement-2', {
+      invitation: {
+        enablementId: 'enablement-1',
+        state: 'sent',
+        claimedAt: '2026-02-01T00:00:00.000Z',
+        messageId: 'old',
+      },
+    }),
+  );
+  fakes.cognito.seed({ username: id, enabled: false, attributes: { email: emailOf(id), email_verified: 'true' } });
+}
+
 describe('1. replays, duplicates and out-of-order records', () => {
   const id = contactId(1);
 
@@ -125,18 +144,7 @@ describe('1. replays, duplicates and out-of-order records', () => {
   });
 
   it('re-enabling someone who never signed in, replayed: one fresh invitation, and the login enabled', async () => {
-    await fakes.table.put(personItem(id));
-    await fakes.table.put(
-      pendingAccess(id, 'enablement-2', {
-        invitation: {
-          enablementId: 'enablement-1',
-          state: 'sent',
-          claimedAt: '2026-02-01T00:00:00.000Z',
-          messageId: 'old',
-        },
-      }),
-    );
-    fakes.cognito.seed({ username: id, enabled: false, attributes: { email: emailOf(id), email_verified: 'true' } });
+    await reEnabledNeverSignedIn(id);
     const p = provisioner();
     const first = await p.reconcilePerson(id);
     expect(first.actions).toEqual(['enableLogin', 'resetTemporaryPassword', 'sendInvitation']);
@@ -148,18 +156,7 @@ describe('1. replays, duplicates and out-of-order records', () => {
 
   // Overlapping runs must agree on one fresh enablement, or each would claim its own and send its own invitation.
   it('re-enabling: two overlapping runs (controller + staff reconcile) send one invitation', async () => {
-    await fakes.table.put(personItem(id));
-    await fakes.table.put(
-      pendingAccess(id, 'enablement-2', {
-        invitation: {
-          enablementId: 'enablement-1',
-          state: 'sent',
-          claimedAt: '2026-02-01T00:00:00.000Z',
-          messageId: 'old',
-        },
-      }),
-    );
-    fakes.cognito.seed({ username: id, enabled: false, attributes: { email: emailOf(id), email_verified: 'true' } });
+    await reEnabledNeverSignedIn(id);
     const p = provisioner();
     await Promise.allSettled([p.reconcilePerson(id, 'controller'), p.reconcilePerson(id, 'staff:someone')]);
     expect(fakes.cognito.calls('AdminSetUserPassword', 'ok')).toHaveLength(1);
@@ -169,18 +166,7 @@ describe('1. replays, duplicates and out-of-order records', () => {
   // The interleaving that once sent two: the second run reads the access item after the first renewed the
   // enablement, but finds the login still disabled (the first has not enabled it yet), so it renews again.
   it('re-enabling: a run that finds the login still disabled after another renewed sends no second invitation', async () => {
-    await fakes.table.put(personItem(id));
-    await fakes.table.put(
-      pendingAccess(id, 'enablement-2', {
-        invitation: {
-          enablementId: 'enablement-1',
-          state: 'sent',
-          claimedAt: '2026-02-01T00:00:00.000Z',
-          messageId: 'old',
-        },
-      }),
-    );
-    fakes.cognito.seed({ username: id, enabled: false, attributes: { email: emailOf(id), email_verified: 'true' } });
+    await reEnabledNeverSignedIn(id);
     const p = provisioner();
     const enabling = fakes.cognito.hold('AdminEnableUser');
     const first = p.reconcilePerson(id, 'controller');
