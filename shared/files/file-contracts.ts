@@ -11,6 +11,7 @@ import { pageQueryParameters } from '../records/list-query';
 import { refusalMessage } from '../portal/portal-session';
 import { maxFileNameLength } from './file-name';
 import { fileRoutes, type FileRoute } from './file-routes';
+import { presignedUploadSchema } from './presigned-upload-schema';
 import { allowedContentTypes, maxFileBytes, presignedUrlSeconds, uploadRequest } from './file-rules';
 
 /**
@@ -77,21 +78,10 @@ const uploadAnswer = named('FileUpload', {
       required: ['id', 'fileName', 'contentType', 'size', 'status'],
       additionalProperties: false,
     },
-    upload: {
-      type: 'object',
-      description:
-        'Send the file as the body of one request: `method` to `url`, with exactly `headers` (Content-Type is signed, ' +
-        'and so is the declared size: storage refuses another type or byte count). ' +
-        `The URL works for ${minutes} minutes.`,
-      properties: {
-        url: { type: 'string', format: 'uri' },
-        method: { const: 'PUT' },
-        headers: { type: 'object', additionalProperties: { type: 'string' } },
-        expiresAt: { type: 'string', format: 'date-time' },
-      },
-      required: ['url', 'method', 'headers', 'expiresAt'],
-      additionalProperties: false,
-    },
+    upload: presignedUploadSchema(
+      'Send the file as the body of one request: `method` to `url`, with exactly `headers` (Content-Type is signed, ' +
+        'and so is the declared size: storage refuses another type or byte count).',
+    ),
   },
   required: ['attachment', 'upload'],
   additionalProperties: false,

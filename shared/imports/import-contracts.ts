@@ -8,6 +8,7 @@ import {
   type RouteContracts,
 } from '../http/route-contract';
 import { presignedUrlSeconds } from '../files/file-rules';
+import { presignedUploadSchema } from '../files/presigned-upload-schema';
 import { importRoutes, type ImportRoute } from './import-routes';
 import { importRequest } from './import-request';
 
@@ -127,20 +128,9 @@ const created = named('ImportCreated', {
   type: 'object',
   properties: {
     import: importView.schema,
-    upload: {
-      type: 'object',
-      description:
-        'PUT the file as the body, with exactly `headers` (Content-Type and the declared size are signed). ' +
-        `The URL works for ${presignedUrlSeconds / 60} minutes.`,
-      properties: {
-        url: { type: 'string', format: 'uri' },
-        method: { const: 'PUT' },
-        headers: { type: 'object', additionalProperties: { type: 'string' } },
-        expiresAt: { type: 'string', format: 'date-time' },
-      },
-      required: ['url', 'method', 'headers', 'expiresAt'],
-      additionalProperties: false,
-    },
+    upload: presignedUploadSchema(
+      'PUT the file as the body, with exactly `headers` (Content-Type and the declared size are signed).',
+    ),
   },
   required: ['import', 'upload'],
   additionalProperties: false,
