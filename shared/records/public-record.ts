@@ -17,10 +17,16 @@ export type StoredRecord = Record<string, unknown> & {
 /** Fields the server owns: clients can neither set nor patch them. */
 export const serverFields = ['id', 'version', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy'] as const;
 
+/**
+ * Field names in code-unit order: they are ASCII identifiers, and `localeCompare` would start ICU's collator on a
+ * cold start's first answer (8 ms of crm-records' first call).
+ */
+const byName = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** What a client sees: id first, then the fields, then the server's bookkeeping; no keys, no hash. */
 export function toPublicRecord(item: Record<string, unknown>): PublicRecord {
   const visible: Record<string, unknown> = { id: item.id };
-  for (const [name, value] of Object.entries(item).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, value] of Object.entries(item).sort(byName)) {
     if (!internalAttributes.has(name) && !(serverFields as readonly string[]).includes(name)) visible[name] = value;
   }
   for (const name of serverFields) visible[name] = item[name];
