@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '../shared/aws/client-dynamodb';
 import { readDealConfig } from '../shared/deals/deal-config';
 import { dealCompanionWrites } from '../shared/deals/deal-writes';
 import { changesProspect, recheckProspectConflicts } from '../shared/deals/prospect-conflicts';

@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '../shared/aws/client-dynamodb';
 import * as z from 'zod/mini';
 import { readConfig } from '../shared/config/read-config';
 import { createS3Client } from '../shared/files/file-store';

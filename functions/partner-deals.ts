@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '../shared/aws/client-dynamodb';
 import { readDealConfig } from '../shared/deals/deal-config';
 import { resolvePartnerDealRoute } from '../shared/deals/partner-deal-routes';
 import { createPartnerDeals } from '../shared/deals/partner-deals';

@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '../shared/aws/client-dynamodb';
 import { Forbidden, NotFound } from '../shared/http/errors';
 import { httpHandler, json, type HttpEvent } from '../shared/http/http-handler';
 import { parseJsonBody } from '../shared/http/request';

@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '../shared/aws/client-dynamodb';
 import { NotFound } from '../shared/http/errors';
 import { clientAddressOf } from '../shared/http/client-address';
 import { httpHandler, json } from '../shared/http/http-handler';

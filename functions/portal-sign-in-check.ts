@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '../shared/aws/client-dynamodb';
 import type { PreAuthenticationTriggerEvent } from 'aws-lambda';
 import { refusalMessage } from '../shared/portal/portal-session';
 import { admit } from '../shared/portal/sign-in-gate';

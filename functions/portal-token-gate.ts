@@ -1,5 +1,5 @@
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CognitoIdentityProviderClient } from '../shared/aws/client-cognito-identity-provider';
+import { DynamoDBClient } from '../shared/aws/client-dynamodb';
 import type { PreTokenGenerationTriggerEvent } from 'aws-lambda';
 import { refusalMessage } from '../shared/portal/portal-session';
 import { admit, countSignIn } from '../shared/portal/sign-in-gate';

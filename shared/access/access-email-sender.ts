@@ -1,4 +1,5 @@
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { SendEmailCommand } from '../aws/client-sesv2';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Email } from './emails';
 
 /** Why an email went: SES bounce and complaint events carry it back (functions/ses-feedback.ts). */

@@ -3,11 +3,9 @@ import {
   TransactWriteItemsCommand,
   TransactionCanceledException,
   UpdateItemCommand,
-  type DynamoDBClient,
-  type TransactWriteItem,
-  type Update,
-} from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+} from '../aws/client-dynamodb';
+import type { DynamoDBClient, TransactWriteItem, Update } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '../aws/util-dynamodb';
 import {
   accessKey,
   accessListAttributes,

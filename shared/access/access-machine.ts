@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { PutItemCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand } from '../aws/client-dynamodb';
+import type { DynamoDBClient, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { tableDesign } from '../data/table-design';
 import { createAccessReads } from './access-reads';
 import {

@@ -11,8 +11,8 @@ import {
   AdminUserGlobalSignOutCommand,
   UserNotFoundException,
   UsernameExistsException,
-  type CognitoIdentityProviderClient,
-} from '@aws-sdk/client-cognito-identity-provider';
+} from '../aws/client-cognito-identity-provider';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 
 /** A portal login as provisioning sees it. */
 export interface Login {

@@ -1,6 +1,6 @@
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { CognitoIdentityProviderClient } from '../aws/client-cognito-identity-provider';
+import { DynamoDBClient } from '../aws/client-dynamodb';
+import { SESv2Client } from '../aws/client-sesv2';
 import * as z from 'zod/mini';
 import { userPools } from '../security/user-pools';
 import { defaultAccessMaxFailures } from '../config/provisioning-defaults';

@@ -1,5 +1,6 @@
-import { BatchGetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { BatchGetItemCommand } from '../aws/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '../aws/util-dynamodb';
 import { recordKey } from './keys';
 
 /** How long to keep asking for keys DynamoDB leaves unprocessed: a request answers sooner than a batch job. */

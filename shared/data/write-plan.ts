@@ -4,11 +4,9 @@ import {
   TransactWriteItemsCommand,
   TransactionCanceledException,
   ConditionalCheckFailedException,
-  type AttributeValue,
-  type DynamoDBClient,
-  type TransactWriteItem,
-} from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+} from '../aws/client-dynamodb';
+import type { AttributeValue, DynamoDBClient, TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '../aws/util-dynamodb';
 import { Conflict, type DomainError } from '../http/errors';
 import { claimKey, recordKey, searchTermKey, type ClaimKind } from './keys';
 

@@ -2,11 +2,10 @@ import {
   ConditionalCheckFailedException,
   GetItemCommand,
   QueryCommand,
-  type GetItemCommandOutput,
   UpdateItemCommand,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+} from '../aws/client-dynamodb';
+import type { GetItemCommandOutput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '../aws/util-dynamodb';
 import { prospectPartition, recordKey } from '../data/keys';
 import { tableDesign } from '../data/table-design';
 import { toPublicRecord, type PublicRecord } from '../records/public-record';

@@ -4,10 +4,9 @@ import {
   TransactWriteItemsCommand,
   TransactionCanceledException,
   UpdateItemCommand,
-  type AttributeValue,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+} from '../aws/client-dynamodb';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '../aws/util-dynamodb';
 import { fileKey, filePrefix, isRecordIdOf, portalPartition, recordKey } from '../data/keys';
 import { indexes, tableDesign } from '../data/table-design';
 import { Conflict, NotFound } from '../http/errors';

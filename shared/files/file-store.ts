@@ -1,5 +1,5 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '../aws/client-s3';
+import { getSignedUrl } from '../aws/s3-request-presigner';
 import { attachmentDisposition } from './file-name';
 import { presignedUrlSeconds } from './file-rules';
 

@@ -1,4 +1,5 @@
-import { GetItemCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, ResourceNotFoundException } from '../aws/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '../data/marshall-key';
 import { healthProbeKey } from '../data/keys';
 

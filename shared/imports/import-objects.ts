@@ -1,4 +1,5 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand } from '../aws/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { createFileStore, type FileStore } from '../files/file-store';
 import { importObjectPrefix } from './import-declarations';
 

@@ -4,9 +4,9 @@ import {
   GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+} from '../aws/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '../aws/util-dynamodb';
 import { importItemModule, importKey } from '../data/keys';
 import { Conflict, NotFound } from '../http/errors';
 import { findModule } from '../modules/registry';

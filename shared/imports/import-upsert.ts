@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
-import { GetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { GetItemCommand, QueryCommand } from '../aws/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '../aws/util-dynamodb';
 import { emailPartition, importRowKey } from '../data/keys';
 import { indexes } from '../data/table-design';
 import { StaleRead, WritePlan } from '../data/write-plan';

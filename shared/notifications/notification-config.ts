@@ -1,5 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { DynamoDBClient } from '../aws/client-dynamodb';
+import { SESv2Client } from '../aws/client-sesv2';
 import * as z from 'zod/mini';
 import { createAccessEmailSender } from '../access/access-email-sender';
 import { brandingFromEnvironment } from '../branding/branding';

@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { unmarshall } from '../aws/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { commentPrefix, portalViewerOf, recordSortKey } from '../data/keys';
 import type { StreamInterest } from '../data/stream-interest';

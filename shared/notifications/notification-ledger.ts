@@ -3,9 +3,9 @@ import {
   DeleteItemCommand,
   PutItemCommand,
   UpdateItemCommand,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+} from '../aws/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '../aws/util-dynamodb';
 import { notificationKey } from '../data/keys';
 import { tableDesign } from '../data/table-design';
 

@@ -1,6 +1,7 @@
-import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '../aws/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Branding } from '../branding/branding';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { marshall, unmarshall } from '../aws/util-dynamodb';
 import type { AccessEmailSender } from '../access/access-email-sender';
 import { evaluateAccess, todayIn } from '../access/evaluate-access';
 import { portalViewerKey, portalViewerOf, recordKey } from '../data/keys';

@@ -1,5 +1,6 @@
-import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { QueryCommand } from '../aws/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '../aws/util-dynamodb';
 import * as z from 'zod/mini';
 import { indexes, tableDesign } from '../data/table-design';
 import { moduleOfId } from '../modules/registry';

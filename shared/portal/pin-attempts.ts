@@ -1,10 +1,6 @@
-import {
-  ConditionalCheckFailedException,
-  DeleteItemCommand,
-  UpdateItemCommand,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { ConditionalCheckFailedException, DeleteItemCommand, UpdateItemCommand } from '../aws/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '../aws/util-dynamodb';
 import { Forbidden, Locked, type DomainError } from '../http/errors';
 import { pinAttemptsKey } from '../data/keys';
 

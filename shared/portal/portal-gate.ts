@@ -1,5 +1,6 @@
-import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { GetItemCommand } from '../aws/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '../aws/util-dynamodb';
 import { Forbidden, NotFound } from '../http/errors';
 import { defaultPortalComponents, findModule, type ModuleDeclaration } from '../modules/registry';
 import { isRecordIdOf, portalViewerKey, portalViewerOf, recordKey } from '../data/keys';

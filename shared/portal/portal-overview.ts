@@ -1,5 +1,6 @@
-import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { QueryCommand } from '../aws/client-dynamodb';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '../aws/util-dynamodb';
 import { portalModuleNames } from '../modules/registry';
 import { portalPartition, portalViewerKey } from '../data/keys';
 import { indexes } from '../data/table-design';

@@ -1,5 +1,5 @@
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { GetItemCommand } from '../aws/client-dynamodb';
+import { marshall, unmarshall } from '../aws/util-dynamodb';
 import { portalPartition, portalViewerKey, recordKey } from '../data/keys';
 import { portalPartitionPage } from './portal-partition-page';
 import { createPortalGate, type PortalGateDependencies } from './portal-gate';

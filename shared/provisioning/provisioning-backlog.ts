@@ -1,5 +1,6 @@
-import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import { QueryCommand } from '../aws/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall } from '../aws/util-dynamodb';
 import { indexes } from '../data/table-design';
 import { accessStatusPartition } from '../access/access-state';
 import { quotaNames, type QuotaName, type QuotaRates } from '../quotas/quota-rates';

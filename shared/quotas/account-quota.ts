@@ -1,5 +1,6 @@
-import { ConditionalCheckFailedException, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import { ConditionalCheckFailedException, UpdateItemCommand } from '../aws/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall } from '../aws/util-dynamodb';
 import { quotaWindowKey } from '../data/keys';
 import { tableDesign } from '../data/table-design';
 import { QuotaDeferred } from './quota-deferred';

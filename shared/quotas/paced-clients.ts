@@ -8,8 +8,8 @@ import {
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
   AdminUserGlobalSignOutCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
-import { SendBulkEmailCommand, SendEmailCommand } from '@aws-sdk/client-sesv2';
+} from '../aws/client-cognito-identity-provider';
+import { SendBulkEmailCommand, SendEmailCommand } from '../aws/client-sesv2';
 import type { QuotaPermits } from './account-quota';
 import type { QuotaName } from './quota-rates';
 

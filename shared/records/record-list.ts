@@ -1,5 +1,6 @@
-import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { QueryCommand } from '../aws/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '../aws/util-dynamodb';
 import { emailPartition, linkPartition, searchPartition } from '../data/keys';
 import { readRecordsById } from '../data/read-records';
 import { ValidationFailed } from '../http/errors';

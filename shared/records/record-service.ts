@@ -1,4 +1,4 @@
-import { marshall } from '@aws-sdk/util-dynamodb';
+import { marshall } from '../aws/util-dynamodb';
 import { indexAttributes, recordKey } from '../data/keys';
 import { planAccessChange } from '../access/enablement';
 import { StaleRead, WritePlan } from '../data/write-plan';

@@ -1,5 +1,6 @@
-import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { GetItemCommand } from '../aws/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '../aws/util-dynamodb';
 import { isRecordIdOf, newRecordId, recordKey, type ClaimKind } from '../data/keys';
 import type { WritePlan } from '../data/write-plan';
 import { Conflict, NotFound, ValidationFailed } from '../http/errors';

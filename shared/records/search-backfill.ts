@@ -1,5 +1,6 @@
-import { GetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { GetItemCommand, QueryCommand } from '../aws/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '../aws/util-dynamodb';
 import { eachConcurrently } from '../access/each-concurrently';
 import { recordKey } from '../data/keys';
 import { indexes } from '../data/table-design';

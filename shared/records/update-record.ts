@@ -1,5 +1,6 @@
-import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import { UpdateItemCommand } from '../aws/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall } from '../aws/util-dynamodb';
 import { recordKey } from '../data/keys';
 
 /** What must hold for the update to apply: the record is the version the caller read, or fields have these values. */

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import { marshall } from '../aws/util-dynamodb';
 import * as z from 'zod/mini';
 import { todayIn } from '../access/evaluate-access';
 import { startOfNextDayIn } from './day-boundary';

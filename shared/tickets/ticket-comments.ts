@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { QueryCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { QueryCommand } from '../aws/client-dynamodb';
+import type { DynamoDBClient, TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '../aws/util-dynamodb';
 import * as z from 'zod/mini';
 import { commentKey, commentPrefix, recordKey } from '../data/keys';
 import { tableDesign } from '../data/table-design';

@@ -1,5 +1,6 @@
-import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import { GetItemCommand } from '../aws/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall } from '../aws/util-dynamodb';
 import { isRecordIdOf, portalPartition, portalViewerKey, recordKey } from '../data/keys';
 import { withRetriedConflicts } from '../data/retry-conflicts';
 import { indexes, tableDesign } from '../data/table-design';

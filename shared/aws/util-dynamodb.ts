@@ -1,0 +1,5 @@
+/**
+ * The values Portico uses from `@aws-sdk/util-dynamodb`, imported from here only (the lint rule in eslint.config.mjs): the package is CommonJS, and
+ * a bundle copies a CommonJS package's every export once per module that imports it, at cold start.
+ */
+export { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
