@@ -1,5 +1,4 @@
 import { DynamoDBClient } from '../shared/aws/client-dynamodb';
-import { readDealConfig } from '../shared/deals/deal-config';
 import { resolvePartnerDealRoute } from '../shared/deals/partner-deal-routes';
 import { createPartnerDeals } from '../shared/deals/partner-deals';
 import { createPartnerLeads } from '../shared/deals/partner-leads';
@@ -7,21 +6,16 @@ import { NotFound } from '../shared/http/errors';
 import { httpHandler, json } from '../shared/http/http-handler';
 import { parseJsonBody } from '../shared/http/request';
 import { validate } from '../shared/modules/validate';
+import { readPortalConfig } from '../shared/portal/portal-config';
 import { createPortalGate } from '../shared/portal/portal-gate';
 import { portalViewerOf } from '../shared/portal/portal-viewer';
 import { pageQuery, pageSizeOf } from '../shared/records/list-query';
 
-const config = readDealConfig();
+const config = readPortalConfig();
 const dynamo = new DynamoDBClient({});
 const tableName = config.TABLE_NAME;
 const portal = createPortalGate({ dynamo, tableName, timeZone: config.TIME_ZONE });
-const deals = createPartnerDeals({
-  dynamo,
-  tableName,
-  portal,
-  timeZone: config.TIME_ZONE,
-  protectionDays: config.DEAL_PROTECTION_DAYS,
-});
+const deals = createPartnerDeals({ dynamo, tableName, portal });
 const leads = createPartnerLeads({ dynamo, tableName, portal });
 
 const noStore = { 'cache-control': 'no-store' };

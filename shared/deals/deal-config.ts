@@ -8,7 +8,7 @@ export const dealProtectionDays = z.pipe(
   z.transform(Number),
 );
 
-/** What a function writing deal registrations reads (functions/partner-deals.ts, functions/crm-records.ts). */
+/** What a function reviewing deal registrations reads (functions/crm-records.ts): approving one sets its protection. */
 export const readDealConfig = () =>
   readConfig(
     z.object({

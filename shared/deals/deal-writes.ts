@@ -6,7 +6,7 @@ import { indexAttributes, newRecordId, prospectKey, recordKey } from '../data/ke
 import type { WritePlan } from '../data/write-plan';
 import { Conflict } from '../http/errors';
 import { findModule, type ModuleDeclaration } from '../modules/registry';
-import type { CompanionWriteContext, CompanionWritesByModule } from '../records/companion-writes';
+import type { CompanionWriteContext, CompanionWrites, CompanionWritesByModule } from '../records/companion-writes';
 import { reviewDealRegistration } from './deal-review';
 import { prospectKeysOf, type ProspectKey } from './prospect-keys';
 
@@ -79,6 +79,17 @@ function splitName(name: string): { firstName?: string; lastName: string } {
   const lastName = words.pop()!.slice(0, 100);
   const firstName = words.join(' ').slice(0, 100);
   return firstName ? { firstName, lastName } : { lastName };
+}
+
+/**
+ * Only the prospect keys, for a writer that never reviews: a partner's new registration is `submitted`, which no
+ * review step acts on, so its function does not bundle approvals (their leads, protection dates, time zones).
+ */
+export function prospectKeyWrites(): CompanionWritesByModule {
+  const keys: CompanionWrites = async (plan, { tableName, module, id, before, after }) => {
+    planProspectKeys(plan, tableName, module.name, id, before, after);
+  };
+  return { 'deal-registrations': keys, leads: keys };
 }
 
 export function dealCompanionWrites(config: DealWritesConfig): CompanionWritesByModule {
@@ -179,8 +190,6 @@ export function dealCompanionWrites(config: DealWritesConfig): CompanionWritesBy
           return { decidedAt: at };
       }
     },
-    leads: async (plan, { tableName, module, id, before, after }) => {
-      planProspectKeys(plan, tableName, module.name, id, before, after);
-    },
+    leads: prospectKeyWrites().leads,
   };
 }

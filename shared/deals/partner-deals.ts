@@ -8,7 +8,7 @@ import type { Person } from '../people/person-loader';
 import type { PortalGate } from '../portal/portal-gate';
 import { portalView } from '../portal/portal-view';
 import { createRecordCreator } from '../records/record-create';
-import { dealCompanionWrites } from './deal-writes';
+import { prospectKeyWrites } from './deal-writes';
 import { recheckProspectConflicts } from './prospect-conflicts';
 
 /**
@@ -37,8 +37,6 @@ export function requirePartnerComponent(
 export function createPartnerDeals(deps: {
   readonly dynamo: DynamoDBClient;
   readonly tableName: string;
-  readonly timeZone: string;
-  readonly protectionDays: number;
   readonly portal: PortalGate;
   readonly now?: () => Date;
 }) {
@@ -48,7 +46,8 @@ export function createPartnerDeals(deps: {
     dynamo,
     tableName,
     now,
-    companionWrites: dealCompanionWrites({ dynamo, timeZone: deps.timeZone, protectionDays: deps.protectionDays }),
+    // Created `submitted`: no review step applies, so only the prospect keys go with it.
+    companionWrites: prospectKeyWrites(),
   });
 
   async function register(personId: string, body: unknown) {

@@ -356,7 +356,8 @@ export const functions: readonly FunctionDeclaration[] = [
     entry: 'functions/partner-deals.ts',
     memoryMb: 256,
     timeoutSeconds: 10,
-    environment: [...portalEnvironment, 'DEAL_PROTECTION_DAYS'],
+    // No DEAL_PROTECTION_DAYS: partners register and update; approving (which sets the protection) is staff's.
+    environment: portalEnvironment,
     tableAccess: ['read', 'write'],
     routes: partnerDealRoutes.map(({ method, path }) => ({ method, path, auth: 'portal' as const })),
   },
