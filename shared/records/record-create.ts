@@ -1,8 +1,9 @@
 import type { planAccessChange } from '../access/enablement';
+import type { createWithInline } from './record-create-inline';
 import { indexAttributes, recordKey } from '../data/keys';
 import { StaleRead, WritePlan } from '../data/write-plan';
-import { Conflict, ValidationFailed, type FieldError } from '../http/errors';
-import { findModule, type InlineCreateDeclaration, type ModuleDeclaration } from '../modules/registry';
+import { Conflict } from '../http/errors';
+import type { ModuleDeclaration } from '../modules/registry';
 import { toPublicRecord, type PublicRecord } from './public-record';
 import {
   alignPartnerRecord,
@@ -14,6 +15,7 @@ import {
   prepareFields,
   readOwn,
   recordContext,
+  type RecordContext,
   type RecordServiceDependencies,
 } from './record-writes';
 
@@ -38,6 +40,26 @@ export interface RecordCreatorDependencies extends RecordServiceDependencies {
    * registrations) does not bundle the access machine's writes.
    */
   readonly planAccessChange?: typeof planAccessChange;
+  /**
+   * Creating a record together with the one it creates inline (`createsWith`: a partner organization and its new
+   * primary contact), ./record-create-inline.ts; refused without it. Passed in for the same reason: only staff's CRUD
+   * creates that way.
+   */
+  readonly createWithInline?: typeof createWithInline;
+}
+
+/** What the inline create shares with a plain one. */
+export interface CreateTools {
+  readonly context: RecordContext;
+  readonly planNewPersonAccess: (
+    plan: WritePlan,
+    module: ModuleDeclaration,
+    personId: string,
+    fields: object,
+    actor: string,
+    at: string,
+  ) => void;
+  readonly commitNew: (plan: WritePlan, module: ModuleDeclaration) => Promise<void>;
 }
 
 export function createRecordCreator(deps: RecordCreatorDependencies) {
@@ -94,7 +116,13 @@ export function createRecordCreator(deps: RecordCreatorDependencies) {
     options: CreateOptions = {},
   ): Promise<PublicRecord> {
     const inline = module.createsWith;
-    if (inline && Object.hasOwn(input, inline.field)) return createWithInline(module, inline, input, actor);
+    if (inline && Object.hasOwn(input, inline.field)) {
+      if (!deps.createWithInline)
+        throw new Error(
+          `Creating a ${module.label} with its ${inline.field} needs createWithInline (./record-create-inline.ts).`,
+        );
+      return deps.createWithInline({ context, planNewPersonAccess, commitNew }, module, inline, input, actor);
+    }
     const fields = await alignPartnerRecord(context, module, await prepareFields(module, input, undefined), {});
     const id = newId(module);
     const timestamp = now().toISOString();
@@ -115,95 +143,6 @@ export function createRecordCreator(deps: RecordCreatorDependencies) {
     planSearchTerms(plan, module, id, {}, fields);
     planNewPersonAccess(plan, module, id, fields, actor, timestamp);
     options.alsoWrite?.(plan, item);
-    await commitNew(plan, module);
-    return toPublicRecord(item);
-  }
-
-  /** Validates `input` as `module` would; its problems are collected with `prefix` on their paths, not thrown. */
-  async function prepareOrCollect(
-    module: ModuleDeclaration,
-    input: Record<string, unknown>,
-    prefix: string,
-    errors: FieldError[],
-  ): Promise<Record<string, unknown> | undefined> {
-    try {
-      return await prepareFields(module, input, undefined);
-    } catch (error) {
-      if (!(error instanceof ValidationFailed)) throw error;
-      for (const problem of error.extensions.errors as FieldError[]) {
-        errors.push({ ...problem, path: prefix + (problem.path === '/' ? '' : problem.path) || '/' });
-      }
-      return undefined;
-    }
-  }
-
-  /**
-   * A record and the one it creates inline (a partner organization and its new primary contact, `createsWith` in the
-   * registry), each naming the other, in ONE transaction: both exist afterwards or neither does. Problems with either
-   * are answered together, the inline record's under its member (`/primaryContact/lastName`).
-   */
-  async function createWithInline(
-    module: ModuleDeclaration,
-    inline: InlineCreateDeclaration,
-    input: Record<string, unknown>,
-    actor: string,
-  ): Promise<PublicRecord> {
-    const target = findModule(inline.module)!;
-    const { [inline.field]: nested, ...own } = input;
-    const errors: FieldError[] = [];
-    const at = `/${inline.field}`;
-    const nestedInput =
-      nested !== null && typeof nested === 'object' && !Array.isArray(nested)
-        ? (nested as Record<string, unknown>)
-        : undefined;
-    if (!nestedInput) errors.push({ path: at, message: `must be an object: the new ${target.label}` });
-    if (own[inline.reference] !== undefined) {
-      errors.push({ path: `/${inline.reference}`, message: `not together with ${inline.field}` });
-    }
-    if (nestedInput && Object.hasOwn(nestedInput, inline.backReference)) {
-      errors.push({ path: `${at}/${inline.backReference}`, message: `is set to the new ${module.label}` });
-    }
-    const id = newId(module);
-    const nestedId = newId(target);
-    const fields = await prepareOrCollect(module, own, '', errors);
-    const nestedFields = nestedInput
-      ? await prepareOrCollect(target, { ...nestedInput, [inline.backReference]: id }, at, errors)
-      : undefined;
-    if (errors.length || !fields || !nestedFields) {
-      throw new ValidationFailed(`The ${module.label} or its ${inline.field} is not valid.`, errors);
-    }
-
-    const timestamp = now().toISOString();
-    const base = { version: 1, createdAt: timestamp, updatedAt: timestamp, createdBy: actor, updatedBy: actor };
-    // The back reference's link is counted on the new record's own Put: a transaction touches each item once.
-    const counted = target.references.some((ref) => ref.field === inline.backReference && ref.counted);
-    const item = {
-      ...recordKey(id),
-      module: module.name,
-      ...fields,
-      [inline.reference]: nestedId,
-      id,
-      ...base,
-      ...(counted ? { linkCount: 1 } : {}),
-    };
-    const nestedItem = { ...recordKey(nestedId), module: target.name, ...nestedFields, id: nestedId, ...base };
-    const isNew = { expression: 'attribute_not_exists(pk)' };
-    const plan = new WritePlan(tableName)
-      .putRecord({ ...item, ...indexAttributes(module, item) }, isNew, () => new Conflict(`${id} already exists.`))
-      .putRecord(
-        { ...nestedItem, ...indexAttributes(target, nestedItem) },
-        isNew,
-        () => new Conflict(`${nestedId} already exists.`),
-      );
-    // Each record's other references, claims, search terms and (for a person) portal access, as a create plans them.
-    planReferences(plan, module, id, {}, fields);
-    planReferences(plan, target, nestedId, {}, { ...nestedFields, [inline.backReference]: undefined });
-    planClaims(plan, module, id, {}, fields);
-    planClaims(plan, target, nestedId, {}, nestedFields, inline.field);
-    planSearchTerms(plan, module, id, {}, fields);
-    planSearchTerms(plan, target, nestedId, {}, nestedFields);
-    planNewPersonAccess(plan, module, id, fields, actor, timestamp);
-    planNewPersonAccess(plan, target, nestedId, nestedFields, actor, timestamp);
     await commitNew(plan, module);
     return toPublicRecord(item);
   }

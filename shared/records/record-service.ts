@@ -7,6 +7,7 @@ import type { ModuleDeclaration } from '../modules/registry';
 import { applyMergePatch } from './merge-patch';
 import { toPublicRecord, writableFields, type PublicRecord, type StoredRecord } from './public-record';
 import { createRecordCreator } from './record-create';
+import { createWithInline } from './record-create-inline';
 import { listRecords, type ListPage, type ListQuery } from './record-list';
 import { updateRecord } from './update-record';
 import {
@@ -45,7 +46,7 @@ export interface UpdateOptions {
 export function createRecordService(deps: RecordServiceDependencies) {
   const context = recordContext(deps);
   const { dynamo, tableName, now } = context;
-  const { create, get } = createRecordCreator({ ...deps, planAccessChange });
+  const { create, get } = createRecordCreator({ ...deps, planAccessChange, createWithInline });
 
   /** A partner organization whose primary contact leaves it (deleted or moved) forgets that contact. */
   async function forgetPrimaryContact(organizationId: unknown, contactId: string) {
