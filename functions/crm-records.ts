@@ -11,6 +11,7 @@ import type { ModuleDeclaration } from '../shared/modules/registry';
 import { etagOf, versionsFromIfMatch } from '../shared/records/etag';
 import { parseListQuery } from '../shared/records/list-query';
 import type { PublicRecord } from '../shared/records/public-record';
+import { createWithInline } from '../shared/records/record-create-inline';
 import { createRecordService } from '../shared/records/record-service';
 
 const config = readDealConfig();
@@ -18,6 +19,8 @@ const dynamo = new DynamoDBClient({});
 const records = createRecordService({
   dynamo,
   tableName: config.TABLE_NAME,
+  // A partner organization with its new primary contact, in one request.
+  createWithInline,
   // A deal registration's review and the prospect keys of registrations and leads (shared/deals/deal-writes.ts).
   companionWrites: dealCompanionWrites({
     dynamo,

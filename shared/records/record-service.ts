@@ -6,8 +6,7 @@ import { Conflict, NotFound, PreconditionFailed, type DomainError } from '../htt
 import type { ModuleDeclaration } from '../modules/registry';
 import { applyMergePatch } from './merge-patch';
 import { toPublicRecord, writableFields, type PublicRecord, type StoredRecord } from './public-record';
-import { createRecordCreator } from './record-create';
-import { createWithInline } from './record-create-inline';
+import { createRecordCreator, type RecordCreatorDependencies } from './record-create';
 import { listRecords, type ListPage, type ListQuery } from './record-list';
 import { updateRecord } from './update-record';
 import {
@@ -43,10 +42,16 @@ export interface UpdateOptions {
   readonly alsoWrite?: (plan: WritePlan, current: StoredRecord, item: Record<string, unknown>) => void;
 }
 
-export function createRecordService(deps: RecordServiceDependencies) {
+/**
+ * Staff's CRUD passes `createWithInline` (./record-create-inline.ts) for the modules that create one record inline;
+ * the other users of the service (imports, partner admins, the daily run) never create that way and do not bundle it.
+ */
+export function createRecordService(
+  deps: RecordServiceDependencies & Pick<RecordCreatorDependencies, 'createWithInline'>,
+) {
   const context = recordContext(deps);
   const { dynamo, tableName, now } = context;
-  const { create, get } = createRecordCreator({ ...deps, planAccessChange, createWithInline });
+  const { create, get } = createRecordCreator({ ...deps, planAccessChange });
 
   /** A partner organization whose primary contact leaves it (deleted or moved) forgets that contact. */
   async function forgetPrimaryContact(organizationId: unknown, contactId: string) {

@@ -16,6 +16,7 @@ import type { Context } from 'aws-lambda';
 import { Conflict, DomainError, NotFound, PreconditionFailed, ValidationFailed } from '../../shared/http/errors';
 import type { HttpEvent, HttpResult } from '../../shared/http/http-handler';
 import { findModule, type ModuleDeclaration } from '../../shared/modules/registry';
+import { createWithInline } from '../../shared/records/record-create-inline';
 import { createRecordService } from '../../shared/records/record-service';
 import { rejectionOf, writesSentBy } from './support/failures';
 
@@ -45,6 +46,7 @@ const service = () =>
     tableName: 'portico',
     now: () => new Date('2025-06-01T12:00:00.000Z'),
     newId: (m) => (m.name === 'contacts' ? conId : `${m.idPrefix}_33333333-3333-4333-8333-333333333333`),
+    createWithInline,
   });
 
 function storedContact(fields: Record<string, unknown> = {}, version = 3) {
