@@ -1,4 +1,4 @@
-import { createAccessAdmin } from '../shared/access/access-admin';
+import { createInvitationResender } from '../shared/access/access-admin';
 import { provisionerFromEnvironment } from '../shared/access/provisioner-config';
 import { NotFound } from '../shared/http/errors';
 import { httpHandler, json } from '../shared/http/http-handler';
@@ -10,21 +10,21 @@ import { createColleagues } from '../shared/partners/colleagues';
 import { createPortalGate } from '../shared/portal/portal-gate';
 import { portalViewerOf } from '../shared/portal/portal-viewer';
 import { pageQuery, pageSizeOf } from '../shared/records/list-query';
-import { createRecordService } from '../shared/records/record-service';
+import { createRecordEditor } from '../shared/records/record-service';
 
 // A resend is the staff resend (a fresh invitation now), so this function provisions as the staff access API does.
 const { config, dynamo, provisioner } = provisionerFromEnvironment();
 const tableName = config.TABLE_NAME;
 const portal = createPortalGate({ dynamo, tableName, timeZone: config.TIME_ZONE });
-const records = createRecordService({ dynamo, tableName });
-const accessAdmin = createAccessAdmin({ dynamo, tableName, provisioner, timeZone: config.TIME_ZONE });
+const records = createRecordEditor({ dynamo, tableName });
+const invitations = createInvitationResender({ dynamo, tableName, provisioner });
 const partnerContacts = findModule('partner-contacts')!;
 const colleagues = createColleagues({
   dynamo,
   tableName,
   portal,
   records,
-  resendInvitation: (personId, actor) => accessAdmin.resendInvitation(partnerContacts, personId, actor),
+  resendInvitation: (personId, actor) => invitations.resendInvitation(partnerContacts, personId, actor),
 });
 
 const noStore = { 'cache-control': 'no-store' };

@@ -15,8 +15,12 @@ export const resendIntervalSeconds = 60;
 export const passwordResetIntervalSeconds = resendIntervalSeconds;
 const historyShown = 50;
 
-/** What staff see of a person's portal access, and what they can ask of it. */
-export function createAccessAdmin(deps: {
+function assertPersonId(module: ModuleDeclaration, personId: string) {
+  if (module.kind !== 'person' || !isRecordIdOf(module, personId))
+    throw new NotFound(`There is no ${module.label} with id ${personId}.`);
+}
+
+interface AccessAdminDependencies {
   readonly dynamo: DynamoDBClient;
   readonly tableName: string;
   readonly provisioner: Provisioner;
@@ -25,16 +29,51 @@ export function createAccessAdmin(deps: {
   /** Support windows are dates in this zone. */
   readonly timeZone: string;
   readonly now?: () => Date;
-}) {
+}
+
+/**
+ * Staff's resend, on its own for a partner admin's Colleagues page (functions/portal-colleagues.ts), which asks
+ * nothing else of access administration and so does not bundle the rest.
+ */
+export function createInvitationResender(deps: Omit<AccessAdminDependencies, 'passwordReset' | 'timeZone'>) {
+  const { provisioner } = deps;
+  const now = deps.now ?? (() => new Date());
+  const machine = createAccessMachine(deps);
+
+  /**
+   * A fresh invitation with a new temporary password, for someone invited who has not signed in yet or whose
+   * invitation failed; at most one a minute per person.
+   */
+  async function resendInvitation(module: ModuleDeclaration, personId: string, actor: string) {
+    assertPersonId(module, personId);
+    const at = now();
+    const cutoff = new Date(at.getTime() - resendIntervalSeconds * 1000).toISOString();
+    const outcome = await machine.requestResend(personId, actor, at.toISOString(), cutoff);
+    if (!outcome.applied) {
+      const state = outcome.current;
+      if (state && (state.status === 'invited' || state.status === 'failed') && state.lastResendAt) {
+        const wait = resendIntervalSeconds - (at.getTime() - Date.parse(state.lastResendAt)) / 1000;
+        throw new TooManyRequests(
+          `An invitation was sent less than a minute ago; try again in ${Math.ceil(wait)} s.`,
+          wait,
+        );
+      }
+      throw new Conflict(
+        `An invitation can be sent again only to someone invited or whose invitation failed; this person is ${state?.status ?? 'not invited'}.`,
+      );
+    }
+    return provisioner.reconcilePerson(personId, accessActor(actor));
+  }
+
+  return { resendInvitation };
+}
+
+/** What staff see of a person's portal access, and what they can ask of it. */
+export function createAccessAdmin(deps: AccessAdminDependencies) {
   const { provisioner } = deps;
   const now = deps.now ?? (() => new Date());
   const machine = createAccessMachine(deps);
   const people = createPersonLoader(deps);
-
-  function assertPersonId(module: ModuleDeclaration, personId: string) {
-    if (module.kind !== 'person' || !isRecordIdOf(module, personId))
-      throw new NotFound(`There is no ${module.label} with id ${personId}.`);
-  }
 
   /**
    * The person's access as it is now: effectiveness evaluated at this moment from the stored records and the clock
@@ -65,31 +104,6 @@ export function createAccessAdmin(deps: {
       ...(state.lastError ? { lastError: state.lastError } : {}),
       history,
     };
-  }
-
-  /**
-   * A fresh invitation with a new temporary password, for someone invited who has not signed in yet or whose
-   * invitation failed; at most one a minute per person.
-   */
-  async function resendInvitation(module: ModuleDeclaration, personId: string, actor: string) {
-    assertPersonId(module, personId);
-    const at = now();
-    const cutoff = new Date(at.getTime() - resendIntervalSeconds * 1000).toISOString();
-    const outcome = await machine.requestResend(personId, actor, at.toISOString(), cutoff);
-    if (!outcome.applied) {
-      const state = outcome.current;
-      if (state && (state.status === 'invited' || state.status === 'failed') && state.lastResendAt) {
-        const wait = resendIntervalSeconds - (at.getTime() - Date.parse(state.lastResendAt)) / 1000;
-        throw new TooManyRequests(
-          `An invitation was sent less than a minute ago; try again in ${Math.ceil(wait)} s.`,
-          wait,
-        );
-      }
-      throw new Conflict(
-        `An invitation can be sent again only to someone invited or whose invitation failed; this person is ${state?.status ?? 'not invited'}.`,
-      );
-    }
-    return provisioner.reconcilePerson(personId, accessActor(actor));
   }
 
   /**
@@ -154,6 +168,8 @@ export function createAccessAdmin(deps: {
     if (nothingThere) throw new NotFound(`There is no ${module.label} with id ${personId}.`);
     return outcome;
   }
+
+  const { resendInvitation } = createInvitationResender(deps);
 
   return { status, resendInvitation, requestPasswordReset, reconcile };
 }

@@ -18,7 +18,7 @@ import { validate } from '../modules/validate';
 import type { Person } from '../people/person-loader';
 import type { PortalGate } from '../portal/portal-gate';
 import { refusalMessage } from '../portal/portal-session';
-import type { createRecordService, PublicRecord } from '../records/record-service';
+import type { PublicRecord, RecordEditor } from '../records/record-service';
 
 /**
  * A partner admin manages the colleagues of their own partner organization (the Colleagues page):
@@ -126,7 +126,7 @@ export function createColleagues(deps: {
   readonly dynamo: DynamoDBClient;
   readonly tableName: string;
   readonly portal: PortalGate;
-  readonly records: ReturnType<typeof createRecordService>;
+  readonly records: RecordEditor;
   /** A fresh invitation (the staff resend: invited or failed only, one a minute), naming who asked. */
   readonly resendInvitation: (personId: string, actor: string) => Promise<{ readonly status: AccessStatus }>;
   readonly now?: () => Date;

@@ -42,13 +42,8 @@ export interface UpdateOptions {
   readonly alsoWrite?: (plan: WritePlan, current: StoredRecord, item: Record<string, unknown>) => void;
 }
 
-/**
- * Staff's CRUD passes `createWithInline` (./record-create-inline.ts) for the modules that create one record inline;
- * the other users of the service (imports, partner admins, the daily run) never create that way and do not bundle it.
- */
-export function createRecordService(
-  deps: RecordServiceDependencies & Pick<RecordCreatorDependencies, 'createWithInline'>,
-) {
+/** Everything but deleting, with what deleting shares (the read-modify-write loop, forgetting a primary contact). */
+function recordEditing(deps: RecordServiceDependencies & Pick<RecordCreatorDependencies, 'createWithInline'>) {
   const context = recordContext(deps);
   const { dynamo, tableName, now } = context;
   const { create, get } = createRecordCreator({ ...deps, planAccessChange });
@@ -160,6 +155,17 @@ export function createRecordService(
     });
   }
 
+  function list(module: ModuleDeclaration, query: ListQuery): Promise<ListPage> {
+    return listRecords({ dynamo, tableName }, module, query);
+  }
+
+  return { context, create, get, list, update, readModifyWrite, forgetPrimaryContact };
+}
+
+/** Deleting a record: a person or record, or an organization that nothing links to any more. */
+function recordRemoval({ context, readModifyWrite, forgetPrimaryContact }: ReturnType<typeof recordEditing>) {
+  const { dynamo, tableName, now } = context;
+
   async function remove(module: ModuleDeclaration, id: string, expectedVersions?: readonly number[]): Promise<void> {
     if (module.kind === 'organization') return removeOrganization(module, id, expectedVersions);
     await readModifyWrite(module, id, expectedVersions, async (current) => {
@@ -216,9 +222,27 @@ export function createRecordService(
     });
   }
 
-  function list(module: ModuleDeclaration, query: ListQuery): Promise<ListPage> {
-    return listRecords({ dynamo, tableName }, module, query);
-  }
+  return { remove };
+}
 
-  return { create, get, list, update, remove };
+/** Create, read, list and edit, without deleting: what a partner admin's Colleagues page asks of the records. */
+export function createRecordEditor(
+  deps: RecordServiceDependencies & Pick<RecordCreatorDependencies, 'createWithInline'>,
+) {
+  const { create, get, list, update } = recordEditing(deps);
+  return { create, get, list, update };
+}
+
+export type RecordEditor = ReturnType<typeof createRecordEditor>;
+
+/**
+ * Staff's CRUD passes `createWithInline` (./record-create-inline.ts) for the modules that create one record inline;
+ * the other users of the service (imports, partner admins, the daily run) never create that way and do not bundle it.
+ */
+export function createRecordService(
+  deps: RecordServiceDependencies & Pick<RecordCreatorDependencies, 'createWithInline'>,
+) {
+  const editing = recordEditing(deps);
+  const { create, get, list, update } = editing;
+  return { create, get, list, update, ...recordRemoval(editing) };
 }
