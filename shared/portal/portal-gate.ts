@@ -11,8 +11,9 @@ import { refusalMessage } from './portal-session';
 /**
  * The checks every portal request starts with, shared by all the portal's services: the person's access is effective
  * now (so a revocation or the end of the support window takes effect on the next request), their portal includes the
- * section, and a record is theirs to see. Kept apart from the reads and PIN writes of `./portal-service.ts` and
- * `./portal-pin.ts`, so a function that needs only the checks (deals, colleagues) does not bundle those.
+ * section, and (`createRecordVisibility`) a record is theirs to see. Kept apart from the reads and PIN writes of
+ * `./portal-service.ts` and `./portal-pin.ts`, so a function that needs only the checks (deals, colleagues) does not
+ * bundle those.
  */
 
 export interface PortalGateDependencies {
@@ -54,6 +55,19 @@ export function createPortalGate(deps: PortalGateDependencies) {
     return module;
   }
 
+  return { session, componentsOf, portalModule };
+}
+
+export type PortalGate = ReturnType<typeof createPortalGate>;
+
+/**
+ * A record this person may see, or a 404 that does not say whether it exists: for the portal's services that open one
+ * record (./portal-service.ts adds it to the gate). Apart from the gate, so the functions that never open a single
+ * record (deals, colleagues) do not bundle it.
+ */
+export function createRecordVisibility(deps: Pick<PortalGateDependencies, 'dynamo' | 'tableName'>) {
+  const { dynamo, tableName } = deps;
+
   /** A record this person may see, or a 404 that does not say whether it exists. */
   async function visibleRecord(person: Person, module: ModuleDeclaration, id: string) {
     const notFound = new NotFound(`There is no ${module.label} ${id} in your portal.`);
@@ -66,7 +80,8 @@ export function createPortalGate(deps: PortalGateDependencies) {
     return item;
   }
 
-  return { session, componentsOf, portalModule, visibleRecord };
+  return { visibleRecord };
 }
 
-export type PortalGate = ReturnType<typeof createPortalGate>;
+/** The gate and the single-record check: what the portal's record services are given. */
+export type PortalRecordGate = PortalGate & ReturnType<typeof createRecordVisibility>;

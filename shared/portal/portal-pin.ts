@@ -4,7 +4,7 @@ import { withUnsafeCharactersReplaced } from '../modules/safe-text';
 import { salesOrderContentHash, type Signature } from '../modules/sales-order-content';
 import { updateRecord } from '../records/update-record';
 import { hashPin, verifyPin } from '../security/pin-hash';
-import { fullName, type PortalGate, type RequestOrigin } from './portal-gate';
+import { fullName, type PortalRecordGate, type RequestOrigin } from './portal-gate';
 import { createPinAttempts } from './pin-attempts';
 
 /**
@@ -15,7 +15,7 @@ import { createPinAttempts } from './pin-attempts';
 export interface PortalPinDependencies {
   readonly dynamo: DynamoDBClient;
   readonly tableName: string;
-  readonly gate: PortalGate;
+  readonly gate: PortalRecordGate;
   readonly now?: () => Date;
 }
 

@@ -2,7 +2,7 @@ import { GetItemCommand } from '../aws/client-dynamodb';
 import { marshall, unmarshall } from '../aws/util-dynamodb';
 import { portalPartition, portalViewerKey, recordKey } from '../data/keys';
 import { portalPartitionPage } from './portal-partition-page';
-import { createPortalGate, type PortalGateDependencies } from './portal-gate';
+import { createPortalGate, createRecordVisibility, type PortalGateDependencies } from './portal-gate';
 import { portalView } from './portal-view';
 
 /**
@@ -15,7 +15,7 @@ export type PortalServiceDependencies = PortalGateDependencies;
 
 export function createPortalService(deps: PortalServiceDependencies) {
   const { dynamo, tableName } = deps;
-  const gate = createPortalGate(deps);
+  const gate = { ...createPortalGate(deps), ...createRecordVisibility(deps) };
   const { session, componentsOf, portalModule, visibleRecord } = gate;
 
   async function me(personId: string) {

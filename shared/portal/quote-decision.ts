@@ -7,7 +7,7 @@ import { quoteContentHash, type QuoteDecision } from '../modules/quote-content';
 import { withUnsafeCharactersReplaced } from '../modules/safe-text';
 import { validate } from '../modules/validate';
 import { updateRecord } from '../records/update-record';
-import { fullName, type PortalGate, type RequestOrigin } from './portal-gate';
+import { fullName, type PortalRecordGate, type RequestOrigin } from './portal-gate';
 
 /**
  * A person accepts or declines a quote they can see, once. Recorded like a signature (who, when, the client
@@ -30,7 +30,7 @@ const pastTense = { accept: 'accepted', decline: 'declined' } as const;
 export function createQuoteDecisions(deps: {
   readonly dynamo: DynamoDBClient;
   readonly tableName: string;
-  readonly portal: PortalGate;
+  readonly portal: PortalRecordGate;
   readonly now?: () => Date;
 }) {
   const { dynamo, tableName, portal } = deps;

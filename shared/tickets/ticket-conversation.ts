@@ -7,7 +7,7 @@ import { indexes, tableDesign } from '../data/table-design';
 import { NotFound } from '../http/errors';
 import { findModule } from '../modules/registry';
 import { validate } from '../modules/validate';
-import { fullName, type PortalGate } from '../portal/portal-gate';
+import { fullName, type PortalRecordGate } from '../portal/portal-gate';
 import {
   createTicketComments,
   portalCommentInput,
@@ -34,7 +34,7 @@ export interface Page {
 export function createPortalConversation(deps: {
   readonly dynamo: DynamoDBClient;
   readonly tableName: string;
-  readonly portal: PortalGate;
+  readonly portal: PortalRecordGate;
   readonly now?: () => Date;
 }) {
   const { portal } = deps;
