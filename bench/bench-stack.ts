@@ -133,6 +133,7 @@ export function coldSubjects(
     'staff-identity': httpEvent('GET /me', {}, staffClaims),
     openapi: httpEvent('GET /openapi.json', {}, staffClaims),
     'portal-self-service': httpEvent('GET /portal/overview', {}, portalClaims(personId)),
+    'portal-tickets': httpEvent('GET /portal/tickets/{id}/comments', { id: ticketId }, portalClaims(personId)),
     'ticket-comments': httpEvent('GET /tickets/{id}/comments', { id: ticketId }, staffClaims),
     'files-api': httpEvent('GET /tickets/{id}/attachments', { id: ticketId }, staffClaims),
     'partner-deals': httpEvent('GET /portal/leads', {}, portalClaims(partnerId)),

@@ -16,23 +16,12 @@ import { portalViewerOf } from '../shared/portal/portal-viewer';
 import { createQuoteDecisions } from '../shared/portal/quote-decision';
 import { readSelfServiceConfig } from '../shared/portal/self-service-config';
 import { resolveSelfServiceRoute } from '../shared/portal/self-service-routes';
-import { pageQuery, pageSizeOf } from '../shared/records/list-query';
-import { createPortalTickets } from '../shared/tickets/portal-tickets';
-import { createPortalConversation } from '../shared/tickets/ticket-conversation';
 
 const config = readSelfServiceConfig();
 const dynamo = new DynamoDBClient({});
 const tableName = config.TABLE_NAME;
 const portal = createPortalService({ dynamo, tableName, timeZone: config.TIME_ZONE });
 const pin = createPortalPin({ dynamo, tableName, gate: portal });
-const tickets = createPortalTickets({
-  dynamo,
-  tableName,
-  portal,
-  timeZone: config.TIME_ZONE,
-  ticketsPerDay: config.PORTAL_TICKETS_PER_DAY,
-});
-const conversation = createPortalConversation({ dynamo, tableName, portal });
 const profile = createPortalProfile({ dynamo, tableName, portal });
 const quotes = createQuoteDecisions({ dynamo, tableName, portal });
 const overview = createPortalOverview({ dynamo, tableName, portal });
@@ -42,8 +31,8 @@ const originVerifier = createOriginVerifier({ load: secretsManagerOriginSecrets(
 const noStore = { 'cache-control': 'no-store' };
 
 /**
- * The portal's self-service API: tickets and their conversation, profile edits, quote decisions, the overview, and
- * signing a sales order (a portal route that records the client address, as a quote decision does).
+ * The portal's self-service API: profile edits, quote decisions, the overview, and signing a sales order (a portal
+ * route that records the client address, as a quote decision does). Tickets are functions/portal-tickets.ts.
  */
 export const handler = httpHandler(async (event) => {
   const operation = resolveSelfServiceRoute(event.routeKey) ?? resolvePortalClientAddressRoute(event.routeKey);
@@ -51,17 +40,6 @@ export const handler = httpHandler(async (event) => {
   const viewer = portalViewerOf(event);
   const id = event.pathParameters?.id ?? '';
   switch (operation) {
-    case 'raiseTicket': {
-      const ticket = await tickets.raise(viewer, parseJsonBody(event));
-      return json(201, ticket, { location: `/portal/tickets/${String(ticket.id)}` });
-    }
-    case 'listComments': {
-      const query = validate(pageQuery(), event.queryStringParameters ?? {}, 'query');
-      const comments = await conversation.list(viewer, id, { limit: pageSizeOf(query.limit), cursor: query.cursor });
-      return json(200, comments, noStore);
-    }
-    case 'addComment':
-      return json(201, await conversation.add(viewer, id, parseJsonBody(event)));
     case 'updateProfile':
       return json(200, await profile.update(viewer, parseJsonBody(event)), noStore);
     case 'decideQuote': {

@@ -6,6 +6,7 @@ import { moduleRoutes } from '../modules/module-routes';
 import { notificationStreamInterest } from '../notifications/notification-events';
 import { portalApiRoutes, portalClientAddressRoutes } from '../portal/portal-routes';
 import { selfServiceRoutes } from '../portal/self-service-routes';
+import { portalTicketRoutes } from '../tickets/portal-ticket-routes';
 import { ticketCommentRoutes } from '../tickets/ticket-comment-routes';
 import { fileRoutes } from '../files/file-routes';
 import { colleagueRoutes } from '../partners/colleague-routes';
@@ -171,13 +172,12 @@ export const functions: readonly FunctionDeclaration[] = [
   },
   {
     name: 'portal-self-service',
-    description:
-      'The portal self-service API: raising tickets and their conversation, profile edits, quote decisions, e-signing, overview.',
+    description: 'The portal self-service API: profile edits, quote decisions, e-signing, overview.',
     entry: 'functions/portal-self-service.ts',
     // scrypt (the signing PIN) is CPU-bound, and Lambda's CPU grows with memory.
     memoryMb: 512,
     timeoutSeconds: 10,
-    environment: [...portalEnvironment, 'ORIGIN_VERIFY_SECRET_ID', 'PORTAL_TICKETS_PER_DAY'],
+    environment: [...portalEnvironment, 'ORIGIN_VERIFY_SECRET_ID'],
     tableAccess: ['read', 'write'],
     // Every route that records an origin-verified client address lives here, so portal-api needs no secret.
     readsOriginSecret: true,
@@ -186,6 +186,16 @@ export const functions: readonly FunctionDeclaration[] = [
       path,
       auth: 'portal' as const,
     })),
+  },
+  {
+    name: 'portal-tickets',
+    description: "The portal's tickets: raising one, and its conversation with staff.",
+    entry: 'functions/portal-tickets.ts',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: [...portalEnvironment, 'PORTAL_TICKETS_PER_DAY'],
+    tableAccess: ['read', 'write'],
+    routes: portalTicketRoutes.map(({ method, path }) => ({ method, path, auth: 'portal' as const })),
   },
   {
     name: 'portal-sign-in-check',

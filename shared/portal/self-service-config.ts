@@ -11,10 +11,5 @@ export const readSelfServiceConfig = () =>
       // A quote decision and a signature record the client address, taken from CloudFront only with the origin
       // secret (shared/http/origin-verify.ts): its name or ARN, never its value.
       ORIGIN_VERIFY_SECRET_ID: z.string().check(z.minLength(1)),
-      // Tickets a person may raise on the portal per day (in TIME_ZONE).
-      PORTAL_TICKETS_PER_DAY: z.pipe(
-        z.string().check(z.regex(/^[1-9][0-9]{0,5}$/, { message: 'a whole number from 1 to 999999' })),
-        z.transform(Number),
-      ),
     }),
   );

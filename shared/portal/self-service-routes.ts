@@ -1,17 +1,13 @@
 import type { HttpMethod } from '../http/routes';
 
-export type SelfServiceOperation =
-  'raiseTicket' | 'listComments' | 'addComment' | 'updateProfile' | 'decideQuote' | 'overview';
+export type SelfServiceOperation = 'updateProfile' | 'decideQuote' | 'overview';
 
 /**
- * The portal's self-service API (functions/portal-self-service.ts): raising tickets and following their
- * conversation, editing one's contact details, deciding a quote, and the home page's overview. Every route needs
- * a token of the portal pool.
+ * The portal's self-service API (functions/portal-self-service.ts): editing one's contact details, deciding a quote,
+ * and the home page's overview (tickets are ../tickets/portal-ticket-routes.ts). Every route needs a token of the
+ * portal pool.
  */
 export const selfServiceRoutes = [
-  { method: 'POST', path: '/portal/tickets', operation: 'raiseTicket' },
-  { method: 'GET', path: '/portal/tickets/{id}/comments', operation: 'listComments' },
-  { method: 'POST', path: '/portal/tickets/{id}/comments', operation: 'addComment' },
   { method: 'PATCH', path: '/portal/me', operation: 'updateProfile' },
   { method: 'POST', path: '/portal/quotes/{id}/decision', operation: 'decideQuote' },
   { method: 'GET', path: '/portal/overview', operation: 'overview' },

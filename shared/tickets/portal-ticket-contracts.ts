@@ -7,15 +7,15 @@ import {
   success,
   type RouteContracts,
 } from '../http/route-contract';
-import type { SelfServiceRoute } from '../portal/self-service-routes';
 import { refusalMessage } from '../portal/portal-session';
 import { pageQueryParameters } from '../records/list-query';
+import type { PortalTicketRoute } from './portal-ticket-routes';
 import { portalTicketInput } from './portal-tickets';
 import { portalCommentInput } from './ticket-comments';
 import { commentPage, portalComment } from './ticket-comment-schemas';
 
 /**
- * The contracts of the portal self-service API's ticket routes (functions/portal-self-service.ts): raising a ticket
+ * The contracts of the portal's ticket routes (functions/portal-tickets.ts): raising a ticket
  * and its conversation. Request bodies are the zod schemas the handler validates with.
  */
 
@@ -88,4 +88,4 @@ export const portalTicketContracts = {
       409: busy,
     },
   },
-} as const satisfies RouteContracts<SelfServiceRoute<'raiseTicket' | 'listComments' | 'addComment'>>;
+} as const satisfies RouteContracts<PortalTicketRoute>;

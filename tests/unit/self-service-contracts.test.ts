@@ -5,6 +5,7 @@ import { decisionAfterEdit, type QuoteDecision } from '../../shared/modules/quot
 import { buildOpenApiDocument, type JsonObject } from '../../shared/openapi/openapi-document';
 import { portalView } from '../../shared/portal/portal-view';
 import { selfServiceRoutes } from '../../shared/portal/self-service-routes';
+import { portalTicketRoutes } from '../../shared/tickets/portal-ticket-routes';
 import { toPublicRecord } from '../../shared/records/public-record';
 import { portalCommentView, staffCommentView } from '../../shared/tickets/ticket-comments';
 import { ticketCommentRoutes } from '../../shared/tickets/ticket-comment-routes';
@@ -45,15 +46,17 @@ const storedComment = (internal: boolean) => ({
 
 describe('the self-service and conversation contracts', () => {
   it('describe each route in the API’s words, portal routes under the portal pool, staff ones under staff', () => {
-    expect(selfServiceRoutes.map((route) => operation(route.method, route.path).operationId)).toEqual([
+    expect(portalTicketRoutes.map((route) => operation(route.method, route.path).operationId)).toEqual([
       'createPortalTicket',
       'listPortalTicketComments',
       'addPortalTicketComment',
+    ]);
+    expect(selfServiceRoutes.map((route) => operation(route.method, route.path).operationId)).toEqual([
       'updatePortalProfile',
       'decideQuote',
       'getPortalOverview',
     ]);
-    for (const route of selfServiceRoutes) {
+    for (const route of [...portalTicketRoutes, ...selfServiceRoutes]) {
       expect(operation(route.method, route.path)).toMatchObject({ tags: ['Portal'], security: [{ portalJwt: [] }] });
     }
     expect(ticketCommentRoutes.map((route) => operation(route.method, route.path).operationId)).toEqual([
@@ -66,7 +69,7 @@ describe('the self-service and conversation contracts', () => {
   });
 
   it('give each route the statuses its handler answers, and no others', () => {
-    // functions/portal-self-service.ts and functions/ticket-comments.ts, with what the domain code they call throws.
+    // functions/portal-tickets.ts, portal-self-service.ts and ticket-comments.ts, with what the domain code they call throws.
     const expected: Record<string, number[]> = {
       'POST /portal/tickets': [201, 400, 401, 403, 409, 413, 415, 429, 500, 503],
       'GET /portal/tickets/{id}/comments': [200, 400, 401, 403, 404, 429, 500, 503],
@@ -77,7 +80,7 @@ describe('the self-service and conversation contracts', () => {
       'GET /tickets/{id}/comments': [200, 400, 401, 404, 429, 500, 503],
       'POST /tickets/{id}/comments': [201, 400, 401, 404, 409, 413, 415, 429, 500, 503],
     };
-    for (const route of [...selfServiceRoutes, ...ticketCommentRoutes]) {
+    for (const route of [...portalTicketRoutes, ...selfServiceRoutes, ...ticketCommentRoutes]) {
       const key = `${route.method} ${route.path}`;
       expect([key, statusesOf(route.method, route.path)]).toEqual([key, expected[key]]);
     }

@@ -72,44 +72,6 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
-    readonly "/portal/tickets": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
-        };
-        readonly get?: never;
-        readonly put?: never;
-        /** Raises a ticket linked to the person (a partner contact’s also to its organization), within a daily limit */
-        readonly post: operations["createPortalTicket"];
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
-    };
-    readonly "/portal/tickets/{id}/comments": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
-        };
-        /**
-         * The conversation of a ticket the person sees, oldest first (no internal notes)
-         * @description Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
-         */
-        readonly get: operations["listPortalTicketComments"];
-        readonly put?: never;
-        /** Replies on a ticket the person sees; it is then staff’s turn */
-        readonly post: operations["addPortalTicketComment"];
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
-    };
     readonly "/portal/quotes/{id}/decision": {
         readonly parameters: {
             readonly query?: never;
@@ -155,6 +117,44 @@ export interface paths {
         readonly put?: never;
         /** Signs a visible, unsigned sales order with the PIN */
         readonly post: operations["signSalesOrder"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/portal/tickets": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Raises a ticket linked to the person (a partner contact’s also to its organization), within a daily limit */
+        readonly post: operations["createPortalTicket"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/portal/tickets/{id}/comments": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * The conversation of a ticket the person sees, oldest first (no internal notes)
+         * @description Any query parameter not listed here is refused with 400 (OpenAPI cannot forbid unknown parameters, so this says it).
+         */
+        readonly get: operations["listPortalTicketComments"];
+        readonly put?: never;
+        /** Replies on a ticket the person sees; it is then staff’s turn */
+        readonly post: operations["addPortalTicketComment"];
         readonly delete?: never;
         readonly options?: never;
         readonly head?: never;
@@ -2486,44 +2486,6 @@ export interface components {
             readonly currentPin?: string;
             readonly newPin: string;
         };
-        readonly PortalTicketInput: {
-            readonly title: string;
-            readonly description: string;
-            /** @enum {string} */
-            readonly priority?: "Low" | "Normal" | "High" | "Urgent";
-        };
-        readonly PortalCommentPage: {
-            /** @description Oldest first. */
-            readonly items: readonly {
-                readonly id: string;
-                /** @description Plain text; line breaks are kept. */
-                readonly body: string;
-                readonly author: {
-                    /** @enum {string} */
-                    readonly kind: "staff" | "person";
-                    readonly name: string;
-                };
-                /** Format: date-time */
-                readonly createdAt: string;
-            }[];
-            /** @description Pass as `cursor` for the next page; `null` on the last page. */
-            readonly nextCursor: string | null;
-        };
-        readonly PortalComment: {
-            readonly id: string;
-            /** @description Plain text; line breaks are kept. */
-            readonly body: string;
-            readonly author: {
-                /** @enum {string} */
-                readonly kind: "staff" | "person";
-                readonly name: string;
-            };
-            /** Format: date-time */
-            readonly createdAt: string;
-        };
-        readonly PortalCommentInput: {
-            readonly body: string;
-        };
         readonly PortalProfilePatch: {
             readonly phone?: string | null;
             readonly mobile?: string | null;
@@ -2578,6 +2540,44 @@ export interface components {
         };
         readonly SigningRequest: {
             readonly pin: string;
+        };
+        readonly PortalTicketInput: {
+            readonly title: string;
+            readonly description: string;
+            /** @enum {string} */
+            readonly priority?: "Low" | "Normal" | "High" | "Urgent";
+        };
+        readonly PortalCommentPage: {
+            /** @description Oldest first. */
+            readonly items: readonly {
+                readonly id: string;
+                /** @description Plain text; line breaks are kept. */
+                readonly body: string;
+                readonly author: {
+                    /** @enum {string} */
+                    readonly kind: "staff" | "person";
+                    readonly name: string;
+                };
+                /** Format: date-time */
+                readonly createdAt: string;
+            }[];
+            /** @description Pass as `cursor` for the next page; `null` on the last page. */
+            readonly nextCursor: string | null;
+        };
+        readonly PortalComment: {
+            readonly id: string;
+            /** @description Plain text; line breaks are kept. */
+            readonly body: string;
+            readonly author: {
+                /** @enum {string} */
+                readonly kind: "staff" | "person";
+                readonly name: string;
+            };
+            /** Format: date-time */
+            readonly createdAt: string;
+        };
+        readonly PortalCommentInput: {
+            readonly body: string;
         };
         /** @description A person's portal access now: effectiveness is evaluated at the moment of the request. */
         readonly PortalAccess: {
@@ -3517,6 +3517,203 @@ export interface operations {
             readonly 503: components["responses"]["ServiceBusy"];
         };
     };
+    readonly decideQuote: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                /** @description The quote's id. */
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["QuoteDecisionInput"];
+            };
+        };
+        readonly responses: {
+            /** @description The decision as recorded. */
+            readonly 201: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["QuoteDecisionReceipt"];
+                };
+            };
+            /** @description The body is not a decision; `errors` says which member. */
+            readonly 400: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description Portal access is not effective now, whatever the reason ("Portal access is not available for this account. Contact your account manager."), or the person's portal does not include quotes. */
+            readonly 403: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such quote in the person’s portal (whether it exists elsewhere is not said). */
+            readonly 404: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The quote is already decided (and not superseded), or it changed while deciding. */
+            readonly 409: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 413: components["responses"]["PayloadTooLarge"];
+            readonly 415: components["responses"]["UnsupportedMediaType"];
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly getPortalOverview: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description The overview. */
+            readonly 200: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description The answer is about one person now: never cached. */
+                    readonly "cache-control": "no-store";
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["PortalOverview"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description Portal access is not effective now, whatever the reason ("Portal access is not available for this account. Contact your account manager."). */
+            readonly 403: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
+    readonly signSalesOrder: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                /** @description The sales order's id. */
+                readonly id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["SigningRequest"];
+            };
+        };
+        readonly responses: {
+            /** @description The signature: who, when, from where, and a hash of what was signed. */
+            readonly 201: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Signature"];
+                };
+            };
+            /** @description The body is not a valid signing request; `errors` says which member. */
+            readonly 400: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            readonly 401: components["responses"]["Unauthorized"];
+            /** @description Access is not effective, the portal has no sales orders, the person cannot e-sign, or the PIN is wrong (then `attemptsLeft` says how many tries are left). */
+            readonly 403: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["PinProblem"];
+                };
+            };
+            /** @description No such sales order in the person’s portal. */
+            readonly 404: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already signed, no PIN set yet, or the order changed while signing. */
+            readonly 409: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            readonly 413: components["responses"]["PayloadTooLarge"];
+            readonly 415: components["responses"]["UnsupportedMediaType"];
+            /** @description PIN checks are locked: 5 wrong PINs within 15 minutes (the last of them is answered with this 423 and `attemptsLeft: 0`). Signing and PIN changes share the count; the PIN is not compared while locked. */
+            readonly 423: {
+                headers: {
+                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description Seconds until PIN checks are allowed again. */
+                    readonly "retry-after": number;
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/problem+json": components["schemas"]["PinProblem"];
+                };
+            };
+            readonly 429: components["responses"]["TooManyRequests"];
+            readonly 500: components["responses"]["InternalError"];
+            readonly 503: components["responses"]["ServiceBusy"];
+        };
+    };
     readonly createPortalTicket: {
         readonly parameters: {
             readonly query?: never;
@@ -3725,203 +3922,6 @@ export interface operations {
             };
             readonly 413: components["responses"]["PayloadTooLarge"];
             readonly 415: components["responses"]["UnsupportedMediaType"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["InternalError"];
-            readonly 503: components["responses"]["ServiceBusy"];
-        };
-    };
-    readonly decideQuote: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path: {
-                /** @description The quote's id. */
-                readonly id: string;
-            };
-            readonly cookie?: never;
-        };
-        readonly requestBody: {
-            readonly content: {
-                readonly "application/json": components["schemas"]["QuoteDecisionInput"];
-            };
-        };
-        readonly responses: {
-            /** @description The decision as recorded. */
-            readonly 201: {
-                headers: {
-                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["QuoteDecisionReceipt"];
-                };
-            };
-            /** @description The body is not a decision; `errors` says which member. */
-            readonly 400: {
-                headers: {
-                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            readonly 401: components["responses"]["Unauthorized"];
-            /** @description Portal access is not effective now, whatever the reason ("Portal access is not available for this account. Contact your account manager."), or the person's portal does not include quotes. */
-            readonly 403: {
-                headers: {
-                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such quote in the person’s portal (whether it exists elsewhere is not said). */
-            readonly 404: {
-                headers: {
-                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The quote is already decided (and not superseded), or it changed while deciding. */
-            readonly 409: {
-                headers: {
-                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            readonly 413: components["responses"]["PayloadTooLarge"];
-            readonly 415: components["responses"]["UnsupportedMediaType"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["InternalError"];
-            readonly 503: components["responses"]["ServiceBusy"];
-        };
-    };
-    readonly getPortalOverview: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
-        };
-        readonly requestBody?: never;
-        readonly responses: {
-            /** @description The overview. */
-            readonly 200: {
-                headers: {
-                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
-                    /** @description The answer is about one person now: never cached. */
-                    readonly "cache-control": "no-store";
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["PortalOverview"];
-                };
-            };
-            readonly 401: components["responses"]["Unauthorized"];
-            /** @description Portal access is not effective now, whatever the reason ("Portal access is not available for this account. Contact your account manager."). */
-            readonly 403: {
-                headers: {
-                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["InternalError"];
-            readonly 503: components["responses"]["ServiceBusy"];
-        };
-    };
-    readonly signSalesOrder: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path: {
-                /** @description The sales order's id. */
-                readonly id: string;
-            };
-            readonly cookie?: never;
-        };
-        readonly requestBody: {
-            readonly content: {
-                readonly "application/json": components["schemas"]["SigningRequest"];
-            };
-        };
-        readonly responses: {
-            /** @description The signature: who, when, from where, and a hash of what was signed. */
-            readonly 201: {
-                headers: {
-                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/json": components["schemas"]["Signature"];
-                };
-            };
-            /** @description The body is not a valid signing request; `errors` says which member. */
-            readonly 400: {
-                headers: {
-                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            readonly 401: components["responses"]["Unauthorized"];
-            /** @description Access is not effective, the portal has no sales orders, the person cannot e-sign, or the PIN is wrong (then `attemptsLeft` says how many tries are left). */
-            readonly 403: {
-                headers: {
-                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["PinProblem"];
-                };
-            };
-            /** @description No such sales order in the person’s portal. */
-            readonly 404: {
-                headers: {
-                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Already signed, no PIN set yet, or the order changed while signing. */
-            readonly 409: {
-                headers: {
-                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            readonly 413: components["responses"]["PayloadTooLarge"];
-            readonly 415: components["responses"]["UnsupportedMediaType"];
-            /** @description PIN checks are locked: 5 wrong PINs within 15 minutes (the last of them is answered with this 423 and `attemptsLeft: 0`). Signing and PIN changes share the count; the PIN is not compared while locked. */
-            readonly 423: {
-                headers: {
-                    readonly "x-correlation-id": components["headers"]["CorrelationId"];
-                    /** @description Seconds until PIN checks are allowed again. */
-                    readonly "retry-after": number;
-                    readonly [name: string]: unknown;
-                };
-                content: {
-                    readonly "application/problem+json": components["schemas"]["PinProblem"];
-                };
-            };
             readonly 429: components["responses"]["TooManyRequests"];
             readonly 500: components["responses"]["InternalError"];
             readonly 503: components["responses"]["ServiceBusy"];
