@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { idPrefixes, type ModuleDeclaration } from '../modules/registry';
+import { idPrefixes } from '../modules/module-names';
+import type { ModuleDeclaration } from '../modules/registry';
 import { indexes, tableDesign } from './table-design';
 
 /**
