@@ -3,14 +3,27 @@ import { WritePlan } from '../data/write-plan';
 import { Conflict, ValidationFailed, type FieldError } from '../http/errors';
 import { findModule, type InlineCreateDeclaration, type ModuleDeclaration } from '../modules/registry';
 import { toPublicRecord, type PublicRecord } from './public-record';
-import type { CreateTools } from './record-create';
-import { planClaims, planReferences, planSearchTerms, prepareFields } from './record-writes';
+import { planClaims, planReferences, planSearchTerms, prepareFields, type RecordContext } from './record-writes';
 
 /**
  * Creating a record and the one it creates inline, for staff's CRUD (./record-service.ts passes it to the creator of
  * ./record-create.ts): apart, so the functions that only create records of their own (the portal's tickets, deal
  * registrations) do not bundle it.
  */
+
+/** What the inline create shares with a plain one. */
+export interface CreateTools {
+  readonly context: RecordContext;
+  readonly planNewPersonAccess: (
+    plan: WritePlan,
+    module: ModuleDeclaration,
+    personId: string,
+    fields: object,
+    actor: string,
+    at: string,
+  ) => void;
+  readonly commitNew: (plan: WritePlan, module: ModuleDeclaration) => Promise<void>;
+}
 
 /** Validates `input` as `module` would; its problems are collected with `prefix` on their paths, not thrown. */
 async function prepareOrCollect(

@@ -15,7 +15,6 @@ import {
   prepareFields,
   readOwn,
   recordContext,
-  type RecordContext,
   type RecordServiceDependencies,
 } from './record-writes';
 
@@ -46,20 +45,6 @@ export interface RecordCreatorDependencies extends RecordServiceDependencies {
    * creates that way.
    */
   readonly createWithInline?: typeof createWithInline;
-}
-
-/** What the inline create shares with a plain one. */
-export interface CreateTools {
-  readonly context: RecordContext;
-  readonly planNewPersonAccess: (
-    plan: WritePlan,
-    module: ModuleDeclaration,
-    personId: string,
-    fields: object,
-    actor: string,
-    at: string,
-  ) => void;
-  readonly commitNew: (plan: WritePlan, module: ModuleDeclaration) => Promise<void>;
 }
 
 export function createRecordCreator(deps: RecordCreatorDependencies) {
