@@ -3,7 +3,7 @@ import { NotFound } from '../shared/http/errors';
 import { httpHandler, json } from '../shared/http/http-handler';
 import { parseJsonBody } from '../shared/http/request';
 import { validate } from '../shared/modules/validate';
-import { createPortalService } from '../shared/portal/portal-service';
+import { createPortalGate, createRecordVisibility } from '../shared/portal/portal-gate';
 import { portalViewerOf } from '../shared/portal/portal-viewer';
 import { pageQuery, pageSizeOf } from '../shared/records/list-query';
 import { resolvePortalTicketRoute } from '../shared/tickets/portal-ticket-routes';
@@ -14,7 +14,11 @@ import { createPortalConversation } from '../shared/tickets/ticket-conversation'
 const config = readPortalTicketsConfig();
 const dynamo = new DynamoDBClient({});
 const tableName = config.TABLE_NAME;
-const portal = createPortalService({ dynamo, tableName, timeZone: config.TIME_ZONE });
+// The access re-check and the single-record check: tickets need no other portal read.
+const portal = {
+  ...createPortalGate({ dynamo, tableName, timeZone: config.TIME_ZONE }),
+  ...createRecordVisibility({ dynamo, tableName }),
+};
 const tickets = createPortalTickets({
   dynamo,
   tableName,

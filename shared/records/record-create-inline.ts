@@ -6,9 +6,9 @@ import { toPublicRecord, type PublicRecord } from './public-record';
 import { planClaims, planReferences, planSearchTerms, prepareFields, type RecordContext } from './record-writes';
 
 /**
- * Creating a record and the one it creates inline, for staff's CRUD (./record-service.ts passes it to the creator of
- * ./record-create.ts): apart, so the functions that only create records of their own (the portal's tickets, deal
- * registrations) do not bundle it.
+ * Creating a record and the one it creates inline, for staff's CRUD (functions/crm-records.ts passes it through
+ * ./record-service.ts to the creator of ./record-create.ts): apart, so the functions that never create that way (the
+ * portal's tickets, deal registrations, colleagues, imports) do not bundle it.
  */
 
 /** What the inline create shares with a plain one. */

@@ -20,8 +20,8 @@ import {
 
 /**
  * Creating a record of any module (and reading one back), by the same rules for staff's CRUD
- * (./record-service.ts) and for the callers that only create: the portal raising a ticket, a partner registering a
- * deal or inviting a colleague.
+ * (./record-service.ts, which partner admins' colleagues and imports use too) and for the callers that only create:
+ * the portal raising a ticket, a partner registering a deal.
  */
 
 /** What a caller other than staff's CRUD adds to a new record (the portal raising a ticket). */
