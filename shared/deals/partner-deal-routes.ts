@@ -1,5 +1,5 @@
 import type { RouteKeyOf } from '../http/route-contract';
-import type { HttpMethod } from '../http/routes';
+import { operationResolver, type OperationRoute } from '../http/routes';
 
 export type PartnerDealOperation = 'registerDeal' | 'listLeads' | 'getLead' | 'decideLead' | 'setLeadStage';
 
@@ -14,14 +14,8 @@ export const partnerDealRoutes = [
   { method: 'GET', path: '/portal/leads/{id}', operation: 'getLead' },
   { method: 'POST', path: '/portal/leads/{id}/decision', operation: 'decideLead' },
   { method: 'PUT', path: '/portal/leads/{id}/stage', operation: 'setLeadStage' },
-] as const satisfies readonly { method: HttpMethod; path: string; operation: PartnerDealOperation }[];
+] as const satisfies readonly OperationRoute<PartnerDealOperation>[];
 
 export type PartnerDealRouteKey = RouteKeyOf<(typeof partnerDealRoutes)[number]>;
 
-const byRouteKey = new Map<string, PartnerDealOperation>(
-  partnerDealRoutes.map((route) => [`${route.method} ${route.path}`, route.operation]),
-);
-
-export function resolvePartnerDealRoute(routeKey: string): PartnerDealOperation | undefined {
-  return byRouteKey.get(routeKey);
-}
+export const resolvePartnerDealRoute = operationResolver<PartnerDealOperation>(partnerDealRoutes);

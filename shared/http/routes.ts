@@ -20,3 +20,16 @@ export interface RouteBinding extends HttpRoute {
   readonly routeKey: string;
   readonly functionName: string;
 }
+
+/** A route naming the operation its handler switches on, as each area's `…-routes.ts` declares them. */
+export interface OperationRoute<Operation extends string = string> {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly operation: Operation;
+}
+
+/** `POST /portal/tickets` → the operation of the route it names, for a handler's switch; `undefined` if none. */
+export function operationResolver<Operation extends string>(routes: readonly OperationRoute<Operation>[]) {
+  const byRouteKey = new Map(routes.map((route) => [`${route.method} ${route.path}`, route.operation]));
+  return (routeKey: string): Operation | undefined => byRouteKey.get(routeKey);
+}

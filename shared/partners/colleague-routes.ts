@@ -1,4 +1,4 @@
-import type { HttpMethod } from '../http/routes';
+import { operationResolver, type OperationRoute } from '../http/routes';
 
 export type ColleagueOperation = 'listColleagues' | 'inviteColleague' | 'updateColleague' | 'resendColleagueInvitation';
 
@@ -11,14 +11,8 @@ export const colleagueRoutes = [
   { method: 'POST', path: '/portal/colleagues', operation: 'inviteColleague' },
   { method: 'PATCH', path: '/portal/colleagues/{id}', operation: 'updateColleague' },
   { method: 'POST', path: '/portal/colleagues/{id}/invitations', operation: 'resendColleagueInvitation' },
-] as const satisfies readonly { method: HttpMethod; path: string; operation: ColleagueOperation }[];
+] as const satisfies readonly OperationRoute<ColleagueOperation>[];
 
 export type ColleagueRoute = (typeof colleagueRoutes)[number];
 
-const byRouteKey = new Map<string, ColleagueOperation>(
-  colleagueRoutes.map((route) => [`${route.method} ${route.path}`, route.operation]),
-);
-
-export function resolveColleagueRoute(routeKey: string): ColleagueOperation | undefined {
-  return byRouteKey.get(routeKey);
-}
+export const resolveColleagueRoute = operationResolver<ColleagueOperation>(colleagueRoutes);

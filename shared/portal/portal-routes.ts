@@ -1,5 +1,5 @@
 import type { RouteKeyOf } from '../http/route-contract';
-import type { HttpMethod } from '../http/routes';
+import { operationResolver, type HttpMethod } from '../http/routes';
 
 export type PortalOperation = 'me' | 'list' | 'get' | 'setPin' | 'signSalesOrder';
 
@@ -36,22 +36,16 @@ export const portalClientAddressRoutes = portalRoutes.filter((route) => recordsC
 /** Their contracts: shared/portal/portal-contracts.ts. */
 export type PortalRouteKey = RouteKeyOf<(typeof portalRoutes)[number]>;
 
-const byRouteKey = new Map<string, PortalOperation>(
-  portalRoutes.map((route) => [`${route.method} ${route.path}`, route.operation]),
-);
-
-export function resolvePortalRoute(routeKey: string): PortalOperation | undefined {
-  return byRouteKey.get(routeKey);
-}
+export const resolvePortalRoute = operationResolver<PortalOperation>(portalRoutes);
 
 /** A route of functions/portal-api.ts: none that records a client address. */
 export function resolvePortalApiRoute(routeKey: string): Exclude<PortalOperation, ClientAddressOperation> | undefined {
-  const operation = byRouteKey.get(routeKey);
+  const operation = resolvePortalRoute(routeKey);
   return operation && !recordsClientAddress(operation) ? operation : undefined;
 }
 
 /** A portal route that records a client address (served by functions/portal-self-service.ts). */
 export function resolvePortalClientAddressRoute(routeKey: string): ClientAddressOperation | undefined {
-  const operation = byRouteKey.get(routeKey);
+  const operation = resolvePortalRoute(routeKey);
   return operation && recordsClientAddress(operation) ? operation : undefined;
 }

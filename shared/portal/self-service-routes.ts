@@ -1,4 +1,4 @@
-import type { HttpMethod } from '../http/routes';
+import { operationResolver, type OperationRoute } from '../http/routes';
 
 export type SelfServiceOperation = 'updateProfile' | 'decideQuote' | 'overview';
 
@@ -11,7 +11,7 @@ export const selfServiceRoutes = [
   { method: 'PATCH', path: '/portal/me', operation: 'updateProfile' },
   { method: 'POST', path: '/portal/quotes/{id}/decision', operation: 'decideQuote' },
   { method: 'GET', path: '/portal/overview', operation: 'overview' },
-] as const satisfies readonly { method: HttpMethod; path: string; operation: SelfServiceOperation }[];
+] as const satisfies readonly OperationRoute<SelfServiceOperation>[];
 
 /** The self-service routes of some operations: each contracts file declares those of its own. */
 export type SelfServiceRoute<Operation extends SelfServiceOperation = SelfServiceOperation> = Extract<
@@ -19,10 +19,4 @@ export type SelfServiceRoute<Operation extends SelfServiceOperation = SelfServic
   { operation: Operation }
 >;
 
-const byRouteKey = new Map<string, SelfServiceOperation>(
-  selfServiceRoutes.map((route) => [`${route.method} ${route.path}`, route.operation]),
-);
-
-export function resolveSelfServiceRoute(routeKey: string): SelfServiceOperation | undefined {
-  return byRouteKey.get(routeKey);
-}
+export const resolveSelfServiceRoute = operationResolver<SelfServiceOperation>(selfServiceRoutes);

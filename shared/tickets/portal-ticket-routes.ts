@@ -1,17 +1,17 @@
-import type { HttpMethod } from '../http/routes';
+import { operationResolver, type OperationRoute } from '../http/routes';
 
 export type PortalTicketOperation = 'raiseTicket' | 'listComments' | 'addComment';
 
 /**
  * The portal's tickets (functions/portal-tickets.ts): raising one and following its conversation. Every route needs a
- * token of the portal pool. Apart from the rest of self-service (./../portal/self-service-routes.ts), so neither
+ * token of the portal pool. Apart from the rest of self-service (../portal/self-service-routes.ts), so neither
  * function bundles the other's code.
  */
 export const portalTicketRoutes = [
   { method: 'POST', path: '/portal/tickets', operation: 'raiseTicket' },
   { method: 'GET', path: '/portal/tickets/{id}/comments', operation: 'listComments' },
   { method: 'POST', path: '/portal/tickets/{id}/comments', operation: 'addComment' },
-] as const satisfies readonly { method: HttpMethod; path: string; operation: PortalTicketOperation }[];
+] as const satisfies readonly OperationRoute<PortalTicketOperation>[];
 
 /** The ticket routes of some operations, as the contracts file declares them. */
 export type PortalTicketRoute<Operation extends PortalTicketOperation = PortalTicketOperation> = Extract<
@@ -19,10 +19,4 @@ export type PortalTicketRoute<Operation extends PortalTicketOperation = PortalTi
   { operation: Operation }
 >;
 
-const byRouteKey = new Map<string, PortalTicketOperation>(
-  portalTicketRoutes.map((route) => [`${route.method} ${route.path}`, route.operation]),
-);
-
-export function resolvePortalTicketRoute(routeKey: string): PortalTicketOperation | undefined {
-  return byRouteKey.get(routeKey);
-}
+export const resolvePortalTicketRoute = operationResolver<PortalTicketOperation>(portalTicketRoutes);

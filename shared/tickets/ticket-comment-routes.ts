@@ -1,4 +1,4 @@
-import type { HttpMethod } from '../http/routes';
+import { operationResolver, type OperationRoute } from '../http/routes';
 
 export type TicketCommentOperation = 'list' | 'add';
 
@@ -6,12 +6,6 @@ export type TicketCommentOperation = 'list' | 'add';
 export const ticketCommentRoutes = [
   { method: 'GET', path: '/tickets/{id}/comments', operation: 'list' },
   { method: 'POST', path: '/tickets/{id}/comments', operation: 'add' },
-] as const satisfies readonly { method: HttpMethod; path: string; operation: TicketCommentOperation }[];
+] as const satisfies readonly OperationRoute<TicketCommentOperation>[];
 
-const byRouteKey = new Map<string, TicketCommentOperation>(
-  ticketCommentRoutes.map((route) => [`${route.method} ${route.path}`, route.operation]),
-);
-
-export function resolveTicketCommentRoute(routeKey: string): TicketCommentOperation | undefined {
-  return byRouteKey.get(routeKey);
-}
+export const resolveTicketCommentRoute = operationResolver<TicketCommentOperation>(ticketCommentRoutes);
