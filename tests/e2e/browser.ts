@@ -124,3 +124,8 @@ export const serious = (violations: readonly AxeViolation[]) =>
       (violation) =>
         `${violation.id} (${violation.impact}): ${violation.help} at ${JSON.stringify(violation.nodes.map((node) => node.target))}`,
     );
+
+/** axe finds nothing serious or critical on the page as it is now; `screen` names the page in a failure. */
+export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  expect({ screen, violations: serious(await accessibilityViolations(page)) }).toEqual({ screen, violations: [] });
+}

@@ -7,7 +7,7 @@ import { aboutDuration } from '../../console/src/format';
 import { mailbox } from '../support/mailbox';
 import { stackOutputs } from '../support/outputs';
 import { staffApi, type StaffApi } from '../support/staff-api';
-import { accessibilityViolations, launchBrowser, screenshot, serious, type Browser } from './browser';
+import { expectAccessible, launchBrowser, screenshot, type Browser } from './browser';
 
 /**
  * The console's import screen in Debian's Chromium against the local stack, at tablet width, as staff use it: a
@@ -62,7 +62,7 @@ beforeAll(async () => {
 afterAll(() => browser?.close());
 
 async function screen(name: string) {
-  expect(serious(await accessibilityViolations(page))).toEqual([]);
+  await expectAccessible(page, name);
   await screenshot(page, `console-import-${name}`);
 }
 

@@ -4,7 +4,7 @@ import type { LocalOutputs } from '../../infra/outputs';
 import { mailbox, temporaryPasswordIn } from '../support/mailbox';
 import { stackOutputs } from '../support/outputs';
 import { staffApi, type StaffApi } from '../support/staff-api';
-import { accessibilityViolations, launchBrowser, screenshot, serious, type Browser } from './browser';
+import { expectAccessible, launchBrowser, screenshot, type Browser } from './browser';
 
 /**
  * The two help articles Portico started from, walked through the staff console in Debian's Chromium against the
@@ -38,7 +38,7 @@ afterAll(() => browser?.close());
 
 /** axe reports nothing serious or critical, and the screen goes to tests/e2e/screenshots/. */
 async function screen(name: string) {
-  expect(serious(await accessibilityViolations(page))).toEqual([]);
+  await expectAccessible(page, name);
   await screenshot(page, `console-${name}`);
 }
 

@@ -4,7 +4,7 @@ import type { LocalOutputs } from '../../infra/outputs';
 import { stackOutputs } from '../support/outputs';
 import { untilAccessStatus } from '../support/active-person';
 import { staffApi, type StaffApi } from '../support/staff-api';
-import { accessibilityViolations, launchBrowser, screenshot, serious, type Browser } from './browser';
+import { expectAccessible, launchBrowser, screenshot, type Browser } from './browser';
 
 /**
  * The staff console's shell in headless Chromium against the local stack, at tablet width: sign-in through the staff
@@ -31,8 +31,8 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-async function expectAccessible(name: string) {
-  expect(serious(await accessibilityViolations(page))).toEqual([]);
+async function screen(name: string) {
+  await expectAccessible(page, name);
   await screenshot(page, name);
 }
 
@@ -47,7 +47,7 @@ describe('staff console shell', () => {
   it('signs in through the staff hosted login (code + PKCE) and lands on the first module list', async () => {
     await page.goto(outputs.StaffWebUrl);
     await page.getByRole('heading', { name: 'Staff console' }).waitFor();
-    await expectAccessible('console-01-signed-out');
+    await screen('console-01-signed-out');
     await page.getByRole('button', { name: 'Sign in' }).click();
     // The staff pool's hosted login, with the console's own app client.
     await page.getByLabel('Email or username').waitFor();
@@ -91,7 +91,7 @@ describe('staff console shell', () => {
     expect(await nav.getByRole('link', { name: 'Organizations', exact: true }).getAttribute('aria-current')).toBe(
       'page',
     );
-    await expectAccessible('console-02-organizations');
+    await screen('console-02-organizations');
   });
 
   it("lists a module's records from its API, a page at a time", async () => {
@@ -119,7 +119,7 @@ describe('staff console shell', () => {
       .evaluateAll((links) => links.map((a) => a.getAttribute('href')));
     expect(secondPage.length).toBeGreaterThan(0);
     expect(secondPage.filter((href) => firstPage.includes(href))).toEqual([]);
-    await expectAccessible('console-03-leads-page-2');
+    await screen('console-03-leads-page-2');
   });
 
   it('searches with the search box: the request carries q, and the page shows what the API answered', async () => {
@@ -146,7 +146,7 @@ describe('staff console shell', () => {
     expect(answer?.status()).toBe(200);
     expect(await listStatus()).toMatch(new RegExp(`^Showing \\d+ contacts? matching “${prefix}”`));
     expect(await page.getByRole('link', { name: `Ada ${lastName}` }).count()).toBe(1);
-    await expectAccessible('console-04-contacts-search');
+    await screen('console-04-contacts-search');
   });
 
   it("shows the API's refusal of a filter as a sentence, naming the field", async () => {
@@ -165,7 +165,7 @@ describe('staff console shell', () => {
     );
     // Focus stays by the controls (a screen reader hears the alert); the filter can be corrected in place.
     expect(await page.getByLabel('Organization').inputValue()).toBe('not-an-id');
-    await expectAccessible('console-05-refused-filter');
+    await screen('console-05-refused-filter');
   });
 
   it('lists everyone with portal access, filtered by status, from the access index', async () => {
@@ -192,7 +192,7 @@ describe('staff console shell', () => {
     await page.getByLabel('Show').selectOption('failed');
     await page.waitForFunction(() => location.hash === '#/portal-users?status=failed');
     expect(await page.getByRole('link', { name: `Portia ${lastName}` }).count()).toBe(0);
-    await expectAccessible('console-06-portal-users');
+    await screen('console-06-portal-users');
   });
 
   it('signs out through the hosted login and says so', async () => {

@@ -4,7 +4,7 @@ import type { LocalOutputs } from '../../infra/outputs';
 import { mailbox, temporaryPasswordIn } from '../support/mailbox';
 import { stackOutputs } from '../support/outputs';
 import { staffApi, type StaffApi } from '../support/staff-api';
-import { accessibilityViolations, launchBrowser, screenshot, serious, type Browser } from './browser';
+import { expectAccessible, launchBrowser, screenshot, type Browser } from './browser';
 
 /**
  * The partner portal of issue 16 in Chromium against the local stack, at phone width: a partner admin (staff set the
@@ -30,10 +30,6 @@ beforeAll(async () => {
 afterAll(() => browser?.close());
 
 const short = () => randomUUID().slice(0, 8);
-
-async function expectAccessible(page: Page, screen: string) {
-  expect({ screen, violations: serious(await accessibilityViolations(page)) }).toEqual({ screen, violations: [] });
-}
 
 /** Signs in through the app's button and the hosted login; a first sign-in also chooses the new password. */
 async function signIn(page: Page, email: string, password: string, temporaryPassword?: string) {

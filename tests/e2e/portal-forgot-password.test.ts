@@ -5,7 +5,7 @@ import { mailbox } from '../support/mailbox';
 import { stackOutputs } from '../support/outputs';
 import { portalUsers } from '../support/portal-users';
 import { staffApi, type StaffApi } from '../support/staff-api';
-import { accessibilityViolations, launchBrowser, screenshot, serious, type Browser } from './browser';
+import { expectAccessible, launchBrowser, screenshot, type Browser } from './browser';
 
 /**
  * A forgotten password in Debian's Chromium, as a person meets it: the portal's Sign in → the hosted login's
@@ -31,10 +31,6 @@ afterAll(async () => {
   users.close();
   await browser?.close();
 });
-
-async function expectAccessible(page: Page, screen: string) {
-  expect({ screen, violations: serious(await accessibilityViolations(page)) }).toEqual({ screen, violations: [] });
-}
 
 /** The newest code email to `email`, read in the local mailbox's own web page; returns the code in it. */
 async function codeFromMailbox(page: Page, email: string, count: number): Promise<string> {

@@ -6,7 +6,7 @@ import type { LocalOutputs } from '../../infra/outputs';
 import { mailbox, temporaryPasswordIn, type MailboxEmail } from '../support/mailbox';
 import { stackOutputs } from '../support/outputs';
 import { staffApi, type StaffApi } from '../support/staff-api';
-import { accessibilityViolations, launchBrowser, screenshot, serious, type Browser } from './browser';
+import { expectAccessible, launchBrowser, screenshot, type Browser } from './browser';
 
 /**
  * The portal's self-service screens in Chromium against the local stack: the overview → raise a ticket with an
@@ -44,10 +44,6 @@ function portalLinkIn(text: string): string {
   const link = text.split(/\s+/).find((word) => word.startsWith(outputs.PortalWebUrl));
   if (!link) throw new Error(`No portal link in: ${text}`);
   return link;
-}
-
-async function expectAccessible(page: Page, screen: string) {
-  expect({ screen, violations: serious(await accessibilityViolations(page)) }).toEqual({ screen, violations: [] });
 }
 
 /** The message an alert shows once it has one. */

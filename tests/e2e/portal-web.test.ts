@@ -6,7 +6,7 @@ import { refusalMessage } from '../../shared/portal/portal-session';
 import { mailbox, temporaryPasswordIn, type MailboxEmail } from '../support/mailbox';
 import { stackOutputs } from '../support/outputs';
 import { staffApi, type StaffApi } from '../support/staff-api';
-import { accessibilityViolations, launchBrowser, screenshot, serious, type Browser } from './browser';
+import { accessibilityViolations, expectAccessible, launchBrowser, screenshot, serious, type Browser } from './browser';
 
 /**
  * The portal web app in real headless Chromium against the local stack, as a partner uses it: the
@@ -142,10 +142,6 @@ const columnAlignment = (page: Page, heading: string) =>
     const cells = Array.from(table.querySelectorAll('tbody tr')).map((row) => row.children[index]!);
     return [headings[index]!, ...cells].map((cell) => getComputedStyle(cell).textAlign);
   }, heading);
-
-async function expectAccessible(page: Page, screen: string) {
-  expect({ screen, violations: serious(await accessibilityViolations(page)) }).toEqual({ screen, violations: [] });
-}
 
 describe('portal web app', () => {
   it('invitation → first sign-in → exactly the visible records → PIN → sign a sales order → sign out', async () => {
