@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AdminEnableUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { localCredentials, localRegion } from '../../infra/local/local-aws';
 import { waitFor } from '../../infra/local/managed-process';
 import { accessKey } from '../../shared/data/keys';
 import { findModule } from '../../shared/modules/registry';
@@ -11,6 +9,7 @@ import { refusalMessage } from '../../shared/portal/portal-session';
 import { accessServicesAt } from '../support/access-services';
 import { HostedLoginError, parseLoginForm, pkcePair } from '../support/hosted-login';
 import { temporaryPasswordIn } from '../support/mailbox';
+import { invokeLocal } from '../support/invoke-local';
 import { localStackContext } from '../support/local-stack-context';
 
 /**
@@ -278,25 +277,9 @@ describe('the daily check', () => {
     );
     await setRecordedStatus(person.id, 'active');
 
-    const lambda = new LambdaClient({
-      endpoint: local.outputs.LambdaEndpoint,
-      region: localRegion,
-      credentials: localCredentials,
-    });
-    try {
-      const result = await lambda.send(
-        new InvokeCommand({
-          FunctionName: 'portal-access-daily',
-          Payload: JSON.stringify({ schedule: 'portal-access-daily' }),
-        }),
-      );
-      expect(result.FunctionError).toBeUndefined();
-      const summary = JSON.parse(Buffer.from(result.Payload!).toString('utf8')) as Json;
-      expect(summary).toMatchObject({ checked: expect.any(Number), reconciled: expect.any(Number), reminded: 0 });
-      expect(summary.reconciled).toBeGreaterThanOrEqual(1);
-    } finally {
-      lambda.destroy();
-    }
+    const summary = await invokeLocal<Json>(local.outputs, 'portal-access-daily', { schedule: 'portal-access-daily' });
+    expect(summary).toMatchObject({ checked: expect.any(Number), reconciled: expect.any(Number), reminded: 0 });
+    expect(summary.reconciled).toBeGreaterThanOrEqual(1);
     expect((await local.users.login(person.id))?.enabled).toBe(false);
     expect(await accessOf(person.id)).toMatchObject({ status: 'suspended', reason: 'outsideSupportWindow' });
     expect((await accessOf(person.id)).recordedStatus).toBeUndefined();
@@ -306,17 +289,7 @@ describe('the daily check', () => {
 describe('the reminder before a window ends', () => {
   it('is off by default: the scheduled run sends none', async () => {
     const { person, email } = await activePerson({ supportStartDate: dayOffset(-30), supportEndDate: dayOffset(2) });
-    const lambda = new LambdaClient({
-      endpoint: local.outputs.LambdaEndpoint,
-      region: localRegion,
-      credentials: localCredentials,
-    });
-    try {
-      const result = await lambda.send(new InvokeCommand({ FunctionName: 'portal-access-daily', Payload: '{}' }));
-      expect(result.FunctionError).toBeUndefined();
-    } finally {
-      lambda.destroy();
-    }
+    await invokeLocal(local.outputs, 'portal-access-daily', {});
     expect((await local.mail.to(email)).map((message) => message.subject)).toEqual(['Your portal access']);
     expect((await accessOf(person.id)).history.map((entry) => entry.event)).not.toContain('supportEndReminderSent');
   });

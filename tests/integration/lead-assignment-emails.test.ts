@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { localCredentials, localRegion } from '../../infra/local/local-aws';
 import { recordKey } from '../../shared/data/keys';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { MailboxEmail } from '../support/mailbox';
+import { invokeLocal } from '../support/invoke-local';
 import { localStackContext } from '../support/local-stack-context';
 import { portalOnboarding, type OnboardedPerson } from '../support/portal-onboarding';
 import { stackTable } from '../support/stack-table';
@@ -85,22 +84,8 @@ async function assignmentRecord(leadId: string): Promise<DynamoDBStreamEvent> {
   } as unknown as DynamoDBStreamEvent;
 }
 
-async function invokeNotifications(event: DynamoDBStreamEvent): Promise<Json> {
-  const lambda = new LambdaClient({
-    endpoint: local.outputs.LambdaEndpoint,
-    region: localRegion,
-    credentials: localCredentials,
-  });
-  try {
-    const result = await lambda.send(
-      new InvokeCommand({ FunctionName: 'portal-notifications', Payload: JSON.stringify(event) }),
-    );
-    expect(result.FunctionError).toBeUndefined();
-    return JSON.parse(Buffer.from(result.Payload!).toString('utf8')) as Json;
-  } finally {
-    lambda.destroy();
-  }
-}
+const invokeNotifications = (event: DynamoDBStreamEvent) =>
+  invokeLocal<Json>(local.outputs, 'portal-notifications', event);
 
 describe('a lead assigned to a partner organization', () => {
   it("emails each of the organization's contacts with `leads` once, nobody else, and a replay sends nothing", async () => {

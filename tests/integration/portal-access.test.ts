@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { localCredentials, localRegion } from '../../infra/local/local-aws';
 import { waitFor } from '../../infra/local/managed-process';
 import { temporaryPasswordIn } from '../support/mailbox';
 import { repoRoot } from '../../infra/local/stack-process';
+import { invokeLocal } from '../support/invoke-local';
 import { localStackContext } from '../support/local-stack-context';
 
 /**
@@ -391,26 +391,14 @@ describe('email feedback', () => {
     const { person } = await invitedPartnerContact();
     const view = await access('partner-contacts', person.id);
     const messageId = view.history.find((entry) => entry.event === 'invitationSent')?.detail?.messageId as string;
-    const lambda = new LambdaClient({
-      endpoint: local.outputs.LambdaEndpoint,
-      region: localRegion,
-      credentials: localCredentials,
-    });
     const sesEvent = {
       eventType: 'Bounce',
       bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'x@example.com' }] },
       mail: { messageId, tags: { personId: [person.id], purpose: ['invitation'] } },
     };
-    const result = await lambda.send(
-      new InvokeCommand({
-        FunctionName: 'ses-feedback',
-        Payload: JSON.stringify({
-          Records: [{ EventSource: 'aws:sns', Sns: { MessageId: 'm-1', Message: JSON.stringify(sesEvent) } }],
-        }),
-      }),
-    );
-    lambda.destroy();
-    expect(result.FunctionError).toBeUndefined();
+    await invokeLocal(local.outputs, 'ses-feedback', {
+      Records: [{ EventSource: 'aws:sns', Sns: { MessageId: 'm-1', Message: JSON.stringify(sesEvent) } }],
+    });
     const failed = await untilStatus('partner-contacts', person.id, 'failed', 'emailBounced');
     expect(failed.lastError).toMatch(/bounced/);
     // Failed invitations may be sent again.
