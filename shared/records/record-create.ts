@@ -1,5 +1,5 @@
 import type { planAccessChange } from '../access/enablement';
-import type { createWithInline } from './record-create-inline';
+import type { CreateTools, createWithInline } from './record-create-inline';
 import { indexAttributes, recordKey } from '../data/keys';
 import { StaleRead, WritePlan } from '../data/write-plan';
 import { Conflict } from '../http/errors';
@@ -52,14 +52,7 @@ export function createRecordCreator(deps: RecordCreatorDependencies) {
   const { dynamo, tableName, now, newId } = context;
 
   /** A new person's access, in the transaction that creates them (nothing for other records). */
-  function planNewPersonAccess(
-    plan: WritePlan,
-    module: ModuleDeclaration,
-    personId: string,
-    fields: object,
-    actor: string,
-    at: string,
-  ) {
+  const planNewPersonAccess: CreateTools['planNewPersonAccess'] = (plan, module, personId, fields, actor, at) => {
     if (module.kind !== 'person') return;
     if (!deps.planAccessChange)
       throw new Error(`Creating a ${module.label} needs planAccessChange (shared/access/enablement.ts).`);
@@ -72,7 +65,7 @@ export function createRecordCreator(deps: RecordCreatorDependencies) {
       actor,
       at,
     });
-  }
+  };
 
   /**
    * A create's transaction: one that lost a TransactionConflict to a concurrent write of an item it touches (a claim,
