@@ -37,9 +37,14 @@ describe('a crash in the middle of a provisioning backlog', () => {
     await waitFor(async () => (await mail.all()).length >= 5, 30_000, 'the first invitations');
     stack.child.kill('SIGKILL');
     await stack.exited;
-    // The mail server went down with the stack, and its store is in memory: what proves each invitation was
-    // sent is the `invited` status, which the controller records only after SES accepted the message.
-    expect(await fetch(`${outputs.SesEndpoint}/store`).catch(() => 'down')).toBe('down');
+    // The mail server goes down with the stack (its guard stops it once the stack's pipe closes, a moment after the
+    // kill), and its store is in memory: what proves each invitation was sent is the `invited` status, which the
+    // controller records only after SES accepted the message.
+    await waitFor(
+      async () => (await fetch(`${outputs.SesEndpoint}/store`).catch(() => 'down')) === 'down',
+      15_000,
+      'the mail server to go down with the stack',
+    );
     stack = spawnLocalStack(dataDir);
     const restarted = await untilReady(stack);
     const users = portalUsers(restarted);
