@@ -92,10 +92,13 @@ export function createPartnerLeads(deps: {
     return lead;
   }
 
+  /** The organization's assigned leads, read beside its own read (the access re-check); shown once that holds. */
   async function list(personId: string, page: { limit: number; cursor?: string }) {
-    const { organizationId } = await partner(personId);
-    const found = await portalPartitionPage({ dynamo, tableName }, portalPartition(organizationId, leads.name), page);
-    return { items: found.items.map(partnerLeadView), nextCursor: found.nextCursor };
+    const { person, seen } = await portal.sessionWith(personId, (viewer) =>
+      portalPartitionPage({ dynamo, tableName }, portalPartition(viewer, leads.name), page),
+    );
+    requirePartnerComponent(portal, person, 'leads');
+    return { items: seen.items.map(partnerLeadView), nextCursor: seen.nextCursor };
   }
 
   async function get(personId: string, id: string) {

@@ -15,7 +15,7 @@ import {
   type PortalComponentName,
 } from '../modules/registry';
 import { validate } from '../modules/validate';
-import type { Person } from '../people/person-loader';
+import type { Organization, Person } from '../people/person-loader';
 import type { PortalGate } from '../portal/portal-gate';
 import { refusalMessage } from '../portal/portal-session';
 import type { PublicRecord, RecordEditor } from '../records/record-service';
@@ -138,7 +138,10 @@ export function createColleagues(deps: {
 
   /** The admin as any portal request sees them (403 when access is not effective), and their organization. */
   async function adminOf(adminId: string): Promise<AdminContext> {
-    const { person, organization } = await portal.session(adminId);
+    return asAdmin(await portal.session(adminId));
+  }
+
+  function asAdmin({ person, organization }: { person: Person; organization?: Organization }): AdminContext {
     if (person.module !== 'partner-contacts' || person.portal?.partnerAdmin !== true || !organization)
       throw new Forbidden('Only a partner admin manages colleagues; ask your account manager.');
     return { admin: person, organizationId: organization.id, components: componentsOf(person) };
@@ -198,13 +201,17 @@ export function createColleagues(deps: {
     return (await access.read(personId))?.status ?? 'none';
   }
 
+  /** The organization's partner contacts, read beside its own read (the access re-check); shown once that holds. */
   async function list(adminId: string, page: { limit: number; cursor?: string }) {
-    const context = await adminOf(adminId);
-    const result = await records.list(partnerContacts, {
-      limit: page.limit,
-      cursor: page.cursor,
-      filter: { name: 'organizationId', value: context.organizationId },
-    });
+    const session = await portal.sessionWith(adminId, (viewer) =>
+      records.list(partnerContacts, {
+        limit: page.limit,
+        cursor: page.cursor,
+        filter: { name: 'organizationId', value: viewer },
+      }),
+    );
+    asAdmin(session);
+    const result = session.seen;
     const items = await Promise.all(
       result.items.map(async (record) => colleagueView(record, adminId, await statusOf(record.id))),
     );

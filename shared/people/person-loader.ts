@@ -37,7 +37,8 @@ export interface PersonWithOrganization {
   readonly organization?: Organization;
 }
 
-const partnerOrganizationIdOf = (person: Person | undefined) =>
+/** The partner organization a person belongs to, for a partner contact; access depends on it too. */
+export const partnerOrganizationIdOf = (person: Person | undefined) =>
   person?.module === 'partner-contacts' && typeof person.organizationId === 'string'
     ? person.organizationId
     : undefined;
@@ -53,6 +54,7 @@ export const greetingNameOf = (person: Pick<Person, 'firstName' | 'lastName'>) =
 export function createPersonLoader(deps: { readonly dynamo: DynamoDBClient; readonly tableName: string }) {
   const { dynamo, tableName } = deps;
 
+  /** One record, strongly consistent. */
   async function read(id: string) {
     const result = await dynamo.send(
       new GetItemCommand({ TableName: tableName, Key: marshall(recordKey(id)), ConsistentRead: true }),
@@ -85,7 +87,7 @@ export function createPersonLoader(deps: { readonly dynamo: DynamoDBClient; read
     };
   }
 
-  return { load, loadMany, readMany };
+  return { load, loadMany, readMany, read };
 }
 
 export type PersonLoader = ReturnType<typeof createPersonLoader>;

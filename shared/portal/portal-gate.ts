@@ -2,9 +2,9 @@ import { GetItemCommand } from '../aws/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '../aws/util-dynamodb';
 import { Forbidden, NotFound } from '../http/errors';
-import { defaultPortalComponents, findModule, type ModuleDeclaration } from '../modules/registry';
+import { defaultPortalComponents, findModule, idPrefixes, type ModuleDeclaration } from '../modules/registry';
 import { isRecordIdOf, portalViewerKey, portalViewerOf, recordKey } from '../data/keys';
-import { createPersonLoader, type Person } from '../people/person-loader';
+import { createPersonLoader, partnerOrganizationIdOf, type Organization, type Person } from '../people/person-loader';
 import { evaluateAccess, todayIn } from '../access/evaluate-access';
 import { refusalMessage } from './portal-session';
 
@@ -31,18 +31,64 @@ export interface RequestOrigin {
 
 export const fullName = (person: Person) => [person.firstName, person.lastName].filter(Boolean).join(' ');
 
+/**
+ * Awaits every promise, then answers as if they had been awaited one after another: what the first of them (in the
+ * order given) threw is thrown. So a portal request can start its own reads beside the access re-check (it then waits
+ * for one round trip, not two or three) and still answer a refused session with the 403, whatever a read
+ * beside it met; and no rejection goes unhandled.
+ */
+export async function inOrder<T extends readonly unknown[]>(
+  ...promises: { readonly [K in keyof T]: Promise<T[K]> }
+): Promise<T> {
+  const settled = await Promise.allSettled(promises);
+  return settled.map((outcome) => {
+    if (outcome.status === 'rejected') throw outcome.reason;
+    return outcome.value;
+  }) as unknown as T;
+}
+
+/** A promise's outcome, kept (never thrown, so never unhandled) until the session says whether it may be shown. */
+const settle = <T>(promise: Promise<T>) => Promise.allSettled([promise]).then(([outcome]) => outcome!);
+
+/** A partner contact sees the portal as their organization; anyone else (a customer contact, a lead) as themself. */
+const seesAsThemself = (personId: string) => !personId.startsWith(`${idPrefixes['partner-contacts']}_`);
+
 export function createPortalGate(deps: PortalGateDependencies) {
   const { dynamo, tableName } = deps;
   const now = deps.now ?? (() => new Date());
   const people = createPersonLoader({ dynamo, tableName });
 
-  /** The person, if their access is effective now; otherwise the same 403 whatever the reason. */
-  async function session(personId: string) {
-    const { person, organization } = await people.load(personId);
+  /** The person and their partner organization, if their access is effective now; otherwise the same 403 whatever the reason. */
+  function verified(person: Person | undefined, organization: Organization | undefined) {
     // The date only for a person with a support window: most have none, and a zone's first date costs ICU's start-up.
     const verdict = evaluateAccess(person, organization, () => todayIn(deps.timeZone, now()));
     if (!verdict.effective || !person) throw new Forbidden(refusalMessage);
     return { person, organization };
+  }
+
+  /** The person, if their access is effective now; otherwise the same 403 whatever the reason. */
+  async function session(personId: string) {
+    const { person, organization } = await people.load(personId);
+    return verified(person, organization);
+  }
+
+  /**
+   * The session, and the request's read of what the person sees (`read(viewer)`, the viewer as `portalViewerKey`
+   * names it) started as soon as the viewer is known rather than after the check: at once for someone who sees as
+   * themself, beside their organization's read for a partner contact. What was read is given back only when the
+   * session holds; a refusal is the same 403 as `session`'s, whatever the read met.
+   */
+  async function sessionWith<T>(personId: string, read: (viewer: string) => Promise<T>) {
+    const early = seesAsThemself(personId) ? settle(read(personId)) : undefined;
+    const person = (await people.read(personId)) as Person | undefined;
+    const organizationId = partnerOrganizationIdOf(person);
+    const [organization, outcome] = await Promise.all([
+      organizationId ? (people.read(organizationId) as Promise<Organization | undefined>) : undefined,
+      early ?? (person ? settle(read(portalViewerKey(person))) : undefined),
+    ]);
+    const verdict = verified(person, organization);
+    if (outcome?.status !== 'fulfilled') throw outcome?.reason;
+    return { ...verdict, seen: outcome.value };
   }
 
   const componentsOf = (person: Person): readonly string[] => person.portal?.components ?? defaultPortalComponents;
@@ -55,7 +101,7 @@ export function createPortalGate(deps: PortalGateDependencies) {
     return module;
   }
 
-  return { session, componentsOf, portalModule };
+  return { session, sessionWith, componentsOf, portalModule };
 }
 
 export type PortalGate = ReturnType<typeof createPortalGate>;
@@ -68,19 +114,36 @@ export type PortalGate = ReturnType<typeof createPortalGate>;
 export function createRecordVisibility(deps: Pick<PortalGateDependencies, 'dynamo' | 'tableName'>) {
   const { dynamo, tableName } = deps;
 
-  /** A record this person may see, or a 404 that does not say whether it exists. */
-  async function visibleRecord(person: Person, module: ModuleDeclaration, id: string) {
-    const notFound = new NotFound(`There is no ${module.label} ${id} in your portal.`);
-    if (!isRecordIdOf(module, id)) throw notFound;
+  /**
+   * The record `id` names if it can be one of `module`'s, read strongly consistent: what `visibleIn` checks. A portal
+   * request may start it beside the session (`inOrder`), its id and section being in the path.
+   */
+  async function readRecord(module: ModuleDeclaration | undefined, id: string) {
+    if (!module || !isRecordIdOf(module, id)) return undefined;
     const result = await dynamo.send(
       new GetItemCommand({ TableName: tableName, Key: marshall(recordKey(id)), ConsistentRead: true }),
     );
-    const item = result.Item ? unmarshall(result.Item) : undefined;
-    if (!item || item.showOnPortal !== true || portalViewerOf(item) !== portalViewerKey(person)) throw notFound;
+    return result.Item ? unmarshall(result.Item) : undefined;
+  }
+
+  /** The record `readRecord` found, if this person may see it; otherwise a 404 that does not say whether it exists. */
+  function visibleIn(person: Person, module: ModuleDeclaration, id: string, item: Record<string, unknown> | undefined) {
+    if (
+      !item ||
+      !isRecordIdOf(module, id) ||
+      item.showOnPortal !== true ||
+      portalViewerOf(item) !== portalViewerKey(person)
+    )
+      throw new NotFound(`There is no ${module.label} ${id} in your portal.`);
     return item;
   }
 
-  return { visibleRecord };
+  /** A record this person may see, or a 404 that does not say whether it exists. */
+  async function visibleRecord(person: Person, module: ModuleDeclaration, id: string) {
+    return visibleIn(person, module, id, await readRecord(module, id));
+  }
+
+  return { readRecord, visibleIn, visibleRecord };
 }
 
 /** The gate and the single-record check: what the portal's record services are given. */

@@ -1,7 +1,7 @@
 import { QueryCommand } from '../aws/client-dynamodb';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '../aws/util-dynamodb';
-import { portalModuleNames } from '../modules/registry';
+import { defaultPortalComponents, portalModuleNames, type PortalModuleName } from '../modules/registry';
 import { portalPartition, portalViewerKey } from '../data/keys';
 import { indexes } from '../data/table-design';
 import type { Person } from '../people/person-loader';
@@ -12,8 +12,8 @@ import type { PortalGate } from './portal-gate';
  * which need them (a ticket awaiting their reply, a sales order awaiting their signature, a quote awaiting their
  * decision), newest first.
  *
- * Cost: the access re-check, then ONE Query of the sparse portal index per component (five components at most,
- * run at once), reading only the attributes the answer needs. A partition past 1 MB of records takes more pages,
+ * Cost: the access re-check and, beside it, ONE Query of the sparse portal index per component (six at most, run at
+ * once), reading only the attributes the answer needs. A partition past 1 MB of records takes more pages,
  * at most `maxPagesPerComponent`; beyond that the count is a lower bound and `countIsLowerBound` says so.
  */
 
@@ -32,16 +32,17 @@ export const maxPagesPerComponent = 4;
 
 type Summary = Record<string, unknown>;
 
-/** What makes a record of each module need the person, if anything. */
-const needOf: Record<string, (record: Summary, person: Person) => NeedReason | undefined> = {
+/**
+ * What makes a record of each module need the person, if anything. Read without the person (the queries start beside
+ * the access re-check); what depends on them, the right to e-sign, is applied after (`needsOf`).
+ */
+const needOf: Record<string, (record: Summary) => NeedReason | undefined> = {
   tickets: (ticket) =>
     ticket.awaitingReply === true && ticket.status !== 'Closed' ? 'awaiting-your-reply' : undefined,
-  'sales-orders': (order, person) => {
+  'sales-orders': (order) => {
     const signature = order.signature as { status?: string } | undefined;
     const unsigned = !signature || signature.status !== 'valid';
-    return person.portal?.canESign === true && unsigned && order.status !== 'Cancelled'
-      ? 'awaiting-signature'
-      : undefined;
+    return unsigned && order.status !== 'Cancelled' ? 'awaiting-signature' : undefined;
   },
   quotes: (quote) => {
     const decision = quote.decision as { superseded?: boolean } | undefined;
@@ -60,9 +61,9 @@ export function createPortalOverview(deps: {
   const { dynamo, tableName, portal } = deps;
   const index = indexes.byPortal;
 
-  async function component(person: Person, moduleName: string) {
-    const module = portal.portalModule(person, moduleName);
-    const partition = portalPartition(portalViewerKey(person), module.name);
+  /** One component's count and the records that may need the viewer, read from their portal partition. */
+  async function component(viewer: string, moduleName: PortalModuleName) {
+    const partition = portalPartition(viewer, moduleName);
     let count = 0;
     const needsYou: Need[] = [];
     let start: Record<string, AttributeValue> | undefined;
@@ -94,21 +95,37 @@ export function createPortalOverview(deps: {
       for (const item of result.Items ?? []) {
         count++;
         const record = unmarshall(item);
-        const reason = needOf[module.name]?.(record, person);
+        const reason = needOf[moduleName]?.(record);
         if (reason && needsYou.length < maxNeedsPerComponent) {
           needsYou.push({ id: String(record.id), title: titleOf(record), reason });
         }
       }
       start = result.LastEvaluatedKey;
     } while (start && pages < maxPagesPerComponent);
-    return { module: module.name, count, ...(start ? { countIsLowerBound: true } : {}), needsYou };
+    return { module: moduleName, count, ...(start ? { countIsLowerBound: true } : {}), needsYou };
   }
 
+  /** Only a person who may e-sign is awaited for a signature (a module's needs share one reason, so none are lost). */
+  const needsOf = (person: Person, needs: readonly Need[]) =>
+    person.portal?.canESign === true ? needs : needs.filter((need) => need.reason !== 'awaiting-signature');
+
+  /**
+   * The components' queries start beside the access re-check, for the default components (most people's): a person
+   * with others set gets the rest read after it. Nothing read is shown unless the session holds.
+   */
   async function overview(personId: string) {
-    const { person } = await portal.session(personId);
+    const { person, seen } = await portal.sessionWith(personId, (viewer) =>
+      Promise.all(defaultPortalComponents.map((name) => component(viewer, name))),
+    );
     // The person's portal modules; assigned leads have their own list (GET /portal/leads).
-    const names = portal.componentsOf(person).filter((name) => (portalModuleNames as readonly string[]).includes(name));
-    return { components: await Promise.all(names.map((name) => component(person, name))) };
+    const names = portal
+      .componentsOf(person)
+      .filter((name): name is PortalModuleName => (portalModuleNames as readonly string[]).includes(name));
+    const viewer = portalViewerKey(person);
+    const components = await Promise.all(
+      names.map((name) => seen.find((read) => read.module === name) ?? component(viewer, name)),
+    );
+    return { components: components.map((read) => ({ ...read, needsYou: needsOf(person, read.needsYou) })) };
   }
 
   return { overview };

@@ -1,8 +1,9 @@
 import { GetItemCommand } from '../aws/client-dynamodb';
 import { marshall, unmarshall } from '../aws/util-dynamodb';
-import { portalPartition, portalViewerKey, recordKey } from '../data/keys';
+import { portalPartition, recordKey } from '../data/keys';
+import { findModule } from '../modules/registry';
 import { portalPartitionPage } from './portal-partition-page';
-import { createPortalGate, createRecordVisibility, type PortalGateDependencies } from './portal-gate';
+import { createPortalGate, createRecordVisibility, inOrder, type PortalGateDependencies } from './portal-gate';
 import { portalView } from './portal-view';
 
 /**
@@ -16,7 +17,7 @@ export type PortalServiceDependencies = PortalGateDependencies;
 export function createPortalService(deps: PortalServiceDependencies) {
   const { dynamo, tableName } = deps;
   const gate = { ...createPortalGate(deps), ...createRecordVisibility(deps) };
-  const { session, componentsOf, portalModule, visibleRecord } = gate;
+  const { session, sessionWith, componentsOf, portalModule, readRecord, visibleIn } = gate;
 
   async function me(personId: string) {
     const { person, organization } = await session(personId);
@@ -53,18 +54,25 @@ export function createPortalService(deps: PortalServiceDependencies) {
     };
   }
 
-  /** One Query of the sparse portal index: only records linked to this person (or their partner organization) and shown on the portal. */
+  /**
+   * One Query of the sparse portal index: only records linked to this person (or their partner organization) and
+   * shown on the portal, started beside the access re-check; the section is checked against their portal after it.
+   */
   async function list(personId: string, moduleName: string, page: { limit: number; cursor?: string }) {
-    const { person } = await session(personId);
-    const module = portalModule(person, moduleName);
-    const partition = portalPartition(portalViewerKey(person), module.name);
-    const found = await portalPartitionPage({ dynamo, tableName }, partition, page);
-    return { items: found.items.map(portalView), nextCursor: found.nextCursor };
+    const section = findModule(moduleName);
+    const { person, seen } = await sessionWith(personId, (viewer) =>
+      section?.portalVisible
+        ? portalPartitionPage({ dynamo, tableName }, portalPartition(viewer, section.name), page)
+        : Promise.resolve(undefined),
+    );
+    portalModule(person, moduleName);
+    return { items: seen!.items.map(portalView), nextCursor: seen!.nextCursor };
   }
 
+  /** One record, read beside the access re-check. */
   async function get(personId: string, moduleName: string, id: string) {
-    const { person } = await session(personId);
-    return portalView(await visibleRecord(person, portalModule(person, moduleName), id));
+    const [{ person }, item] = await inOrder(session(personId), readRecord(findModule(moduleName), id));
+    return portalView(visibleIn(person, portalModule(person, moduleName), id, item));
   }
 
   // The gate's checks too, for the portal's other services (shared/tickets, shared/portal).

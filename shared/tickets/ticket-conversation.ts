@@ -7,7 +7,7 @@ import { indexes, tableDesign } from '../data/table-design';
 import { NotFound } from '../http/errors';
 import { findModule } from '../modules/registry';
 import { validate } from '../modules/validate';
-import { fullName, type PortalRecordGate } from '../portal/portal-gate';
+import { fullName, inOrder, type PortalRecordGate } from '../portal/portal-gate';
 import {
   createTicketComments,
   portalCommentInput,
@@ -40,17 +40,20 @@ export function createPortalConversation(deps: {
   const { portal } = deps;
   const comments = createTicketComments(deps);
 
+  /** The person, once their session holds and the ticket is in their portal: the ticket read beside the session. */
   async function visibleTicket(personId: string, ticketId: string) {
-    const { person } = await portal.session(personId);
-    const module = portal.portalModule(person, 'tickets');
-    await portal.visibleRecord(person, module, ticketId);
+    const [{ person }, ticket] = await inOrder(portal.session(personId), portal.readRecord(tickets, ticketId));
+    portal.visibleIn(person, portal.portalModule(person, tickets.name), ticketId, ticket);
     return person;
   }
 
+  /** The conversation read beside the checks; shown only once they hold, their refusals first. */
   async function list(personId: string, ticketId: string, page: Page) {
-    await visibleTicket(personId, ticketId);
-    const result = await comments.page(ticketId, page, 'portal');
-    return { items: result.items.map(portalCommentView), nextCursor: result.nextCursor };
+    const [, result] = await inOrder(
+      visibleTicket(personId, ticketId),
+      isRecordIdOf(tickets, ticketId) ? comments.page(ticketId, page, 'portal') : Promise.resolve(undefined),
+    );
+    return { items: result!.items.map(portalCommentView), nextCursor: result!.nextCursor };
   }
 
   async function add(personId: string, ticketId: string, body: unknown) {

@@ -92,4 +92,29 @@ describe('the portal overview', () => {
     await local.api.call('PATCH', `/partner-contacts/${person.person.id}`, { portal: { enabled: false } });
     expect((await person.call('GET', '/portal/overview')).status).toBe(403);
   });
+
+  it('counts a component beyond the defaults too (deal registrations), in the order the person has them', async () => {
+    const partner = await onboarding.onboard({ portal: { components: ['deal-registrations', 'documents'] } });
+    const organizationId = partner.person.organizationId as string;
+    await Promise.all([
+      local.api.create('deal-registrations', {
+        companyName: `Prospect ${short()}`,
+        contactName: 'Pat Prospect',
+        contactEmail: `pat.${short()}@example.com`,
+        estimatedValue: 1000,
+        currency: 'EUR',
+        expectedCloseDate: '2030-01-31',
+        organizationId,
+        showOnPortal: true,
+      }),
+      local.api.create('documents', { title: `Guide ${short()}`, organizationId, showOnPortal: true }),
+      local.api.create('documents', { title: `Terms ${short()}`, organizationId, showOnPortal: true }),
+    ]);
+    const overview = await partner.call<Overview>('GET', '/portal/overview');
+    expect(overview.status).toBe(200);
+    expect(overview.body.components.map(({ module, count }) => [module, count])).toEqual([
+      ['deal-registrations', 1],
+      ['documents', 2],
+    ]);
+  });
 });

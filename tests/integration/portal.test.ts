@@ -536,6 +536,41 @@ describe('taking access away takes effect at once', () => {
     expect(refusalsIn(view)).toContainEqual(expect.objectContaining({ reason: 'portalDisabled' }));
   });
 
+  it('a refused session answers 403 before anything read beside it: a bad cursor, a foreign ticket, a section', async () => {
+    // A customer's reads start with their own record's read, a partner's with their organization's.
+    const [customer, partner] = await Promise.all([onboard({ module: 'contacts' }), onboard()]);
+    const ticket = await local.api.create('tickets', {
+      title: `Theirs ${short()}`,
+      contactId: customer.person.id,
+      showOnPortal: true,
+    });
+    const comment = await local.api.call('POST', `/tickets/${ticket.id}/comments`, { body: 'A reply from staff' });
+    expect(comment.status).toBe(201);
+    const requests = [
+      '/portal/tickets',
+      '/portal/tickets?cursor=not-a-cursor',
+      `/portal/tickets/${ticket.id}`,
+      `/portal/tickets/${ticket.id}/comments`,
+      `/portal/tickets/${ticket.id}/comments?cursor=bogus`,
+      '/portal/no-such-section',
+      '/portal/overview',
+      '/portal/leads?cursor=bogus',
+      '/portal/colleagues?cursor=bogus',
+    ];
+    for (const user of [customer, partner]) {
+      expect((await user.call('GET', '/portal/overview')).status).toBe(200);
+      const module = user === customer ? 'contacts' : 'partner-contacts';
+      const patched = await local.api.call('PATCH', `/${module}/${user.person.id}`, { portal: { enabled: false } });
+      expect(patched.status).toBe(200);
+      // At once: the reads race the re-check, and the answer must not depend on which ends first.
+      const answers = await Promise.all(requests.map((path) => user.call('GET', path)));
+      for (const [index, answer] of answers.entries()) {
+        expect({ path: requests[index], status: answer.status }).toEqual({ path: requests[index], status: 403 });
+        expect(withoutCorrelation(answer.body)).toEqual(refusal);
+      }
+    }
+  });
+
   it('deleting the person: the next request is refused with the same message', async () => {
     const user = await onboard();
     expect((await user.call('GET', '/portal/me')).status).toBe(200);
