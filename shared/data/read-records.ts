@@ -1,7 +1,18 @@
-import { BatchGetItemCommand } from '../aws/client-dynamodb';
+import { BatchGetItemCommand, GetItemCommand } from '../aws/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '../aws/util-dynamodb';
 import { recordKey } from './keys';
+
+/** One record by id, strongly consistent: the read before every check of a write or an answer. */
+export async function readRecord<T = Record<string, unknown>>(
+  deps: { readonly dynamo: Pick<DynamoDBClient, 'send'>; readonly tableName: string },
+  id: string,
+): Promise<T | undefined> {
+  const result = await deps.dynamo.send(
+    new GetItemCommand({ TableName: deps.tableName, Key: marshall(recordKey(id)), ConsistentRead: true }),
+  );
+  return result.Item ? (unmarshall(result.Item) as T) : undefined;
+}
 
 /** How long to keep asking for keys DynamoDB leaves unprocessed: a request answers sooner than a batch job. */
 export interface UnprocessedRetries {

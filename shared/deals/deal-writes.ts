@@ -1,6 +1,5 @@
-import { GetItemCommand } from '../aws/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '../aws/util-dynamodb';
+import { marshall } from '../aws/util-dynamodb';
 import { todayIn } from '../access/evaluate-access';
 import { indexAttributes, newRecordId, prospectKey, recordKey } from '../data/keys';
 import type { WritePlan } from '../data/write-plan';
@@ -9,6 +8,7 @@ import { findModule, type ModuleDeclaration } from '../modules/registry';
 import type { CompanionWriteContext, CompanionWrites, CompanionWritesByModule } from '../records/companion-writes';
 import { reviewDealRegistration } from './deal-review';
 import { prospectKeysOf, type ProspectKey } from './prospect-keys';
+import { readRecord } from '../data/read-records';
 
 /**
  * The writes deal registrations and leads add to every staff write of theirs (shared/records/companion-writes.ts):
@@ -136,10 +136,7 @@ export function dealCompanionWrites(config: DealWritesConfig): CompanionWritesBy
     protectedUntil: string,
   ) {
     const module = leads();
-    const result = await config.dynamo.send(
-      new GetItemCommand({ TableName: context.tableName, Key: marshall(recordKey(leadId)), ConsistentRead: true }),
-    );
-    const stored = result.Item ? unmarshall(result.Item) : undefined;
+    const stored = await readRecord({ dynamo: config.dynamo, tableName: context.tableName }, leadId);
     if (!stored || stored.module !== module.name) throw new Conflict(`There is no lead ${leadId} to link.`);
     const partnerId = registration.organizationId;
     if (typeof stored.assignedPartnerId === 'string' && stored.assignedPartnerId !== partnerId) {

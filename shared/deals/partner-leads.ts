@@ -1,8 +1,6 @@
-import { GetItemCommand } from '../aws/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '../aws/util-dynamodb';
 import * as z from 'zod/mini';
-import { isRecordIdOf, portalPartition, recordKey } from '../data/keys';
+import { isRecordIdOf, portalPartition } from '../data/keys';
 import { indexes } from '../data/table-design';
 import { Conflict, NotFound } from '../http/errors';
 import { onFirstUse } from '../modules/on-first-use';
@@ -13,6 +11,7 @@ import { updateRecord } from '../records/update-record';
 import { portalPartitionPage } from '../portal/portal-partition-page';
 import { fullName, type PortalGate } from '../portal/portal-gate';
 import { requirePartnerComponent } from './partner-deals';
+import { readRecord } from '../data/read-records';
 
 /**
  * Leads the vendor assigned to a partner organization (`assignedPartnerId`), as its partner contacts holding the
@@ -84,10 +83,7 @@ export function createPartnerLeads(deps: {
   async function assignedLead(organizationId: string, id: string) {
     const notFound = new NotFound(`There is no lead ${id} in your portal.`);
     if (!isRecordIdOf(leads, id)) throw notFound;
-    const result = await dynamo.send(
-      new GetItemCommand({ TableName: tableName, Key: marshall(recordKey(id)), ConsistentRead: true }),
-    );
-    const lead = result.Item ? unmarshall(result.Item) : undefined;
+    const lead = await readRecord({ dynamo, tableName }, id);
     if (!lead || lead.assignedPartnerId !== organizationId) throw notFound;
     return lead;
   }

@@ -1,15 +1,11 @@
-import {
-  ConditionalCheckFailedException,
-  GetItemCommand,
-  QueryCommand,
-  UpdateItemCommand,
-} from '../aws/client-dynamodb';
-import type { GetItemCommandOutput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, QueryCommand, UpdateItemCommand } from '../aws/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '../aws/util-dynamodb';
 import { prospectPartition, recordKey } from '../data/keys';
 import { tableDesign } from '../data/table-design';
 import { toPublicRecord, type PublicRecord } from '../records/public-record';
 import { prospectOf } from './deal-writes';
+import { readRecord } from '../data/read-records';
 
 /**
  * Conflict detection for a deal registration, from the portal or staff (created, or its company or contact email
@@ -115,14 +111,7 @@ export async function recheckProspectConflicts(
       return toPublicRecord(unmarshall(result.Attributes!));
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException) || attempt >= maxAttempts) throw error;
-      const stored: GetItemCommandOutput = await deps.dynamo.send(
-        new GetItemCommand({
-          TableName: deps.tableName,
-          Key: marshall(recordKey(registration.id)),
-          ConsistentRead: true,
-        }),
-      );
-      registration = stored.Item ? (unmarshall(stored.Item) as Registration) : undefined;
+      registration = await readRecord<Registration>(deps, registration.id);
     }
   }
   // Deleted meanwhile: nothing left to flag.

@@ -15,6 +15,7 @@ import { decodeCursor, encodeCursor } from '../records/cursor';
 import { isFileId, newFileId, objectKeyOf, type FileModule, type FileObject } from './file-objects';
 import { pendingFileSeconds, type UploadRequest } from './file-rules';
 import type { FileStore, PresignedDownload, PresignedUpload } from './file-store';
+import { readRecord } from '../data/read-records';
 
 /**
  * Files of records: a ticket's attachments and a document's file. Main course: someone who may see the record asks
@@ -101,10 +102,7 @@ export function createFileService(deps: FileServiceDependencies) {
   /** Staff reach a record's files only while the record exists: a 404 otherwise, as for the record itself. */
   async function assertRecord(target: FileTarget): Promise<void> {
     if (!isRecordIdOf(findModule(target.module)!, target.recordId)) throw notFound(target);
-    const result = await dynamo.send(
-      new GetItemCommand({ TableName: tableName, Key: marshall(recordKey(target.recordId)), ConsistentRead: true }),
-    );
-    if (!result.Item) throw notFound(target);
+    if (!(await readRecord({ dynamo, tableName }, target.recordId))) throw notFound(target);
   }
 
   /** A pending file item and the presigned upload for it; refused (404) if the record is gone or no longer visible. */

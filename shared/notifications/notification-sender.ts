@@ -1,10 +1,8 @@
-import { GetItemCommand } from '../aws/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Branding } from '../branding/branding';
-import { marshall, unmarshall } from '../aws/util-dynamodb';
 import type { AccessEmailSender } from '../access/access-email-sender';
 import { evaluateAccess, todayIn } from '../access/evaluate-access';
-import { portalViewerKey, portalViewerOf, recordKey } from '../data/keys';
+import { portalViewerKey, portalViewerOf } from '../data/keys';
 import { eachConcurrently } from '../access/each-concurrently';
 import { defaultPortalComponents, findModule, moduleOfId } from '../modules/registry';
 import { logger } from '../observability/logger';
@@ -13,6 +11,7 @@ import { listRecords } from '../records/record-list';
 import { notificationEmail } from './notification-emails';
 import { audienceOf, awaitsThePerson, eventName, type NotificationEvent } from './notification-events';
 import type { NotificationLedger } from './notification-ledger';
+import { readRecord } from '../data/read-records';
 
 /** Another worker is sending this notification and its lease has long to run: retry the record later. */
 export class NotificationInProgress extends Error {
@@ -62,12 +61,7 @@ export function createNotificationSender(deps: NotificationSenderDependencies) {
   const { dynamo, tableName, ledger, now } = deps;
   const people = createPersonLoader({ dynamo, tableName });
 
-  async function read(id: string): Promise<Item | undefined> {
-    const result = await dynamo.send(
-      new GetItemCommand({ TableName: tableName, Key: marshall(recordKey(id)), ConsistentRead: true }),
-    );
-    return result.Item ? unmarshall(result.Item) : undefined;
-  }
+  const read = (id: string) => readRecord<Item>({ dynamo, tableName }, id);
 
   /** The person an audience names: the person themself, or a partner organization's primary contact. */
   async function recipientId(audience: string): Promise<string | undefined> {

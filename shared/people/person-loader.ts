@@ -1,8 +1,5 @@
-import { GetItemCommand } from '../aws/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '../aws/util-dynamodb';
-import { recordKey } from '../data/keys';
-import { readRecordsById } from '../data/read-records';
+import { readRecord, readRecordsById } from '../data/read-records';
 
 /** A person record (contact, lead or partner contact) as the record service stores it: the one person type. */
 export type Person = Record<string, unknown> & {
@@ -54,13 +51,7 @@ export const greetingNameOf = (person: Pick<Person, 'firstName' | 'lastName'>) =
 export function createPersonLoader(deps: { readonly dynamo: DynamoDBClient; readonly tableName: string }) {
   const { dynamo, tableName } = deps;
 
-  /** One record, strongly consistent. */
-  async function read(id: string) {
-    const result = await dynamo.send(
-      new GetItemCommand({ TableName: tableName, Key: marshall(recordKey(id)), ConsistentRead: true }),
-    );
-    return result.Item ? unmarshall(result.Item) : undefined;
-  }
+  const read = (id: string) => readRecord({ dynamo, tableName }, id);
 
   async function load(personId: string): Promise<PersonWithOrganization> {
     const person = (await read(personId)) as Person | undefined;
@@ -87,7 +78,7 @@ export function createPersonLoader(deps: { readonly dynamo: DynamoDBClient; read
     };
   }
 
-  return { load, loadMany, readMany, read };
+  return { load, loadMany, readMany };
 }
 
 export type PersonLoader = ReturnType<typeof createPersonLoader>;

@@ -1,10 +1,9 @@
-import { GetItemCommand } from '../aws/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '../aws/util-dynamodb';
 import { Forbidden, NotFound } from '../http/errors';
 import { defaultPortalComponents, findModule, idPrefixes, type ModuleDeclaration } from '../modules/registry';
-import { isRecordIdOf, portalViewerKey, portalViewerOf, recordKey } from '../data/keys';
-import { createPersonLoader, partnerOrganizationIdOf, type Organization, type Person } from '../people/person-loader';
+import { isRecordIdOf, portalViewerKey, portalViewerOf } from '../data/keys';
+import { partnerOrganizationIdOf, type Organization, type Person } from '../people/person-loader';
+import { readRecord } from '../data/read-records';
 import { evaluateAccess, todayIn } from '../access/evaluate-access';
 import { refusalMessage } from './portal-session';
 
@@ -50,46 +49,35 @@ export async function inOrder<T extends readonly unknown[]>(
 /** A promise's outcome, kept (never thrown, so never unhandled) until the session says whether it may be shown. */
 const settle = <T>(promise: Promise<T>) => Promise.allSettled([promise]).then(([outcome]) => outcome!);
 
-/** A partner contact sees the portal as their organization; anyone else (a customer contact, a lead) as themself. */
-const seesAsThemself = (personId: string) => !personId.startsWith(`${idPrefixes['partner-contacts']}_`);
+const nothing = () => Promise.resolve(undefined);
 
 export function createPortalGate(deps: PortalGateDependencies) {
-  const { dynamo, tableName } = deps;
   const now = deps.now ?? (() => new Date());
-  const people = createPersonLoader({ dynamo, tableName });
-
-  /** The person and their partner organization, if their access is effective now; otherwise the same 403 whatever the reason. */
-  function verified(person: Person | undefined, organization: Organization | undefined) {
-    // The date only for a person with a support window: most have none, and a zone's first date costs ICU's start-up.
-    const verdict = evaluateAccess(person, organization, () => todayIn(deps.timeZone, now()));
-    if (!verdict.effective || !person) throw new Forbidden(refusalMessage);
-    return { person, organization };
-  }
-
-  /** The person, if their access is effective now; otherwise the same 403 whatever the reason. */
-  async function session(personId: string) {
-    const { person, organization } = await people.load(personId);
-    return verified(person, organization);
-  }
 
   /**
    * The session, and the request's read of what the person sees (`read(viewer)`, the viewer as `portalViewerKey`
    * names it) started as soon as the viewer is known rather than after the check: at once for someone who sees as
    * themself, beside their organization's read for a partner contact. What was read is given back only when the
-   * session holds; a refusal is the same 403 as `session`'s, whatever the read met.
+   * session holds; a refusal is the same 403 whatever the reason, and whatever the read met.
    */
   async function sessionWith<T>(personId: string, read: (viewer: string) => Promise<T>) {
-    const early = seesAsThemself(personId) ? settle(read(personId)) : undefined;
-    const person = (await people.read(personId)) as Person | undefined;
+    // A partner contact sees as their organization (`portalViewerKey`), known once their record is read.
+    const early = personId.startsWith(`${idPrefixes['partner-contacts']}_`) ? undefined : settle(read(personId));
+    const person = await readRecord<Person>(deps, personId);
     const organizationId = partnerOrganizationIdOf(person);
     const [organization, outcome] = await Promise.all([
-      organizationId ? (people.read(organizationId) as Promise<Organization | undefined>) : undefined,
-      early ?? (person ? settle(read(portalViewerKey(person))) : undefined),
+      organizationId ? readRecord<Organization>(deps, organizationId) : undefined,
+      early ?? (organizationId ? settle(read(organizationId)) : undefined),
     ]);
-    const verdict = verified(person, organization);
-    if (outcome?.status !== 'fulfilled') throw outcome?.reason;
-    return { ...verdict, seen: outcome.value };
+    // The date only for a person with a support window: most have none, and a zone's first date costs ICU's start-up.
+    const verdict = evaluateAccess(person, organization, () => todayIn(deps.timeZone, now()));
+    if (!verdict.effective || !person || outcome?.status === undefined) throw new Forbidden(refusalMessage);
+    if (outcome.status === 'rejected') throw outcome.reason;
+    return { person, organization, seen: outcome.value };
   }
+
+  /** The person (and a partner contact's organization), if their access is effective now; otherwise a 403. */
+  const session = (personId: string) => sessionWith(personId, nothing);
 
   const componentsOf = (person: Person): readonly string[] => person.portal?.components ?? defaultPortalComponents;
 
@@ -112,21 +100,14 @@ export type PortalGate = ReturnType<typeof createPortalGate>;
  * record (deals, colleagues) do not bundle it.
  */
 export function createRecordVisibility(deps: Pick<PortalGateDependencies, 'dynamo' | 'tableName'>) {
-  const { dynamo, tableName } = deps;
-
   /**
    * The record `id` names if it can be one of `module`'s, read strongly consistent: what `visibleIn` checks. A portal
    * request may start it beside the session (`inOrder`), its id and section being in the path.
    */
-  async function readRecord(module: ModuleDeclaration | undefined, id: string) {
-    if (!module || !isRecordIdOf(module, id)) return undefined;
-    const result = await dynamo.send(
-      new GetItemCommand({ TableName: tableName, Key: marshall(recordKey(id)), ConsistentRead: true }),
-    );
-    return result.Item ? unmarshall(result.Item) : undefined;
-  }
+  const readRecordIn = (module: ModuleDeclaration | undefined, id: string) =>
+    module && isRecordIdOf(module, id) ? readRecord(deps, id) : Promise.resolve(undefined);
 
-  /** The record `readRecord` found, if this person may see it; otherwise a 404 that does not say whether it exists. */
+  /** The record `readRecordIn` found, if this person may see it; otherwise a 404 that does not say whether it exists. */
   function visibleIn(person: Person, module: ModuleDeclaration, id: string, item: Record<string, unknown> | undefined) {
     if (
       !item ||
@@ -140,10 +121,10 @@ export function createRecordVisibility(deps: Pick<PortalGateDependencies, 'dynam
 
   /** A record this person may see, or a 404 that does not say whether it exists. */
   async function visibleRecord(person: Person, module: ModuleDeclaration, id: string) {
-    return visibleIn(person, module, id, await readRecord(module, id));
+    return visibleIn(person, module, id, await readRecordIn(module, id));
   }
 
-  return { readRecord, visibleIn, visibleRecord };
+  return { readRecordIn, visibleIn, visibleRecord };
 }
 
 /** The gate and the single-record check: what the portal's record services are given. */

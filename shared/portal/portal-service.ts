@@ -17,7 +17,7 @@ export type PortalServiceDependencies = PortalGateDependencies;
 export function createPortalService(deps: PortalServiceDependencies) {
   const { dynamo, tableName } = deps;
   const gate = { ...createPortalGate(deps), ...createRecordVisibility(deps) };
-  const { session, sessionWith, componentsOf, portalModule, readRecord, visibleIn } = gate;
+  const { session, sessionWith, componentsOf, portalModule, readRecordIn, visibleIn } = gate;
 
   async function me(personId: string) {
     const { person, organization } = await session(personId);
@@ -71,7 +71,7 @@ export function createPortalService(deps: PortalServiceDependencies) {
 
   /** One record, read beside the access re-check. */
   async function get(personId: string, moduleName: string, id: string) {
-    const [{ person }, item] = await inOrder(session(personId), readRecord(findModule(moduleName), id));
+    const [{ person }, item] = await inOrder(session(personId), readRecordIn(findModule(moduleName), id));
     return portalView(visibleIn(person, portalModule(person, moduleName), id, item));
   }
 

@@ -1,7 +1,6 @@
-import { GetItemCommand } from '../aws/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '../aws/util-dynamodb';
-import { isRecordIdOf, newRecordId, recordKey, type ClaimKind } from '../data/keys';
+import { isRecordIdOf, newRecordId, type ClaimKind } from '../data/keys';
+import { readRecord } from '../data/read-records';
 import type { WritePlan } from '../data/write-plan';
 import { Conflict, NotFound, ValidationFailed } from '../http/errors';
 import { idPrefixes, moduleOfId, type ModuleDeclaration, type ReferenceDeclaration } from '../modules/registry';
@@ -89,15 +88,8 @@ export async function planCompanions(
   return { ...(writes ? await writes(plan, { tableName, module, id, before, after, actor, at }) : undefined) };
 }
 
-export async function readRecord({ dynamo, tableName }: RecordContext, id: string): Promise<StoredRecord | undefined> {
-  const result = await dynamo.send(
-    new GetItemCommand({ TableName: tableName, Key: marshall(recordKey(id)), ConsistentRead: true }),
-  );
-  return result.Item ? (unmarshall(result.Item) as StoredRecord) : undefined;
-}
-
 export async function readOwn(context: RecordContext, module: ModuleDeclaration, id: string): Promise<StoredRecord> {
-  const item = isRecordIdOf(module, id) ? await readRecord(context, id) : undefined;
+  const item = isRecordIdOf(module, id) ? await readRecord<StoredRecord>(context, id) : undefined;
   if (!item) throw new NotFound(`There is no ${module.label} with id ${id}.`);
   return item;
 }

@@ -1,4 +1,4 @@
-import { GetItemCommand, QueryCommand } from '../aws/client-dynamodb';
+import { QueryCommand } from '../aws/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '../aws/util-dynamodb';
 import { eachConcurrently } from '../access/each-concurrently';
@@ -7,6 +7,7 @@ import { indexes } from '../data/table-design';
 import { StaleRead, WritePlan } from '../data/write-plan';
 import type { ModuleDeclaration } from '../modules/registry';
 import { searchTermsOf } from './search-terms';
+import { readRecord } from '../data/read-records';
 
 /**
  * Writes the search term items of records stored before search existed (`npm run ops:backfill`). Walks each
@@ -30,12 +31,7 @@ export async function backfillSearchTerms(
   const { dynamo, tableName } = deps;
   let total = { records: 0, terms: 0 };
 
-  async function read(id: string): Promise<Record<string, unknown> | undefined> {
-    const { Item: item } = await dynamo.send(
-      new GetItemCommand({ TableName: tableName, Key: marshall(recordKey(id)), ConsistentRead: true }),
-    );
-    return item ? unmarshall(item) : undefined;
-  }
+  const read = (id: string) => readRecord({ dynamo, tableName }, id);
 
   async function backfillRecord(module: ModuleDeclaration, listed: Record<string, unknown>): Promise<number> {
     let record: Record<string, unknown> | undefined = listed;

@@ -42,7 +42,7 @@ export function createPortalConversation(deps: {
 
   /** The person, once their session holds and the ticket is in their portal: the ticket read beside the session. */
   async function visibleTicket(personId: string, ticketId: string) {
-    const [{ person }, ticket] = await inOrder(portal.session(personId), portal.readRecord(tickets, ticketId));
+    const [{ person }, ticket] = await inOrder(portal.session(personId), portal.readRecordIn(tickets, ticketId));
     portal.visibleIn(person, portal.portalModule(person, tickets.name), ticketId, ticket);
     return person;
   }
