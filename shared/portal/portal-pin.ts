@@ -4,13 +4,16 @@ import { withUnsafeCharactersReplaced } from '../modules/safe-text';
 import { salesOrderContentHash, type Signature } from '../modules/sales-order-content';
 import { updateRecord } from '../records/update-record';
 import { hashPin, verifyPin } from '../security/pin-hash';
-import { fullName, type PortalRecordGate, type RequestOrigin } from './portal-gate';
+import { findModule } from '../modules/registry';
+import { fullName, inOrder, type PortalRecordGate, type RequestOrigin } from './portal-gate';
 import { createPinAttempts } from './pin-attempts';
 
 /**
  * What a person does with their PIN: set or change it (`PUT /portal/pin`) and sign a sales order with it. Both count
  * wrong PINs (./pin-attempts.ts). Only the functions serving these routes bundle it.
  */
+
+const salesOrders = findModule('sales-orders')!;
 
 export interface PortalPinDependencies {
   readonly dynamo: DynamoDBClient;
@@ -58,11 +61,12 @@ export function createPortalPin(deps: PortalPinDependencies) {
     pin: string,
     origin: RequestOrigin,
   ): Promise<Signature> {
-    const { person } = await gate.session(personId);
-    const module = gate.portalModule(person, 'sales-orders');
+    // The order is read beside the session; the checks then run in the order a refusal is told.
+    const [{ person }, read] = await inOrder(gate.session(personId), gate.readRecordIn(salesOrders, orderId));
+    const module = gate.portalModule(person, salesOrders.name);
     const portal = person.portal ?? {};
     if (portal.canESign !== true) throw new Forbidden('Your account cannot sign documents.');
-    const order = await gate.visibleRecord(person, module, orderId);
+    const order = gate.visibleIn(person, module, orderId, read);
     const existing = order.signature as Signature | undefined;
     if (existing?.status === 'valid') throw new Conflict('This sales order is already signed.');
     if (typeof portal.pinHash !== 'string') throw new Conflict('Set your PIN first, then sign.');

@@ -7,7 +7,8 @@ import { quoteContentHash, type QuoteDecision } from '../modules/quote-content';
 import { withUnsafeCharactersReplaced } from '../modules/safe-text';
 import { validate } from '../modules/validate';
 import { updateRecord } from '../records/update-record';
-import { fullName, type PortalRecordGate, type RequestOrigin } from './portal-gate';
+import { findModule } from '../modules/registry';
+import { fullName, inOrder, type PortalRecordGate, type RequestOrigin } from './portal-gate';
 
 /**
  * A person accepts or declines a quote they can see, once. Recorded like a signature (who, when, the client
@@ -24,6 +25,8 @@ export const quoteDecisionInput = onFirstUse(() =>
   }),
 );
 
+const quotes = findModule('quotes')!;
+
 const statusAfter = { accept: 'Accepted', decline: 'Rejected' } as const;
 const pastTense = { accept: 'accepted', decline: 'declined' } as const;
 
@@ -37,9 +40,9 @@ export function createQuoteDecisions(deps: {
   const now = deps.now ?? (() => new Date());
 
   async function decide(personId: string, quoteId: string, body: unknown, origin: RequestOrigin) {
-    const { person } = await portal.session(personId);
-    const module = portal.portalModule(person, 'quotes');
-    const quote = await portal.visibleRecord(person, module, quoteId);
+    // The quote is read beside the session; the checks then run in the order a refusal is told.
+    const [{ person }, read] = await inOrder(portal.session(personId), portal.readRecordIn(quotes, quoteId));
+    const quote = portal.visibleIn(person, portal.portalModule(person, quotes.name), quoteId, read);
     const input = validate(quoteDecisionInput(), body, 'decision');
     const existing = quote.decision as QuoteDecision | undefined;
     if (existing && !existing.superseded) throw new Conflict(`This quote was already ${pastTense[existing.decision]}.`);
