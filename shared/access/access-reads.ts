@@ -1,6 +1,7 @@
 import { GetItemCommand, QueryCommand } from '../aws/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '../aws/util-dynamodb';
+import { readItemsByKey } from '../data/read-records';
 import { indexes, tableDesign } from '../data/table-design';
 import { accessKey, accessListName, historyPrefix, type AccessState } from './access-state';
 
@@ -15,6 +16,15 @@ export function createAccessReads(deps: { readonly dynamo: DynamoDBClient; reado
     );
     return item ? ({ ...unmarshall(item), personId } as AccessState) : undefined;
   }
+
+  /** The ACCESS items of many people (a page of them) in one batched read, by person id; one without is absent. */
+  const readMany = (personIds: readonly string[]) =>
+    readItemsByKey(
+      dynamo,
+      tableName,
+      [...new Set(personIds)].map(accessKey),
+      (item) => item[tableDesign.partitionKey] as string,
+    );
 
   /** The newest history entries first. */
   async function history(personId: string, limit: number): Promise<Record<string, unknown>[]> {
@@ -51,5 +61,5 @@ export function createAccessReads(deps: { readonly dynamo: DynamoDBClient; reado
     return { items, next: page.LastEvaluatedKey as Record<string, unknown> | undefined };
   }
 
-  return { read, history, listPage };
+  return { read, readMany, history, listPage };
 }

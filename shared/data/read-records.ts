@@ -24,33 +24,45 @@ export interface UnprocessedRetries {
 const forRequests: UnprocessedRetries = { retries: 6, baseMs: 25, maxMs: 1_000 };
 
 /**
- * Records by id, consistently read: BatchGetItem 100 keys at a time, and the keys it leaves unprocessed asked again
- * with exponential backoff. Ids without a record are absent from the answer.
+ * Items by key, consistently read: BatchGetItem 100 keys at a time, and the keys it leaves unprocessed asked again
+ * with exponential backoff. Each item found is answered under `idOf(item)`; keys without an item are absent.
  */
-export async function readRecordsById(
+export async function readItemsByKey(
   dynamo: Pick<DynamoDBClient, 'send'>,
   tableName: string,
-  ids: readonly string[],
+  keys: readonly Record<string, string>[],
+  idOf: (item: Record<string, unknown>) => string,
   retry: UnprocessedRetries = forRequests,
 ): Promise<Map<string, Record<string, unknown>>> {
   const found = new Map<string, Record<string, unknown>>();
-  const unique = [...new Set(ids)];
-  for (let start = 0; start < unique.length; start += 100) {
-    let keys = unique.slice(start, start + 100).map((id) => marshall(recordKey(id)));
-    for (let attempt = 0; keys.length > 0; attempt++) {
+  for (let start = 0; start < keys.length; start += 100) {
+    let batch = keys.slice(start, start + 100).map((key) => marshall(key));
+    for (let attempt = 0; batch.length > 0; attempt++) {
       if (attempt > 0) {
         await new Promise((resolve) => setTimeout(resolve, Math.min(retry.maxMs, retry.baseMs * 2 ** attempt)));
       }
       if (attempt > retry.retries) throw new Error('DynamoDB kept keys unprocessed; retry later');
       const result = await dynamo.send(
-        new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
+        new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: batch, ConsistentRead: true } } }),
       );
       for (const item of result.Responses?.[tableName] ?? []) {
-        const record = unmarshall(item);
-        found.set(record.id as string, record);
+        const read = unmarshall(item);
+        found.set(idOf(read), read);
       }
-      keys = (result.UnprocessedKeys?.[tableName]?.Keys ?? []) as typeof keys;
+      batch = (result.UnprocessedKeys?.[tableName]?.Keys ?? []) as typeof batch;
     }
   }
   return found;
+}
+
+/** Records by id, consistently read (`readItemsByKey`); ids without a record are absent from the answer. */
+export function readRecordsById(
+  dynamo: Pick<DynamoDBClient, 'send'>,
+  tableName: string,
+  ids: readonly string[],
+  retry?: UnprocessedRetries,
+): Promise<Map<string, Record<string, unknown>>> {
+  // BatchGetItem refuses a key asked twice.
+  const keys = [...new Set(ids)].map((id) => recordKey(id));
+  return readItemsByKey(dynamo, tableName, keys, (record) => record.id as string, retry);
 }

@@ -112,10 +112,6 @@ function colleagueView(record: Record<string, unknown>, adminId: string, accessS
   };
 }
 
-/** The components someone's portal includes: all of them when staff never narrowed it. */
-const componentsOf = (person: { readonly portal?: unknown }): readonly string[] =>
-  (person.portal as { components?: string[] } | undefined)?.components ?? defaultPortalComponents;
-
 interface AdminContext {
   readonly admin: Person;
   readonly organizationId: string;
@@ -133,7 +129,7 @@ export function createColleagues(deps: {
 }) {
   const { portal, records } = deps;
   const now = deps.now ?? (() => new Date());
-  const access = createAccessReads(deps);
+  const accessReads = createAccessReads(deps);
   const partnerContacts = findModule('partner-contacts')!;
 
   /** The admin as any portal request sees them (403 when access is not effective), and their organization. */
@@ -144,7 +140,7 @@ export function createColleagues(deps: {
   function asAdmin({ person, organization }: { person: Person; organization?: Organization }): AdminContext {
     if (person.module !== 'partner-contacts' || person.portal?.partnerAdmin !== true || !organization)
       throw new Forbidden('Only a partner admin manages colleagues; ask your account manager.');
-    return { admin: person, organizationId: organization.id, components: componentsOf(person) };
+    return { admin: person, organizationId: organization.id, components: portal.componentsOf(person) };
   }
 
   /** The admin's rights and the organization's status, as conditions of the write itself. */
@@ -198,7 +194,7 @@ export function createColleagues(deps: {
   }
 
   async function statusOf(personId: string): Promise<AccessStatus> {
-    return (await access.read(personId))?.status ?? 'none';
+    return (await accessReads.read(personId))?.status ?? 'none';
   }
 
   /** The organization's partner contacts, read beside its own read (the access re-check); shown once that holds. */
@@ -212,8 +208,10 @@ export function createColleagues(deps: {
     );
     asAdmin(session);
     const result = session.seen;
-    const items = await Promise.all(
-      result.items.map(async (record) => colleagueView(record, adminId, await statusOf(record.id))),
+    // The page's access states in one batched read, not one read per colleague.
+    const access = await accessReads.readMany(result.items.map((record) => record.id));
+    const items = result.items.map((record) =>
+      colleagueView(record, adminId, (access.get(record.id)?.status as AccessStatus | undefined) ?? 'none'),
     );
     return { items, nextCursor: result.nextCursor };
   }
@@ -302,7 +300,7 @@ export function createColleagues(deps: {
         check: (current) => {
           assertManageable(context, current);
           // Taking away is always allowed; what is added must be the admin's own.
-          const before = componentsOf(current);
+          const before = portal.componentsOf(current);
           if (change.components)
             assertHeld(
               context,

@@ -79,7 +79,9 @@ export function createPortalGate(deps: PortalGateDependencies) {
   /** The person (and a partner contact's organization), if their access is effective now; otherwise a 403. */
   const session = (personId: string) => sessionWith(personId, nothing);
 
-  const componentsOf = (person: Person): readonly string[] => person.portal?.components ?? defaultPortalComponents;
+  /** The components someone's portal includes: all of them when staff never narrowed it. */
+  const componentsOf = (person: { readonly portal?: unknown }): readonly string[] =>
+    (person.portal as Person['portal'])?.components ?? defaultPortalComponents;
 
   function portalModule(person: Person, moduleName: string): ModuleDeclaration {
     const module = findModule(moduleName);

@@ -100,12 +100,23 @@ describe('a partner admin invites a colleague', () => {
     const signedIn = await local.users.firstSignIn(body.email, temporaryPasswordIn(mail!), 'New#Passw0rd-colleague');
     expect(signedIn.AuthenticationResult?.AccessToken).toBeDefined();
 
-    // The list shows the admin (you) and the colleague.
+    // The list shows the admin (you), the colleague, and a partner contact staff keep off the portal.
+    const offPortal = await local.api.create('partner-contacts', {
+      lastName: 'Offline',
+      organizationId: admin.person.organizationId,
+    });
     const list = await admin.call('GET', '/portal/colleagues');
     expect(list.status).toBe(200);
     const items = list.body.items as Json[];
-    expect(items.map((item) => item.id).sort()).toEqual([admin.person.id, id].sort());
+    expect(items.map((item) => item.id).sort()).toEqual([admin.person.id, id, offPortal.id].sort());
     expect(items.find((item) => item.id === admin.person.id)).toMatchObject({ you: true, partnerAdmin: true });
+    // Each with their own access status, as staff see it (the page's states are one batched read).
+    for (const item of items) {
+      const access = await local.api.call<Json>('GET', `/partner-contacts/${item.id as string}/portal-access`);
+      expect({ id: item.id, status: item.accessStatus }).toEqual({ id: item.id, status: access.body.status });
+    }
+    expect(items.find((item) => item.id === offPortal.id)?.accessStatus).toBe('none');
+    expect(items.find((item) => item.id === id)?.accessStatus).toBe('active');
   });
 
   it('turns retries and concurrent identical invitations into one person, one login and one invitation', async () => {
