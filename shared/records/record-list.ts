@@ -24,12 +24,12 @@ export interface ListPage {
   readonly nextCursor: string | null;
 }
 
+/** A page of a module, or of those linked to one id (`filter`); a search is `searchRecords`'. */
 export async function listRecords(
   { dynamo, tableName }: { readonly dynamo: DynamoDBClient; readonly tableName: string },
   module: ModuleDeclaration,
-  query: ListQuery,
+  query: Omit<ListQuery, 'search'>,
 ): Promise<ListPage> {
-  if (query.search !== undefined) return searchRecords({ dynamo, tableName }, module, query.search, query);
   const filter = query.filter;
   const index = !filter ? indexes.byType : filter.name === 'organizationId' ? indexes.byLink : indexes.byLookup;
   const partitionValue = !filter
@@ -72,11 +72,11 @@ export async function listRecords(
  * the matching term. A record matching twice on one page (first name and last name) is listed once; `limit` counts
  * term items, so a page may hold fewer records than `limit` while `nextCursor` is not null.
  */
-async function searchRecords(
+export async function searchRecords(
   { dynamo, tableName }: { readonly dynamo: DynamoDBClient; readonly tableName: string },
   module: ModuleDeclaration,
   prefix: string,
-  query: ListQuery,
+  query: Omit<ListQuery, 'search'>,
 ): Promise<ListPage> {
   const partitionValue = searchPartition(module.name, prefix);
   const { partitionKey: pk, sortKey: sk } = tableDesign;

@@ -7,7 +7,7 @@ import type { ModuleDeclaration } from '../modules/registry';
 import { applyMergePatch } from './merge-patch';
 import { toPublicRecord, writableFields, type PublicRecord, type StoredRecord } from './public-record';
 import { createRecordCreator, type RecordCreatorDependencies } from './record-create';
-import { listRecords, type ListPage, type ListQuery } from './record-list';
+import { listRecords, searchRecords, type ListPage, type ListQuery } from './record-list';
 import { updateRecord } from './update-record';
 import {
   alignPartnerRecord,
@@ -155,7 +155,7 @@ function recordEditing(deps: RecordServiceDependencies & Pick<RecordCreatorDepen
     });
   }
 
-  function list(module: ModuleDeclaration, query: ListQuery): Promise<ListPage> {
+  function list(module: ModuleDeclaration, query: Omit<ListQuery, 'search'>): Promise<ListPage> {
     return listRecords({ dynamo, tableName }, module, query);
   }
 
@@ -243,6 +243,11 @@ export function createRecordService(
   deps: RecordServiceDependencies & Pick<RecordCreatorDependencies, 'createWithInline'>,
 ) {
   const editing = recordEditing(deps);
-  const { create, get, list, update } = editing;
+  const { create, get, update } = editing;
+  /** Staff's lists also search (`?q=`); the editor's lists never do, and do not bundle it. */
+  const list = (module: ModuleDeclaration, query: ListQuery): Promise<ListPage> =>
+    query.search === undefined
+      ? editing.list(module, query)
+      : searchRecords(editing.context, module, query.search, query);
   return { create, get, list, update, ...recordRemoval(editing) };
 }
