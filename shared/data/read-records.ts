@@ -25,7 +25,8 @@ const forRequests: UnprocessedRetries = { retries: 6, baseMs: 25, maxMs: 1_000 }
 
 /**
  * Items by key, consistently read: BatchGetItem 100 keys at a time, and the keys it leaves unprocessed asked again
- * with exponential backoff. Each item found is answered under `idOf(item)`; keys without an item are absent.
+ * with exponential backoff. Each item found is answered under `idOf(item)`; keys without an item are absent. The keys
+ * must be distinct: BatchGetItem refuses a key asked twice.
  */
 export async function readItemsByKey(
   dynamo: Pick<DynamoDBClient, 'send'>,

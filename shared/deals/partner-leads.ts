@@ -94,7 +94,8 @@ export function createPartnerLeads(deps: {
       portalPartitionPage({ dynamo, tableName }, portalPartition(viewer, leads.name), page),
     );
     requirePartnerComponent(portal, person, 'leads');
-    return { items: seen.items.map(partnerLeadView), nextCursor: seen.nextCursor };
+    const found = seen();
+    return { items: found.items.map(partnerLeadView), nextCursor: found.nextCursor };
   }
 
   async function get(personId: string, id: string) {

@@ -207,7 +207,7 @@ export function createColleagues(deps: {
       }),
     );
     asAdmin(session);
-    const result = session.seen;
+    const result = session.seen();
     // The page's access states in one batched read, not one read per colleague.
     const access = await accessReads.readMany(result.items.map((record) => record.id));
     const items = result.items.map((record) =>

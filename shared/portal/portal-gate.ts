@@ -57,23 +57,29 @@ export function createPortalGate(deps: PortalGateDependencies) {
   /**
    * The session, and the request's read of what the person sees (`read(viewer)`, the viewer as `portalViewerKey`
    * names it) started as soon as the viewer is known rather than after the check: at once for someone who sees as
-   * themself, beside their organization's read for a partner contact. What was read is given back only when the
-   * session holds; a refusal is the same 403 whatever the reason, and whatever the read met.
+   * themself, beside their organization's read for a partner contact. A refusal is the same 403 whatever the reason,
+   * and whatever the read met. `seen()` gives what was read (or throws what the read threw): the caller calls it after
+   * its own checks (the section, the admin right), so those refusals come first too.
    */
   async function sessionWith<T>(personId: string, read: (viewer: string) => Promise<T>) {
-    // A partner contact sees as their organization (`portalViewerKey`), known once their record is read.
+    // A partner contact sees as their organization, known once their record is read.
     const early = personId.startsWith(`${idPrefixes['partner-contacts']}_`) ? undefined : settle(read(personId));
     const person = await readRecord<Person>(deps, personId);
     const organizationId = partnerOrganizationIdOf(person);
+    const viewer = person && portalViewerKey(person);
     const [organization, outcome] = await Promise.all([
       organizationId ? readRecord<Organization>(deps, organizationId) : undefined,
-      early ?? (organizationId ? settle(read(organizationId)) : undefined),
+      // The early read stands only if it was for this viewer: else it is dropped and read again.
+      viewer === undefined ? undefined : early && viewer === personId ? early : settle(read(viewer)),
     ]);
     // The date only for a person with a support window: most have none, and a zone's first date costs ICU's start-up.
     const verdict = evaluateAccess(person, organization, () => todayIn(deps.timeZone, now()));
-    if (!verdict.effective || !person || outcome?.status === undefined) throw new Forbidden(refusalMessage);
-    if (outcome.status === 'rejected') throw outcome.reason;
-    return { person, organization, seen: outcome.value };
+    if (!verdict.effective || !person || !outcome) throw new Forbidden(refusalMessage);
+    const seen = () => {
+      if (outcome.status === 'rejected') throw outcome.reason;
+      return outcome.value;
+    };
+    return { person, organization, seen };
   }
 
   /** The person (and a partner contact's organization), if their access is effective now; otherwise a 403. */

@@ -111,19 +111,26 @@ export function createPortalOverview(deps: {
 
   /**
    * The components' queries start beside the access re-check, for the default components (most people's): a person
-   * with others set gets the rest read after it. Nothing read is shown unless the session holds.
+   * with others set gets the rest read after it, and what failed in a component they do not have is not their
+   * answer. Nothing read is shown unless the session holds.
    */
   async function overview(personId: string) {
     const { person, seen } = await portal.sessionWith(personId, (viewer) =>
-      Promise.all(defaultPortalComponents.map((name) => component(viewer, name))),
+      Promise.allSettled(defaultPortalComponents.map((name) => component(viewer, name))),
     );
+    const early = seen();
     // The person's portal modules; assigned leads have their own list (GET /portal/leads).
     const names = portal
       .componentsOf(person)
       .filter((name): name is PortalModuleName => (portalModuleNames as readonly string[]).includes(name));
     const viewer = portalViewerKey(person);
     const components = await Promise.all(
-      names.map((name) => seen.find((read) => read.module === name) ?? component(viewer, name)),
+      names.map((name) => {
+        const read = early[(defaultPortalComponents as readonly string[]).indexOf(name)];
+        if (!read) return component(viewer, name);
+        // Rejected inside Promise.all, not thrown from map: a query started for a later name stays handled.
+        return read.status === 'fulfilled' ? read.value : Promise.reject(read.reason as Error);
+      }),
     );
     return { components: components.map((read) => ({ ...read, needsYou: needsOf(person, read.needsYou) })) };
   }

@@ -66,7 +66,8 @@ export function createPortalService(deps: PortalServiceDependencies) {
         : Promise.resolve(undefined),
     );
     portalModule(person, moduleName);
-    return { items: seen!.items.map(portalView), nextCursor: seen!.nextCursor };
+    const found = seen()!;
+    return { items: found.items.map(portalView), nextCursor: found.nextCursor };
   }
 
   /** One record, read beside the access re-check. */

@@ -571,6 +571,28 @@ describe('taking access away takes effect at once', () => {
     }
   });
 
+  it("a held session's own checks (the section, partner, admin) answer before what a read beside it met", async () => {
+    const [customer, partner] = await Promise.all([
+      onboard({ module: 'contacts', portal: { components: ['tickets'] } }),
+      onboard({ portal: { components: ['tickets'] } }),
+    ]);
+    const refusals: [PortalUser, string, RegExp][] = [
+      [customer, '/portal/invoices?cursor=not-a-cursor', /does not include invoices/],
+      [customer, '/portal/leads?cursor=bogus', /Only partners/],
+      [customer, '/portal/colleagues?cursor=bogus', /Only a partner admin/],
+      [partner, '/portal/leads?cursor=bogus', /does not include leads/],
+      [partner, '/portal/colleagues?cursor=bogus', /Only a partner admin/],
+    ];
+    const answers = await Promise.all(refusals.map(([user, path]) => user.call('GET', path)));
+    for (const [index, answer] of answers.entries()) {
+      const [, path, detail] = refusals[index]!;
+      expect({ path, status: answer.status }).toEqual({ path, status: 403 });
+      expect(answer.body.detail).toMatch(detail);
+    }
+    // With the right components the same bad cursor is the 400 it always was.
+    expect((await customer.call('GET', '/portal/tickets?cursor=not-a-cursor')).status).toBe(400);
+  });
+
   it('deleting the person: the next request is refused with the same message', async () => {
     const user = await onboard();
     expect((await user.call('GET', '/portal/me')).status).toBe(200);
