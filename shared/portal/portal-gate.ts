@@ -109,11 +109,12 @@ export type PortalGate = ReturnType<typeof createPortalGate>;
  */
 export function createRecordVisibility(deps: Pick<PortalGateDependencies, 'dynamo' | 'tableName'>) {
   /**
-   * The record `id` names if it can be one of `module`'s, read strongly consistent: what `visibleIn` checks. A portal
-   * request may start it beside the session (`inOrder`), its id and section being in the path.
+   * The record `id` names if it can be one of `module`'s and the module is a portal section, read strongly
+   * consistent: what `visibleIn` checks. A portal request may start it beside the session (`inOrder`), its id and
+   * section being in the path, so a path naming anything else reads nothing.
    */
   const readRecordIn = (module: ModuleDeclaration | undefined, id: string) =>
-    module && isRecordIdOf(module, id) ? readRecord(deps, id) : Promise.resolve(undefined);
+    module?.portalVisible && isRecordIdOf(module, id) ? readRecord(deps, id) : Promise.resolve(undefined);
 
   /** The record `readRecordIn` found, if this person may see it; otherwise a 404 that does not say whether it exists. */
   function visibleIn(person: Person, module: ModuleDeclaration, id: string, item: Record<string, unknown> | undefined) {
