@@ -128,12 +128,7 @@ export function createRecordVisibility(deps: Pick<PortalGateDependencies, 'dynam
     return item;
   }
 
-  /** A record this person may see, or a 404 that does not say whether it exists. */
-  async function visibleRecord(person: Person, module: ModuleDeclaration, id: string) {
-    return visibleIn(person, module, id, await readRecordIn(module, id));
-  }
-
-  return { readRecordIn, visibleIn, visibleRecord };
+  return { readRecordIn, visibleIn };
 }
 
 /** The gate and the single-record check: what the portal's record services are given. */
