@@ -39,8 +39,11 @@ export interface ColdResult {
   readonly pairedRatio: number;
 }
 
-/** Flags the deployed functions run with (NODE_OPTIONS in infra/cdk/lambda-functions.ts). */
-export const lambdaNodeFlags = ['--enable-source-maps'];
+/**
+ * Flags the deployed functions run with (NODE_OPTIONS in infra/cdk/lambda-functions.ts): none since the bundles map
+ * their stacks on demand (shared/observability/stacks-on-demand.ts) instead of `--enable-source-maps`.
+ */
+export const lambdaNodeFlags: readonly string[] = [];
 
 const child = join(__dirname, 'cold-start-child.cjs');
 

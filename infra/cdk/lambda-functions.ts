@@ -200,8 +200,6 @@ export class PorticoFunctions extends Construct {
       timeout: Duration.seconds(declaration.timeoutSeconds),
       environment: {
         ...Object.fromEntries(declaration.environment.map((name) => [name, environmentValues[name]])),
-        // Stack traces point into the TypeScript sources instead of the minified bundle.
-        NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: serviceName,
       },
       logGroup,
@@ -217,6 +215,7 @@ export class PorticoFunctions extends Construct {
         target: bundling.target,
         format: outputFormats[bundling.format],
         externalModules: [...bundling.externalModules],
+        inject: [...bundling.inject],
         // Local esbuild (a devDependency) only; Docker is neither needed nor available on every machine.
         forceDockerBundling: false,
       },
