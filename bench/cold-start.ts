@@ -46,6 +46,15 @@ export interface ColdResult {
 export const lambdaNodeFlags: readonly string[] = [];
 
 const child = join(__dirname, 'cold-start-child.cjs');
+const warmUpChild = join(__dirname, 'emulator-warm-up-child.cjs');
+
+/**
+ * First calls made this many times per subject and baseline, untimed, before the rounds: DynamoDB Local is a JVM, and
+ * until it has compiled a request's path (a Query of an index, a BatchGetItem) that request takes it several times as
+ * long, which the subjects that make it would be charged for and DynamoDB itself never costs. As the table write
+ * ceiling's rows, which also run after an untimed JVM warm-up.
+ */
+export const emulatorWarmUpCalls = 200;
 
 const median = (values: readonly number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -66,6 +75,34 @@ async function runOnce(bundle: string, event: unknown, name: string, env: NodeJS
   return sample;
 }
 
+/** Every subject's and baseline's first call, `calls` times in one warm process each (`emulatorWarmUpCalls`). */
+export async function warmUpEmulators(
+  subjects: readonly ColdSubject[],
+  env: NodeJS.ProcessEnv,
+  calls: number,
+  progress: (message: string) => void = () => {},
+): Promise<void> {
+  const runs = new Map<string, { bundle: string; event: unknown; name: string; env: NodeJS.ProcessEnv }>();
+  for (const subject of subjects) {
+    runs.set(subject.baseline.name, { ...subject.baseline, env });
+    runs.set(subject.name, {
+      bundle: subject.bundle,
+      event: subject.event,
+      name: subject.name,
+      env: { ...env, ...subject.env },
+    });
+  }
+  for (const run of runs.values()) {
+    await runJsonChild(
+      [warmUpChild, run.bundle, JSON.stringify(run.event), run.name, String(calls)],
+      run.env,
+      `Emulator warm-up with ${run.name}`,
+      (line) => line.startsWith('{"warmed"'),
+    );
+  }
+  progress(`emulators warmed up: ${runs.size} first calls × ${calls}, untimed`);
+}
+
 export async function measureColdStarts(
   subjects: readonly ColdSubject[],
   env: NodeJS.ProcessEnv,
@@ -73,6 +110,7 @@ export async function measureColdStarts(
   progress: (message: string) => void = () => {},
 ): Promise<ColdResult[]> {
   const samples = new Map(subjects.map((s) => [s.name, { subject: [] as ColdSample[], baseline: [] as ColdSample[] }]));
+  await warmUpEmulators(subjects, env, emulatorWarmUpCalls, progress);
   // One warm-up pair each, not recorded: the first read of each file from disk is not a cold start's cost.
   for (const subject of subjects) {
     await runOnce(subject.baseline.bundle, subject.baseline.event, subject.baseline.name, env);
