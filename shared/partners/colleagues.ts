@@ -199,18 +199,17 @@ export function createColleagues(deps: {
 
   /** The organization's partner contacts, read beside its own read (the access re-check); shown once that holds. */
   async function list(adminId: string, page: { limit: number; cursor?: string }) {
-    // The page's access states in one batched read, not one per colleague, made as soon as the page is read: beside
-    // the organization's read, like the page itself.
-    const session = await portal.sessionWith(adminId, async (viewer) => {
-      const result = await records.list(partnerContacts, {
+    const session = await portal.sessionWith(adminId, (viewer) =>
+      records.list(partnerContacts, {
         limit: page.limit,
         cursor: page.cursor,
         filter: { name: 'organizationId', value: viewer },
-      });
-      return { result, access: await accessReads.readMany(result.items.map((record) => record.id)) };
-    });
+      }),
+    );
     asAdmin(session);
-    const { result, access } = session.seen();
+    const result = session.seen();
+    // The page's access states in one batched read, not one read per colleague.
+    const access = await accessReads.readMany(result.items.map((record) => record.id));
     const items = result.items.map((record) =>
       colleagueView(record, adminId, (access.get(record.id)?.status as AccessStatus | undefined) ?? 'none'),
     );
