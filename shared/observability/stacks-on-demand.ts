@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 
 /**
  * Stack traces that point into the TypeScript sources, with the bundle's source map read when a stack is first
@@ -22,20 +22,25 @@ export function mapStacksOnDemand(bundleFile: string): boolean {
   const nodes = Error.prepareStackTrace;
   const maps = new Map<string, SourceMap | undefined>();
 
-  /** The map beside a file, parsed once; none for a file without one (Node's internals, a module outside the bundle). */
+  /**
+   * The map beside a file, parsed once; none for a file without one (Node's internals, eval, a module outside the
+   * bundle). Only a missing or malformed map is remembered as none: a read that failed for another reason (a stack
+   * formatted near the recursion limit, no file descriptor left) is tried again on the next stack, or a warm container
+   * would log unmapped stacks for the rest of its life.
+   */
   function mapOf(file: string | undefined): SourceMap | undefined {
-    if (!file) return undefined;
+    if (!file || !isAbsolute(file)) return undefined;
     if (!maps.has(file)) {
-      let map: SourceMap | undefined;
       try {
         const payload = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as ConstructorParameters<typeof SourceMap>[0];
         // The map names its sources relative to itself; a stack names them as paths.
         const sources = payload.sources.map((source) => resolve(dirname(file), source));
-        map = new SourceMap({ ...payload, sources });
-      } catch {
-        map = undefined;
+        maps.set(file, new SourceMap({ ...payload, sources }));
+      } catch (error) {
+        const absent = (error as NodeJS.ErrnoException).code === 'ENOENT';
+        if (absent || error instanceof SyntaxError || error instanceof TypeError) maps.set(file, undefined);
+        return undefined;
       }
-      maps.set(file, map);
     }
     return maps.get(file);
   }
