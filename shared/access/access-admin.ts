@@ -82,7 +82,8 @@ export function createAccessAdmin(deps: AccessAdminDependencies) {
    */
   async function status(module: ModuleDeclaration, personId: string) {
     assertPersonId(module, personId);
-    const today = todayIn(deps.timeZone, now());
+    // The date only for a person with a support window: a zone's first date costs ICU's start-up (issue 18).
+    const today = () => todayIn(deps.timeZone, now());
     const [{ person, organization }, access, history] = await Promise.all([
       people.load(personId),
       machine.read(personId),
