@@ -133,3 +133,13 @@ export function createRecordVisibility(deps: Pick<PortalGateDependencies, 'dynam
 
 /** The gate and the single-record check: what the portal's record services are given. */
 export type PortalRecordGate = PortalGate & ReturnType<typeof createRecordVisibility>;
+
+/**
+ * The person and one record of a portal section, the record read beside the session (`inOrder`). Refused in the
+ * order the refusals are told: a refused session's 403, then a section not in their portal, then the 404 of a record
+ * that is not theirs. A caller with a check of its own between those (signing: may they e-sign) composes the parts.
+ */
+export async function sessionAndRecord(gate: PortalRecordGate, personId: string, moduleName: string, id: string) {
+  const [{ person }, item] = await inOrder(gate.session(personId), gate.readRecordIn(findModule(moduleName), id));
+  return { person, record: gate.visibleIn(person, gate.portalModule(person, moduleName), id, item) };
+}

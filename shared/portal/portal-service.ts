@@ -3,7 +3,7 @@ import { marshall, unmarshall } from '../aws/util-dynamodb';
 import { portalPartition, recordKey } from '../data/keys';
 import { findModule } from '../modules/registry';
 import { portalPartitionPage } from './portal-partition-page';
-import { createPortalGate, createRecordVisibility, inOrder, type PortalGateDependencies } from './portal-gate';
+import { createPortalGate, createRecordVisibility, sessionAndRecord, type PortalGateDependencies } from './portal-gate';
 import { portalView } from './portal-view';
 
 /**
@@ -17,7 +17,7 @@ export type PortalServiceDependencies = PortalGateDependencies;
 export function createPortalService(deps: PortalServiceDependencies) {
   const { dynamo, tableName } = deps;
   const gate = { ...createPortalGate(deps), ...createRecordVisibility(deps) };
-  const { session, sessionWith, componentsOf, portalModule, readRecordIn, visibleIn } = gate;
+  const { session, sessionWith, componentsOf, portalModule } = gate;
 
   async function me(personId: string) {
     const { person, organization } = await session(personId);
@@ -72,8 +72,7 @@ export function createPortalService(deps: PortalServiceDependencies) {
 
   /** One record, read beside the access re-check. */
   async function get(personId: string, moduleName: string, id: string) {
-    const [{ person }, item] = await inOrder(session(personId), readRecordIn(findModule(moduleName), id));
-    return portalView(visibleIn(person, portalModule(person, moduleName), id, item));
+    return portalView((await sessionAndRecord(gate, personId, moduleName, id)).record);
   }
 
   // The gate's checks too, for the portal's other services (shared/tickets, shared/portal).

@@ -7,8 +7,7 @@ import { quoteContentHash, type QuoteDecision } from '../modules/quote-content';
 import { withUnsafeCharactersReplaced } from '../modules/safe-text';
 import { validate } from '../modules/validate';
 import { updateRecord } from '../records/update-record';
-import { findModule } from '../modules/registry';
-import { fullName, inOrder, type PortalRecordGate, type RequestOrigin } from './portal-gate';
+import { fullName, sessionAndRecord, type PortalRecordGate, type RequestOrigin } from './portal-gate';
 
 /**
  * A person accepts or declines a quote they can see, once. Recorded like a signature (who, when, the client
@@ -25,8 +24,6 @@ export const quoteDecisionInput = onFirstUse(() =>
   }),
 );
 
-const quotes = findModule('quotes')!;
-
 const statusAfter = { accept: 'Accepted', decline: 'Rejected' } as const;
 const pastTense = { accept: 'accepted', decline: 'declined' } as const;
 
@@ -41,8 +38,7 @@ export function createQuoteDecisions(deps: {
 
   async function decide(personId: string, quoteId: string, body: unknown, origin: RequestOrigin) {
     // The quote is read beside the session; the checks then run in the order a refusal is told.
-    const [{ person }, read] = await inOrder(portal.session(personId), portal.readRecordIn(quotes, quoteId));
-    const quote = portal.visibleIn(person, portal.portalModule(person, quotes.name), quoteId, read);
+    const { person, record: quote } = await sessionAndRecord(portal, personId, 'quotes', quoteId);
     const input = validate(quoteDecisionInput(), body, 'decision');
     const existing = quote.decision as QuoteDecision | undefined;
     if (existing && !existing.superseded) throw new Conflict(`This quote was already ${pastTense[existing.decision]}.`);

@@ -7,7 +7,7 @@ import { indexes, tableDesign } from '../data/table-design';
 import { NotFound } from '../http/errors';
 import { findModule } from '../modules/registry';
 import { validate } from '../modules/validate';
-import { fullName, inOrder, type PortalRecordGate } from '../portal/portal-gate';
+import { fullName, inOrder, sessionAndRecord, type PortalRecordGate } from '../portal/portal-gate';
 import {
   createTicketComments,
   portalCommentInput,
@@ -42,9 +42,7 @@ export function createPortalConversation(deps: {
 
   /** The person, once their session holds and the ticket is in their portal: the ticket read beside the session. */
   async function visibleTicket(personId: string, ticketId: string) {
-    const [{ person }, ticket] = await inOrder(portal.session(personId), portal.readRecordIn(tickets, ticketId));
-    portal.visibleIn(person, portal.portalModule(person, tickets.name), ticketId, ticket);
-    return person;
+    return (await sessionAndRecord(portal, personId, tickets.name, ticketId)).person;
   }
 
   /** The conversation read beside the checks; shown only once they hold, their refusals first. */
