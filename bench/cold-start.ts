@@ -54,7 +54,7 @@ const warmUpChild = join(__dirname, 'emulator-warm-up-child.cjs');
  * long, which the subjects that make it would be charged for and DynamoDB itself never costs. As the table write
  * ceiling's rows, which also run after an untimed JVM warm-up.
  */
-export const emulatorWarmUpCalls = 200;
+const emulatorWarmUpCalls = 200;
 
 const median = (values: readonly number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -76,7 +76,7 @@ async function runOnce(bundle: string, event: unknown, name: string, env: NodeJS
 }
 
 /** Every subject's and baseline's first call, `calls` times in one warm process each (`emulatorWarmUpCalls`). */
-export async function warmUpEmulators(
+async function warmUpEmulators(
   subjects: readonly ColdSubject[],
   env: NodeJS.ProcessEnv,
   calls: number,
