@@ -37,6 +37,13 @@ export interface ColdResult {
   readonly ratio: number;
   /** Median of the per-pair ratios: the same question, robust to drift between rounds. */
   readonly pairedRatio: number;
+  /**
+   * How far `ratio` could move by chance alone: the 2.5th and 97.5th percentiles of the ratio of medians over
+   * resamples of the rounds (`ratioInterval`). A budget inside it is decided by the run, not by the code.
+   */
+  readonly ratioInterval: readonly [number, number];
+  /** Every round's cold init, ms: the subject's and its pair's baseline's, in round order. */
+  readonly samples: { readonly initMs: readonly number[]; readonly baselineInitMs: readonly number[] };
 }
 
 /**
@@ -62,6 +69,39 @@ const median = (values: readonly number[]) => {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+
+/** A small seeded generator (mulberry32): the same samples give the same interval in every report. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+/**
+ * A 95% percentile-bootstrap interval of median(subject) / median(baseline): the rounds are drawn again with
+ * replacement, each round's pair kept together (the pair shared the machine's state), `resamples` times.
+ */
+export function ratioInterval(
+  subject: readonly number[],
+  baseline: readonly number[],
+  { resamples = 2000, seed = 1 }: { resamples?: number; seed?: number } = {},
+): [number, number] {
+  if (subject.length !== baseline.length || subject.length === 0) throw new Error('Paired samples of equal length');
+  const random = seededRandom(seed);
+  const ratios: number[] = [];
+  for (let i = 0; i < resamples; i++) {
+    const picks = subject.map(() => Math.floor(random() * subject.length));
+    ratios.push(median(picks.map((k) => subject[k]!)) / median(picks.map((k) => baseline[k]!)));
+  }
+  ratios.sort((a, b) => a - b);
+  const at = (quantile: number) => ratios[Math.min(ratios.length - 1, Math.floor(quantile * ratios.length))]!;
+  return [at(0.025), at(0.975)];
+}
 
 async function runOnce(bundle: string, event: unknown, name: string, env: NodeJS.ProcessEnv): Promise<ColdSample> {
   const sample = await runJsonChild<ColdSample>(
@@ -148,6 +188,11 @@ export async function measureColdStarts(
       baselineInvokeMs: round(median(baseline.map((r) => r.invokeMs))),
       ratio: round(init / baselineInit, 3),
       pairedRatio: round(median(runs.map((r, i) => r.initMs / baseline[i]!.initMs)), 3),
+      ratioInterval: ratioInterval(
+        runs.map((r) => r.initMs),
+        baseline.map((r) => r.initMs),
+      ).map((bound) => round(bound, 3)) as [number, number],
+      samples: { initMs: runs.map((r) => r.initMs), baselineInitMs: baseline.map((r) => r.initMs) },
     };
   });
 }

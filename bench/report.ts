@@ -165,7 +165,7 @@ export function reportRows(results: Omit<BenchResults, 'wallSeconds'> & { wallSe
       baseline:
         `${cold.baseline}: ${ms(cold.baselineInitMs)} ` +
         `(require ${ms(cold.baselineLoadMs)}, first call ${ms(cold.baselineInvokeMs)})`,
-      ratio: `${times(cold.ratio)} (paired ${times(cold.pairedRatio)})`,
+      ratio: `${times(cold.ratio)} (paired ${times(cold.pairedRatio)}; 95% ${cold.ratioInterval[0].toFixed(2)}–${times(cold.ratioInterval[1])})`,
       goal: isFunction ? `≤ ${times(goals.coldInitRatio)}` : '—',
       status: isFunction ? verdict(cold.ratio <= goals.coldInitRatio) : 'info',
     });

@@ -28,7 +28,7 @@ import { measureImportCommit } from './import-commit';
  * write ceiling and provisioning throughput, each beside a baseline measured in the same run. Writes bench/results.json and prints a
  * Markdown table (progress goes to stderr). See the README's "Performance" section.
  *
- *   npm run bench -- [--n 1000] [--rounds 15] [--warm-iterations 600] [--ceiling-operations 1000] [--web-rounds 30]
+ *   npm run bench -- [--n 1000] [--rounds 45] [--warm-iterations 600] [--ceiling-operations 1000] [--web-rounds 30]
  *                    [--profile [--profile-runs 5] [--profile-dir bench/profiles]]
  *
  * `--n 0` skips provisioning. `--profile` adds CPU profiles of every cold-start subject and its baseline
@@ -40,7 +40,7 @@ const log = (message: string) => console.error(`[bench] ${message}`);
 const usage = `npm run bench -- [options]   (README, "Performance")
 
   --n <people>              provisioning burst size; 0 skips provisioning (default 1000)
-  --rounds <n>              cold starts per subject, each paired with its baseline (default 15; the issue asks ≥ 15)
+  --rounds <n>              cold starts per subject, each paired with its baseline (default 45; the issue asks ≥ 15)
   --warm-iterations <n>     timed warm requests per handler (default 600)
   --ceiling-operations <n>  writes per table-ceiling pass (default 1000)
   --import-rows <n>         rows of the CSV import timed on the local stack; 0 skips it (default 1900)
@@ -59,7 +59,7 @@ async function main() {
   const { values } = parseArgs({
     options: {
       n: { type: 'string', default: '1000' },
-      rounds: { type: 'string', default: '15' },
+      rounds: { type: 'string', default: '45' },
       'warm-iterations': { type: 'string', default: '600' },
       'ceiling-operations': { type: 'string', default: '1000' },
       'web-rounds': { type: 'string', default: '30' },
