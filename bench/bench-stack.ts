@@ -152,12 +152,6 @@ export function coldSubjects(
       baseline: baselineSubject(fn.baseline),
     })),
     {
-      name: 'crm-records (classic zod)',
-      bundle: bundles.classicZodVariant.file,
-      event: crmEvent,
-      baseline: baselineSubject(bundles.dynamodbBaseline),
-    },
-    {
       name: "crm-records (runtime's SDK)",
       bundle: crmRecords.sdkExternal.file,
       event: crmEvent,

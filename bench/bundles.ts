@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { esbuildOptions } from '../infra/bundling';
 import { functions, type FunctionDeclaration } from '../shared/declarations/functions';
 import { repoRoot } from '../infra/local/stack-process';
@@ -10,8 +10,8 @@ import { repoRoot } from '../infra/local/stack-process';
 /**
  * Bundle sizes: every function built exactly as CDK's NodejsFunction builds it (infra/bundling.ts), a bare
  * baseline per set of AWS SDK clients the functions bundle, built the same way in the same run, and the
- * variants that show what a dependency costs (classic zod instead of zod/mini, the runtime's SDK instead of
- * the bundled one).
+ * variants that show what a dependency costs (the runtime's SDK instead of the bundled one, probes of each
+ * dependency alone).
  */
 
 /** A baseline's name: the SDK packages it bundles, e.g. `client-dynamodb+client-s3+s3-request-presigner`. */
@@ -40,15 +40,13 @@ export interface BundleReport {
   readonly baselines: Readonly<Record<Baseline, BundleSize>>;
   /** The baseline of a DynamoDB client alone: what the variants of crm-records are set beside. */
   readonly dynamodbBaseline: Baseline;
-  /** crm-records with `zod/mini` aliased to classic `zod` (same source, the other API surface). */
-  readonly classicZodVariant: BundleSize;
   /** What each dependency adds over an empty handler, built the same way. */
   readonly probes: readonly { readonly name: string; readonly bytes: number; readonly addedBytes: number }[];
   /** The warm-overhead baseline (direct SDK reads), bundled the same way. */
   readonly directReadsFile: string;
 }
 
-const probeNames = ['zod-mini', 'zod-classic', 'middy', 'powertools-logger', 'util-dynamodb'] as const;
+const probeNames = ['valibot', 'middy', 'powertools-logger', 'util-dynamodb'] as const;
 
 /**
  * The SDK packages a feature genuinely needs and a baseline therefore holds too: every service client, and the
@@ -57,16 +55,6 @@ const probeNames = ['zod-mini', 'zod-classic', 'middy', 'powertools-logger', 'ut
  */
 const sdkClientPackage = /^@aws-sdk\/(client-[a-z0-9-]+|s3-request-presigner)$/;
 const dynamodbClient = '@aws-sdk/client-dynamodb';
-
-/** `zod/mini` → classic `zod`: what the handlers would weigh with the chaining API's whole surface. */
-const classicZod: Plugin = {
-  name: 'classic-zod',
-  setup(builder) {
-    builder.onResolve({ filter: /^zod\/mini$/ }, (args) =>
-      builder.resolve('zod', { kind: args.kind, resolveDir: args.resolveDir }),
-    );
-  },
-};
 
 function packageOf(input: string): string {
   const at = input.lastIndexOf('node_modules/');
@@ -222,18 +210,6 @@ export async function buildBundles(outDir: string, declarations: readonly Functi
     });
   }
 
-  const crm = declarations.find((fn) => fn.name === 'crm-records');
-  if (!crm) throw new Error('crm-records is not declared');
-  const classic = await bundle('crm-records.classic-zod', crm.entry, outDir, { plugins: [classicZod] });
-  const classicZodVariant: BundleSize = {
-    name: 'crm-records (classic zod)',
-    file: classic.file,
-    bytes: classic.bytes,
-    gzipBytes: classic.gzipBytes,
-    sdkExternal: await sdkExternal('crm-records.classic-zod', crm.entry, outDir, { plugins: [classicZod] }),
-    packages: composition(classic.packages),
-  };
-
   const empty = await bundle('probe-empty', 'bench/baselines/probes/empty.ts', join(outDir, 'probes'));
   const probes = [];
   for (const name of probeNames) {
@@ -246,7 +222,6 @@ export async function buildBundles(outDir: string, declarations: readonly Functi
     functions: bundles,
     baselines,
     dynamodbBaseline,
-    classicZodVariant,
     probes,
     directReadsFile: direct.file,
   } satisfies BundleReport;

@@ -124,16 +124,6 @@ export function reportRows(results: Omit<BenchResults, 'wallSeconds'> & { wallSe
   const crm = bundles.functions.find((fn) => fn.name === 'crm-records');
   const dynamodb = bundles.baselines[bundles.dynamodbBaseline]!;
   if (crm) {
-    const classic = bundles.classicZodVariant;
-    rows.push({
-      measure: 'Bundle size (alternative)',
-      subject: 'crm-records with classic zod instead of zod/mini',
-      result: `${bytes(classic.bytes)} (${classic.bytes >= crm.bytes ? '+' : ''}${bytes(classic.bytes - crm.bytes)} vs crm-records)`,
-      baseline: `${dynamodb.name}: ${bytes(dynamodb.bytes)}`,
-      ratio: times(classic.bytes / dynamodb.bytes),
-      goal: '—',
-      status: 'info',
-    });
     rows.push({
       measure: 'Bundle size (alternative)',
       subject: "crm-records with the runtime's SDK (`@aws-sdk/*` external)",

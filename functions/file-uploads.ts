@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '../shared/aws/client-dynamodb';
 import type { S3Event } from 'aws-lambda';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { readConfig } from '../shared/config/read-config';
 import { fileObjectOf } from '../shared/files/file-objects';
 import { createFileService } from '../shared/files/file-service';
@@ -8,7 +8,7 @@ import { createFileStore, createS3Client } from '../shared/files/file-store';
 import { logger } from '../shared/observability/logger';
 
 const config = readConfig(
-  z.object({ TABLE_NAME: z.string().check(z.minLength(1)), FILES_BUCKET_NAME: z.string().check(z.minLength(1)) }),
+  v.object({ TABLE_NAME: v.pipe(v.string(), v.minLength(1)), FILES_BUCKET_NAME: v.pipe(v.string(), v.minLength(1)) }),
 );
 const files = createFileService({
   dynamo: new DynamoDBClient({}),

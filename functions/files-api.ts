@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '../shared/aws/client-dynamodb';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { readConfig } from '../shared/config/read-config';
 import { timeZone } from '../shared/config/time-zone';
 import { portalViewerOf } from '../shared/data/keys';
@@ -24,10 +24,10 @@ import { refusalMessage } from '../shared/portal/portal-session';
 import { pageQuery, pageSizeOf } from '../shared/records/list-query';
 
 const config = readConfig(
-  z.object({
-    TABLE_NAME: z.string().check(z.minLength(1)),
+  v.object({
+    TABLE_NAME: v.pipe(v.string(), v.minLength(1)),
     TIME_ZONE: timeZone,
-    FILES_BUCKET_NAME: z.string().check(z.minLength(1)),
+    FILES_BUCKET_NAME: v.pipe(v.string(), v.minLength(1)),
   }),
 );
 const dynamo = new DynamoDBClient({});

@@ -1,10 +1,10 @@
 import { DynamoDBClient } from '../shared/aws/client-dynamodb';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { readConfig } from '../shared/config/read-config';
 import { checkHealth } from '../shared/health/check-health';
 import { httpHandler, json } from '../shared/http/http-handler';
 
-const config = readConfig(z.object({ TABLE_NAME: z.string().check(z.minLength(1)) }));
+const config = readConfig(v.object({ TABLE_NAME: v.pipe(v.string(), v.minLength(1)) }));
 // One attempt: a health check reports the state now; retries would only hide it and delay the answer.
 const dynamo = new DynamoDBClient({ maxAttempts: 1 });
 

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '../shared/aws/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { readConfig } from '../shared/config/read-config';
 import { createS3Client } from '../shared/files/file-store';
 import { createImportObjects } from '../shared/imports/import-objects';
@@ -8,7 +8,7 @@ import { createImportWorker } from '../shared/imports/import-worker';
 import { createRecordService } from '../shared/records/record-service';
 
 const config = readConfig(
-  z.object({ TABLE_NAME: z.string().check(z.minLength(1)), FILES_BUCKET_NAME: z.string().check(z.minLength(1)) }),
+  v.object({ TABLE_NAME: v.pipe(v.string(), v.minLength(1)), FILES_BUCKET_NAME: v.pipe(v.string(), v.minLength(1)) }),
 );
 const dynamo = new DynamoDBClient({});
 const worker = createImportWorker({

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '../shared/aws/client-dynamodb';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { readConfig } from '../shared/config/read-config';
 import { createS3Client } from '../shared/files/file-store';
 import { NotFound } from '../shared/http/errors';
@@ -12,7 +12,7 @@ import { createImportService, importRequest } from '../shared/imports/import-ser
 import { validate } from '../shared/modules/validate';
 
 const config = readConfig(
-  z.object({ TABLE_NAME: z.string().check(z.minLength(1)), FILES_BUCKET_NAME: z.string().check(z.minLength(1)) }),
+  v.object({ TABLE_NAME: v.pipe(v.string(), v.minLength(1)), FILES_BUCKET_NAME: v.pipe(v.string(), v.minLength(1)) }),
 );
 const imports = createImportService({
   dynamo: new DynamoDBClient({}),

@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { createDailyAccessCheck, DailyCheckIncomplete } from '../shared/access/daily-access-check';
 import { provisionerFromEnvironment } from '../shared/access/provisioner-config';
 import { readConfig } from '../shared/config/read-config';
@@ -8,9 +8,9 @@ import { logger } from '../shared/observability/logger';
 
 const { config, branding, dynamo, provisioner } = provisionerFromEnvironment();
 const reminders = readConfig(
-  z.object({
+  v.object({
     /** Days before a support window ends to remind the person; absent or 0: no reminders (the default). */
-    SUPPORT_REMINDER_DAYS: z.optional(z.string().check(z.regex(/^(0|[1-9][0-9]?)$/))),
+    SUPPORT_REMINDER_DAYS: v.optional(v.pipe(v.string(), v.regex(/^(0|[1-9][0-9]?)$/))),
     DEAL_PROTECTION_DAYS: dealProtectionDays,
   }),
 );

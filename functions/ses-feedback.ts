@@ -1,11 +1,11 @@
 import { DynamoDBClient } from '../shared/aws/client-dynamodb';
 import type { SNSEvent } from 'aws-lambda';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { applyEmailFeedback, type SesEvent } from '../shared/access/email-feedback';
 import { readConfig } from '../shared/config/read-config';
 import { logger } from '../shared/observability/logger';
 
-const config = readConfig(z.object({ TABLE_NAME: z.string().check(z.minLength(1)) }));
+const config = readConfig(v.object({ TABLE_NAME: v.pipe(v.string(), v.minLength(1)) }));
 const dynamo = new DynamoDBClient({});
 
 /** SES bounce and complaint events, delivered through SNS from the configuration set. */

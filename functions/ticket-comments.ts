@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '../shared/aws/client-dynamodb';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { readConfig } from '../shared/config/read-config';
 import { NotFound } from '../shared/http/errors';
 import { httpHandler, json, type HttpEvent } from '../shared/http/http-handler';
@@ -10,7 +10,7 @@ import { pageQuery, pageSizeOf } from '../shared/records/list-query';
 import { createStaffConversation } from '../shared/tickets/ticket-conversation';
 import { resolveTicketCommentRoute } from '../shared/tickets/ticket-comment-routes';
 
-const config = readConfig(z.object({ TABLE_NAME: z.string().check(z.minLength(1)) }));
+const config = readConfig(v.object({ TABLE_NAME: v.pipe(v.string(), v.minLength(1)) }));
 const conversation = createStaffConversation({ dynamo: new DynamoDBClient({}), tableName: config.TABLE_NAME });
 
 /**

@@ -1,8 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { idPrefixes, modules, type ModuleDeclaration, type ModuleName } from '../shared/modules/registry';
 import { maxMoney } from '../shared/modules/fields';
+import { entriesOf, type Schema } from '../shared/modules/validate';
+import { jsonSchemaOf } from '../shared/openapi/json-schema';
 import type { FieldMeta, ModuleMeta } from '../console/src/module-meta-types';
 
 /**
@@ -51,23 +53,21 @@ export function fieldLabel(name: string): string {
 
 const prefixToModule = new Map<string, string>(Object.entries(idPrefixes).map(([name, prefix]) => [prefix, name]));
 const referencePattern = /^\^\(([a-z|]+)\)_\[0-9a-f\]\{8\}/;
-const sourceOf = (schema: z.ZodMiniType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }).pattern;
-const phonePattern = sourceOf(z.string().check(z.regex(/^[0-9A-Za-z+()\-./#*, ]+$/)));
+const sourceOf = (schema: Schema) => jsonSchemaOf(schema, 'input').pattern;
+const phonePattern = sourceOf(v.pipe(v.string(), v.regex(/^[0-9A-Za-z+()\-./#*, ]+$/)));
 
-/** The zod schema of one property, unwrapped from `optional`, so its behaviour can be probed. */
-function propertySchema(schema: z.ZodMiniType | undefined, name: string): z.ZodMiniType | undefined {
-  const shape = (schema as { _zod?: { def?: { shape?: Record<string, z.ZodMiniType> } } } | undefined)?._zod?.def
-    ?.shape;
-  let property = shape?.[name] as { _zod?: { def?: { type?: string; innerType?: z.ZodMiniType } } } | undefined;
-  while (property?._zod?.def?.type === 'optional') property = property._zod.def.innerType as typeof property;
-  return property as z.ZodMiniType | undefined;
+/** The schema of one property, unwrapped from `optional`, so its behaviour can be probed. */
+function propertySchema(schema: Schema | undefined, name: string): Schema | undefined {
+  let property = (schema && entriesOf(schema)[name]) as { type?: string; wrapped?: Schema } | undefined;
+  while (property?.type === 'optional') property = property.wrapped as typeof property;
+  return property as Schema | undefined;
 }
 
 /** Text that may hold line breaks (a description, a street) takes a text area; the schema's own check decides. */
-const acceptsLineBreaks = (schema: z.ZodMiniType | undefined) =>
-  schema !== undefined && z.safeParse(schema, 'first line\nsecond line').success;
+const acceptsLineBreaks = (schema: Schema | undefined) =>
+  schema !== undefined && v.safeParse(schema, 'first line\nsecond line').success;
 
-function fieldOf(name: string, json: JsonSchema, required: boolean, schema: z.ZodMiniType | undefined): FieldMeta {
+function fieldOf(name: string, json: JsonSchema, required: boolean, schema: Schema | undefined): FieldMeta {
   const base = { name, label: fieldLabel(name), required };
   if (json.enum) return { ...base, type: 'picklist', values: json.enum };
   if (json.type === 'boolean') return { ...base, type: 'boolean' };
@@ -101,7 +101,7 @@ function fieldOf(name: string, json: JsonSchema, required: boolean, schema: z.Zo
   };
 }
 
-function fieldsOf(json: JsonSchema, schema: z.ZodMiniType | undefined): FieldMeta[] {
+function fieldsOf(json: JsonSchema, schema: Schema | undefined): FieldMeta[] {
   const required = new Set(json.required ?? []);
   return Object.entries(json.properties ?? {}).map(([name, property]) =>
     fieldOf(name, property, required.has(name), propertySchema(schema, name)),
@@ -139,7 +139,7 @@ function relatedModules(module: ModuleDeclaration): { module: ModuleName; field:
 
 export function consoleModuleMeta(): ModuleMeta[] {
   return modules.map((module) => {
-    const json = z.toJSONSchema(module.schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+    const json = jsonSchemaOf(module.schema, 'input') as JsonSchema;
     const fields = fieldsOf(json, module.schema);
     return {
       name: module.name,

@@ -1,8 +1,8 @@
-import * as z from 'zod/mini';
 import { defaultCreateRate } from '../../shared/config/provisioning-defaults';
 import { quotas, type QuotaName } from '../../shared/quotas/quota-rates';
 import { defaultOrganizationName, organizationNameProblem } from '../../shared/access/portal-code-email';
 import { accentColorProblem, defaultAccentColor, logoUrlProblem, type Branding } from '../../shared/branding/branding';
+import { emailAddress } from '../../shared/modules/fields';
 
 /**
  * Deployment settings read from CDK context (`cdk.json`, `cdk.context.json` or `cdk deploy -c key=value`).
@@ -145,9 +145,6 @@ const certificateArnPattern =
 /** The form the provisioning functions accept for COGNITO_CREATE_RATE (shared/access/provisioner-config.ts). */
 const createRatePattern = /^[1-9][0-9]*(\.[0-9]+)?$/;
 
-/** The same email check the functions apply to SENDER_EMAIL at cold start. */
-const emailSchema = z.email();
-
 export class ConfigError extends Error {
   constructor(problems: readonly string[]) {
     super(`Invalid CDK context:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
@@ -249,8 +246,9 @@ function readReminderDays(get: ContextGetter, problems: string[]): number {
   return days;
 }
 
+/** The same email check the functions apply to SENDER_EMAIL at cold start. */
 function isEmail(text: string): boolean {
-  return emailSchema.safeParse(text).success;
+  return emailAddress.test(text);
 }
 
 /**

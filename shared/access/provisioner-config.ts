@@ -1,7 +1,8 @@
 import { CognitoIdentityProviderClient } from '../aws/client-cognito-identity-provider';
 import { DynamoDBClient } from '../aws/client-dynamodb';
 import { SESv2Client } from '../aws/client-sesv2';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
+import { emailAddress, isHttpUrl } from '../modules/fields';
 import { userPools } from '../security/user-pools';
 import { defaultAccessMaxFailures } from '../config/provisioning-defaults';
 import { brandingFromEnvironment } from '../branding/branding';
@@ -12,24 +13,29 @@ import { createAccountQuota } from '../quotas/account-quota';
 import { paced, type WaitLimit } from '../quotas/paced-clients';
 import { quotaRatesFrom, rateVariablePattern } from '../quotas/quota-rates';
 
-const nonEmpty = z.string().check(z.minLength(1));
+const nonEmpty = v.pipe(v.string(), v.minLength(1));
 
 /** What every function that provisions logins reads from its environment, checked at cold start. */
-export const provisionerEnvironment = z.object({
+export const provisionerEnvironment = v.object({
   TABLE_NAME: nonEmpty,
   /** Support windows are dates in this zone: the controller keeps a login only inside one. */
   TIME_ZONE: timeZone,
   PORTAL_USER_POOL_ID: nonEmpty,
-  SENDER_EMAIL: z.email(),
-  PORTAL_SIGN_IN_URL: z.url({ protocol: /^https?$/ }),
-  SES_CONFIGURATION_SET: z.optional(z.string()),
+  SENDER_EMAIL: v.pipe(v.string(), v.regex(emailAddress, 'must be an email address'), v.metadata({ format: 'email' })),
+  PORTAL_SIGN_IN_URL: v.pipe(
+    v.string(),
+    v.trim(),
+    v.check((value) => isHttpUrl(value), 'must be an http or https URL'),
+    v.metadata({ format: 'uri' }),
+  ),
+  SES_CONFIGURATION_SET: v.optional(v.string()),
   /** Account-wide rates (shared/quotas/quota-rates.ts) per second; `unlimited` lifts one (benchmarks). */
-  COGNITO_CREATE_RATE: z.optional(z.string().check(z.regex(rateVariablePattern))),
-  COGNITO_UPDATE_RATE: z.optional(z.string().check(z.regex(rateVariablePattern))),
-  SES_SEND_RATE: z.optional(z.string().check(z.regex(rateVariablePattern))),
-  ACCESS_MAX_FAILURES: z.optional(z.string().check(z.regex(/^[1-9][0-9]*$/))),
+  COGNITO_CREATE_RATE: v.optional(v.pipe(v.string(), v.regex(rateVariablePattern))),
+  COGNITO_UPDATE_RATE: v.optional(v.pipe(v.string(), v.regex(rateVariablePattern))),
+  SES_SEND_RATE: v.optional(v.pipe(v.string(), v.regex(rateVariablePattern))),
+  ACCESS_MAX_FAILURES: v.optional(v.pipe(v.string(), v.regex(/^[1-9][0-9]*$/))),
   /** The deployment's branding as JSON (shared/branding/branding.ts); absent: the default. */
-  BRANDING: z.optional(z.string()),
+  BRANDING: v.optional(v.string()),
 });
 
 // Declared once beside the other provisioning defaults; named here too for this module's readers.

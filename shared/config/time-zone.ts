@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 
 /**
  * Whether this runtime knows an IANA time zone. Checked at cold start, so the cheap answers come first: the
@@ -17,4 +17,4 @@ export function isKnownTimeZone(zone: string): boolean {
 }
 
 /** An IANA time zone this runtime knows, such as Europe/Berlin: support windows are dates there. */
-export const timeZone = z.string().check(z.refine(isKnownTimeZone, 'an IANA time zone such as Europe/Berlin'));
+export const timeZone = v.pipe(v.string(), v.check(isKnownTimeZone, 'an IANA time zone such as Europe/Berlin'));

@@ -1,18 +1,19 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { readConfig } from '../config/read-config';
 import { timeZone } from '../config/time-zone';
 
 /** DEAL_PROTECTION_DAYS: days an approved registration protects the partner (1 to 3650). */
-export const dealProtectionDays = z.pipe(
-  z.string().check(z.regex(/^[1-9][0-9]{0,3}$/, { message: 'a whole number of days from 1 to 9999' })),
-  z.transform(Number),
+export const dealProtectionDays = v.pipe(
+  v.string(),
+  v.regex(/^[1-9][0-9]{0,3}$/, 'a whole number of days from 1 to 9999'),
+  v.transform(Number),
 );
 
 /** What a function reviewing deal registrations reads (functions/crm-records.ts): approving one sets its protection. */
 export const readDealConfig = () =>
   readConfig(
-    z.object({
-      TABLE_NAME: z.string().check(z.minLength(1)),
+    v.object({
+      TABLE_NAME: v.pipe(v.string(), v.minLength(1)),
       TIME_ZONE: timeZone,
       DEAL_PROTECTION_DAYS: dealProtectionDays,
     }),

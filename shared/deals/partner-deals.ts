@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { Forbidden } from '../http/errors';
 import { onFirstUse } from '../modules/on-first-use';
 import { dealRegistrationFields, findModule } from '../modules/registry';
@@ -18,7 +18,7 @@ import { recheckProspectConflicts } from './prospect-conflicts';
  * (shared/deals/prospect-conflicts.ts) flags it for staff. The answer is the portal's view: no `conflicts`.
  */
 
-export const dealRegistrationInput = onFirstUse(() => z.strictObject(dealRegistrationFields()));
+export const dealRegistrationInput = onFirstUse(() => v.strictObject(dealRegistrationFields()));
 
 /** The partner's own check for a partner-only component: a partner contact, holding it. */
 export function requirePartnerComponent(

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { isRecordIdOf, portalPartition } from '../data/keys';
 import { indexes } from '../data/table-design';
 import { Conflict, NotFound } from '../http/errors';
@@ -43,20 +43,22 @@ export const partnerLeadFields = [
 export const leadDeclineReasons = ['not-interested', 'duplicate', 'spam', 'other'] as const;
 export const partnerLeadStages = ['contacted', 'qualified', 'proposal', 'negotiation', 'won', 'lost'] as const;
 
-export const leadDecisionInput = z
-  .strictObject({
-    decision: z.enum(['accept', 'decline']),
-    reason: z.optional(z.enum(leadDeclineReasons)),
-    note: z.optional(multilineText(2_000)),
-  })
-  .check(
-    z.refine((input) => input.decision !== 'decline' || input.reason !== undefined, {
-      message: `a decline needs a reason: ${leadDeclineReasons.join(', ')}`,
-      path: ['reason'],
-    }),
-  );
+export const leadDecisionInput = v.pipe(
+  v.strictObject({
+    decision: v.picklist(['accept', 'decline']),
+    reason: v.optional(v.picklist(leadDeclineReasons)),
+    note: v.optional(multilineText(2_000)),
+  }),
+  v.forward(
+    v.check(
+      (input) => input.decision !== 'decline' || input.reason !== undefined,
+      `a decline needs a reason: ${leadDeclineReasons.join(', ')}`,
+    ),
+    ['reason'],
+  ),
+);
 
-export const leadStageInput = onFirstUse(() => z.strictObject({ stage: z.enum(partnerLeadStages) }));
+export const leadStageInput = onFirstUse(() => v.strictObject({ stage: v.picklist(partnerLeadStages) }));
 
 export function partnerLeadView(lead: Record<string, unknown>): Record<string, unknown> {
   const view: Record<string, unknown> = {};

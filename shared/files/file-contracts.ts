@@ -16,7 +16,7 @@ import { allowedContentTypes, maxFileBytes, presignedUrlSeconds, uploadRequest }
 
 /**
  * The file routes' contracts (functions/files-api.ts), one per route of shared/files/file-routes.ts, both sides
- * under the `Files` tag: the upload request is the zod schema the handler validates with.
+ * under the `Files` tag: the upload request is the schema the handler validates with.
  */
 
 const fileId = { type: 'string', format: 'uuid', description: 'Time-ordered (UUID version 7).' } as const;

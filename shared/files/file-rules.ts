@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { sanitizeFileName } from './file-name';
 import { onFirstUse } from '../modules/on-first-use';
 
@@ -37,28 +37,29 @@ export const pendingFileSeconds = 60 * 60;
 
 /** What an upload request says about the file; the name is stored sanitized. */
 export const uploadRequest = onFirstUse(() =>
-  z.strictObject({
-    fileName: z.pipe(
-      z.string().check(z.minLength(1), z.maxLength(1024)),
-      z.transform((name: string) => sanitizeFileName(name)),
+  v.strictObject({
+    fileName: v.pipe(
+      v.string(),
+      v.minLength(1),
+      v.maxLength(1024),
+      v.transform((name: string) => sanitizeFileName(name)),
     ),
-    contentType: z
-      .pipe(
-        z.string().check(z.maxLength(255)),
-        // Parameters (`; charset=utf-8`) and case are not part of the type; the stored type is the bare one.
-        z.transform((type: string) => type.split(';')[0]!.trim().toLowerCase()),
-      )
-      .check(
-        z.refine((type: string) => (allowedContentTypes as readonly string[]).includes(type), {
-          message: `must be one of ${allowedContentTypes.join(', ')}`,
-        }),
+    contentType: v.pipe(
+      v.string(),
+      v.maxLength(255),
+      // Parameters (`; charset=utf-8`) and case are not part of the type; the stored type is the bare one.
+      v.transform((type: string) => type.split(';')[0]!.trim().toLowerCase()),
+      v.check(
+        (type: string) => (allowedContentTypes as readonly string[]).includes(type),
+        `must be one of ${allowedContentTypes.join(', ')}`,
       ),
-    size: z
-      .int()
-      .check(
-        z.minimum(1, { message: 'must be at least 1 byte' }),
-        z.maximum(maxFileBytes, { message: `must be at most ${maxFileBytes} bytes (10 MB)` }),
-      ),
+    ),
+    size: v.pipe(
+      v.number(),
+      v.integer(),
+      v.minValue(1, 'must be at least 1 byte'),
+      v.maxValue(maxFileBytes, `must be at most ${maxFileBytes} bytes (10 MB)`),
+    ),
   }),
 );
 export type UploadRequest = { fileName: string; contentType: AllowedContentType; size: number };

@@ -1,4 +1,4 @@
-import type * as z from 'zod/mini';
+import type * as v from 'valibot';
 import type { HttpMethod } from './routes';
 
 /**
@@ -14,7 +14,7 @@ import type { HttpMethod } from './routes';
  *       tag: 'Portal',
  *       summary: 'Signs a visible, unsigned sales order with the PIN',
  *       pathParameters: { id: { description: "The sales order's id.", schema: { type: 'string' } } },
- *       requestBody: signingRequest,                           // the zod schema the handler validates with
+ *       requestBody: signingRequest,                           // the schema the handler validates with
  *       responses: {
  *         201: success('The signature.', named('Signature', signatureSchema)),
  *         403: problem('Access is not effective…', 'PinProblem'),
@@ -37,10 +37,10 @@ import type { HttpMethod } from './routes';
 export type JsonSchema = { readonly [keyword: string]: unknown };
 
 /**
- * A schema in a contract: the zod schema the code validates with (request bodies use its input side), or JSON
- * Schema where no zod schema exists (answers built by code). Never an empty `{}` or a bare `{ type: 'object' }`.
+ * A schema in a contract: the valibot schema the code validates with (request bodies use its input side), or JSON
+ * Schema where the code has none (answers built by code). Never an empty `{}` or a bare `{ type: 'object' }`.
  */
-export type SchemaSource = z.ZodMiniType | JsonSchema;
+export type SchemaSource = v.GenericSchema<unknown, unknown> | JsonSchema;
 
 /** A schema listed by name under `components.schemas`, so a generated client gets a named type for it. */
 export interface NamedSchema {
@@ -143,7 +143,7 @@ export interface RouteContract {
   readonly query?: { readonly [name: string]: ParameterContract };
   /** Request headers the route reads (`If-Match`). */
   readonly requestHeaders?: { readonly [name: string]: ParameterContract };
-  /** A zod schema (the one the handler validates with), JSON Schema, or a named schema. */
+  /** A valibot schema (the one the handler validates with), JSON Schema, or a named schema. */
   readonly requestBody?: SchemaSource | NamedSchema | RequestBodyContract;
   /** Every answer the route's code gives, success and problem alike, by status. */
   readonly responses: { readonly [status: number]: ResponseContract };

@@ -1,5 +1,4 @@
-import type * as z from 'zod/mini';
-import { fieldErrors } from '../modules/validate';
+import { check, type Schema } from '../modules/validate';
 import type { ModuleDeclaration, ModuleName } from '../modules/registry';
 
 /**
@@ -62,35 +61,37 @@ export interface ColumnPlan {
 /** Fields a file may not set: the write-only PIN is chosen by the person, never carried in a spreadsheet. */
 const notImportable = new Set(['portal.pin']);
 
-type Def = { type: string; shape?: Record<string, Schema>; innerType?: Schema; in?: Schema; element?: Schema };
-type Schema = { _zod: { def: Def } };
+/** What of a valibot schema the column planner reads: its type, what it wraps, an object's members. */
+type SchemaNode = {
+  readonly type: string;
+  readonly wrapped?: SchemaNode;
+  readonly entries?: Record<string, SchemaNode>;
+};
 
-/** Optional, nullable and pipes wrap the schema that says what a value is. */
-function unwrap(schema: Schema): Schema {
+/**
+ * Optional and nullable wrap the schema that says what a value is. A valibot pipe is its first schema with the
+ * actions added (same type, same members), so it needs no unwrapping.
+ */
+function unwrap(schema: SchemaNode): SchemaNode {
   let current = schema;
-  for (;;) {
-    const def = current._zod.def;
-    if ((def.type === 'optional' || def.type === 'nullable' || def.type === 'default') && def.innerType) {
-      current = def.innerType;
-    } else if (def.type === 'pipe' && def.in) {
-      current = def.in;
-    } else {
-      return current;
-    }
-  }
+  while (current.wrapped) current = current.wrapped;
+  return current;
 }
+
+const objectTypes = new Set(['object', 'strict_object', 'loose_object']);
 
 /** The kind of the field at `path` in the module's schema, or `undefined` when the schema has no such leaf. */
 export function cellKindAt(module: Pick<ModuleDeclaration, 'schema'>, path: readonly string[]): CellKind | undefined {
-  let schema: Schema = unwrap(module.schema as unknown as Schema);
+  let schema = unwrap(module.schema as unknown as SchemaNode);
   for (const segment of path) {
-    const shape = schema._zod.def.type === 'object' ? schema._zod.def.shape : undefined;
-    const next = shape && Object.hasOwn(shape, segment) ? shape[segment] : undefined;
+    const entries = objectTypes.has(schema.type) ? schema.entries : undefined;
+    const next = entries && Object.hasOwn(entries, segment) ? entries[segment] : undefined;
     if (!next) return undefined;
     schema = unwrap(next);
   }
-  switch (schema._zod.def.type) {
+  switch (schema.type) {
     case 'string':
+    case 'picklist':
     case 'enum':
       return 'string';
     case 'boolean':
@@ -265,19 +266,17 @@ export function readRow(
   if (plan.keyKind === 'externalId' && externalId === undefined) {
     errors.push({ row, field: externalIdField, reason: 'required: it matches the row to a record' });
   }
-  const result = (module.schema as z.ZodMiniType<Record<string, unknown>>).safeParse(input, {
-    error: () => 'Invalid input',
-  });
-  if (!result.success) {
-    for (const problem of fieldErrors(result.error.issues, input)) {
+  const result = check(module.schema as Schema<Record<string, unknown>>, input);
+  if ('errors' in result) {
+    for (const problem of result.errors) {
       const field = problem.path.slice(1).split('/').join('.');
       // A cell that could not be typed has said why already.
       if (!errors.some((error) => error.field === field)) errors.push({ row, field, reason: problem.message });
     }
   }
-  const fields = result.success ? result.data : {};
+  const fields = 'output' in result ? result.output : {};
   const key = plan.keyKind === 'externalId' ? externalId : (fields.email as string | undefined);
-  if (result.success && plan.keyKind === 'email' && key === undefined) {
+  if ('output' in result && plan.keyKind === 'email' && key === undefined) {
     errors.push({
       row,
       field: 'email',

@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { text } from '../modules/fields';
 import { importModules } from './import-columns';
 
@@ -9,15 +9,13 @@ export const maxImportBytes = 50 * 1024 * 1024;
 /** How many of a phase's row errors the import shows inline; the report has them all. */
 export const errorSampleSize = 100;
 
-const fieldPath = z
-  .string()
-  .check(z.regex(/^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/, { message: 'a field name' }));
+const fieldPath = v.pipe(v.string(), v.regex(/^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/, 'a field name'));
 
-export const importRequest = z.strictObject({
-  module: z.enum(importModules),
+export const importRequest = v.strictObject({
+  module: v.picklist(importModules),
   fileName: text(255),
-  size: z.int().check(z.gte(1), z.lte(maxImportBytes)),
+  size: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(maxImportBytes)),
   /** Header as written in the file → the field it holds (a dotted path, or externalId), or `null` to ignore it. */
-  mapping: z.optional(z.record(z.string().check(z.minLength(1), z.maxLength(200)), z.nullable(fieldPath))),
+  mapping: v.optional(v.record(v.pipe(v.string(), v.minLength(1), v.maxLength(200)), v.nullable(fieldPath))),
 });
-export type ImportRequest = z.infer<typeof importRequest>;
+export type ImportRequest = v.InferOutput<typeof importRequest>;

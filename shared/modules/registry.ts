@@ -1,6 +1,6 @@
 import { signatureAfterEdit, type Signature } from './sales-order-content';
 import { decisionAfterEdit, type QuoteDecision } from './quote-content';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import {
   address,
   choice,
@@ -17,6 +17,7 @@ import {
   website,
 } from './fields';
 import { idPrefixes, portalComponentNames, type ModuleName } from './module-names';
+import type { Schema } from './validate';
 
 /**
  * The module registry: every CRM module declared once — its fields, id prefix, references, filters and
@@ -74,7 +75,7 @@ export interface ModuleDeclaration {
   readonly idPrefix: string;
   readonly kind: ModuleKind;
   /** The fields staff may write; strict (unknown fields are refused). */
-  readonly schema: z.ZodMiniType<Record<string, unknown>>;
+  readonly schema: Schema<Record<string, unknown>>;
   /** Values a new record gets when the request leaves them out. */
   readonly defaults: Readonly<Record<string, unknown>>;
   readonly references: readonly ReferenceDeclaration[];
@@ -109,8 +110,8 @@ export interface ModuleDeclaration {
 }
 
 /**
- * A module as declared below: its schema as the function that builds it. zod builds a schema's whole tree when
- * it is constructed, and a function validates at most the modules its requests write, so each schema is built on
+ * A module as declared below: its schema as the function that builds it. A schema's whole tree is built when it is
+ * constructed, and a function validates at most the modules its requests write, so each schema is built on
  * first use (and then kept), not for every module at every cold start; readers see `schema` as a plain property.
  */
 type ModuleEntry = Omit<ModuleDeclaration, 'schema'> & { readonly schema: () => ModuleDeclaration['schema'] };
@@ -123,67 +124,79 @@ function withLazySchema({ schema: build, ...entry }: ModuleEntry): ModuleDeclara
   }) as ModuleDeclaration;
 }
 
+/** An object's schema as a rule over the whole object sees it (its members' types are checked by then). */
+type ObjectSchema = Schema<Record<string, unknown>>;
+
+/** A rule over a whole object (a record, portal settings), reported at one of its fields. */
+const objectRule = (rule: (object: Record<string, unknown>) => boolean, message: string, field: string) =>
+  v.forward<Record<string, unknown>, v.CheckIssue<Record<string, unknown>>, [string]>(v.check(rule, message), [field]);
+
 const organizationFields = () => ({
   name: text(200),
-  phone: z.optional(phone()),
-  email: z.optional(email()),
-  website: z.optional(website()),
-  billingAddress: z.optional(address()),
+  phone: v.optional(phone()),
+  email: v.optional(email()),
+  website: v.optional(website()),
+  billingAddress: v.optional(address()),
 });
 
 const portalSettings = (partner: boolean) =>
-  z
-    .strictObject({
-      enabled: z.optional(z.boolean()),
-      username: z.optional(
-        z.string().check(
-          z.trim(),
-          z.toLowerCase(),
+  v.pipe(
+    v.strictObject({
+      enabled: v.optional(v.boolean()),
+      username: v.optional(
+        v.pipe(
+          v.string(),
+          v.trim(),
+          v.toLowerCase(),
           // Cognito refuses a preferred_username that looks like an email or a phone number.
-          z.regex(/^(?=.*[a-z])[a-z0-9._-]{3,64}$/, {
-            message: '3 to 64 letters, digits, dots, dashes or underscores, with at least one letter',
-          }),
+          v.regex(
+            /^(?=.*[a-z])[a-z0-9._-]{3,64}$/,
+            '3 to 64 letters, digits, dots, dashes or underscores, with at least one letter',
+          ),
         ),
       ),
-      supportStartDate: z.optional(date()),
-      supportEndDate: z.optional(date()),
-      canESign: z.optional(z.boolean()),
-      pinReset: z.optional(z.boolean()),
-      components: z.optional(
-        z
-          .array(z.enum(portalComponentNames))
-          .check(z.refine((list) => new Set(list).size === list.length, { message: 'no duplicates' })),
+      supportStartDate: v.optional(date()),
+      supportEndDate: v.optional(date()),
+      canESign: v.optional(v.boolean()),
+      pinReset: v.optional(v.boolean()),
+      components: v.optional(
+        v.pipe(
+          v.array(v.picklist(portalComponentNames)),
+          v.check((list) => new Set(list).size === list.length, 'no duplicates'),
+        ),
       ),
       /** Emails about the person's portal records (shared/notifications); absent means on. Access emails always go. */
-      notifications: z.optional(z.boolean()),
+      notifications: v.optional(v.boolean()),
       /** Write-only: stored as a salted hash, never returned. */
-      pin: z.optional(z.string().check(z.regex(/^\d{4,8}$/, { message: '4 to 8 digits' }))),
+      pin: v.optional(v.pipe(v.string(), v.regex(/^\d{4,8}$/, '4 to 8 digits'))),
       // A partner admin manages colleagues of their own partner organization (shared/partners); set by staff only.
-      ...(partner ? { partnerAdmin: z.optional(z.boolean()) } : {}),
-    })
-    .check(
-      z.refine(
-        (portal) =>
-          !portal.supportStartDate || !portal.supportEndDate || portal.supportEndDate >= portal.supportStartDate,
-        { message: 'must not be before supportStartDate', path: ['supportEndDate'] },
-      ),
-    );
+      ...(partner ? { partnerAdmin: v.optional(v.boolean()) } : {}),
+    }) as ObjectSchema,
+    objectRule(
+      (portal) =>
+        typeof portal.supportStartDate !== 'string' ||
+        typeof portal.supportEndDate !== 'string' ||
+        portal.supportEndDate >= portal.supportStartDate,
+      'must not be before supportStartDate',
+      'supportEndDate',
+    ),
+  );
 
 /** A person's contact details: the fields a person may also change themself on the portal (PATCH /portal/me). */
 export const personContactFields = () => ({
-  phone: z.optional(phone()),
-  mobile: z.optional(phone()),
-  mailingAddress: z.optional(address()),
+  phone: v.optional(phone()),
+  mobile: v.optional(phone()),
+  mailingAddress: v.optional(address()),
 });
 
 const personFields = (partner = false) => ({
-  firstName: z.optional(text(100)),
+  firstName: v.optional(text(100)),
   lastName: text(100),
-  email: z.optional(email()),
+  email: v.optional(email()),
   ...personContactFields(),
-  title: z.optional(text(100)),
-  emailOptOut: z.optional(z.boolean()),
-  portal: z.optional(portalSettings(partner)),
+  title: v.optional(text(100)),
+  emailOptOut: v.optional(v.boolean()),
+  portal: v.optional(portalSettings(partner)),
 });
 
 /**
@@ -201,34 +214,32 @@ const personSearchTerms = [['firstName'], ['lastName'], ['email'], ['firstName',
 const organizations: readonly ModuleName[] = ['organizations', 'partner-organizations'];
 
 /** Portal records hang off a person, an organization, or both; at least one. */
-const portalRecord = <T extends z.core.$ZodLooseShape>(fields: T) =>
-  z
-    .strictObject({
-      contactId: z.optional(referenceTo(people)),
-      organizationId: z.optional(referenceTo(organizations)),
-      showOnPortal: z.optional(z.boolean()),
+const portalRecord = <T extends v.ObjectEntries>(fields: T) =>
+  v.pipe(
+    v.strictObject({
+      contactId: v.optional(referenceTo(people)),
+      organizationId: v.optional(referenceTo(organizations)),
+      showOnPortal: v.optional(v.boolean()),
       ...fields,
-    })
-    .check(
-      z.refine((record: Record<string, unknown>) => Boolean(record.contactId || record.organizationId), {
-        message: 'a record needs a contactId, an organizationId, or both',
-        path: ['contactId'],
-      }),
-      // Portal visibility follows the organization for partners: their records must not name a customer.
-      z.refine(
-        (record: Record<string, unknown>) =>
-          !(
-            typeof record.organizationId === 'string' &&
-            record.organizationId.startsWith(`${idPrefixes['partner-organizations']}_`) &&
-            typeof record.contactId === 'string' &&
-            !record.contactId.startsWith(`${idPrefixes['partner-contacts']}_`)
-          ),
-        {
-          message: "a partner organization's records can be linked only to its partner contacts",
-          path: ['organizationId'],
-        },
-      ),
-    );
+    }) as ObjectSchema,
+    objectRule(
+      (record) => Boolean(record.contactId || record.organizationId),
+      'a record needs a contactId, an organizationId, or both',
+      'contactId',
+    ),
+    // Portal visibility follows the organization for partners: their records must not name a customer.
+    objectRule(
+      (record) =>
+        !(
+          typeof record.organizationId === 'string' &&
+          record.organizationId.startsWith(`${idPrefixes['partner-organizations']}_`) &&
+          typeof record.contactId === 'string' &&
+          !record.contactId.startsWith(`${idPrefixes['partner-contacts']}_`)
+        ),
+      "a partner organization's records can be linked only to its partner contacts",
+      'organizationId',
+    ),
+  );
 
 const recordReferences: readonly ReferenceDeclaration[] = [
   { field: 'contactId', modules: people, counted: false },
@@ -240,9 +251,9 @@ const recordFilters: readonly FilterName[] = ['contactId', 'organizationId'];
 /** A ticket's fields; the portal's "raise a ticket" form takes title, description and priority from here. */
 export const ticketFields = () => ({
   title: text(200),
-  description: z.optional(multilineText(10_000)),
-  status: z.optional(choice(['Open', 'In Progress', 'Wait For Response', 'Closed'])),
-  priority: z.optional(choice(['Low', 'Normal', 'High', 'Urgent'])),
+  description: v.optional(multilineText(10_000)),
+  status: v.optional(choice(['Open', 'In Progress', 'Wait For Response', 'Closed'])),
+  priority: v.optional(choice(['Low', 'Normal', 'High', 'Urgent'])),
 });
 
 export const dealRegistrationStatuses = ['submitted', 'approved', 'rejected', 'expired'] as const;
@@ -255,24 +266,26 @@ export const dealRegistrationFields = () => ({
   estimatedValue: money(),
   currency: currency(),
   expectedCloseDate: date(),
-  description: z.optional(multilineText(10_000)),
+  description: v.optional(multilineText(10_000)),
 });
 
 const dealRegistrationSchema = () =>
-  portalRecord({
-    // Registrations are a partner organization's: that is who sees them and gets the lead.
-    organizationId: referenceTo(['partner-organizations']),
-    ...dealRegistrationFields(),
-    status: z.optional(choice(dealRegistrationStatuses)),
-    // The lead an approval links (staff may name an existing one before approving); else approval creates one.
-    leadId: z.optional(referenceTo(['leads'])),
-    // Why it was rejected; the partner sees it.
-    reason: z.optional(multilineText(2_000)),
-  }).check(
-    z.refine((record: Record<string, unknown>) => record.status !== 'rejected' || typeof record.reason === 'string', {
-      message: 'a rejection needs a reason',
-      path: ['reason'],
-    }),
+  v.pipe(
+    portalRecord({
+      // Registrations are a partner organization's: that is who sees them and gets the lead.
+      organizationId: referenceTo(['partner-organizations']),
+      ...dealRegistrationFields(),
+      status: v.optional(choice(dealRegistrationStatuses)),
+      // The lead an approval links (staff may name an existing one before approving); else approval creates one.
+      leadId: v.optional(referenceTo(['leads'])),
+      // Why it was rejected; the partner sees it.
+      reason: v.optional(multilineText(2_000)),
+    }) as ObjectSchema,
+    objectRule(
+      (record) => record.status !== 'rejected' || typeof record.reason === 'string',
+      'a rejection needs a reason',
+      'reason',
+    ),
   );
 
 /** Totals in cents: summing floating-point amounts would drift. */
@@ -287,7 +300,7 @@ const declaredModules: readonly ModuleEntry[] = [
     label: 'organization',
     idPrefix: idPrefixes['organizations'],
     kind: 'organization',
-    schema: () => z.strictObject({ ...organizationFields(), industry: z.optional(text(100)) }),
+    schema: () => v.strictObject({ ...organizationFields(), industry: v.optional(text(100)) }),
     defaults: {},
     references: [],
     filters: [],
@@ -301,11 +314,11 @@ const declaredModules: readonly ModuleEntry[] = [
     idPrefix: idPrefixes['partner-organizations'],
     kind: 'organization',
     schema: () =>
-      z.strictObject({
+      v.strictObject({
         ...organizationFields(),
-        partnerType: z.optional(text(100)),
-        partnerStatus: z.optional(choice(['Active', 'Inactive'])),
-        primaryContactId: z.optional(referenceTo(['partner-contacts'])),
+        partnerType: v.optional(text(100)),
+        partnerStatus: v.optional(choice(['Active', 'Inactive'])),
+        primaryContactId: v.optional(referenceTo(['partner-contacts'])),
       }),
     defaults: { partnerStatus: 'Inactive' },
     references: [
@@ -327,7 +340,7 @@ const declaredModules: readonly ModuleEntry[] = [
     label: 'contact',
     idPrefix: idPrefixes['contacts'],
     kind: 'person',
-    schema: () => z.strictObject({ ...personFields(), organizationId: z.optional(referenceTo(['organizations'])) }),
+    schema: () => v.strictObject({ ...personFields(), organizationId: v.optional(referenceTo(['organizations'])) }),
     defaults: {},
     references: [{ field: 'organizationId', modules: ['organizations'], counted: true }],
     filters: ['organizationId', 'email'],
@@ -341,11 +354,11 @@ const declaredModules: readonly ModuleEntry[] = [
     idPrefix: idPrefixes['leads'],
     kind: 'person',
     schema: () =>
-      z.strictObject({
+      v.strictObject({
         ...personFields(),
-        company: z.optional(text(200)),
+        company: v.optional(text(200)),
         // The partner organization working the lead: it sees the lead's shared fields on its portal.
-        assignedPartnerId: z.optional(referenceTo(['partner-organizations'])),
+        assignedPartnerId: v.optional(referenceTo(['partner-organizations'])),
       }),
     defaults: {},
     references: [{ field: 'assignedPartnerId', modules: ['partner-organizations'], counted: false }],
@@ -374,7 +387,7 @@ const declaredModules: readonly ModuleEntry[] = [
     label: 'partner contact',
     idPrefix: idPrefixes['partner-contacts'],
     kind: 'person',
-    schema: () => z.strictObject({ ...personFields(true), organizationId: referenceTo(['partner-organizations']) }),
+    schema: () => v.strictObject({ ...personFields(true), organizationId: referenceTo(['partner-organizations']) }),
     defaults: {},
     references: [{ field: 'organizationId', modules: ['partner-organizations'], counted: true }],
     filters: ['organizationId', 'email'],
@@ -410,11 +423,11 @@ const declaredModules: readonly ModuleEntry[] = [
     schema: () =>
       portalRecord({
         subject: text(200),
-        invoiceNumber: z.optional(text(50)),
-        status: z.optional(choice(['Created', 'Approved', 'Sent', 'Paid', 'Cancelled'])),
-        dueDate: z.optional(date()),
-        currency: z.optional(currency()),
-        total: z.optional(money()),
+        invoiceNumber: v.optional(text(50)),
+        status: v.optional(choice(['Created', 'Approved', 'Sent', 'Paid', 'Cancelled'])),
+        dueDate: v.optional(date()),
+        currency: v.optional(currency()),
+        total: v.optional(money()),
       }),
     defaults: recordDefaults,
     references: recordReferences,
@@ -431,10 +444,10 @@ const declaredModules: readonly ModuleEntry[] = [
     schema: () =>
       portalRecord({
         subject: text(200),
-        status: z.optional(choice(['Created', 'Delivered', 'Reviewed', 'Accepted', 'Rejected'])),
-        validUntil: z.optional(date()),
-        currency: z.optional(currency()),
-        total: z.optional(money()),
+        status: v.optional(choice(['Created', 'Delivered', 'Reviewed', 'Accepted', 'Rejected'])),
+        validUntil: v.optional(date()),
+        currency: v.optional(currency()),
+        total: v.optional(money()),
       }),
     defaults: recordDefaults,
     references: recordReferences,
@@ -455,14 +468,16 @@ const declaredModules: readonly ModuleEntry[] = [
     schema: () =>
       portalRecord({
         subject: text(200),
-        status: z.optional(choice(['Created', 'Approved', 'Delivered', 'Cancelled'])),
-        currency: z.optional(currency()),
-        lineItems: z.optional(
-          z.array(z.strictObject({ description: text(500), quantity: quantity(), unitPrice: money() })).check(
-            z.maxLength(200),
-            z.refine((lines) => lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0) <= maxMoney, {
-              message: `the lines must not total more than ${maxMoney}`,
-            }),
+        status: v.optional(choice(['Created', 'Approved', 'Delivered', 'Cancelled'])),
+        currency: v.optional(currency()),
+        lineItems: v.optional(
+          v.pipe(
+            v.array(v.strictObject({ description: text(500), quantity: quantity(), unitPrice: money() })),
+            v.maxLength(200),
+            v.check(
+              (lines) => lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0) <= maxMoney,
+              `the lines must not total more than ${maxMoney}`,
+            ),
           ),
         ),
       }),
@@ -488,8 +503,8 @@ const declaredModules: readonly ModuleEntry[] = [
     schema: () =>
       portalRecord({
         title: text(200),
-        description: z.optional(multilineText(10_000)),
-        url: z.optional(website()),
+        description: v.optional(multilineText(10_000)),
+        url: v.optional(website()),
       }),
     defaults: recordDefaults,
     references: recordReferences,

@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 
 /**
  * The characters stored text may not hold. CRM text reaches people's screens, emails (an invitation greets the
@@ -37,13 +37,14 @@ const allowedNote: Record<TextKind, string> = {
   'multi-line': 'control characters other than tab and line breaks',
 };
 
-/** A zod check refusing text with a character of the list above; the message names the character found. */
+/** A check refusing text with a character of the list above; the message names the character found. */
 export function safeText(kind: TextKind) {
-  return z.refine<string>((value) => unsafeCharacterIn(value, kind) === undefined, {
-    error: (issue) =>
+  return v.check<string, (issue: v.CheckIssue<string>) => string>(
+    (value) => unsafeCharacterIn(value, kind) === undefined,
+    (issue) =>
       `must not contain ${allowedNote[kind]}, bidirectional overrides or unpaired surrogates ` +
       `(found ${unsafeCharacterIn(String(issue.input), kind)})`,
-  });
+  );
 }
 
 /** For text that is recorded but not chosen by a form (a User-Agent header): each refused character becomes U+FFFD. */

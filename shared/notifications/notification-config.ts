@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '../aws/client-dynamodb';
 import { SESv2Client } from '../aws/client-sesv2';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
+import { emailAddress, isHttpUrl } from '../modules/fields';
 import { createAccessEmailSender } from '../access/access-email-sender';
 import { brandingFromEnvironment } from '../branding/branding';
 import { readConfig } from '../config/read-config';
@@ -11,21 +12,26 @@ import { createAccountQuota } from '../quotas/account-quota';
 import { paced } from '../quotas/paced-clients';
 import { quotaRatesFrom, rateVariablePattern } from '../quotas/quota-rates';
 
-const nonEmpty = z.string().check(z.minLength(1));
+const nonEmpty = v.pipe(v.string(), v.minLength(1));
 
 /** What the notification function reads from its environment, checked at cold start. */
-export const notificationEnvironment = z.object({
+export const notificationEnvironment = v.object({
   TABLE_NAME: nonEmpty,
   /** Support windows are dates in this zone: nobody outside theirs is emailed. */
   TIME_ZONE: timeZone,
-  SENDER_EMAIL: z.email(),
+  SENDER_EMAIL: v.pipe(v.string(), v.regex(emailAddress, 'must be an email address'), v.metadata({ format: 'email' })),
   /** The portal web app: the emails' deep links point into it. */
-  PORTAL_SIGN_IN_URL: z.url({ protocol: /^https?$/ }),
-  SES_CONFIGURATION_SET: z.optional(z.string()),
+  PORTAL_SIGN_IN_URL: v.pipe(
+    v.string(),
+    v.trim(),
+    v.check((value) => isHttpUrl(value), 'must be an http or https URL'),
+    v.metadata({ format: 'uri' }),
+  ),
+  SES_CONFIGURATION_SET: v.optional(v.string()),
   /** The deployment's branding as JSON (shared/branding/branding.ts); absent: the default. */
-  BRANDING: z.optional(z.string()),
+  BRANDING: v.optional(v.string()),
   /** Account-wide SES sends per second, shared with invitations (shared/quotas/quota-rates.ts). */
-  SES_SEND_RATE: z.optional(z.string().check(z.regex(rateVariablePattern))),
+  SES_SEND_RATE: v.optional(v.pipe(v.string(), v.regex(rateVariablePattern))),
 });
 
 /** How long a send waits for an SES permit behind a backlog before the record goes back to the stream's retry. */

@@ -1,4 +1,3 @@
-import * as z from 'zod/mini';
 import {
   isProblemResponse,
   type JsonSchema,
@@ -10,6 +9,7 @@ import {
   type SchemaSource,
 } from '../http/route-contract';
 import { problemContentType } from '../http/problem';
+import { isSchema, jsonSchemaOf } from './json-schema';
 
 /**
  * One route's contract (shared/http/route-contract.ts) as an OpenAPI operation, and the named schemas it brings
@@ -22,18 +22,10 @@ const jsonContentType = 'application/json';
 const ref = (kind: 'schemas' | 'responses' | 'headers', name: string) => ({ $ref: `#/components/${kind}/${name}` });
 export const correlationHeader = { 'x-correlation-id': ref('headers', 'CorrelationId') };
 
-const isZod = (schema: unknown): schema is z.ZodMiniType =>
-  typeof schema === 'object' && schema !== null && '_zod' in schema;
 const isNamed = (schema: unknown): schema is NamedSchema =>
-  typeof schema === 'object' && schema !== null && !isZod(schema) && 'name' in schema && 'schema' in schema;
+  typeof schema === 'object' && schema !== null && !isSchema(schema) && 'name' in schema && 'schema' in schema;
 const isBodyContract = (body: unknown): body is RequestBodyContract =>
-  typeof body === 'object' && body !== null && !isZod(body) && !isNamed(body) && 'schema' in body;
-
-/** JSON Schema of a zod schema: a request's input side (before transforms), an answer's output side. */
-function fromZod(schema: z.ZodMiniType, io: 'input' | 'output'): JsonObject {
-  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonObject;
-  return json;
-}
+  typeof body === 'object' && body !== null && !isSchema(body) && !isNamed(body) && 'schema' in body;
 
 export class ContractSchemas {
   readonly named: Record<string, JsonObject> = {};
@@ -49,7 +41,7 @@ export class ContractSchemas {
       this.named[source.name] = schema;
       return ref('schemas', source.name);
     }
-    return isZod(source) ? fromZod(source, io) : structuredClone(source as JsonObject);
+    return isSchema(source) ? jsonSchemaOf(source, io) : structuredClone(source as JsonObject);
   }
 }
 

@@ -1,4 +1,3 @@
-import * as z from 'zod/mini';
 import { version } from '../../package.json';
 import type { RouteContract } from '../http/route-contract';
 import type { RouteAuth, RouteBinding } from '../http/routes';
@@ -9,6 +8,7 @@ import type { ModuleDeclaration } from '../modules/registry';
 import { defaultPageSize, maxPageSize, maxSearchLength } from '../records/list-query';
 import { maxTermLength } from '../records/search-terms';
 import { contractOperation, ContractSchemas, unknownQueryNote } from './contract-operation';
+import { jsonSchemaOf } from './json-schema';
 import { problemSchemas } from './problem-schemas';
 import { signatureJsonSchema } from '../modules/sales-order-content';
 import { quoteDecisionJsonSchema } from '../modules/quote-content';
@@ -82,11 +82,8 @@ function namesOf(module: ModuleDeclaration) {
 // ---------------------------------------------------------------------------------------------------------------
 // Schemas
 
-/** The request body JSON Schema of a zod schema, as clients send it (before trimming and lower-casing). */
-function inputJsonSchema(schema: z.ZodMiniType): JsonObject {
-  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io: 'input' }) as JsonObject;
-  return json;
-}
+/** The request body JSON Schema of a module's schema, as clients send it (before trimming and lower-casing). */
+const inputJsonSchema = (schema: ModuleDeclaration['schema']): JsonObject => jsonSchemaOf(schema, 'input');
 
 type ObjectSchema = JsonObject & { properties?: Record<string, JsonObject>; required?: string[] };
 

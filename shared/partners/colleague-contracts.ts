@@ -15,7 +15,7 @@ import type { ColleagueRoute } from './colleague-routes';
 import { colleagueChangeInput, colleagueInvitationInput } from './colleagues';
 
 /**
- * The contracts of a partner admin's colleague routes (functions/portal-colleagues.ts). Request bodies are the zod
+ * The contracts of a partner admin's colleague routes (functions/portal-colleagues.ts). Request bodies are the
  * schemas the service validates with.
  */
 

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { componentsChangeItem } from '../access/access-machine';
 import { createAccessReads } from '../access/access-reads';
 import type { AccessStatus } from '../access/access-state';
@@ -41,15 +41,16 @@ import type { PublicRecord, RecordEditor } from '../records/record-service';
 const maxAttempts = 4;
 
 const componentList = () =>
-  z.array(z.enum(portalComponentNames)).check(
-    z.minLength(1, { message: 'at least one component' }),
-    z.refine((list) => new Set(list).size === list.length, { message: 'no duplicates' }),
+  v.pipe(
+    v.array(v.picklist(portalComponentNames)),
+    v.minLength(1, 'at least one component'),
+    v.check((list) => new Set(list).size === list.length, 'no duplicates'),
   );
 
 /** `POST /portal/colleagues`. */
 export const colleagueInvitationInput = onFirstUse(() =>
-  z.strictObject({
-    firstName: z.optional(text(100)),
+  v.strictObject({
+    firstName: v.optional(text(100)),
     lastName: text(100),
     email: email(),
     components: componentList(),
@@ -58,9 +59,9 @@ export const colleagueInvitationInput = onFirstUse(() =>
 
 /** `PATCH /portal/colleagues/{id}`: whether they may sign in, and what they see. */
 export const colleagueChangeInput = onFirstUse(() =>
-  z.strictObject({
-    enabled: z.optional(z.boolean()),
-    components: z.optional(componentList()),
+  v.strictObject({
+    enabled: v.optional(v.boolean()),
+    components: v.optional(componentList()),
   }),
 );
 
@@ -220,7 +221,7 @@ export function createColleagues(deps: {
   async function invite(adminId: string, body: unknown) {
     refuseStaffSettings(
       body,
-      Object.keys(colleagueInvitationInput().shape),
+      Object.keys(colleagueInvitationInput().entries),
       'You can give a colleague a name, an email and portal components; staff set everything else (support window, e-signing, PIN, partner admin) — ask your account manager.',
     );
     const input = validate(colleagueInvitationInput(), body, 'invitation');
@@ -282,7 +283,7 @@ export function createColleagues(deps: {
   async function update(adminId: string, colleagueId: string, body: unknown) {
     refuseStaffSettings(
       body,
-      Object.keys(colleagueChangeInput().shape),
+      Object.keys(colleagueChangeInput().entries),
       'You can change whether a colleague may sign in and which components they see; staff change everything else — ask your account manager.',
     );
     const change = validate(colleagueChangeInput(), body, 'change');

@@ -1,7 +1,7 @@
 import { QueryCommand } from '../aws/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '../aws/util-dynamodb';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { indexes, tableDesign } from '../data/table-design';
 import { moduleOfId } from '../modules/registry';
 import { validate } from '../modules/validate';
@@ -20,9 +20,9 @@ import { accessListName, accessStatusPartition, accessStatuses, type AccessStatu
 /** Statuses a filter may name: `none` is never recorded on an item. */
 export const listedStatuses = accessStatuses.filter((status) => status !== 'none') as Exclude<AccessStatus, 'none'>[];
 
-export const portalUsersQuery = z.strictObject({
+export const portalUsersQuery = v.strictObject({
   ...pageQueryFields(),
-  status: z.optional(z.enum(listedStatuses as [Exclude<AccessStatus, 'none'>, ...Exclude<AccessStatus, 'none'>[]])),
+  status: v.optional(v.picklist(listedStatuses)),
 });
 
 export interface PortalUser {

@@ -1,12 +1,12 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { readConfig } from '../config/read-config';
 import { timeZone } from '../config/time-zone';
 
 /** What the portal API reads from its environment, checked at cold start. */
 export const readPortalConfig = () =>
   readConfig(
-    z.object({
-      TABLE_NAME: z.string().check(z.minLength(1)),
+    v.object({
+      TABLE_NAME: v.pipe(v.string(), v.minLength(1)),
       TIME_ZONE: timeZone,
     }),
   );

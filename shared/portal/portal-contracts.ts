@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import {
   named,
   noStoreHeader,
@@ -21,26 +21,26 @@ import { refusalMessage } from './portal-session';
  * accepts and every answer it gives. The OpenAPI document is built from these.
  */
 
-const nullableText = z.nullable(z.string());
+const nullableText = v.nullable(v.string());
 
 /** `GET /portal/me`, as portal-service `me` builds it. */
-const portalProfile = z.object({
-  id: z.string(),
-  module: z.enum(['contacts', 'leads', 'partner-contacts']),
+const portalProfile = v.object({
+  id: v.string(),
+  module: v.picklist(['contacts', 'leads', 'partner-contacts']),
   firstName: nullableText,
   lastName: nullableText,
   email: nullableText,
   phone: nullableText,
   mobile: nullableText,
   title: nullableText,
-  mailingAddress: z.nullable(address()),
+  mailingAddress: v.nullable(address()),
   organizationName: nullableText,
-  components: z.array(z.enum(portalComponentNames)),
-  canESign: z.boolean(),
+  components: v.array(v.picklist(portalComponentNames)),
+  canESign: v.boolean(),
   /** A partner admin manages their organization's colleagues (`/portal/colleagues`). */
-  partnerAdmin: z.boolean(),
-  pinReset: z.boolean(),
-  hasPin: z.boolean(),
+  partnerAdmin: v.boolean(),
+  pinReset: v.boolean(),
+  hasPin: v.boolean(),
   supportStartDate: nullableText,
   supportEndDate: nullableText,
 });

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { Conflict, ValidationFailed } from '../http/errors';
 import { onFirstUse } from '../modules/on-first-use';
 import { personContactFields } from '../modules/registry';
@@ -19,14 +19,15 @@ import type { createPortalService } from './portal-service';
 type ContactFields = ReturnType<typeof personContactFields>;
 /** The contact fields every person module declares (`personContactFields`); tests/unit/on-first-use.test.ts keeps the two equal. */
 export const editableProfileFields: readonly (keyof ContactFields)[] = ['phone', 'mobile', 'mailingAddress'];
-const profile = onFirstUse(() => z.strictObject(personContactFields()));
+const profile = onFirstUse(() => v.strictObject(personContactFields()));
 /** What the route takes: a merge patch of the editable fields, where `null` removes one. */
 export const profilePatchInput = onFirstUse(() => {
   const contactFields = personContactFields();
-  return z.strictObject({
-    phone: z.nullable(contactFields.phone),
-    mobile: z.nullable(contactFields.mobile),
-    mailingAddress: z.nullable(contactFields.mailingAddress),
+  return v.strictObject({
+    // nullish, not nullable: each member may also be left out (the contact fields are optional themselves).
+    phone: v.nullish(contactFields.phone),
+    mobile: v.nullish(contactFields.mobile),
+    mailingAddress: v.nullish(contactFields.mailingAddress),
   });
 });
 const staffOwned = new Set(['email', 'username', 'portal']);

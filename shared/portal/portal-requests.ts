@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { onFirstUse } from '../modules/on-first-use';
 import { pageQuery } from '../records/list-query';
 
@@ -7,13 +7,13 @@ import { pageQuery } from '../records/list-query';
  * document (shared/portal/portal-contracts.ts) describes them from the same schemas.
  */
 
-const pin = () => z.string().check(z.regex(/^\d{4,8}$/, { message: '4 to 8 digits' }));
+const pin = () => v.pipe(v.string(), v.regex(/^\d{4,8}$/, '4 to 8 digits'));
 
 /** `PUT /portal/pin`: the first PIN, or a change with the current one. */
-export const pinChangeRequest = onFirstUse(() => z.strictObject({ currentPin: z.optional(pin()), newPin: pin() }));
+export const pinChangeRequest = onFirstUse(() => v.strictObject({ currentPin: v.optional(pin()), newPin: pin() }));
 
 /** `POST /portal/sales-orders/{id}/signature`. */
-export const signingRequest = onFirstUse(() => z.strictObject({ pin: pin() }));
+export const signingRequest = onFirstUse(() => v.strictObject({ pin: pin() }));
 
 /** `GET /portal/{module}`: a page, nothing else. */
 export const portalPageQuery = pageQuery;

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { Conflict } from '../http/errors';
 import { multilineText } from '../modules/fields';
 import { onFirstUse } from '../modules/on-first-use';
@@ -18,9 +18,9 @@ import { fullName, sessionAndRecord, type PortalRecordGate, type RequestOrigin }
  */
 
 export const quoteDecisionInput = onFirstUse(() =>
-  z.strictObject({
-    decision: z.enum(['accept', 'decline']),
-    reason: z.optional(multilineText(2_000)),
+  v.strictObject({
+    decision: v.picklist(['accept', 'decline']),
+    reason: v.optional(multilineText(2_000)),
   }),
 );
 

@@ -1,15 +1,15 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { readConfig } from '../config/read-config';
 import { timeZone } from '../config/time-zone';
 
 /** What the portal's self-service API reads from its environment, checked at cold start. */
 export const readSelfServiceConfig = () =>
   readConfig(
-    z.object({
-      TABLE_NAME: z.string().check(z.minLength(1)),
+    v.object({
+      TABLE_NAME: v.pipe(v.string(), v.minLength(1)),
       TIME_ZONE: timeZone,
       // A quote decision and a signature record the client address, taken from CloudFront only with the origin
       // secret (shared/http/origin-verify.ts): its name or ARN, never its value.
-      ORIGIN_VERIFY_SECRET_ID: z.string().check(z.minLength(1)),
+      ORIGIN_VERIFY_SECRET_ID: v.pipe(v.string(), v.minLength(1)),
     }),
   );

@@ -18,7 +18,7 @@ import type { SelfServiceRoute } from './self-service-routes';
 /**
  * The portal self-service API's contracts (functions/portal-self-service.ts) for the profile, quote decisions and
  * the overview; its ticket routes' are in shared/tickets/portal-ticket-contracts.ts (tickets build on the portal, so
- * they cannot be declared here). Request bodies are the zod schemas the handler validates with.
+ * they cannot be declared here). Request bodies are the schemas the handler validates with.
  */
 
 const accessRefused = `Portal access is not effective now, whatever the reason ("${refusalMessage}")`;

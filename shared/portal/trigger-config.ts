@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { readConfig } from '../config/read-config';
 import { timeZone } from '../config/time-zone';
 
@@ -8,9 +8,9 @@ import { timeZone } from '../config/time-zone';
  */
 export const readTriggerConfig = () =>
   readConfig(
-    z.object({
-      TABLE_NAME: z.string().check(z.minLength(1)),
+    v.object({
+      TABLE_NAME: v.pipe(v.string(), v.minLength(1)),
       TIME_ZONE: timeZone,
-      STAFF_USER_POOL_ID: z.string().check(z.minLength(1)),
+      STAFF_USER_POOL_ID: v.pipe(v.string(), v.minLength(1)),
     }),
   );

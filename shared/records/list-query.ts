@@ -1,8 +1,8 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { email, reference } from '../modules/fields';
 import { onFirstUse } from '../modules/on-first-use';
 import { idPrefixes, type FilterName, type ModuleDeclaration } from '../modules/registry';
-import { validate } from '../modules/validate';
+import { validate, type Schema } from '../modules/validate';
 import { ValidationFailed } from '../http/errors';
 import type { ListQuery } from './record-list';
 import { normaliseTerm } from './search-terms';
@@ -12,9 +12,10 @@ export const maxSearchLength = 200;
 
 /** `q`: a prefix of a name or email, in any case, accents optional; blank after normalising is refused. */
 const searchSchema = onFirstUse(() =>
-  z.string().check(
-    z.maxLength(maxSearchLength, { message: `at most ${maxSearchLength} characters` }),
-    z.refine((value) => normaliseTerm(value) !== '', { message: 'must contain a letter or digit to search for' }),
+  v.pipe(
+    v.string(),
+    v.maxLength(maxSearchLength, `at most ${maxSearchLength} characters`),
+    v.check((value) => normaliseTerm(value) !== '', 'must contain a letter or digit to search for'),
   ),
 );
 
@@ -32,33 +33,34 @@ function filterSchema(module: ModuleDeclaration, name: FilterName) {
  * never silently capped, so a client learns the page size it will get.
  */
 export const pageQueryFields = () => ({
-  limit: z.optional(
-    z.string().check(
-      z.regex(/^[1-9][0-9]*$/, { message: `a whole number from 1 to ${maxPageSize}` }),
-      z.refine((value) => !(Number(value) > maxPageSize), { message: `at most ${maxPageSize}` }),
+  limit: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^[1-9][0-9]*$/, `a whole number from 1 to ${maxPageSize}`),
+      v.check((value) => !(Number(value) > maxPageSize), `at most ${maxPageSize}`),
     ),
   ),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+  cursor: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(4096))),
 });
 
 /** `limit` and `cursor` and nothing else: the query of a list without filters (comments, a ticket's files…). */
-export const pageQuery = onFirstUse(() => z.strictObject(pageQueryFields()));
+export const pageQuery = onFirstUse(() => v.strictObject(pageQueryFields()));
 
 /** The page size a validated `limit` asks for. */
 export const pageSizeOf = (limit: string | undefined): number =>
   limit === undefined ? defaultPageSize : Number(limit);
 
-const schemas = new Map<string, z.ZodMiniType<Record<string, string | undefined>>>();
+const schemas = new Map<string, Schema<Record<string, string | undefined>>>();
 
 /** The list query a module accepts: `limit`, `cursor`, and at most one of `q` and its declared filters. */
 function listQuerySchema(module: ModuleDeclaration) {
   let schema = schemas.get(module.name);
   if (!schema) {
-    schema = z.strictObject({
+    schema = v.strictObject({
       ...pageQueryFields(),
-      q: z.optional(searchSchema()),
-      ...Object.fromEntries(module.filters.map((name) => [name, z.optional(filterSchema(module, name))])),
-    }) as unknown as z.ZodMiniType<Record<string, string | undefined>>;
+      q: v.optional(searchSchema()),
+      ...Object.fromEntries(module.filters.map((name) => [name, v.optional(filterSchema(module, name))])),
+    }) as Schema<Record<string, string | undefined>>;
     schemas.set(module.name, schema);
   }
   return schema;

@@ -16,7 +16,7 @@ import { commentPage, portalComment } from './ticket-comment-schemas';
 
 /**
  * The contracts of the portal's ticket routes (functions/portal-tickets.ts): raising a ticket
- * and its conversation. Request bodies are the zod schemas the handler validates with.
+ * and its conversation. Request bodies are the valibot schemas the handler validates with.
  */
 
 const refused = problem(

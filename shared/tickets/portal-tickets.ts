@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '../aws/util-dynamodb';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { todayIn } from '../access/evaluate-access';
 import { startOfNextDayIn } from './day-boundary';
 import { ticketCountKey } from '../data/keys';
@@ -26,7 +26,7 @@ import { createRecordCreator } from '../records/record-create';
 /** What the portal's "raise a ticket" form sends: the tickets module's own fields, a description required. */
 export const portalTicketInput = onFirstUse(() => {
   const { title, priority } = ticketFields();
-  return z.strictObject({ title, description: multilineText(10_000), priority });
+  return v.strictObject({ title, description: multilineText(10_000), priority });
 });
 
 export interface PortalTicketsDependencies {

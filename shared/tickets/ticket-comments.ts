@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { QueryCommand } from '../aws/client-dynamodb';
 import type { DynamoDBClient, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '../aws/util-dynamodb';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { commentKey, commentPrefix, recordKey } from '../data/keys';
 import { tableDesign } from '../data/table-design';
 import { WritePlan } from '../data/write-plan';
@@ -25,10 +25,10 @@ import { decodeCursor, encodeCursor } from '../records/cursor';
 export const commentBodyMax = 10_000;
 
 /** What a person may write. */
-export const portalCommentInput = onFirstUse(() => z.strictObject({ body: multilineText(commentBodyMax) }));
+export const portalCommentInput = onFirstUse(() => v.strictObject({ body: multilineText(commentBodyMax) }));
 /** What staff may write: `internal: true` makes a note the portal never returns. */
 export const staffCommentInput = onFirstUse(() =>
-  z.strictObject({ body: multilineText(commentBodyMax), internal: z.optional(z.boolean()) }),
+  v.strictObject({ body: multilineText(commentBodyMax), internal: v.optional(v.boolean()) }),
 );
 
 export type AuthorKind = 'staff' | 'person';

@@ -7,7 +7,7 @@ import * as ts from 'typescript';
  * module it imports at run time (relative imports, followed transitively; `import type` is erased and skipped).
  *
  * A variable counts as read when the code says `process.env.NAME`, `process.env['NAME']`, destructures it from
- * `process.env`, or names it as a key of the zod object schema passed to `readConfig(...)` (inline, or a `const` of
+ * `process.env`, or names it as a key of the valibot object schema passed to `readConfig(...)` (inline, or a `const` of
  * the same module or of a module it imports). A `readConfig` call whose schema cannot be found that way is an error,
  * so a reader the scan does not understand fails the test instead of reading as "no variables".
  */
@@ -65,7 +65,7 @@ export function envReadsOf(entry: string, repoRoot: string): EnvReads {
         if (!keys) {
           const { line } = module.source.getLineAndCharacterOfPosition(node.getStart(module.source));
           throw new Error(
-            `${relative(module.file)}:${line + 1}: readConfig's schema is not a z.object({...}) this scan can find`,
+            `${relative(module.file)}:${line + 1}: readConfig's schema is not a v.object({...}) this scan can find`,
           );
         }
         keys.forEach((key) => record(key, module.file));
@@ -159,7 +159,7 @@ function calleeName(expression: ts.Expression): string | undefined {
   return undefined;
 }
 
-/** Keys of a `z.object({...})` expression, or of the `const` an identifier names (followed through imports). */
+/** Keys of a `v.object({...})` expression, or of the `const` an identifier names (followed through imports). */
 function schemaKeys(
   expression: ts.Expression,
   module: ParsedModule,

@@ -1,6 +1,7 @@
 import { defaultPortalTicketsPerDay } from '../../shared/tickets/ticket-limits';
 import { defaultDealProtectionDays } from '../../shared/deals/deal-limits';
 import { type Construct } from 'constructs';
+import * as v from 'valibot';
 import { type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { functions, accessMaxFailures } from '../../shared/declarations/functions';
@@ -141,7 +142,11 @@ describe('PorticoStack', () => {
             return join ? join[1].map(standIn).join(join[0]) : 'resolved';
           };
           const env = Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, standIn(value)]));
-          expect(schemaOf(fn.name).safeParse(env).error?.issues ?? []).toEqual([]);
+          const issues = v.safeParse(schemaOf(fn.name), env).issues ?? [];
+          // Where and what, as a failure would show them: valibot's path items carry the key.
+          expect(
+            issues.map((issue) => ({ path: issue.path?.map((item) => item.key), message: issue.message })),
+          ).toEqual([]);
         }
       }
     });

@@ -36,7 +36,7 @@ describe('the bench baselines', () => {
         '@aws-sdk/client-s3',
         '@aws-sdk/s3-request-presigner',
         '@aws-sdk/core',
-        'zod',
+        'valibot',
       ]),
     ).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3', '@aws-sdk/s3-request-presigner']);
     expect(sdkClientsOf(['@aws-sdk/client-secrets-manager', '@aws-sdk/client-dynamodb'])).toEqual([
@@ -75,7 +75,6 @@ describe('the bench subjects', () => {
         [...functions.map((fn) => `baseline-of-${fn.name}`), 'client-dynamodb'].map((name) => [name, bundleOf(name)]),
       ),
       dynamodbBaseline: 'client-dynamodb',
-      classicZodVariant: bundleOf('classic'),
       probes: [],
       directReadsFile: 'direct.js',
     };

@@ -2,6 +2,7 @@ import { checkForm, checkValue } from '../../console/src/forms/client-hints';
 import { flattenSpecs } from '../../console/src/forms/field-specs';
 import { consoleSpecsOf } from '../support/console-specs';
 import { createBody } from '../../console/src/forms/form-values';
+import * as v from 'valibot';
 
 const specsOf = consoleSpecsOf;
 
@@ -77,6 +78,6 @@ describe('client hints', () => {
       '/website': 'https://acme.example',
     };
     expect(checkForm(specs, values)).toEqual([]);
-    expect(module.schema.safeParse(createBody(specs, values)).success).toBe(true);
+    expect(v.safeParse(module.schema, createBody(specs, values)).success).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { flattenSpecs, type FieldSpec } from '../../console/src/forms/field-specs';
 import { createBody, valuesFromRecord } from '../../console/src/forms/form-values';
 import { modules } from '../../shared/modules/registry';
+import { check } from '../../shared/modules/validate';
 import { consoleSpecsOf } from '../support/console-specs';
 
 function byPointer(name: string): Map<string, FieldSpec> {
@@ -103,8 +104,8 @@ describe("field specs from the console's generated module metadata", () => {
         values[reference.pointer] = `${prefix}_00000000-0000-4000-8000-000000000001`;
       }
       const body = createBody(specs, values as never);
-      const result = module.schema.safeParse(body);
-      expect({ module: module.name, issues: result.success ? [] : result.error.issues }).toEqual({
+      const result = check(module.schema, body);
+      expect({ module: module.name, issues: 'errors' in result ? result.errors : [] }).toEqual({
         module: module.name,
         issues: [],
       });

@@ -1,6 +1,7 @@
 import { consoleSpecsOf } from '../support/console-specs';
 import { createBody, editPatch, mergePatch, valuesFromRecord } from '../../console/src/forms/form-values';
 import { applyMergePatch } from '../../shared/records/merge-patch';
+import * as v from 'valibot';
 
 const specsOf = consoleSpecsOf;
 
@@ -27,7 +28,7 @@ describe('form values and request bodies', () => {
       primaryContactId: pcon,
       billingAddress: { city: 'Leeds' },
     });
-    expect(module.schema.safeParse(body).success).toBe(true);
+    expect(v.safeParse(module.schema, body).success).toBe(true);
   });
 
   it('sends the portal panel as the registry declares it, components in declared order', () => {
@@ -54,7 +55,7 @@ describe('form values and request bodies', () => {
       pinReset: true,
       components: ['tickets', 'invoices'],
     });
-    expect(module.schema.safeParse(body).success).toBe(true);
+    expect(v.safeParse(module.schema, body).success).toBe(true);
   });
 
   it('leaves out a new contact with no portal settings touched (notifications default on stays absent)', () => {
@@ -79,7 +80,7 @@ describe('form values and request bodies', () => {
     };
     const body = createBody(specs, values);
     expect(body.lineItems).toEqual([{ description: 'Seat', quantity: 3, unitPrice: 19.99 }]);
-    expect(module.schema.safeParse(body).success).toBe(true);
+    expect(v.safeParse(module.schema, body).success).toBe(true);
   });
 
   it('keeps text that is not a number as typed, so the refusal names the field', () => {

@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import { salesOrderTotal } from '../../shared/modules/registry';
 
 describe('salesOrderTotal', () => {
@@ -19,13 +20,13 @@ describe('salesOrderTotal', () => {
 });
 
 describe('module schemas are built on first use', () => {
-  /** The registry loaded afresh, with zod/mini's strictObject counted: every module schema is one at its root. */
+  /** The registry loaded afresh, with valibot's strictObject counted: every module schema is one at its root. */
   function freshRegistry() {
     const built = jest.fn();
     let registry!: typeof import('../../shared/modules/registry');
     jest.isolateModules(() => {
-      jest.doMock('zod/mini', () => {
-        const actual = jest.requireActual<typeof import('zod/mini')>('zod/mini');
+      jest.doMock('valibot', () => {
+        const actual = jest.requireActual<typeof import('valibot')>('valibot');
         return {
           ...actual,
           strictObject: (...args: Parameters<typeof actual.strictObject>) => (built(), actual.strictObject(...args)),
@@ -33,7 +34,7 @@ describe('module schemas are built on first use', () => {
       });
       registry = jest.requireActual('../../shared/modules/registry');
     });
-    jest.dontMock('zod/mini');
+    jest.dontMock('valibot');
     return { registry, built };
   }
 
@@ -47,9 +48,11 @@ describe('module schemas are built on first use', () => {
     expect(forContacts).toBeGreaterThan(0);
     expect(contacts.schema).toBe(schema);
     expect(built).toHaveBeenCalledTimes(forContacts);
-    expect(schema.safeParse({ lastName: 'Lovelace', email: 'ADA@example.com ' })).toEqual({
+    expect(v.safeParse(schema, { lastName: 'Lovelace', email: 'ADA@example.com ' })).toEqual({
+      typed: true,
       success: true,
-      data: { lastName: 'Lovelace', email: 'ada@example.com' },
+      output: { lastName: 'Lovelace', email: 'ada@example.com' },
+      issues: undefined,
     });
   });
 

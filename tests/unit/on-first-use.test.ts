@@ -1,11 +1,13 @@
+import * as v from 'valibot';
 import { onFirstUse } from '../../shared/modules/on-first-use';
 import { personContactFields } from '../../shared/modules/registry';
 import { editableProfileFields } from '../../shared/portal/portal-profile';
+import { type Schema } from '../../shared/modules/validate';
 
 /**
  * Request schemas are built on a route's first use, not at a cold start (issue 18): loading the modules that declare
- * them builds no zod object, and asking twice builds once. Counted as in module-registry.test.ts: every request
- * schema is a zod object at its root.
+ * them builds no valibot object, and asking twice builds once. Counted as in module-registry.test.ts: every request
+ * schema is a valibot object at its root.
  */
 const declaringModules = [
   '../../shared/tickets/portal-tickets',
@@ -23,8 +25,8 @@ function freshModules() {
   const built = jest.fn();
   const loaded: Schemas[] = [];
   jest.isolateModules(() => {
-    jest.doMock('zod/mini', () => {
-      const actual = jest.requireActual<typeof import('zod/mini')>('zod/mini');
+    jest.doMock('valibot', () => {
+      const actual = jest.requireActual<typeof import('valibot')>('valibot');
       const counted =
         <F extends (...args: never[]) => unknown>(build: F) =>
         (...args: Parameters<F>) => (built(), build(...args));
@@ -32,7 +34,7 @@ function freshModules() {
     });
     for (const path of declaringModules) loaded.push(jest.requireActual<Schemas>(path));
   });
-  jest.dontMock('zod/mini');
+  jest.dontMock('valibot');
   const [tickets, comments, profile, quotes, requests, listQuery, files] = loaded as [
     Schemas,
     Schemas,
@@ -78,7 +80,7 @@ describe('request schemas', () => {
       modules.requests.pinChangeRequest,
       modules.listQuery.pageQuery,
       modules.files.uploadRequest,
-    ] as (() => { safeParse: (value: unknown) => { success: boolean } })[];
+    ] as (() => Schema)[];
     for (const schema of schemas) {
       const before = modules.built.mock.calls.length;
       const first = schema();
@@ -90,9 +92,9 @@ describe('request schemas', () => {
     // The portal's page query is the one every list without filters takes, not a second declaration.
     expect(modules.requests.portalPageQuery).toBe(modules.listQuery.pageQuery);
     // Built lazily, they still validate: a ticket needs its title, a PIN its digits.
-    expect(schemas[0]!().safeParse({ description: 'x' }).success).toBe(false);
-    expect(schemas[5]!().safeParse({ pin: '1234' }).success).toBe(true);
-    expect(schemas[5]!().safeParse({ pin: '12a4' }).success).toBe(false);
+    expect(v.safeParse(schemas[0]!(), { description: 'x' }).success).toBe(false);
+    expect(v.safeParse(schemas[5]!(), { pin: '1234' }).success).toBe(true);
+    expect(v.safeParse(schemas[5]!(), { pin: '12a4' }).success).toBe(false);
   });
 
   it('profile edits take exactly the contact fields every person module declares', () => {

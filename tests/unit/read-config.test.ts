@@ -1,7 +1,7 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { readConfig } from '../../shared/config/read-config';
 
-const schema = z.object({ TABLE_NAME: z.string().check(z.minLength(1)) });
+const schema = v.object({ TABLE_NAME: v.pipe(v.string(), v.minLength(1)) });
 
 describe('readConfig', () => {
   it('returns the typed configuration', () => {

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { ValidationFailed, type FieldError } from '../../shared/http/errors';
 import { multilineText, phone, text, website } from '../../shared/modules/fields';
 import { modules } from '../../shared/modules/registry';
 import { unsafeCharacterIn, withUnsafeCharactersReplaced } from '../../shared/modules/safe-text';
-import { validate } from '../../shared/modules/validate';
+import { validate, type Schema } from '../../shared/modules/validate';
 
 /**
  * Text fields refuse control characters, bidirectional overrides and isolates, other line separators and unpaired
@@ -51,7 +51,7 @@ const refusedCharacters = [
   '\udfff',
 ];
 
-function errorsOf(schema: z.ZodMiniType, body: unknown): readonly FieldError[] {
+function errorsOf(schema: Schema, body: unknown): readonly FieldError[] {
   try {
     validate(schema, body, 'body');
     return [];
@@ -61,7 +61,7 @@ function errorsOf(schema: z.ZodMiniType, body: unknown): readonly FieldError[] {
   }
 }
 
-const person = z.strictObject({ lastName: text(100), description: z.optional(multilineText(1000)) });
+const person = v.strictObject({ lastName: text(100), description: v.optional(multilineText(1000)) });
 /** Any text, with the characters most likely to matter mixed in. */
 const anyText = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
@@ -78,8 +78,8 @@ describe('text and multi-line text', () => {
       fc.property(anyText, (raw) => {
         const value = raw.trim();
         const fits = value.length >= 1 && value.length <= 100;
-        expect(text(100).safeParse(raw).success).toBe(fits && allowed(value, 'single-line'));
-        expect(multilineText(100).safeParse(raw).success).toBe(fits && allowed(value, 'multi-line'));
+        expect(v.safeParse(text(100), raw).success).toBe(fits && allowed(value, 'single-line'));
+        expect(v.safeParse(multilineText(100), raw).success).toBe(fits && allowed(value, 'multi-line'));
       }),
       { numRuns: 2_000 },
     );
@@ -112,38 +112,47 @@ describe('text and multi-line text', () => {
   });
 
   it('trims line breaks at the ends before checking, and keeps right-to-left marks and other scripts', () => {
-    expect(text(100).parse('\n  Łukasz Ñúñez \n')).toBe('Łukasz Ñúñez');
-    expect(text(100).parse('\u200fשלום\u200f')).toBe('\u200fשלום\u200f');
-    expect(text(100).parse('王小明 😀')).toBe('王小明 😀');
+    expect(v.parse(text(100), '\n  Łukasz Ñúñez \n')).toBe('Łukasz Ñúñez');
+    expect(v.parse(text(100), '\u200fשלום\u200f')).toBe('\u200fשלום\u200f');
+    expect(v.parse(text(100), '王小明 😀')).toBe('王小明 😀');
   });
 });
 
 describe('other text-bearing fields', () => {
   it('a phone number allows spaces but no tab, line break or other separator', () => {
-    expect(phone().safeParse('+49 30 1234567').success).toBe(true);
+    expect(v.safeParse(phone(), '+49 30 1234567').success).toBe(true);
     for (const value of ['+49\t30', '+49\n30', '+49\u2028 30', '+49\u00a030'])
-      expect(phone().safeParse(value).success).toBe(false);
+      expect(v.safeParse(phone(), value).success).toBe(false);
   });
 
   it('a website refuses control and bidi characters the URL parser would drop or keep', () => {
-    expect(website().safeParse('https://example.com/a').success).toBe(true);
+    expect(v.safeParse(website(), 'https://example.com/a').success).toBe(true);
     for (const value of ['https://exa\tmple.com', 'https://example.com/\na', 'https://example.com/\u202Efdp.exe'])
-      expect(website().safeParse(value).success).toBe(false);
+      expect(v.safeParse(website(), value).success).toBe(false);
   });
 });
 
-/** Every string leaf of a module schema, with its JSON Pointer. */
-function stringLeaves(schema: z.ZodMiniType, path = ''): { path: string; schema: z.ZodMiniType }[] {
-  const def = (schema as unknown as { _zod: { def: Record<string, unknown> & { type: string } } })._zod.def;
-  switch (def.type) {
+/** A valibot schema as the walk reads it; a pipe keeps its first schema's type and members. */
+interface SchemaNode {
+  readonly type: string;
+  readonly wrapped?: SchemaNode;
+  readonly entries?: Record<string, SchemaNode>;
+  readonly item?: SchemaNode;
+}
+
+/** Every string leaf of a module schema, with its JSON Pointer: a string with the checks piped after it. */
+function stringLeaves(schema: Schema, path = ''): { path: string; schema: Schema }[] {
+  const base = schema as unknown as SchemaNode;
+  switch (base.type) {
     case 'optional':
-      return stringLeaves(def.innerType as z.ZodMiniType, path);
+      return stringLeaves(base.wrapped as unknown as Schema, path);
     case 'object':
-      return Object.entries(def.shape as Record<string, z.ZodMiniType>).flatMap(([name, inner]) =>
-        stringLeaves(inner, `${path}/${name}`),
+    case 'strict_object':
+      return Object.entries(base.entries!).flatMap(([name, inner]) =>
+        stringLeaves(inner as unknown as Schema, `${path}/${name}`),
       );
     case 'array':
-      return stringLeaves(def.element as z.ZodMiniType, `${path}/0`);
+      return stringLeaves(base.item as unknown as Schema, `${path}/0`);
     case 'string':
       return [{ path, schema }];
     default:
@@ -158,7 +167,7 @@ describe('every text field of every module', () => {
 
   it('finds the free-text fields (the walk is not vacuous)', () => {
     const free = leaves
-      .filter((leaf) => leaf.schema.safeParse('Plain text').success)
+      .filter((leaf) => v.safeParse(leaf.schema, 'Plain text').success)
       .map((leaf) => `${leaf.module}${leaf.path}`);
     expect(free).toEqual(
       expect.arrayContaining([
@@ -179,10 +188,10 @@ describe('every text field of every module', () => {
     'every string field that takes plain text refuses %s inside it',
     (_, character) => {
       for (const leaf of leaves) {
-        if (!leaf.schema.safeParse('Plain text').success) continue;
+        if (!v.safeParse(leaf.schema, 'Plain text').success) continue;
         expect({
           field: `${leaf.module}${leaf.path}`,
-          accepted: leaf.schema.safeParse(`Plain${character}text`).success,
+          accepted: v.safeParse(leaf.schema, `Plain${character}text`).success,
         }).toEqual({
           field: `${leaf.module}${leaf.path}`,
           accepted: false,

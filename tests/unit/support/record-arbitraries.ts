@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { modules, type ModuleDeclaration } from '../../../shared/modules/registry';
 import { unsafeCharacterIn } from '../../../shared/modules/safe-text';
+import { entriesOf } from '../../../shared/modules/validate';
 
 /** Arbitraries of CRM records, valid and malformed, for the fuzz tests of the validators and the records handler. */
 
-export const fieldNames = (module: ModuleDeclaration): string[] =>
-  Object.keys((module.schema as unknown as { shape: Record<string, unknown> }).shape);
+export const fieldNames = (module: ModuleDeclaration): string[] => Object.keys(entriesOf(module.schema));
 
 export const titleField = (module: ModuleDeclaration) => (fieldNames(module).includes('title') ? 'title' : 'subject');
 
-/** Modules as fast-check shows them in counterexamples: by name, not as a dump of their zod schemas. */
+/** Modules as fast-check shows them in counterexamples: by name, not as a dump of their schemas. */
 export const shown = (module: ModuleDeclaration): ModuleDeclaration =>
   Object.create(module, { [fc.toStringMethod]: { value: () => module.name } }) as ModuleDeclaration;
 export const anyModule = fc.constantFrom(...modules.map(shown));
