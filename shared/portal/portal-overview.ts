@@ -1,8 +1,8 @@
 import { QueryCommand } from '../aws/client-dynamodb';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '../aws/util-dynamodb';
-import { defaultPortalComponents, portalModuleNames, type PortalModuleName } from '../modules/registry';
-import { portalPartition, portalViewerKey } from '../data/keys';
+import { idPrefixes, portalModuleNames, type PortalModuleName } from '../modules/registry';
+import { linkPartition, portalViewerOf } from '../data/keys';
 import { indexes } from '../data/table-design';
 import type { Person } from '../people/person-loader';
 import type { PortalGate } from './portal-gate';
@@ -12,9 +12,12 @@ import type { PortalGate } from './portal-gate';
  * which need them (a ticket awaiting their reply, a sales order awaiting their signature, a quote awaiting their
  * decision), newest first.
  *
- * Cost: the access re-check and, beside it, ONE Query of the sparse portal index per component (six at most, run at
- * once), reading only the attributes the answer needs. A partition past 1 MB of records takes more pages,
- * at most `maxPagesPerComponent`; beyond that the count is a lower bound and `countIsLowerBound` says so.
+ * Cost: the access re-check and, beside it, ONE Query of every record linked to the viewer (a person's on gsi3, a
+ * partner organization's on gsi2: docs/data-model.md), every module at once, keeping those shown on the portal, and
+ * reading only the attributes the answer needs. The per-module portal index (gsi4) would take one Query per component;
+ * on a cold start each request costs its own connection and signing, and the home page is what a person opens first.
+ * A viewer past 1 MB of linked records takes more pages, at most `maxPages`; a component the pages did not finish
+ * says `countIsLowerBound`.
  */
 
 export type NeedReason = 'awaiting-your-reply' | 'awaiting-signature' | 'awaiting-decision';
@@ -27,8 +30,8 @@ export interface Need {
 
 /** At most this many items needing the person per component: the card links to the list for the rest. */
 export const maxNeedsPerComponent = 10;
-/** Pages of 1 MB each read per component before the count stops. */
-export const maxPagesPerComponent = 4;
+/** Pages of 1 MB each read of the viewer's linked records (every component's) before the counts stop. */
+export const maxPages = 20;
 
 type Summary = Record<string, unknown>;
 
@@ -53,19 +56,26 @@ const needOf: Record<string, (record: Summary) => NeedReason | undefined> = {
 
 const titleOf = (record: Summary) => String(record.title ?? record.subject ?? record.companyName ?? record.id);
 
+const partnerOrganizationPrefix = `${idPrefixes['partner-organizations']}_`;
+
+/** A viewer's linked records: a partner organization's are on gsi2 (with its people), a person's on gsi3. */
+const linkIndexOf = (viewer: string) =>
+  viewer.startsWith(partnerOrganizationPrefix) ? indexes.byLink : indexes.byLookup;
+
 export function createPortalOverview(deps: {
   readonly dynamo: DynamoDBClient;
   readonly tableName: string;
   readonly portal: PortalGate;
 }) {
   const { dynamo, tableName, portal } = deps;
-  const index = indexes.byPortal;
 
-  /** One component's count and the records that may need the viewer, read from their portal partition. */
-  async function component(viewer: string, moduleName: PortalModuleName) {
-    const partition = portalPartition(viewer, moduleName);
-    let count = 0;
-    const needsYou: Need[] = [];
+  /**
+   * The records the viewer sees on the portal, newest first within each module, by module; and the sort key the
+   * pages stopped at, if they did (the link index sorts by `<module>#<createdAt>#<id>`, read here in reverse).
+   */
+  async function visibleRecords(viewer: string) {
+    const index = linkIndexOf(viewer);
+    const byModule = new Map<string, Summary[]>();
     let start: Record<string, AttributeValue> | undefined;
     let pages = 0;
     do {
@@ -74,10 +84,16 @@ export function createPortalOverview(deps: {
           TableName: tableName,
           IndexName: index.indexName,
           KeyConditionExpression: '#pk = :pk',
-          ProjectionExpression: '#id, #title, #subject, #companyName, #status, #awaitingReply, #signature, #decision',
+          FilterExpression: '#showOnPortal = :shown',
+          ProjectionExpression:
+            '#sk, #id, #contactId, #organizationId, #title, #subject, #companyName, #status, #awaitingReply, #signature, #decision',
           ExpressionAttributeNames: {
             '#pk': index.partitionKey,
+            '#sk': index.sortKey,
+            '#showOnPortal': 'showOnPortal',
             '#id': 'id',
+            '#contactId': 'contactId',
+            '#organizationId': 'organizationId',
             '#title': 'title',
             '#subject': 'subject',
             '#companyName': 'companyName',
@@ -86,23 +102,45 @@ export function createPortalOverview(deps: {
             '#signature': 'signature',
             '#decision': 'decision',
           },
-          ExpressionAttributeValues: marshall({ ':pk': partition }),
+          ExpressionAttributeValues: marshall({ ':pk': linkPartition(viewer), ':shown': true }),
           ScanIndexForward: false,
           ExclusiveStartKey: start,
         }),
       );
       pages++;
       for (const item of result.Items ?? []) {
-        count++;
         const record = unmarshall(item);
-        const reason = needOf[moduleName]?.(record);
-        if (reason && needsYou.length < maxNeedsPerComponent) {
-          needsYou.push({ id: String(record.id), title: titleOf(record), reason });
-        }
+        // Exactly the portal index's rule (keys.ts indexAttributes): shown, and this viewer is who sees it.
+        if (portalViewerOf(record) !== viewer) continue;
+        const moduleName = String(record[index.sortKey]).split('#')[0]!;
+        const list = byModule.get(moduleName);
+        if (list) list.push(record);
+        else byModule.set(moduleName, [record]);
       }
       start = result.LastEvaluatedKey;
-    } while (start && pages < maxPagesPerComponent);
-    return { module: moduleName, count, ...(start ? { countIsLowerBound: true } : {}), needsYou };
+    } while (start && pages < maxPages);
+    const stoppedAt = start ? unmarshall(start)[index.sortKey] : undefined;
+    return { byModule, stoppedAt: typeof stoppedAt === 'string' ? stoppedAt : undefined };
+  }
+
+  /** One component's count and the records that may need the viewer. */
+  function component(records: Awaited<ReturnType<typeof visibleRecords>>, moduleName: PortalModuleName) {
+    const summaries = records.byModule.get(moduleName) ?? [];
+    const needsYou: Need[] = [];
+    for (const record of summaries) {
+      const reason = needOf[moduleName]?.(record);
+      if (reason && needsYou.length < maxNeedsPerComponent) {
+        needsYou.push({ id: String(record.id), title: titleOf(record), reason });
+      }
+    }
+    // Read in reverse, the pages finished every module that sorts after the key they stopped at.
+    const unfinished = records.stoppedAt !== undefined && `${moduleName}#` <= records.stoppedAt;
+    return {
+      module: moduleName,
+      count: summaries.length,
+      ...(unfinished ? { countIsLowerBound: true } : {}),
+      needsYou,
+    };
   }
 
   /** Only a person who may e-sign is awaited for a signature (a module's needs share one reason, so none are lost). */
@@ -110,29 +148,22 @@ export function createPortalOverview(deps: {
     person.portal?.canESign === true ? needs : needs.filter((need) => need.reason !== 'awaiting-signature');
 
   /**
-   * The components' queries start beside the access re-check, for the default components (most people's): a person
-   * with others set gets the rest read after it, and what failed in a component they do not have is not their
-   * answer. Nothing read is shown unless the session holds.
+   * The viewer's records are read beside the access re-check (for a partner contact, beside their organization's
+   * read, once the person names it). Nothing read is shown unless the session holds.
    */
   async function overview(personId: string) {
-    const { person, seen } = await portal.sessionWith(personId, (viewer) =>
-      Promise.allSettled(defaultPortalComponents.map((name) => component(viewer, name))),
-    );
-    const early = seen();
+    const { person, seen } = await portal.sessionWith(personId, visibleRecords);
+    const records = seen();
     // The person's portal modules; assigned leads have their own list (GET /portal/leads).
     const names = portal
       .componentsOf(person)
       .filter((name): name is PortalModuleName => (portalModuleNames as readonly string[]).includes(name));
-    const viewer = portalViewerKey(person);
-    const components = await Promise.all(
-      names.map((name) => {
-        const read = early[(defaultPortalComponents as readonly string[]).indexOf(name)];
-        if (!read) return component(viewer, name);
-        // Rejected inside Promise.all, not thrown from map: a query started for a later name stays handled.
-        return read.status === 'fulfilled' ? read.value : Promise.reject(read.reason as Error);
+    return {
+      components: names.map((name) => {
+        const read = component(records, name);
+        return { ...read, needsYou: needsOf(person, read.needsYou) };
       }),
-    );
-    return { components: components.map((read) => ({ ...read, needsYou: needsOf(person, read.needsYou) })) };
+    };
   }
 
   return { overview };
