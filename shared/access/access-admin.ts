@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Conflict, NotFound, TooManyRequests } from '../http/errors';
 import type { ModuleDeclaration } from '../modules/registry';
-import { createPersonLoader } from '../people/person-loader';
+import { createPersonLoader, type Person } from '../people/person-loader';
 import { isRecordIdOf } from '../data/keys';
 import { createAccessMachine } from './access-machine';
 import { accessActor, statusNow, type AccessState } from './access-state';
@@ -84,11 +84,10 @@ export function createAccessAdmin(deps: AccessAdminDependencies) {
     assertPersonId(module, personId);
     // The date only for a person with a support window: a zone's first date costs ICU's start-up (issue 18).
     const today = () => todayIn(deps.timeZone, now());
-    const [{ person, organization }, access, history] = await Promise.all([
-      people.load(personId),
-      machine.read(personId),
-      machine.history(personId, historyShown),
-    ]);
+    // The record, the ACCESS item and the history share the person's partition: one Query reads them for most people.
+    const { person: stored, access, history } = await machine.personWithAccess(personId, historyShown);
+    const person = stored as Person | undefined;
+    const organization = await people.organizationOf(person);
     if (!person && !access) throw new NotFound(`There is no ${module.label} with id ${personId}.`);
     const verdict = evaluateAccess(person, organization, today);
     const state: Partial<AccessState> = access ?? {};

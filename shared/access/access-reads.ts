@@ -3,7 +3,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '../aws/util-dynamodb';
 import { readItemsByKey } from '../data/read-records';
 import { indexes, tableDesign } from '../data/table-design';
-import { accessKey, accessListName, historyPrefix, type AccessState } from './access-state';
+import { recordSortKey } from '../data/keys';
+import { accessKey, accessListName, accessSortKey, historyPrefix, type AccessState } from './access-state';
 
 /** Reads of the ACCESS item and its history (the access machine, access-machine.ts, owns every write of them). */
 export function createAccessReads(deps: { readonly dynamo: DynamoDBClient; readonly tableName: string }) {
@@ -25,6 +26,39 @@ export function createAccessReads(deps: { readonly dynamo: DynamoDBClient; reado
       [...new Set(personIds)].map(accessKey),
       (item) => item[tableDesign.partitionKey] as string,
     );
+
+  /**
+   * A person's record, ACCESS item and newest `limit` history entries, which all live in the person's partition: one
+   * strongly consistent Query of it, newest first from the record down (`RECORD`, `PIN_ATTEMPTS`, `HISTORY#…`,
+   * `ACCESS`), ends at the ACCESS item for anyone with at most `limit` entries; past that, the ACCESS item is read
+   * apart. Staff's status view asks this, where three reads side by side would open three connections.
+   */
+  async function personWithAccess(personId: string, limit: number) {
+    const result = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: '#pk = :pk AND #sk <= :record',
+        ExpressionAttributeNames: { '#pk': tableDesign.partitionKey, '#sk': tableDesign.sortKey },
+        ExpressionAttributeValues: marshall({ ':pk': personId, ':record': recordSortKey }),
+        ScanIndexForward: false,
+        ConsistentRead: true,
+        // The record, the PIN attempts, `limit` entries and the ACCESS item.
+        Limit: limit + 3,
+      }),
+    );
+    let person: Record<string, unknown> | undefined;
+    let access: AccessState | undefined;
+    const history: Record<string, unknown>[] = [];
+    for (const item of result.Items ?? []) {
+      const value = unmarshall(item);
+      const { [tableDesign.partitionKey]: _pk, [tableDesign.sortKey]: sortKey, ...entry } = value;
+      if (sortKey === recordSortKey) person = value;
+      else if (sortKey === accessSortKey) access = { ...value, personId } as AccessState;
+      else if (String(sortKey).startsWith(historyPrefix) && history.length < limit) history.push(entry);
+    }
+    if (!access && result.LastEvaluatedKey) access = await read(personId);
+    return { person, access, history };
+  }
 
   /** The newest history entries first. */
   async function history(personId: string, limit: number): Promise<Record<string, unknown>[]> {
@@ -61,5 +95,5 @@ export function createAccessReads(deps: { readonly dynamo: DynamoDBClient; reado
     return { items, next: page.LastEvaluatedKey as Record<string, unknown> | undefined };
   }
 
-  return { read, readMany, history, listPage };
+  return { read, readMany, personWithAccess, history, listPage };
 }

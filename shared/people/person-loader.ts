@@ -53,11 +53,15 @@ export function createPersonLoader(deps: { readonly dynamo: DynamoDBClient; read
 
   const read = (id: string) => readRecord({ dynamo, tableName }, id);
 
+  /** A partner contact's organization (the one their access depends on); none for anyone else. */
+  async function organizationOf(person: Person | undefined): Promise<Organization | undefined> {
+    const organizationId = partnerOrganizationIdOf(person);
+    return organizationId ? ((await read(organizationId)) as Organization | undefined) : undefined;
+  }
+
   async function load(personId: string): Promise<PersonWithOrganization> {
     const person = (await read(personId)) as Person | undefined;
-    const organizationId = partnerOrganizationIdOf(person);
-    const organization = organizationId ? ((await read(organizationId)) as Organization | undefined) : undefined;
-    return { person, organization };
+    return { person, organization: await organizationOf(person) };
   }
 
   /** Records by id, batched (shared/data/read-records.ts), patient with unprocessed keys as a batch job can be. */
@@ -78,7 +82,7 @@ export function createPersonLoader(deps: { readonly dynamo: DynamoDBClient; read
     };
   }
 
-  return { load, loadMany, readMany };
+  return { load, organizationOf, loadMany, readMany };
 }
 
 export type PersonLoader = ReturnType<typeof createPersonLoader>;

@@ -23,23 +23,21 @@ const at = new Date('2026-12-02T10:00:00.000Z');
 function admin(reset: () => Promise<void>) {
   const dynamo = new DynamoDBClient({ region: 'eu-west-1' });
   const mock = mockClient(dynamo);
-  mock.on(QueryCommand).resolves({ Items: [] });
   mock.on(TransactWriteItemsCommand).resolves({});
   mock.on(UpdateItemCommand).resolves({});
-  // The person's record and ACCESS item, as the table holds them.
+  // The person's record and ACCESS item, as the table holds them: read together from the person's partition.
+  const record = {
+    pk: personId,
+    sk: 'RECORD',
+    id: personId,
+    module: 'contacts',
+    email: 'ann@example.com',
+    portal: { enabled: true },
+  };
+  const access = { pk: personId, sk: 'ACCESS', personId, status: 'active' };
+  mock.on(QueryCommand).resolves({ Items: [marshall(record), marshall(access)] });
   mock.on(GetItemCommand).callsFake((input: { Key: Record<string, { S: string }> }) => ({
-    Item: marshall(
-      input.Key.sk!.S === 'ACCESS'
-        ? { pk: personId, sk: 'ACCESS', personId, status: 'active' }
-        : {
-            pk: personId,
-            sk: 'RECORD',
-            id: personId,
-            module: 'contacts',
-            email: 'ann@example.com',
-            portal: { enabled: true },
-          },
-    ),
+    Item: marshall(input.Key.sk!.S === 'ACCESS' ? access : record),
   }));
   const provisioner = {} as Provisioner;
   const calls = { resets: 0 };
