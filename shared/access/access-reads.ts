@@ -29,9 +29,10 @@ export function createAccessReads(deps: { readonly dynamo: DynamoDBClient; reado
 
   /**
    * A person's record, ACCESS item and newest `limit` history entries, which all live in the person's partition: one
-   * strongly consistent Query of it, newest first from the record down (`RECORD`, `PIN_ATTEMPTS`, `HISTORY#…`,
-   * `ACCESS`), ends at the ACCESS item for anyone with at most `limit` entries; past that, the ACCESS item is read
-   * apart. Staff's status view asks this, where three reads side by side would open three connections.
+   * strongly consistent Query of it, newest first from the record down (`RECORD`, `PIN_ATTEMPTS`, `NOTIFICATION#…`,
+   * `HISTORY#…`, `ACCESS`), ends at the ACCESS item for anyone with at most `limit` entries. When the page stops
+   * before it, the ACCESS item and (if the page held fewer than `limit`) the history are read apart, side by side.
+   * Staff's status view asks this, where three reads side by side would open three connections.
    */
   async function personWithAccess(personId: string, limit: number) {
     const result = await dynamo.send(
@@ -48,16 +49,20 @@ export function createAccessReads(deps: { readonly dynamo: DynamoDBClient; reado
     );
     let person: Record<string, unknown> | undefined;
     let access: AccessState | undefined;
-    const history: Record<string, unknown>[] = [];
+    const entries: Record<string, unknown>[] = [];
     for (const item of result.Items ?? []) {
       const value = unmarshall(item);
       const { [tableDesign.partitionKey]: _pk, [tableDesign.sortKey]: sortKey, ...entry } = value;
       if (sortKey === recordSortKey) person = value;
       else if (sortKey === accessSortKey) access = { ...value, personId } as AccessState;
-      else if (String(sortKey).startsWith(historyPrefix) && history.length < limit) history.push(entry);
+      else if (String(sortKey).startsWith(historyPrefix) && entries.length < limit) entries.push(entry);
     }
-    if (!access && result.LastEvaluatedKey) access = await read(personId);
-    return { person, access, history };
+    if (!result.LastEvaluatedKey) return { person, access, history: entries };
+    const [accessItem, newest] = await Promise.all([
+      access ?? read(personId),
+      entries.length < limit ? history(personId, limit) : entries,
+    ]);
+    return { person, access: accessItem, history: newest };
   }
 
   /** The newest history entries first. */

@@ -61,6 +61,32 @@ describe('personWithAccess', () => {
     });
   });
 
+  it('reads the history apart too when other items of the partition filled the page before it', async () => {
+    dynamoMock.on(QueryCommand).callsFake((input: { KeyConditionExpression: string }) =>
+      Promise.resolve(
+        input.KeyConditionExpression.includes('begins_with')
+          ? { Items: entries(3) }
+          : {
+              Items: [
+                item('RECORD', { id: personId }),
+                item('NOTIFICATION#lead-assigned#a'),
+                item('NOTIFICATION#lead-assigned#b'),
+                ...entries(1),
+              ],
+              LastEvaluatedKey: marshall({ pk: personId, sk: 'HISTORY#2026-01-28#0' }),
+            },
+      ),
+    );
+    dynamoMock.on(GetItemCommand).resolves({ Item: item('ACCESS', { status: 'active' }) });
+    const read = await reads.personWithAccess(personId, 3);
+    expect(read.history).toEqual([{ event: 'e0' }, { event: 'e1' }, { event: 'e2' }]);
+    expect(read.access).toMatchObject({ status: 'active', personId });
+    expect(dynamoMock.commandCalls(QueryCommand)[1]!.args[0].input).toMatchObject({
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :history)',
+      Limit: 3,
+    });
+  });
+
   it('finds nobody and no access for an id with nothing stored', async () => {
     dynamoMock.on(QueryCommand).resolves({ Items: [] });
     await expect(reads.personWithAccess(personId, 50)).resolves.toEqual({
