@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { readConfig } from '../config/read-config';
+import { nonEmpty } from '../config/settings';
 import { timeZone } from '../config/time-zone';
 
 /** DEAL_PROTECTION_DAYS: days an approved registration protects the partner (1 to 3650). */
@@ -13,7 +14,7 @@ export const dealProtectionDays = v.pipe(
 export const readDealConfig = () =>
   readConfig(
     v.object({
-      TABLE_NAME: v.pipe(v.string(), v.minLength(1)),
+      TABLE_NAME: nonEmpty(),
       TIME_ZONE: timeZone,
       DEAL_PROTECTION_DAYS: dealProtectionDays,
     }),

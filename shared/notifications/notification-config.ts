@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '../aws/client-dynamodb';
 import { SESv2Client } from '../aws/client-sesv2';
 import * as v from 'valibot';
-import { emailAddress, isHttpUrl } from '../modules/fields';
+import { httpUrl, nonEmpty, senderEmail } from '../config/settings';
 import { createAccessEmailSender } from '../access/access-email-sender';
 import { brandingFromEnvironment } from '../branding/branding';
 import { readConfig } from '../config/read-config';
@@ -12,21 +12,14 @@ import { createAccountQuota } from '../quotas/account-quota';
 import { paced } from '../quotas/paced-clients';
 import { quotaRatesFrom, rateVariablePattern } from '../quotas/quota-rates';
 
-const nonEmpty = v.pipe(v.string(), v.minLength(1));
-
 /** What the notification function reads from its environment, checked at cold start. */
 export const notificationEnvironment = v.object({
-  TABLE_NAME: nonEmpty,
+  TABLE_NAME: nonEmpty(),
   /** Support windows are dates in this zone: nobody outside theirs is emailed. */
   TIME_ZONE: timeZone,
-  SENDER_EMAIL: v.pipe(v.string(), v.regex(emailAddress, 'must be an email address'), v.metadata({ format: 'email' })),
+  SENDER_EMAIL: senderEmail(),
   /** The portal web app: the emails' deep links point into it. */
-  PORTAL_SIGN_IN_URL: v.pipe(
-    v.string(),
-    v.trim(),
-    v.check((value) => isHttpUrl(value), 'must be an http or https URL'),
-    v.metadata({ format: 'uri' }),
-  ),
+  PORTAL_SIGN_IN_URL: httpUrl(),
   SES_CONFIGURATION_SET: v.optional(v.string()),
   /** The deployment's branding as JSON (shared/branding/branding.ts); absent: the default. */
   BRANDING: v.optional(v.string()),

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { readConfig } from '../config/read-config';
+import { nonEmpty } from '../config/settings';
 import { timeZone } from '../config/time-zone';
 
 /**
@@ -9,8 +10,8 @@ import { timeZone } from '../config/time-zone';
 export const readTriggerConfig = () =>
   readConfig(
     v.object({
-      TABLE_NAME: v.pipe(v.string(), v.minLength(1)),
+      TABLE_NAME: nonEmpty(),
       TIME_ZONE: timeZone,
-      STAFF_USER_POOL_ID: v.pipe(v.string(), v.minLength(1)),
+      STAFF_USER_POOL_ID: nonEmpty(),
     }),
   );
