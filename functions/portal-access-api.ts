@@ -1,8 +1,9 @@
 import { createAccessAdmin } from '../shared/access/access-admin';
 import { portalUsersRoutes, resolveAccessRoute } from '../shared/access/access-routes';
-import { createLoginPasswordReset } from '../shared/access/login-password-reset';
 import { listPortalUsers } from '../shared/portal-users/portal-users';
-import { provisionerFromEnvironment } from '../shared/access/provisioner-config';
+import { provisionerOnDemand } from '../shared/access/provisioner-on-demand';
+import { readProvisionerConfig } from '../shared/access/provisioner-environment';
+import { DynamoDBClient } from '../shared/aws/client-dynamodb';
 import { NotFound } from '../shared/http/errors';
 import { httpHandler, json } from '../shared/http/http-handler';
 import { staffActor } from '../shared/http/staff-actor';
@@ -12,10 +13,10 @@ import { quotaRatesFrom } from '../shared/quotas/quota-rates';
 /** How long a staff action waits for a quota permit before answering 503 with Retry-After (a backlog is draining). */
 const permitWaitMs = 5_000;
 
-const { config, dynamo, cognito, provisioner } = provisionerFromEnvironment(
-  process.env,
-  () => Date.now() + permitWaitMs,
-);
+const config = readProvisionerConfig();
+const dynamo = new DynamoDBClient({});
+// Status and the lists never call Cognito or SES: those are loaded by the first resend, reset or reconcile.
+const { provisioner, passwordReset } = provisionerOnDemand(config, dynamo, () => Date.now() + permitWaitMs);
 const [portalUsers] = portalUsersRoutes;
 const [backlog] = provisioningBacklogRoutes;
 const rates = quotaRatesFrom(config);
@@ -24,7 +25,7 @@ const admin = createAccessAdmin({
   tableName: config.TABLE_NAME,
   provisioner,
   timeZone: config.TIME_ZONE,
-  passwordReset: createLoginPasswordReset({ cognito, userPoolId: config.PORTAL_USER_POOL_ID }),
+  passwordReset,
 });
 
 /**

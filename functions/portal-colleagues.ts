@@ -1,5 +1,7 @@
 import { createInvitationResender } from '../shared/access/access-admin';
-import { provisionerFromEnvironment } from '../shared/access/provisioner-config';
+import { provisionerOnDemand } from '../shared/access/provisioner-on-demand';
+import { readProvisionerConfig } from '../shared/access/provisioner-environment';
+import { DynamoDBClient } from '../shared/aws/client-dynamodb';
 import { NotFound } from '../shared/http/errors';
 import { httpHandler, json } from '../shared/http/http-handler';
 import { parseJsonBody } from '../shared/http/request';
@@ -12,8 +14,11 @@ import { portalViewerOf } from '../shared/portal/portal-viewer';
 import { pageQuery, pageSizeOf } from '../shared/records/list-query';
 import { createRecordEditor } from '../shared/records/record-service';
 
-// A resend is the staff resend (a fresh invitation now), so this function provisions as the staff access API does.
-const { config, dynamo, provisioner } = provisionerFromEnvironment();
+// A resend is the staff resend (a fresh invitation now), so this function provisions as the staff access API does;
+// only a resend provisions, so Cognito and SES are loaded on the first one.
+const config = readProvisionerConfig();
+const dynamo = new DynamoDBClient({});
+const { provisioner } = provisionerOnDemand(config, dynamo);
 const tableName = config.TABLE_NAME;
 const portal = createPortalGate({ dynamo, tableName, timeZone: config.TIME_ZONE });
 const records = createRecordEditor({ dynamo, tableName });

@@ -6,7 +6,7 @@ import { isRecordIdOf } from '../data/keys';
 import { createAccessMachine } from './access-machine';
 import { accessActor, statusNow, type AccessState } from './access-state';
 import { evaluateAccess, todayIn } from './evaluate-access';
-import { resettableLoginStatuses, type LoginPasswordReset } from './login-password-reset';
+import type { LoginPasswordReset } from './login-password-reset';
 import type { Provisioner } from './provisioning';
 
 /** How often staff may ask for a fresh invitation for one person. */
@@ -14,6 +14,8 @@ export const resendIntervalSeconds = 60;
 /** How often staff may send one person a password reset code: as often as an invitation. */
 export const passwordResetIntervalSeconds = resendIntervalSeconds;
 const historyShown = 50;
+/** Cognito states in which a person has a password of their own to replace. */
+export const resettableLoginStatuses: readonly string[] = ['CONFIRMED', 'RESET_REQUIRED'];
 
 function assertPersonId(module: ModuleDeclaration, personId: string) {
   if (module.kind !== 'person' || !isRecordIdOf(module, personId))

@@ -4,9 +4,6 @@ import { createCognitoLoginGateway, type Login } from './cognito-login-gateway';
 /** The portal login as a password reset sees it. */
 export type LoginForReset = Pick<Login, 'enabled' | 'status'>;
 
-/** Cognito states in which a person has a password of their own to replace. */
-export const resettableLoginStatuses: readonly string[] = ['CONFIRMED', 'RESET_REQUIRED'];
-
 /**
  * Cognito's side of a staff password reset: AdminResetUserPassword invalidates the password (sign-in then answers
  * PasswordResetRequiredException) and Cognito emails the login's verified address a code, through the pool's SES

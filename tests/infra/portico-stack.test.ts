@@ -8,7 +8,7 @@ import { functions, accessMaxFailures } from '../../shared/declarations/function
 import { outputNames } from '../../infra/outputs';
 import { serviceName } from '../../infra/cdk/lambda-functions';
 import { tableAccessGrants, tableGrantsFor } from '../../infra/cdk/table-permissions';
-import { provisionerEnvironment } from '../../shared/access/provisioner-config';
+import { provisionerEnvironment } from '../../shared/access/provisioner-environment';
 import { notificationEnvironment } from '../../shared/notifications/notification-config';
 import { tableDesign } from '../../shared/data/table-design';
 import { type Statement } from './iam-statement';
