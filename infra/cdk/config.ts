@@ -142,7 +142,7 @@ export const cloudFrontCertificateRegion = 'us-east-1';
 const certificateArnPattern =
   /^arn:aws[a-z-]*:acm:(?<region>[a-z]{2}(?:-[a-z]+)+-[0-9]):[0-9]{12}:certificate\/[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$/;
 
-/** The form the provisioning functions accept for COGNITO_CREATE_RATE (shared/access/provisioner-config.ts). */
+/** The form the provisioning functions accept for COGNITO_CREATE_RATE (shared/access/provisioner-environment.ts). */
 const createRatePattern = /^[1-9][0-9]*(\.[0-9]+)?$/;
 
 export class ConfigError extends Error {

@@ -24,7 +24,8 @@ export function provisionerOnDemand(config: ProvisionerConfig, dynamo: DynamoDBC
     const passwordReset = createLoginPasswordReset({ cognito: built.cognito, userPoolId: config.PORTAL_USER_POOL_ID });
     return { provisioner: built.provisioner, passwordReset };
   }
-  // A failed load is not kept: the next call tries again.
+  // A failed build (a client that could not be created) is not kept: the next call builds again. A module that
+  // failed to evaluate stays failed in the bundle, but these evaluate the same way every time.
   const loaded = () =>
     (loading ??= load().catch((error: unknown) => {
       loading = undefined;

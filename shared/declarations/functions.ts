@@ -119,7 +119,7 @@ export interface FunctionDeclaration {
   readonly asyncInvocation?: { readonly maxRetryAttempts: number };
 }
 
-/** What provisioning logins takes: the environment of shared/access/provisioner-config.ts and its permissions. */
+/** What provisioning logins takes: the environment of shared/access/provisioner-environment.ts and its permissions. */
 const provisioning = {
   environment: [
     'TABLE_NAME',
