@@ -6,6 +6,12 @@ import { indexes, tableDesign } from '../data/table-design';
 import { recordSortKey } from '../data/keys';
 import { accessKey, accessListName, accessSortKey, historyPrefix, type AccessState } from './access-state';
 
+/** A history entry as staff see it: without the table's keys. */
+function withoutKeys(item: Record<string, unknown>): Record<string, unknown> {
+  const { [tableDesign.partitionKey]: _pk, [tableDesign.sortKey]: _sk, ...entry } = item;
+  return entry;
+}
+
 /** Reads of the ACCESS item and its history (the access machine, access-machine.ts, owns every write of them). */
 export function createAccessReads(deps: { readonly dynamo: DynamoDBClient; readonly tableName: string }) {
   const { dynamo, tableName } = deps;
@@ -35,27 +41,17 @@ export function createAccessReads(deps: { readonly dynamo: DynamoDBClient; reado
    * Staff's status view asks this, where three reads side by side would open three connections.
    */
   async function personWithAccess(personId: string, limit: number) {
-    const result = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: '#pk = :pk AND #sk <= :record',
-        ExpressionAttributeNames: { '#pk': tableDesign.partitionKey, '#sk': tableDesign.sortKey },
-        ExpressionAttributeValues: marshall({ ':pk': personId, ':record': recordSortKey }),
-        ScanIndexForward: false,
-        ConsistentRead: true,
-        // The record, the PIN attempts, `limit` entries and the ACCESS item.
-        Limit: limit + 3,
-      }),
-    );
+    // The record, the PIN attempts, `limit` entries and the ACCESS item.
+    const result = await newestFirst(personId, '#sk <= :record', { ':record': recordSortKey }, limit + 3, true);
     let person: Record<string, unknown> | undefined;
     let access: AccessState | undefined;
     const entries: Record<string, unknown>[] = [];
     for (const item of result.Items ?? []) {
       const value = unmarshall(item);
-      const { [tableDesign.partitionKey]: _pk, [tableDesign.sortKey]: sortKey, ...entry } = value;
+      const sortKey = String(value[tableDesign.sortKey]);
       if (sortKey === recordSortKey) person = value;
       else if (sortKey === accessSortKey) access = { ...value, personId } as AccessState;
-      else if (String(sortKey).startsWith(historyPrefix) && entries.length < limit) entries.push(entry);
+      else if (sortKey.startsWith(historyPrefix) && entries.length < limit) entries.push(withoutKeys(value));
     }
     if (!result.LastEvaluatedKey) return { person, access, history: entries };
     const [accessItem, newest] = await Promise.all([
@@ -67,20 +63,29 @@ export function createAccessReads(deps: { readonly dynamo: DynamoDBClient; reado
 
   /** The newest history entries first. */
   async function history(personId: string, limit: number): Promise<Record<string, unknown>[]> {
-    const result = await dynamo.send(
+    const result = await newestFirst(personId, 'begins_with(#sk, :history)', { ':history': historyPrefix }, limit);
+    return (result.Items ?? []).map((item) => withoutKeys(unmarshall(item)));
+  }
+
+  /** The person's partition newest first: the items whose sort key (`#sk`) meets `condition`. */
+  function newestFirst(
+    personId: string,
+    condition: string,
+    values: Record<string, string>,
+    limit: number,
+    consistent?: true,
+  ) {
+    return dynamo.send(
       new QueryCommand({
         TableName: tableName,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :history)',
+        KeyConditionExpression: `#pk = :pk AND ${condition}`,
         ExpressionAttributeNames: { '#pk': tableDesign.partitionKey, '#sk': tableDesign.sortKey },
-        ExpressionAttributeValues: marshall({ ':pk': personId, ':history': historyPrefix }),
+        ExpressionAttributeValues: marshall({ ':pk': personId, ...values }),
         ScanIndexForward: false,
+        ...(consistent ? { ConsistentRead: true } : {}),
         Limit: limit,
       }),
     );
-    return (result.Items ?? []).map((item) => {
-      const { [tableDesign.partitionKey]: _pk, [tableDesign.sortKey]: _sk, ...entry } = unmarshall(item);
-      return entry;
-    });
   }
 
   /** One page of every ACCESS item (the access index, never a Scan), for the daily check and `reconcile --all`. */
